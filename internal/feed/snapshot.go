@@ -1,0 +1,49 @@
+// Package feed carries configuration from the control plane to the edges:
+// revisioned snapshots, deltas over a long poll, and acknowledgements.
+package feed
+
+import "github.com/openfront/openfront/internal/cloudfront"
+
+// ProtocolVersion is the config feed's wire version. Changelog:
+//
+//	1 (2026-11): deltas of distributions, key pairs and invalidations;
+//	  register, poll, ack.
+const ProtocolVersion = 1
+
+// Snapshot is everything an edge needs to serve, as of Revision.
+type Snapshot struct {
+	Revision      int64
+	Distributions []cloudfront.Distribution // enabled and disabled
+	KeyPairs      []KeyPair                 // active and inactive
+}
+
+// KeyPair is the public half of a CloudFront key pair, which verifies
+// signed URLs for distributions that trust AccountID.
+type KeyPair struct {
+	ID           string
+	AccountID    string
+	PublicKeyPEM string
+	Active       bool
+}
+
+// Delta is the change from revision From to revision Revision. When Full is
+// set, Distributions and KeyPairs are complete and replace what the edge
+// had (From is then 0).
+type Delta struct {
+	From                 int64
+	Revision             int64
+	Full                 bool
+	Distributions        []cloudfront.Distribution
+	DeletedDistributions []string
+	KeyPairs             []KeyPair
+	DeletedKeyPairs      []string
+	// Invalidations whose paths the edge must purge (revision > From).
+	Invalidations []cloudfront.Invalidation
+}
+
+// Applier is what an edge offers the feed client: it swaps in a new
+// snapshot and purges the invalidated paths, atomically as seen by
+// viewers' requests. The snapshot must not be modified after the call.
+type Applier interface {
+	Apply(s *Snapshot, invalidations []cloudfront.Invalidation) error
+}

@@ -1,0 +1,193 @@
+// Package store keeps openfront's state: accounts, keys, distributions,
+// origin access identities, invalidations, key pairs, edges and the config
+// feed's revision counter. Implementations live in sqlite/ and postgres/;
+// storetest/ is the conformance suite both must pass.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+// Errors that Tx methods MUST return (wrapped or not) in the cases their
+// comments name. Callers test them with errors.Is.
+var (
+	ErrNotFound   = errors.New("store: not found")
+	ErrExists     = errors.New("store: already exists")
+	ErrCNAMEInUse = errors.New("store: CNAME already in use")
+)
+
+// Store runs transactions. Every write the API acknowledges is made in one
+// Update call: all of it is committed and durable (survives kill -9 and
+// power loss as far as the database's fsync allows) or none of it is.
+type Store interface {
+	// Update runs fn in one read-write transaction and commits if fn returns
+	// nil. fn MAY run more than once (the store retries on serialization
+	// conflicts), so it must not have effects outside tx.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction with a consistent snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one transaction. Methods take no context: the transaction carries
+// the one passed to Update or View.
+type Tx interface {
+	// Accounts. InsertAccount: ErrExists if the id is taken. Account,
+	// UpdateAccount, DeleteAccount: ErrNotFound. DeleteAccount also deletes
+	// the account's access keys and key pairs.
+	InsertAccount(a Account) error
+	Account(id string) (Account, error)
+	Accounts() ([]Account, error) // ordered by id
+	UpdateAccount(a Account) error
+	DeleteAccount(id string) error
+
+	// Access keys. InsertAccessKey: ErrExists if the id is taken; ErrNotFound
+	// if the account does not exist. AccessKey, UpdateAccessKey (Disabled
+	// only), DeleteAccessKey: ErrNotFound.
+	InsertAccessKey(k AccessKey) error
+	AccessKey(id string) (AccessKey, error)
+	AccessKeys(accountID string) ([]AccessKey, error) // "" lists all; ordered by id
+	UpdateAccessKey(k AccessKey) error
+	DeleteAccessKey(id string) error
+
+	// NextRevision increments the config feed's revision counter and returns
+	// the new value. Every write that edges must see calls it once and stores
+	// the value on what it changed. Implementations lock the counter until
+	// commit, so revisions become visible in increasing order.
+	NextRevision() (int64, error)
+	// Revision returns the counter's current value (0 before any change).
+	Revision() (int64, error)
+
+	// Distributions. The store keeps everything in cloudfront.Distribution
+	// except the derived fields Status, ActiveTrustedSigners and
+	// InProgressInvalidationBatches, which it returns zero.
+	//
+	// InsertDistribution: ErrExists if the id, or the pair (AccountID,
+	// Config.CallerReference), is taken; ErrCNAMEInUse if any alias
+	// (compared case-insensitively) belongs to any other distribution of
+	// any account. Distribution, UpdateDistribution, DeleteDistribution:
+	// ErrNotFound. UpdateDistribution replaces the record whole (aliases
+	// included; ErrCNAMEInUse as above). DeleteDistribution remembers the id
+	// as deleted at the given revision for DistributionsChangedSince.
+	InsertDistribution(d cloudfront.Distribution) error
+	Distribution(id string) (cloudfront.Distribution, error)
+	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
+	// Distributions lists an account's distributions ("" for all accounts)
+	// in ascending id order, those with id > after, at most limit (<= 0: no
+	// limit).
+	Distributions(accountID, after string, limit int) ([]cloudfront.Distribution, error)
+	CountDistributions(accountID string) (int, error)
+	UpdateDistribution(d cloudfront.Distribution) error
+	DeleteDistribution(id string, revision int64) error
+	// DistributionsChangedSince returns every distribution whose Revision is
+	// greater than rev, and the ids of those deleted at a revision greater
+	// than rev (the ids of distributions deleted at or before rev are not
+	// returned). With rev 0 it returns them all.
+	DistributionsChangedSince(rev int64) (changed []cloudfront.Distribution, deleted []string, err error)
+
+	// Origin access identities: the same contract as distributions (ErrExists
+	// on id or (AccountID, CallerReference); ErrNotFound), without aliases
+	// and revisions. OAIs are listed in ascending id order after `after`.
+	InsertOAI(o cloudfront.OriginAccessIdentity) error
+	OAI(id string) (cloudfront.OriginAccessIdentity, error)
+	OAIByCallerReference(accountID, callerReference string) (cloudfront.OriginAccessIdentity, error)
+	OAIs(accountID, after string, limit int) ([]cloudfront.OriginAccessIdentity, error)
+	CountOAIs(accountID string) (int, error)
+	UpdateOAI(o cloudfront.OriginAccessIdentity) error
+	DeleteOAI(id string) error
+
+	// Invalidations. InsertInvalidation: ErrExists if the id, or the pair
+	// (DistributionID, Batch.CallerReference), is taken. Invalidation:
+	// ErrNotFound unless the invalidation belongs to distID.
+	// UpdateInvalidation (Status only): ErrNotFound.
+	InsertInvalidation(inv cloudfront.Invalidation) error
+	Invalidation(distID, id string) (cloudfront.Invalidation, error)
+	InvalidationByCallerReference(distID, callerReference string) (cloudfront.Invalidation, error)
+	// Invalidations lists a distribution's invalidations newest first (by
+	// CreateTime, then insertion order), those after the one with id
+	// `after` in that order; ErrNotFound if after is not "" and unknown.
+	Invalidations(distID, after string, limit int) ([]cloudfront.Invalidation, error)
+	// InvalidationsWithStatus lists, across all distributions, those with
+	// the status, in insertion order.
+	InvalidationsWithStatus(status string) ([]cloudfront.Invalidation, error)
+	UpdateInvalidation(inv cloudfront.Invalidation) error
+	// InvalidationsChangedSince returns invalidations with Revision > rev,
+	// in revision order.
+	InvalidationsChangedSince(rev int64) ([]cloudfront.Invalidation, error)
+
+	// CloudFront key pairs (for signed URLs). InsertKeyPair: ErrExists;
+	// ErrNotFound if the account does not exist. Others: ErrNotFound.
+	// Changes carry a revision like distributions so edges learn of them;
+	// DeleteKeyPair remembers the id as deleted at the revision.
+	InsertKeyPair(k KeyPair) error
+	KeyPair(id string) (KeyPair, error)
+	KeyPairs(accountID string) ([]KeyPair, error) // "" lists all; ordered by id
+	UpdateKeyPair(k KeyPair) error
+	DeleteKeyPair(id string, revision int64) error
+	KeyPairsChangedSince(rev int64) (changed []KeyPair, deleted []string, err error)
+
+	// Edges. UpsertEdge inserts or replaces an edge by id. Edge,
+	// DeleteEdge: ErrNotFound. TouchEdge sets LastSeen (heartbeat) and,
+	// when revision > the stored AckedRevision, AckedRevision; ErrNotFound.
+	UpsertEdge(e Edge) error
+	Edge(id string) (Edge, error)
+	Edges() ([]Edge, error) // ordered by id
+	TouchEdge(id string, ackedRevision int64, seen time.Time) error
+	DeleteEdge(id string) error
+
+	// Edge keys authenticate edges to the feed. InsertEdgeKey: ErrExists.
+	// EdgeKey, DeleteEdgeKey: ErrNotFound.
+	InsertEdgeKey(k EdgeKey) error
+	EdgeKey(id string) (EdgeKey, error)
+	EdgeKeys() ([]EdgeKey, error) // ordered by id
+	DeleteEdgeKey(id string) error
+}
+
+// Account is a tenant: the owner of distributions and keys.
+type Account struct {
+	ID       string // 12 digits
+	Name     string
+	Disabled bool
+	Created  time.Time
+}
+
+// AccessKey is an API credential of an account.
+type AccessKey struct {
+	ID        string // AKIA + 16
+	Secret    string // 40 characters
+	AccountID string
+	Disabled  bool
+	Created   time.Time
+}
+
+// KeyPair is a CloudFront key pair: the public half of an RSA key that
+// signs URLs for distributions that trust its account.
+type KeyPair struct {
+	ID           string // APKA + 16
+	AccountID    string
+	PublicKeyPEM string
+	Active       bool
+	Created      time.Time
+	Revision     int64
+}
+
+// Edge is a registered edge server.
+type Edge struct {
+	ID            string
+	Name          string
+	PriceClass    string // cloudfront.PriceClass100, 200 or All: the edge's location
+	Registered    time.Time
+	LastSeen      time.Time
+	AckedRevision int64
+}
+
+// EdgeKey is a credential an edge presents to the config feed.
+type EdgeKey struct {
+	ID      string
+	Secret  string
+	Created time.Time
+}
