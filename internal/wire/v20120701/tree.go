@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 )
@@ -105,6 +106,12 @@ const xmlSpace = " \t\r\n"
 // standard message.
 func malformed(format string, args ...any) *cloudfront.Error {
 	e := cloudfront.NewError(cloudfront.MalformedXML)
-	e.Message += " " + fmt.Sprintf(format, args...)
+	detail := fmt.Sprintf(format, args...)
+	if detail != "" {
+		// Details are written lower-case to read well in Go; the message
+		// is shown to API clients as sentences.
+		detail = strings.ToUpper(detail[:1]) + detail[1:]
+	}
+	e.Message += " " + detail + "."
 	return e
 }
