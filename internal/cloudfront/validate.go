@@ -1,0 +1,301 @@
+package cloudfront
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits are the per-account and per-resource quotas of the 2012 era
+// (spec §7). A zero field means the default, so Rules{} behaves like
+// DefaultRules().
+type Limits struct {
+	DistributionsPerAccount       int
+	CNAMEsPerDistribution         int
+	OriginsPerDistribution        int
+	CacheBehaviorsPerDistribution int
+	TrustedSignersPerBehavior     int
+	CookieNamesPerBehavior        int
+	OAIsPerAccount                int
+	InvalidationBatchesInProgress int
+	PathsPerInvalidationBatch     int
+}
+
+// DefaultLimits returns the limits of spec §7. Origins (10) and trusted
+// signers (5) are the usual 2012 figures; the spec marks both unconfirmed.
+func DefaultLimits() Limits {
+	return Limits{
+		DistributionsPerAccount:       100,
+		CNAMEsPerDistribution:         10,
+		OriginsPerDistribution:        10,
+		CacheBehaviorsPerDistribution: 10,
+		TrustedSignersPerBehavior:     5,
+		CookieNamesPerBehavior:        10,
+		OAIsPerAccount:                100,
+		InvalidationBatchesInProgress: 3,
+		PathsPerInvalidationBatch:     1000,
+	}
+}
+
+// withDefaults fills every zero field from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	for _, f := range []struct{ v, d *int }{
+		{&l.DistributionsPerAccount, &d.DistributionsPerAccount},
+		{&l.CNAMEsPerDistribution, &d.CNAMEsPerDistribution},
+		{&l.OriginsPerDistribution, &d.OriginsPerDistribution},
+		{&l.CacheBehaviorsPerDistribution, &d.CacheBehaviorsPerDistribution},
+		{&l.TrustedSignersPerBehavior, &d.TrustedSignersPerBehavior},
+		{&l.CookieNamesPerBehavior, &d.CookieNamesPerBehavior},
+		{&l.OAIsPerAccount, &d.OAIsPerAccount},
+		{&l.InvalidationBatchesInProgress, &d.InvalidationBatchesInProgress},
+		{&l.PathsPerInvalidationBatch, &d.PathsPerInvalidationBatch},
+	} {
+		if *f.v <= 0 {
+			*f.v = *f.d
+		}
+	}
+	return l
+}
+
+// DefaultS3DomainSuffix is Amazon S3's global endpoint; with it the
+// regional forms s3-<region>.amazonaws.com and s3.<region>.amazonaws.com
+// are accepted too.
+const DefaultS3DomainSuffix = "s3.amazonaws.com"
+
+// Rules validate configurations. The zero value is DefaultRules().
+type Rules struct {
+	Limits Limits
+	// S3DomainSuffixes are the endpoints an S3 origin's DomainName (and a
+	// log bucket) may name, as "<bucket>.<suffix>". An operator with an
+	// S3-compatible store adds its endpoint here. Nil means
+	// {DefaultS3DomainSuffix}.
+	S3DomainSuffixes []string
+}
+
+// DefaultRules returns the 2012 limits and Amazon S3's endpoint.
+func DefaultRules() Rules {
+	return Rules{Limits: DefaultLimits(), S3DomainSuffixes: []string{DefaultS3DomainSuffix}}
+}
+
+func (r Rules) limits() Limits { return r.Limits.withDefaults() }
+
+func (r Rules) s3Suffixes() []string {
+	if r.S3DomainSuffixes == nil {
+		return []string{DefaultS3DomainSuffix}
+	}
+	return r.S3DomainSuffixes
+}
+
+// Value ranges of spec §4.1 and §7.
+const (
+	maxCallerReferenceBytes = 127 // "UTF-8 < 128 bytes"
+	maxCommentChars         = 128
+	maxDefaultRootObject    = 255
+	maxLogPrefixChars       = 256
+	maxMinTTL               = 3153600000 // 100 years
+)
+
+// ValidateDistributionConfig checks everything about c that needs no
+// database, and returns nil or the *Error of the first failure. Checks run
+// in a fixed order, cheap structural ones first, so a config with several
+// faults always gets the same answer:
+//
+//  1. counts: CNAMEs, origins (none, too many), cache behaviours, then per
+//     behaviour (default first) trusted signers and whitelisted cookies;
+//  2. scalars: CallerReference, Comment, DefaultRootObject, PriceClass;
+//  3. each alias, in order;
+//  4. each origin, in order;
+//  5. each behaviour, default first, then in list order;
+//  6. logging.
+//
+// CNAME uniqueness across distributions, the existence of OAIs and signer
+// accounts, and per-account counts are the control plane's to check.
+func (r Rules) ValidateDistributionConfig(c *DistributionConfig) error {
+	if c == nil {
+		return Errorf(MalformedXML, "DistributionConfig is missing.")
+	}
+	lim := r.limits()
+	if err := checkCounts(c, lim); err != nil {
+		return err
+	}
+	if err := checkCallerReference(c.CallerReference); err != nil {
+		return err
+	}
+	if err := checkComment(c.Comment); err != nil {
+		return err
+	}
+	if err := checkDefaultRootObject(c.DefaultRootObject); err != nil {
+		return err
+	}
+	if err := checkPriceClass(c.PriceClass); err != nil {
+		return err
+	}
+	if err := checkAliases(c.Aliases); err != nil {
+		return err
+	}
+	if err := r.checkOrigins(c.Origins); err != nil {
+		return err
+	}
+	if err := checkBehaviors(c); err != nil {
+		return err
+	}
+	return r.checkLogging(c.Logging)
+}
+
+// checkCounts applies every list-length limit.
+func checkCounts(c *DistributionConfig, lim Limits) error {
+	if n := len(c.Aliases); n > lim.CNAMEsPerDistribution {
+		return Errorf(TooManyDistributionCNAMEs, "Your request contains %d CNAMEs; at most %d are allowed per distribution.", n, lim.CNAMEsPerDistribution)
+	}
+	if len(c.Origins) == 0 {
+		return Errorf(InvalidArgument, "A distribution needs at least one origin.")
+	}
+	if n := len(c.Origins); n > lim.OriginsPerDistribution {
+		return Errorf(TooManyOrigins, "Your request contains %d origins; at most %d are allowed per distribution.", n, lim.OriginsPerDistribution)
+	}
+	if n := len(c.CacheBehaviors); n > lim.CacheBehaviorsPerDistribution {
+		return Errorf(TooManyCacheBehaviors, "Your request contains %d cache behaviors; at most %d are allowed per distribution.", n, lim.CacheBehaviorsPerDistribution)
+	}
+	check := func(b *CacheBehavior) error {
+		if n := len(b.TrustedSigners.Items); n > lim.TrustedSignersPerBehavior {
+			return Errorf(TooManyTrustedSigners, "Your request contains %d trusted signers in one cache behavior; at most %d are allowed.", n, lim.TrustedSignersPerBehavior)
+		}
+		if n := len(b.Cookies.WhitelistedNames); n > lim.CookieNamesPerBehavior {
+			return Errorf(TooManyCookieNamesInWhiteList, "Your request contains %d whitelisted cookie names in one cache behavior; at most %d are allowed.", n, lim.CookieNamesPerBehavior)
+		}
+		return nil
+	}
+	if err := check(&c.DefaultCacheBehavior); err != nil {
+		return err
+	}
+	for i := range c.CacheBehaviors {
+		if err := check(&c.CacheBehaviors[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCallerReference: required, and "UTF-8 < 128 bytes" (2009 docs; the
+// spec marks the bound unconfirmed for 2012, InvalidArgument is the
+// generic code for a bad value).
+func checkCallerReference(ref string) error {
+	if ref == "" {
+		return Errorf(InvalidArgument, "CallerReference must not be empty.")
+	}
+	if len(ref) > maxCallerReferenceBytes {
+		return Errorf(InvalidArgument, "CallerReference must be shorter than 128 bytes.")
+	}
+	if !utf8.ValidString(ref) {
+		return Errorf(InvalidArgument, "CallerReference must be UTF-8.")
+	}
+	return nil
+}
+
+// checkComment: ≤ 128 characters (spec §5.10; code unconfirmed, the
+// generic InvalidArgument is the likely one).
+func checkComment(comment string) error {
+	if utf8.RuneCountInString(comment) > maxCommentChars {
+		return Errorf(InvalidArgument, "The comment must be at most %d characters.", maxCommentChars)
+	}
+	return nil
+}
+
+// checkDefaultRootObject: empty means none; otherwise an object name of at
+// most 255 characters from the set later documented (the set and length
+// are unconfirmed for 2012), with no leading '/'.
+func checkDefaultRootObject(obj string) error {
+	if obj == "" {
+		return nil
+	}
+	if len(obj) > maxDefaultRootObject {
+		return Errorf(InvalidDefaultRootObject, "The default root object must be at most %d characters.", maxDefaultRootObject)
+	}
+	if obj[0] == '/' {
+		return Errorf(InvalidDefaultRootObject, "The default root object must not begin with '/'.")
+	}
+	for i := 0; i < len(obj); i++ {
+		if !rootObjectChar(obj[i]) {
+			return Errorf(InvalidDefaultRootObject, "The default root object contains a character that is not allowed.")
+		}
+	}
+	return nil
+}
+
+func rootObjectChar(c byte) bool {
+	return isAlnum(c) || strings.IndexByte("_-.*$/~\"'@:+&", c) >= 0
+}
+
+// checkPriceClass: the spec leaves the code unconfirmed; an enum value the
+// schema does not list is a bad argument.
+func checkPriceClass(pc string) error {
+	switch pc {
+	case PriceClass100, PriceClass200, PriceClassAll:
+		return nil
+	}
+	return Errorf(InvalidArgument, "PriceClass must be %s, %s or %s.", PriceClass100, PriceClass200, PriceClassAll)
+}
+
+// checkAliases: each a DNS name (no wildcard: 2012 documents none), no
+// duplicates. Comparison ignores case because DNS does.
+func checkAliases(aliases []string) error {
+	for i, a := range aliases {
+		if !validHostname(a) {
+			return Errorf(InvalidArgument, "The CNAME %q is not a valid domain name.", a)
+		}
+		for _, b := range aliases[:i] {
+			if strings.EqualFold(a, b) {
+				return Errorf(InvalidArgument, "The CNAME %q is listed more than once.", a)
+			}
+		}
+	}
+	return nil
+}
+
+// checkLogging: when logging is on, the bucket must be an S3 bucket
+// endpoint (spec §5.10: code unconfirmed, InvalidArgument likely) and the
+// prefix at most 256 characters. Disabled logging is not checked: its
+// fields are discarded (NormalizeDistributionConfig).
+func (r Rules) checkLogging(l Logging) error {
+	if !l.Enabled {
+		return nil
+	}
+	if _, ok := r.s3Bucket(l.Bucket); !ok {
+		return Errorf(InvalidArgument, "The logging bucket %q is not an S3 bucket endpoint such as mybucket.s3.amazonaws.com.", l.Bucket)
+	}
+	if utf8.RuneCountInString(l.Prefix) > maxLogPrefixChars {
+		return Errorf(InvalidArgument, "The logging prefix must be at most %d characters.", maxLogPrefixChars)
+	}
+	if !utf8.ValidString(l.Prefix) {
+		return Errorf(InvalidArgument, "The logging prefix must be UTF-8.")
+	}
+	return nil
+}
+
+// NormalizeDistributionConfig puts c in the form CloudFront stores: with
+// logging disabled, IncludeCookies, Bucket and Prefix are discarded (spec
+// §4.1), and aliases are lower-cased because host names are matched
+// without case.
+func NormalizeDistributionConfig(c *DistributionConfig) {
+	if c == nil {
+		return
+	}
+	if !c.Logging.Enabled {
+		c.Logging = Logging{}
+	}
+	for i, a := range c.Aliases {
+		c.Aliases[i] = strings.ToLower(a)
+	}
+}
+
+// ValidateOriginAccessIdentityConfig checks an OAI config: CallerReference
+// as for distributions, Comment at most 128 characters.
+func (r Rules) ValidateOriginAccessIdentityConfig(c *OriginAccessIdentityConfig) error {
+	if c == nil {
+		return Errorf(MalformedXML, "CloudFrontOriginAccessIdentityConfig is missing.")
+	}
+	if err := checkCallerReference(c.CallerReference); err != nil {
+		return err
+	}
+	return checkComment(c.Comment)
+}
