@@ -1,0 +1,69 @@
+package feed
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+// Merge returns the snapshot that results from applying d to s (nil s is
+// the empty snapshot at revision 0). A Full delta replaces everything;
+// otherwise d.From must equal s.Revision, changed items replace those
+// with the same id and deleted ids are removed. s is not modified, so an
+// Applier may keep it. Lists come back sorted by id.
+func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
+	if s == nil {
+		s = &Snapshot{}
+	}
+	if d.Full {
+		out := &Snapshot{
+			Revision:      d.Revision,
+			Distributions: slices.Clone(d.Distributions),
+			KeyPairs:      slices.Clone(d.KeyPairs),
+		}
+		sortSnapshot(out)
+		return out, nil
+	}
+	if d.From != s.Revision {
+		return nil, fmt.Errorf("feed: delta from revision %d, snapshot at %d", d.From, s.Revision)
+	}
+	if d.Revision < d.From {
+		return nil, fmt.Errorf("feed: delta goes back from revision %d to %d", d.From, d.Revision)
+	}
+	dists := make(map[string]cloudfront.Distribution, len(s.Distributions)+len(d.Distributions))
+	for _, x := range s.Distributions {
+		dists[x.ID] = x
+	}
+	for _, id := range d.DeletedDistributions {
+		delete(dists, id)
+	}
+	for _, x := range d.Distributions {
+		dists[x.ID] = x
+	}
+	keys := make(map[string]KeyPair, len(s.KeyPairs)+len(d.KeyPairs))
+	for _, x := range s.KeyPairs {
+		keys[x.ID] = x
+	}
+	for _, id := range d.DeletedKeyPairs {
+		delete(keys, id)
+	}
+	for _, x := range d.KeyPairs {
+		keys[x.ID] = x
+	}
+	out := &Snapshot{Revision: d.Revision}
+	for _, x := range dists {
+		out.Distributions = append(out.Distributions, x)
+	}
+	for _, x := range keys {
+		out.KeyPairs = append(out.KeyPairs, x)
+	}
+	sortSnapshot(out)
+	return out, nil
+}
+
+func sortSnapshot(s *Snapshot) {
+	slices.SortFunc(s.Distributions, func(a, b cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.KeyPairs, func(a, b KeyPair) int { return strings.Compare(a.ID, b.ID) })
+}

@@ -1,0 +1,94 @@
+package feed
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// revisionCheckEvery is how often waiting long polls look at the store's
+// revision, so that writes committed by another control-plane node (which
+// cannot call this node's Notify) still wake them.
+const revisionCheckEvery = time.Second
+
+// notifier wakes waiting long polls. A broadcast closes the current
+// channel; waiters subscribe before they read the store's revision, so a
+// write committed between the read and the wait is not missed.
+type notifier struct {
+	mu       sync.Mutex
+	ch       chan struct{}
+	waiters  int
+	watching bool
+	low      int64 // lowest revision a waiter has seen since the last broadcast
+}
+
+// subscribe returns the channel that the next broadcast closes.
+func (n *notifier) subscribe(watch func(*notifier)) <-chan struct{} {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.ch == nil {
+		n.ch = make(chan struct{})
+	}
+	n.waiters++
+	if !n.watching && watch != nil {
+		n.watching = true
+		n.low = -1
+		go watch(n)
+	}
+	return n.ch
+}
+
+// observe records that a waiter saw revision rev in the store.
+func (n *notifier) observe(rev int64) {
+	n.mu.Lock()
+	if n.low < 0 || rev < n.low {
+		n.low = rev
+	}
+	n.mu.Unlock()
+}
+
+func (n *notifier) unsubscribe() {
+	n.mu.Lock()
+	n.waiters--
+	n.mu.Unlock()
+}
+
+func (n *notifier) broadcast() {
+	n.mu.Lock()
+	if n.ch != nil {
+		close(n.ch)
+		n.ch = nil
+	}
+	n.mu.Unlock()
+}
+
+// watchRevision runs while there are waiters: every revisionCheckEvery it
+// reads the store's revision and broadcasts when it is above what some
+// waiter has seen. One goroutine per server, not one query per waiter.
+func (s *Server) watchRevision(n *notifier) {
+	t := time.NewTicker(revisionCheckEvery)
+	defer t.Stop()
+	for range t.C {
+		n.mu.Lock()
+		if n.waiters == 0 {
+			n.watching = false
+			n.mu.Unlock()
+			return
+		}
+		low := n.low
+		n.mu.Unlock()
+		ctx, cancel := context.WithTimeout(context.Background(), revisionCheckEvery)
+		rev, err := s.revision(ctx)
+		cancel()
+		if err != nil {
+			s.logger().Warn("feed: reading revision", "err", err)
+			continue
+		}
+		if low >= 0 && rev > low {
+			n.mu.Lock()
+			n.low = rev
+			n.mu.Unlock()
+			n.broadcast()
+		}
+	}
+}

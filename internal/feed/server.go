@@ -1,0 +1,383 @@
+package feed
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// DefaultPollWait is how long a changes request waits for a new revision
+// when Server.PollWait is zero.
+const DefaultPollWait = 25 * time.Second
+
+// Server is the control plane's side of the feed. Set the fields, then
+// serve Handler; call Notify after every committed write that edges must
+// see, and run Run to complete invalidations.
+type Server struct {
+	Store store.Store
+	// Auth checks a request's credentials. Nil means the Authorization
+	// header "Edge <keyID>:<secret>" checked against the store's edge keys,
+	// or "Edge shared:<secret>" against Secret.
+	Auth func(r *http.Request) error
+	// Secret is the shared secret; empty disables it.
+	Secret string
+	// Timeout is how long an edge stays live after it was last seen;
+	// zero means DefaultTimeout.
+	Timeout time.Duration
+	// PollWait is the longest a changes request is held open; zero means
+	// DefaultPollWait.
+	PollWait time.Duration
+	// Logger nil means no logs.
+	Logger *slog.Logger
+	// Now nil means time.Now.
+	Now func() time.Time
+
+	notify notifier
+	acked  chan struct{} // wakes Run after an ack; made by init
+	once   sync.Once
+}
+
+func (s *Server) init() {
+	s.once.Do(func() { s.acked = make(chan struct{}, 1) })
+}
+
+func (s *Server) logger() *slog.Logger {
+	if s.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return s.Logger
+}
+
+func (s *Server) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+func (s *Server) timeout() time.Duration {
+	if s.Timeout <= 0 {
+		return DefaultTimeout
+	}
+	return s.Timeout
+}
+
+func (s *Server) pollWait() time.Duration {
+	if s.PollWait <= 0 {
+		return DefaultPollWait
+	}
+	return s.PollWait
+}
+
+// Notify wakes every waiting long poll, which then reads the store. The
+// control plane calls it after each committed write.
+func (s *Server) Notify() { s.notify.broadcast() }
+
+// Handler serves the feed protocol under PathPrefix.
+func (s *Server) Handler() http.Handler {
+	s.init()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathRegister, s.handle(s.register))
+	mux.HandleFunc("GET "+PathChanges, s.handle(s.changes))
+	mux.HandleFunc("POST "+PathAck, s.handle(s.ack))
+	mux.HandleFunc("POST "+PathHeartbeat, s.handle(s.heartbeat))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, errorBody{Error: "no such feed operation: " + r.Method + " " + r.URL.Path})
+	})
+	return mux
+}
+
+// httpError is an error with the status it is answered with.
+type httpError struct {
+	status int
+	msg    string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func errorf(status int, format string, args ...any) error {
+	return &httpError{status: status, msg: fmt.Sprintf(format, args...)}
+}
+
+// handle authenticates, runs h and writes its result or error: the one
+// response path of the server.
+func (s *Server) handle(h func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if err := s.authenticate(r); err != nil {
+			w.Header().Set("WWW-Authenticate", "Edge")
+			writeJSON(w, http.StatusUnauthorized, errorBody{Error: err.Error()})
+			return
+		}
+		v, err := h(r)
+		if err != nil {
+			var he *httpError
+			if errors.As(err, &he) {
+				writeJSON(w, he.status, errorBody{Error: he.msg})
+				return
+			}
+			if r.Context().Err() != nil {
+				return // the edge went away
+			}
+			s.logger().Error("feed: request failed", "path", r.URL.Path, "err", err)
+			writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
+// writeJSON encodes first, so a failed encode never leaves half a 200.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"Error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "reading body: %v", err)
+	}
+	if len(b) > maxBody {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "body over %d bytes", maxBody)
+	}
+	return b, nil
+}
+
+func (s *Server) authenticate(r *http.Request) error {
+	if s.Auth != nil {
+		return s.Auth(r)
+	}
+	keyID, secret, err := ParseAuthorization(r.Header.Get("Authorization"))
+	if err != nil {
+		return err
+	}
+	if keyID == SharedKeyID {
+		if s.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.Secret)) == 1 {
+			return nil
+		}
+		return errors.New("authorization: bad credentials")
+	}
+	var k store.EdgeKey
+	err = s.Store.View(r.Context(), func(tx store.Tx) error {
+		var err error
+		k, err = tx.EdgeKey(keyID)
+		return err
+	})
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("authorization: %w", err)
+	}
+	// Compare even for an unknown key, so timing tells nothing.
+	ok := subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1
+	if err != nil || !ok || k.Secret == "" {
+		return errors.New("authorization: bad credentials")
+	}
+	return nil
+}
+
+func (s *Server) revision(ctx context.Context) (int64, error) {
+	var rev int64
+	err := s.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		rev, err = tx.Revision()
+		return err
+	})
+	return rev, err
+}
+
+func (s *Server) register(r *http.Request) (any, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	req, err := DecodeRegister(body)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	now := s.now()
+	var rev int64
+	err = s.Store.Update(r.Context(), func(tx store.Tx) error {
+		var err error
+		if rev, err = tx.Revision(); err != nil {
+			return err
+		}
+		if req.Revision > rev {
+			// The edge holds a snapshot from a store that has been reset:
+			// it has nothing of this store's yet.
+			req.Revision = 0
+		}
+		e := store.Edge{ID: req.ID, Name: req.Name, PriceClass: req.PriceClass,
+			Registered: now, LastSeen: now, AckedRevision: req.Revision}
+		if old, err := tx.Edge(req.ID); err == nil {
+			e.Registered = old.Registered
+		} else if !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.UpsertEdge(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.logger().Info("feed: edge registered", "edge", req.ID, "name", req.Name, "price_class", req.PriceClass, "revision", req.Revision)
+	s.wakeRun()
+	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds()}, nil
+}
+
+// touch records a heartbeat and, when rev is above what the edge had
+// acknowledged and not above the store's revision, an acknowledgement.
+func (s *Server) touch(ctx context.Context, id string, rev int64) error {
+	now := s.now()
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		if rev > 0 {
+			cur, err := tx.Revision()
+			if err != nil {
+				return err
+			}
+			if rev > cur {
+				return errorf(http.StatusBadRequest, "revision %d is beyond the current revision %d", rev, cur)
+			}
+		}
+		return tx.TouchEdge(id, rev, now)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		return errorf(http.StatusNotFound, "unknown edge %q: register first", id)
+	}
+	return err
+}
+
+func (s *Server) ack(r *http.Request) (any, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	req, err := DecodeAck(body)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
+		return nil, err
+	}
+	s.wakeRun()
+	return struct{}{}, nil
+}
+
+func (s *Server) heartbeat(r *http.Request) (any, error) {
+	body, err := readBody(r)
+	if err != nil {
+		return nil, err
+	}
+	req, err := DecodeAck(body)
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
+		return nil, err
+	}
+	return struct{}{}, nil
+}
+
+// changes is the long poll: it answers at once when the store is past
+// since, else when Notify or the revision watcher wakes it, else after
+// PollWait with an empty delta.
+func (s *Server) changes(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	since, err := strconv.ParseInt(q.Get("since"), 10, 64)
+	if err != nil || since < 0 {
+		return nil, errorf(http.StatusBadRequest, "since: want a revision >= 0")
+	}
+	id := q.Get("edge")
+	if err := validEdgeID(id); err != nil {
+		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	ctx := r.Context()
+	if err := s.touch(ctx, id, 0); err != nil {
+		return nil, err
+	}
+	deadline := time.NewTimer(s.pollWait())
+	defer deadline.Stop()
+	for {
+		wake := s.notify.subscribe(s.watchRevision)
+		d, err := s.delta(ctx, since)
+		if err != nil || d != nil {
+			s.notify.unsubscribe()
+			return d, err
+		}
+		s.notify.observe(since)
+		select {
+		case <-wake:
+			s.notify.unsubscribe()
+		case <-deadline.C:
+			s.notify.unsubscribe()
+			return &Delta{From: since, Revision: since}, nil
+		case <-ctx.Done():
+			s.notify.unsubscribe()
+			return nil, ctx.Err()
+		}
+	}
+}
+
+// delta reads what changed after since in one consistent view; nil when
+// nothing did. since 0, or a since beyond the store's revision (the store
+// was replaced), gets a Full delta.
+func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
+	var d *Delta
+	err := s.Store.View(ctx, func(tx store.Tx) error {
+		d = nil
+		rev, err := tx.Revision()
+		if err != nil {
+			return err
+		}
+		if rev == since {
+			return nil
+		}
+		full := since == 0 || since > rev
+		from := since
+		if full {
+			from = 0
+		}
+		out := &Delta{From: from, Revision: rev, Full: full}
+		if out.Distributions, out.DeletedDistributions, err = tx.DistributionsChangedSince(from); err != nil {
+			return err
+		}
+		kps, deletedKeys, err := tx.KeyPairsChangedSince(from)
+		if err != nil {
+			return err
+		}
+		out.KeyPairs = make([]KeyPair, len(kps))
+		for i, k := range kps {
+			out.KeyPairs[i] = KeyPair{ID: k.ID, AccountID: k.AccountID, PublicKeyPEM: k.PublicKeyPEM, Active: k.Active}
+		}
+		if full {
+			// A fresh edge has nothing cached to purge; it only needs the
+			// invalidations still waiting for edges, so they can complete.
+			out.DeletedDistributions, out.DeletedKeyPairs = nil, nil
+			out.Invalidations, err = tx.InvalidationsWithStatus(cloudfront.StatusInProgress)
+		} else {
+			out.DeletedKeyPairs = deletedKeys
+			out.Invalidations, err = tx.InvalidationsChangedSince(from)
+		}
+		if err != nil {
+			return err
+		}
+		d = out
+		return nil
+	})
+	return d, err
+}
