@@ -48,7 +48,7 @@ func parse(body []byte, root string) (*node, error) {
 			break
 		}
 		if err != nil {
-			return nil, malformed("%v", err)
+			return nil, malformed("the document is not well-formed: %v", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
