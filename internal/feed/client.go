@@ -1,0 +1,344 @@
+package feed
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Client timing. Requests other than the long poll are small, so a short
+// timeout finds a hung control plane quickly.
+const (
+	DefaultHeartbeatEvery = 5 * time.Second
+	requestTimeout        = 10 * time.Second
+	backoffMin            = 100 * time.Millisecond
+	backoffMax            = 2 * time.Second
+	maxDeltaBytes         = 1 << 30
+)
+
+// Client is the edge's side of the feed. It keeps the edge's snapshot on
+// disk, so the edge serves from it at start and while the control plane
+// is unreachable, and catches up when it answers again.
+type Client struct {
+	BaseURL string // the control plane's feed, e.g. "https://cp:8443"
+	// HTTPClient nil means a client with http.DefaultTransport; for the
+	// embedded edge of `serve`, use one whose Transport is HandlerTransport.
+	HTTPClient *http.Client
+	Auth       string // "keyID:secret" or "shared:secret"
+	EdgeID     string
+	Name       string
+	PriceClass string // "100", "200", "All" or a PriceClass_ name
+	// StateDir holds the snapshot file; empty means no file (no static
+	// stability across restarts).
+	StateDir string
+	Applier  Applier
+	// Logger nil means no logs.
+	Logger *slog.Logger
+	// HeartbeatEvery is the heartbeat period; zero means
+	// DefaultHeartbeatEvery. Keep it well under the server's Timeout.
+	HeartbeatEvery time.Duration
+
+	rev        atomic.Int64
+	registered atomic.Bool
+}
+
+// errUnknownEdge is the server forgetting the edge (404): register again.
+var errUnknownEdge = errors.New("feed: edge unknown to the control plane")
+
+// Revision is the revision of the snapshot the edge has applied.
+func (c *Client) Revision() int64 { return c.rev.Load() }
+
+func (c *Client) logger() *slog.Logger {
+	if c.Logger == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return c.Logger
+}
+
+// Run applies the snapshot on disk, if any, then follows the feed until
+// ctx is done, which is the only way it returns once started (with ctx's
+// error). A control-plane outage is retried, never returned; only a bad
+// configuration of c is.
+func (c *Client) Run(ctx context.Context) error {
+	if err := validEdgeID(c.EdgeID); err != nil {
+		return fmt.Errorf("feed: %w", err)
+	}
+	if _, err := NormalizeEdgePriceClass(c.PriceClass); err != nil {
+		return err
+	}
+	if c.Applier == nil || c.BaseURL == "" {
+		return errors.New("feed: Client needs BaseURL and Applier")
+	}
+	log := c.logger()
+	c.rev.Store(0)
+	c.registered.Store(false)
+	snap := c.loadSnapshot()
+	if snap != nil {
+		if err := c.Applier.Apply(snap, nil); err != nil {
+			log.Error("feed: applying the snapshot on disk", "revision", snap.Revision, "err", err)
+			snap = nil
+		} else {
+			c.rev.Store(snap.Revision)
+			log.Info("feed: serving the snapshot on disk", "revision", snap.Revision)
+		}
+	}
+
+	hbCtx, stopHeartbeats := context.WithCancel(ctx)
+	defer stopHeartbeats()
+	go c.heartbeats(hbCtx)
+
+	var (
+		pollWait  = DefaultPollWait
+		acked     = int64(-1)
+		forceFull = false
+		backoff   = backoffMin
+	)
+	fail := func(what string, err error) {
+		log.Warn("feed: "+what, "err", err, "retry_in", backoff)
+		sleep(ctx, backoff+rand.N(backoff/4+1))
+		backoff = min(2*backoff, backoffMax)
+	}
+	for ctx.Err() == nil {
+		if !c.registered.Load() {
+			resp, err := c.register(ctx)
+			if err != nil {
+				fail("registering", err)
+				continue
+			}
+			if resp.PollWaitMillis > 0 {
+				pollWait = time.Duration(resp.PollWaitMillis) * time.Millisecond
+			}
+			acked = c.rev.Load() // register carries the revision held
+			c.registered.Store(true)
+			log.Info("feed: registered", "edge", c.EdgeID, "revision", acked, "control_plane_revision", resp.Revision)
+		}
+		if rev := c.rev.Load(); acked < rev {
+			// A lost ack is repeated here and by heartbeats.
+			if err := c.post(ctx, PathAck, AckRequest{Edge: c.EdgeID, Revision: rev}, nil); err == nil {
+				acked = rev
+			} else if errors.Is(err, errUnknownEdge) {
+				c.registered.Store(false)
+				continue
+			} else {
+				log.Warn("feed: acknowledging", "revision", rev, "err", err)
+			}
+		}
+		since := c.rev.Load()
+		if forceFull {
+			since = 0
+		}
+		d, err := c.poll(ctx, since, pollWait)
+		if errors.Is(err, errUnknownEdge) {
+			c.registered.Store(false)
+			continue
+		}
+		if err != nil {
+			if ctx.Err() == nil {
+				fail("polling for changes", err)
+			}
+			continue
+		}
+		if !d.Full && d.Revision == since {
+			backoff = backoffMin
+			continue // the long poll ran out: nothing new
+		}
+		next, err := Merge(snap, d)
+		if err != nil {
+			forceFull = true // start over from a full delta
+			fail("merging a delta", err)
+			continue
+		}
+		// On disk before the ack: an edge never acknowledges what a restart
+		// would lose.
+		if err := c.saveSnapshot(next); err != nil {
+			fail("saving the snapshot", err)
+			continue
+		}
+		if err := c.Applier.Apply(next, d.Invalidations); err != nil {
+			fail("applying revision "+strconv.FormatInt(next.Revision, 10), err)
+			continue
+		}
+		snap, forceFull, backoff = next, false, backoffMin
+		c.rev.Store(next.Revision)
+		log.Debug("feed: applied", "revision", next.Revision, "full", d.Full,
+			"distributions", len(next.Distributions), "invalidations", len(d.Invalidations))
+		if err := c.post(ctx, PathAck, AckRequest{Edge: c.EdgeID, Revision: next.Revision}, nil); err != nil {
+			log.Warn("feed: acknowledging", "revision", next.Revision, "err", err)
+		} else {
+			acked = next.Revision
+		}
+	}
+	return ctx.Err()
+}
+
+// heartbeats keeps the edge live between polls; each also repeats the
+// acknowledgement of the revision applied.
+func (c *Client) heartbeats(ctx context.Context) {
+	every := c.HeartbeatEvery
+	if every <= 0 {
+		every = DefaultHeartbeatEvery
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if !c.registered.Load() {
+			continue
+		}
+		err := c.post(ctx, PathHeartbeat, AckRequest{Edge: c.EdgeID, Revision: c.rev.Load()}, nil)
+		if errors.Is(err, errUnknownEdge) {
+			c.registered.Store(false)
+		} else if err != nil && ctx.Err() == nil {
+			c.logger().Debug("feed: heartbeat", "err", err)
+		}
+	}
+}
+
+func (c *Client) register(ctx context.Context) (RegisterResponse, error) {
+	var resp RegisterResponse
+	err := c.post(ctx, PathRegister, RegisterRequest{
+		ProtocolVersion: ProtocolVersion,
+		ID:              c.EdgeID,
+		Name:            c.Name,
+		PriceClass:      c.PriceClass,
+		Revision:        c.rev.Load(),
+	}, &resp)
+	return resp, err
+}
+
+func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*Delta, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait+requestTimeout)
+	defer cancel()
+	q := url.Values{"since": {strconv.FormatInt(since, 10)}, "edge": {c.EdgeID}}
+	var d Delta
+	if err := c.do(ctx, http.MethodGet, PathChanges+"?"+q.Encode(), nil, &d); err != nil {
+		return nil, err
+	}
+	if d.Revision < 0 || (!d.Full && d.From != since) {
+		return nil, fmt.Errorf("feed: delta from %d to %d answers a poll since %d", d.From, d.Revision, since)
+	}
+	return &d, nil
+}
+
+func (c *Client) post(ctx context.Context, path string, in, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	return c.do(ctx, http.MethodPost, path, b, out)
+}
+
+// do sends one request and decodes a 200's JSON body into out.
+func (c *Client) do(ctx context.Context, method, path string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(c.BaseURL, "/")+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Edge "+c.Auth)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	hc := c.HTTPClient
+	if hc == nil {
+		hc = defaultHTTPClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		var e errorBody
+		json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&e)
+		if resp.StatusCode == http.StatusNotFound && path != PathRegister {
+			return errUnknownEdge
+		}
+		return fmt.Errorf("feed: %s %s: %s: %s", method, path, resp.Status, e.Error)
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxDeltaBytes)).Decode(out); err != nil {
+		return fmt.Errorf("feed: %s %s: decoding: %w", method, path, err)
+	}
+	return nil
+}
+
+var defaultHTTPClient = &http.Client{}
+
+func (c *Client) snapshotPath() string {
+	if c.StateDir == "" {
+		return ""
+	}
+	return filepath.Join(c.StateDir, snapshotFileName)
+}
+
+// loadSnapshot reads the snapshot file; a missing or corrupt one gives nil
+// (a corrupt one is logged): the edge then starts empty.
+func (c *Client) loadSnapshot() *Snapshot {
+	p := c.snapshotPath()
+	if p == "" {
+		return nil
+	}
+	b, err := os.ReadFile(p)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		c.logger().Error("feed: reading the snapshot file; starting empty", "path", p, "err", err)
+		return nil
+	}
+	_, s, err := DecodeSnapshotFile(b)
+	if err != nil {
+		c.logger().Error("feed: ignoring a corrupt snapshot file; starting empty", "path", p, "err", err)
+		return nil
+	}
+	return s
+}
+
+func (c *Client) saveSnapshot(s *Snapshot) error {
+	p := c.snapshotPath()
+	if p == "" {
+		return nil
+	}
+	b, err := EncodeSnapshotFile(c.EdgeID, s)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
+		return err
+	}
+	return writeFileAtomic(p, b)
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
