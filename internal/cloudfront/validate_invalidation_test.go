@@ -17,8 +17,8 @@ func TestValidateInvalidationBatch(t *testing.T) {
 		{"encoded characters", []string{"/a%20b.jpg", "/caf%C3%A9.html"}, "ref", ""},
 		{"query string", []string{"/a.jpg?x=1"}, "ref", ""},
 		{"star is literal in 2012", []string{"/images/*"}, "ref", ""},
-		{"1000 paths", repeatPath(1000), "ref", ""},
-		{"1001 paths", repeatPath(1001), "ref", BatchTooLarge},
+		{"1000 paths", repeatedPaths(1000), "ref", ""},
+		{"1001 paths", repeatedPaths(1001), "ref", BatchTooLarge},
 		{"no paths", nil, "ref", InvalidArgument},
 		{"empty caller reference", []string{"/a"}, "", InvalidArgument},
 		{"long caller reference", []string{"/a"}, strings.Repeat("r", 128), InvalidArgument},
@@ -33,25 +33,25 @@ func TestValidateInvalidationBatch(t *testing.T) {
 		{"truncated escape", []string{"/a%2"}, "ref", InvalidArgument},
 		{"bare percent", []string{"/100%"}, "ref", InvalidArgument},
 		// Limits come before the caller reference and the paths.
-		{"order: count before caller reference", repeatPath(1001), "", BatchTooLarge},
+		{"order: count before caller reference", repeatedPaths(1001), "", BatchTooLarge},
 		{"order: caller reference before paths", []string{"bad"}, "", InvalidArgument},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			b := &InvalidationBatch{Paths: tc.paths, CallerReference: tc.ref}
-			if got := codeOf(t, DefaultRules().ValidateInvalidationBatch(b)); got != tc.want {
+			if got := validationCode(t, DefaultRules().ValidateInvalidationBatch(b)); got != tc.want {
 				t.Fatalf("code = %q, want %q", got, tc.want)
 			}
 		})
 	}
 	t.Run("nil", func(t *testing.T) {
-		if got := codeOf(t, DefaultRules().ValidateInvalidationBatch(nil)); got != MalformedXML {
+		if got := validationCode(t, DefaultRules().ValidateInvalidationBatch(nil)); got != MalformedXML {
 			t.Fatalf("code = %q, want MalformedXML", got)
 		}
 	})
 }
 
-func repeatPath(n int) []string {
+func repeatedPaths(n int) []string {
 	out := make([]string, n)
 	for i := range out {
 		out[i] = "/p"

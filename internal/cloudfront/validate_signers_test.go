@@ -31,7 +31,7 @@ func TestActiveSignerAccounts(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := seedConfig()
+			c := seedDistributionConfig()
 			tc.mutate(c)
 			if got := ActiveSignerAccounts(c); !slices.Equal(got, tc.want) {
 				t.Fatalf("ActiveSignerAccounts = %q, want %q", got, tc.want)
@@ -61,7 +61,7 @@ func TestOAIReferences(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := seedConfig()
+			c := seedDistributionConfig()
 			tc.mutate(c)
 			if got := c.OAIReferences(); !slices.Equal(got, tc.want) {
 				t.Fatalf("OAIReferences = %q, want %q", got, tc.want)

@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// seedConfig is the DistributionConfig of the seed page's example request
+// seedDistributionConfig is the DistributionConfig of the seed page's example request
 // (POST Distribution, 2012-07-01).
-func seedConfig() *DistributionConfig {
+func seedDistributionConfig() *DistributionConfig {
 	return &DistributionConfig{
 		CallerReference:   "example.com2012-04-11-5:09pm",
 		Aliases:           []string{"www.example.com"},
@@ -50,7 +50,7 @@ func seedConfig() *DistributionConfig {
 }
 
 // behavior returns a valid extra cache behaviour for pattern.
-func behavior(pattern string) CacheBehavior {
+func testBehavior(pattern string) CacheBehavior {
 	return CacheBehavior{
 		PathPattern:          pattern,
 		TargetOriginID:       "example-custom-origin",
@@ -59,11 +59,11 @@ func behavior(pattern string) CacheBehavior {
 	}
 }
 
-func customOrigin(id string) Origin {
+func testCustomOrigin(id string) Origin {
 	return Origin{ID: id, DomainName: "origin.example.com", Custom: &CustomOriginConfig{HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: OriginHTTPOnly}}
 }
 
-func names(prefix string, n int) []string {
+func numberedNames(prefix string, n int) []string {
 	out := make([]string, n)
 	for i := range out {
 		out[i] = fmt.Sprintf("%s%d", prefix, i)
@@ -71,7 +71,7 @@ func names(prefix string, n int) []string {
 	return out
 }
 
-func accounts(n int) []string {
+func testAccounts(n int) []string {
 	out := make([]string, n)
 	for i := range out {
 		out[i] = fmt.Sprintf("%012d", 100000000000+i)
@@ -81,7 +81,7 @@ func accounts(n int) []string {
 
 // codeOf returns the code of a validation result, "" for nil, and fails the
 // test on anything that is not an *Error.
-func codeOf(t *testing.T, err error) Code {
+func validationCode(t *testing.T, err error) Code {
 	t.Helper()
 	if err == nil {
 		return ""
@@ -116,8 +116,8 @@ func TestValidateDistributionConfig(t *testing.T) {
 
 		// Aliases
 		{"no aliases", func(c *DistributionConfig) { c.Aliases = nil }, ""},
-		{"ten aliases", func(c *DistributionConfig) { c.Aliases = names("a", 10) }, ""},
-		{"eleven aliases", func(c *DistributionConfig) { c.Aliases = names("a", 11) }, TooManyDistributionCNAMEs},
+		{"ten aliases", func(c *DistributionConfig) { c.Aliases = numberedNames("a", 10) }, ""},
+		{"eleven aliases", func(c *DistributionConfig) { c.Aliases = numberedNames("a", 11) }, TooManyDistributionCNAMEs},
 		{"alias with wildcard", func(c *DistributionConfig) { c.Aliases = []string{"*.example.com"} }, InvalidArgument},
 		{"alias with underscore", func(c *DistributionConfig) { c.Aliases = []string{"a_b.example.com"} }, InvalidArgument},
 		{"alias with empty label", func(c *DistributionConfig) { c.Aliases = []string{"a..example.com"} }, InvalidArgument},
@@ -155,16 +155,16 @@ func TestValidateDistributionConfig(t *testing.T) {
 		{"no origins", func(c *DistributionConfig) { c.Origins = nil }, InvalidArgument},
 		{"ten origins", func(c *DistributionConfig) {
 			for i := 0; i < 8; i++ {
-				c.Origins = append(c.Origins, customOrigin(fmt.Sprint("o", i)))
+				c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
 			}
 		}, ""},
 		{"eleven origins", func(c *DistributionConfig) {
 			for i := 0; i < 9; i++ {
-				c.Origins = append(c.Origins, customOrigin(fmt.Sprint("o", i)))
+				c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
 			}
 		}, TooManyOrigins},
-		{"empty origin id", func(c *DistributionConfig) { c.Origins = append(c.Origins, customOrigin("")) }, InvalidArgument},
-		{"duplicate origin id", func(c *DistributionConfig) { c.Origins = append(c.Origins, customOrigin("example-custom-origin")) }, InvalidArgument},
+		{"empty origin id", func(c *DistributionConfig) { c.Origins = append(c.Origins, testCustomOrigin("")) }, InvalidArgument},
+		{"duplicate origin id", func(c *DistributionConfig) { c.Origins = append(c.Origins, testCustomOrigin("example-custom-origin")) }, InvalidArgument},
 		{"empty domain name", func(c *DistributionConfig) { c.Origins[1].DomainName = "" }, InvalidArgument},
 		{"empty S3 domain name", func(c *DistributionConfig) { c.Origins[0].DomainName = "" }, InvalidArgument},
 		// Both or neither config: unconfirmed, InvalidArgument chosen.
@@ -226,22 +226,22 @@ func TestValidateDistributionConfig(t *testing.T) {
 		{"no cache behaviors", func(c *DistributionConfig) { c.CacheBehaviors = nil }, ""},
 		{"ten cache behaviors", func(c *DistributionConfig) {
 			for i := 0; i < 9; i++ {
-				c.CacheBehaviors = append(c.CacheBehaviors, behavior(fmt.Sprintf("/p%d/*", i)))
+				c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("/p%d/*", i)))
 			}
 		}, ""},
 		{"eleven cache behaviors", func(c *DistributionConfig) {
 			for i := 0; i < 10; i++ {
-				c.CacheBehaviors = append(c.CacheBehaviors, behavior(fmt.Sprintf("/p%d/*", i)))
+				c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("/p%d/*", i)))
 			}
 		}, TooManyCacheBehaviors},
 		{"empty path pattern", func(c *DistributionConfig) { c.CacheBehaviors[0].PathPattern = "" }, InvalidArgument},
 		{"path pattern with space", func(c *DistributionConfig) { c.CacheBehaviors[0].PathPattern = "images/a b.jpg" }, InvalidArgument},
 		{"path pattern 256 chars", func(c *DistributionConfig) { c.CacheBehaviors[0].PathPattern = strings.Repeat("a", 256) }, InvalidArgument},
 		{"path pattern with ? and &", func(c *DistributionConfig) { c.CacheBehaviors[0].PathPattern = "/a&b/file?.jpg" }, ""},
-		{"duplicate path pattern", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, behavior("*.jpg")) }, InvalidArgument},
+		{"duplicate path pattern", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, testBehavior("*.jpg")) }, InvalidArgument},
 		// Leading '/' is optional, so these two match the same paths.
-		{"duplicate path pattern modulo slash", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, behavior("/*.jpg")) }, InvalidArgument},
-		{"path patterns differing in case", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, behavior("*.JPG")) }, ""},
+		{"duplicate path pattern modulo slash", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, testBehavior("/*.jpg")) }, InvalidArgument},
+		{"path patterns differing in case", func(c *DistributionConfig) { c.CacheBehaviors = append(c.CacheBehaviors, testBehavior("*.JPG")) }, ""},
 
 		// TargetOriginId
 		{"default targets unknown origin", func(c *DistributionConfig) { c.DefaultCacheBehavior.TargetOriginID = "nope" }, NoSuchOrigin},
@@ -263,8 +263,8 @@ func TestValidateDistributionConfig(t *testing.T) {
 		{"none with names", func(c *DistributionConfig) {
 			c.DefaultCacheBehavior.Cookies.Forward = ForwardNone
 		}, InvalidForwardCookies},
-		{"ten cookie names", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = names("c", 10) }, ""},
-		{"eleven cookie names", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = names("c", 11) }, TooManyCookieNamesInWhiteList},
+		{"ten cookie names", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = numberedNames("c", 10) }, ""},
+		{"eleven cookie names", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = numberedNames("c", 11) }, TooManyCookieNamesInWhiteList},
 		{"cookie name with space", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = []string{"a b"} }, InvalidArgument},
 		{"cookie name with =", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = []string{"a=b"} }, InvalidArgument},
 		{"empty cookie name", func(c *DistributionConfig) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = []string{""} }, InvalidArgument},
@@ -278,9 +278,9 @@ func TestValidateDistributionConfig(t *testing.T) {
 			c.DefaultCacheBehavior.TrustedSigners = TrustedSigners{}
 			c.CacheBehaviors[0].TrustedSigners = TrustedSigners{}
 		}, ""},
-		{"five signers", func(c *DistributionConfig) { c.DefaultCacheBehavior.TrustedSigners.Items = accounts(5) }, ""},
-		{"six signers", func(c *DistributionConfig) { c.DefaultCacheBehavior.TrustedSigners.Items = accounts(6) }, TooManyTrustedSigners},
-		{"six signers in a behavior", func(c *DistributionConfig) { c.CacheBehaviors[0].TrustedSigners.Items = accounts(6) }, TooManyTrustedSigners},
+		{"five signers", func(c *DistributionConfig) { c.DefaultCacheBehavior.TrustedSigners.Items = testAccounts(5) }, ""},
+		{"six signers", func(c *DistributionConfig) { c.DefaultCacheBehavior.TrustedSigners.Items = testAccounts(6) }, TooManyTrustedSigners},
+		{"six signers in a behavior", func(c *DistributionConfig) { c.CacheBehaviors[0].TrustedSigners.Items = testAccounts(6) }, TooManyTrustedSigners},
 		{"signer with dashes", func(c *DistributionConfig) { c.DefaultCacheBehavior.TrustedSigners.Items[1] = "1111-2222-3333" }, InvalidArgument},
 		{"signer 11 digits", func(c *DistributionConfig) { c.CacheBehaviors[0].TrustedSigners.Items[1] = "11112222333" }, InvalidArgument},
 		{"signer Self", func(c *DistributionConfig) { c.CacheBehaviors[0].TrustedSigners.Items[0] = "Self" }, InvalidArgument},
@@ -308,11 +308,11 @@ func TestValidateDistributionConfig(t *testing.T) {
 		// Order: cheap limits first, then scalars, aliases, origins,
 		// behaviours, logging.
 		{"order: CNAME count before caller reference", func(c *DistributionConfig) {
-			c.Aliases = names("a", 11)
+			c.Aliases = numberedNames("a", 11)
 			c.CallerReference = ""
 		}, TooManyDistributionCNAMEs},
 		{"order: signer count before unknown origin", func(c *DistributionConfig) {
-			c.CacheBehaviors[0].TrustedSigners.Items = accounts(6)
+			c.CacheBehaviors[0].TrustedSigners.Items = testAccounts(6)
 			c.DefaultCacheBehavior.TargetOriginID = "nope"
 		}, TooManyTrustedSigners},
 		{"order: origins before behaviours", func(c *DistributionConfig) {
@@ -335,13 +335,13 @@ func TestValidateDistributionConfig(t *testing.T) {
 	rules := DefaultRules()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := seedConfig()
+			c := seedDistributionConfig()
 			tc.mutate(c)
-			if got := codeOf(t, rules.ValidateDistributionConfig(c)); got != tc.want {
+			if got := validationCode(t, rules.ValidateDistributionConfig(c)); got != tc.want {
 				t.Fatalf("code = %q, want %q (error %v)", got, tc.want, rules.ValidateDistributionConfig(c))
 			}
 			// The zero Rules behave like DefaultRules.
-			if got := codeOf(t, Rules{}.ValidateDistributionConfig(c)); got != tc.want {
+			if got := validationCode(t, Rules{}.ValidateDistributionConfig(c)); got != tc.want {
 				t.Fatalf("zero Rules: code = %q, want %q", got, tc.want)
 			}
 		})
@@ -349,7 +349,7 @@ func TestValidateDistributionConfig(t *testing.T) {
 }
 
 func TestValidateDistributionConfigNil(t *testing.T) {
-	if got := codeOf(t, DefaultRules().ValidateDistributionConfig(nil)); got != MalformedXML {
+	if got := validationCode(t, DefaultRules().ValidateDistributionConfig(nil)); got != MalformedXML {
 		t.Fatalf("code = %q, want MalformedXML", got)
 	}
 }
@@ -389,38 +389,40 @@ func TestLimitsRespected(t *testing.T) {
 		want  Code
 	}{
 		{"CNAMEsPerDistribution", func(l *Limits, n int) { l.CNAMEsPerDistribution = n },
-			func(c *DistributionConfig, n int) { c.Aliases = names("a", n) }, 3, TooManyDistributionCNAMEs},
+			func(c *DistributionConfig, n int) { c.Aliases = numberedNames("a", n) }, 3, TooManyDistributionCNAMEs},
 		{"OriginsPerDistribution", func(l *Limits, n int) { l.OriginsPerDistribution = n },
 			func(c *DistributionConfig, n int) {
 				for i := len(c.Origins); i < n; i++ {
-					c.Origins = append(c.Origins, customOrigin(fmt.Sprint("o", i)))
+					c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
 				}
 			}, 3, TooManyOrigins},
 		{"CacheBehaviorsPerDistribution", func(l *Limits, n int) { l.CacheBehaviorsPerDistribution = n },
 			func(c *DistributionConfig, n int) {
 				for i := len(c.CacheBehaviors); i < n; i++ {
-					c.CacheBehaviors = append(c.CacheBehaviors, behavior(fmt.Sprintf("p%d/*", i)))
+					c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("p%d/*", i)))
 				}
 			}, 2, TooManyCacheBehaviors},
 		{"TrustedSignersPerBehavior", func(l *Limits, n int) { l.TrustedSignersPerBehavior = n },
-			func(c *DistributionConfig, n int) { c.CacheBehaviors[0].TrustedSigners.Items = accounts(n) }, 3, TooManyTrustedSigners},
+			func(c *DistributionConfig, n int) { c.CacheBehaviors[0].TrustedSigners.Items = testAccounts(n) }, 3, TooManyTrustedSigners},
 		{"CookieNamesPerBehavior", func(l *Limits, n int) { l.CookieNamesPerBehavior = n },
-			func(c *DistributionConfig, n int) { c.DefaultCacheBehavior.Cookies.WhitelistedNames = names("c", n) }, 2, TooManyCookieNamesInWhiteList},
+			func(c *DistributionConfig, n int) {
+				c.DefaultCacheBehavior.Cookies.WhitelistedNames = numberedNames("c", n)
+			}, 2, TooManyCookieNamesInWhiteList},
 		{"CNAMEsPerDistribution raised", func(l *Limits, n int) { l.CNAMEsPerDistribution = n },
-			func(c *DistributionConfig, n int) { c.Aliases = names("a", n) }, 20, TooManyDistributionCNAMEs},
+			func(c *DistributionConfig, n int) { c.Aliases = numberedNames("a", n) }, 20, TooManyDistributionCNAMEs},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			r := DefaultRules()
 			tc.set(&r.Limits, tc.limit)
-			at := seedConfig()
+			at := seedDistributionConfig()
 			tc.fill(at, tc.limit)
 			if err := r.ValidateDistributionConfig(at); err != nil {
 				t.Fatalf("at the limit: %v", err)
 			}
-			over := seedConfig()
+			over := seedDistributionConfig()
 			tc.fill(over, tc.limit+1)
-			if got := codeOf(t, r.ValidateDistributionConfig(over)); got != tc.want {
+			if got := validationCode(t, r.ValidateDistributionConfig(over)); got != tc.want {
 				t.Fatalf("over the limit: code = %q, want %q", got, tc.want)
 			}
 		})
@@ -432,7 +434,7 @@ func TestLimitsRespected(t *testing.T) {
 			t.Fatalf("at the limit: %v", err)
 		}
 		b.Paths = append(b.Paths, "/c")
-		if got := codeOf(t, r.ValidateInvalidationBatch(b)); got != BatchTooLarge {
+		if got := validationCode(t, r.ValidateInvalidationBatch(b)); got != BatchTooLarge {
 			t.Fatalf("over the limit: code = %q, want BatchTooLarge", got)
 		}
 	})
@@ -455,17 +457,17 @@ func TestS3DomainSuffixes(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.domain, func(t *testing.T) {
-			c := seedConfig()
+			c := seedDistributionConfig()
 			c.Origins[0].DomainName = tc.domain
 			c.Logging.Bucket = "logs.s3.storage.internal"
-			if got := codeOf(t, r.ValidateDistributionConfig(c)); got != tc.want {
+			if got := validationCode(t, r.ValidateDistributionConfig(c)); got != tc.want {
 				t.Fatalf("code = %q, want %q", got, tc.want)
 			}
 		})
 	}
 	t.Run("regional forms with the default suffix listed", func(t *testing.T) {
 		r := Rules{S3DomainSuffixes: []string{"s3.storage.internal", DefaultS3DomainSuffix}}
-		c := seedConfig()
+		c := seedDistributionConfig()
 		c.Origins[0].DomainName = "media.s3.us-west-2.amazonaws.com"
 		if err := r.ValidateDistributionConfig(c); err != nil {
 			t.Fatal(err)
@@ -474,7 +476,7 @@ func TestS3DomainSuffixes(t *testing.T) {
 }
 
 func TestNormalizeDistributionConfig(t *testing.T) {
-	c := seedConfig()
+	c := seedDistributionConfig()
 	c.Aliases = []string{"WWW.Example.COM", "cdn.example.com"}
 	NormalizeDistributionConfig(c)
 	if c.Aliases[0] != "www.example.com" || c.Aliases[1] != "cdn.example.com" {
@@ -508,7 +510,7 @@ func TestValidateOriginAccessIdentityConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := codeOf(t, DefaultRules().ValidateOriginAccessIdentityConfig(tc.cfg)); got != tc.want {
+			if got := validationCode(t, DefaultRules().ValidateOriginAccessIdentityConfig(tc.cfg)); got != tc.want {
 				t.Fatalf("code = %q, want %q", got, tc.want)
 			}
 		})
