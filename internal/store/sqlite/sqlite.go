@@ -1,0 +1,115 @@
+// Package sqlite is the embedded store: one SQLite file, written through a
+// single connection and read through a small pool.
+//
+// Durability: WAL journal with synchronous=FULL, so a committed Update has
+// been fsynced to the WAL before Update returns. Times are kept as integer
+// Unix microseconds (UTC): they read back equal to the value written after
+// .UTC().Truncate(time.Microsecond).
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/openfront/openfront/internal/store"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+// readers is the size of the read pool. WAL lets readers run alongside the
+// writer; a few suffice for a control plane.
+const readers = 4
+
+// Store is a store.Store on a SQLite database file.
+type Store struct {
+	// w is the only connection that writes. Update calls queue for it in
+	// database/sql instead of contending for SQLite's write lock, so they
+	// never see "database is locked"; BEGIN IMMEDIATE takes the lock up
+	// front, so no read-to-write upgrade can deadlock.
+	w *sql.DB
+	r *sql.DB
+}
+
+var _ store.Store = (*Store)(nil)
+
+// Open opens (creating if needed) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_synchronous", "FULL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_foreign_keys", "1")
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: migrate %s: %w", path, err)
+	}
+
+	q.Del("_journal_mode") // set once by the writer; persistent in the file
+	q.Set("_query_only", "1")
+	r, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
+	if err := r.PingContext(ctx); err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return &Store{w: w, r: r}, nil
+}
+
+// Update runs fn in one write transaction. SQLite serializes writers, so
+// fn runs exactly once.
+func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return run(ctx, s.w, false, fn)
+}
+
+// View runs fn in a read transaction; WAL gives it a snapshot as of its
+// first read.
+func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
+	return run(ctx, s.r, true, fn)
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(store.Tx) error) (err error) {
+	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
+	if err != nil {
+		return fmt.Errorf("sqlite: begin: %w", err)
+	}
+	committed := false
+	defer func() {
+		// Also runs when fn panics: roll back, then let the panic go on.
+		if !committed {
+			sqlTx.Rollback()
+		}
+	}()
+	if err := fn(&tx{ctx: ctx, tx: sqlTx}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("sqlite: commit: %w", err)
+	}
+	committed = true
+	return nil
+}
