@@ -1,0 +1,289 @@
+package controlplane
+
+import (
+	"context"
+	"errors"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// CreateDistribution creates a download distribution for the account. A
+// repeated CallerReference with an identical config answers with the
+// existing distribution (created is then false); with a different config it
+// is DistributionAlreadyExists.
+func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig) (d cloudfront.Distribution, created bool, err error) {
+	cloudfront.NormalizeDistributionConfig(&cfg)
+	if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
+		return d, false, err
+	}
+	err = s.Store.Update(ctx, func(tx store.Tx) error {
+		created = false
+		prev, err := tx.DistributionByCallerReference(accountID, cfg.CallerReference)
+		switch {
+		case err == nil:
+			if !cloudfront.EqualDistributionConfigs(&prev.Config, &cfg) {
+				return cloudfront.NewError(cloudfront.DistributionAlreadyExists)
+			}
+			d = prev
+			return nil
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		n, err := tx.CountDistributions(accountID)
+		if err != nil {
+			return err
+		}
+		if n >= s.rules().Limits.DistributionsPerAccount {
+			return cloudfront.NewError(cloudfront.TooManyDistributions)
+		}
+		if err := s.checkReferences(tx, accountID, &cfg); err != nil {
+			return err
+		}
+		rev, err := tx.NextRevision()
+		if err != nil {
+			return err
+		}
+		d = cloudfront.Distribution{
+			ID:               cloudfront.NewResourceID(),
+			AccountID:        accountID,
+			LastModifiedTime: s.now(),
+			DomainName:       cloudfront.NewDomainLabel() + "." + s.DomainSuffix,
+			Config:           cfg,
+			ETag:             cloudfront.NewETag(),
+			Revision:         rev,
+		}
+		if err := tx.InsertDistribution(d); err != nil {
+			if errors.Is(err, store.ErrCNAMEInUse) {
+				return cloudfront.NewError(cloudfront.CNAMEAlreadyExists)
+			}
+			return err
+		}
+		created = true
+		return nil
+	})
+	if err != nil {
+		return cloudfront.Distribution{}, false, s.internal("CreateDistribution", err)
+	}
+	if created {
+		s.changed()
+	}
+	d, err = s.decorate(ctx, d)
+	return d, created, err
+}
+
+// checkReferences checks what a config names in the database: trusted
+// signer accounts and origin access identities.
+func (s *Service) checkReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
+	for _, signer := range cloudfront.ActiveSignerAccounts(cfg) {
+		if signer == cloudfront.SelfSigner || signer == accountID {
+			continue
+		}
+		if _, err := tx.Account(signer); err != nil {
+			if errors.Is(err, store.ErrNotFound) {
+				return cloudfront.Errorf(cloudfront.TrustedSignerDoesNotExist,
+					"One or more of your trusted signers do not exist: %s.", signer)
+			}
+			return err
+		}
+	}
+	for _, id := range cfg.OAIReferences() {
+		o, err := tx.OAI(id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && o.AccountID != accountID) {
+			return cloudfront.Errorf(cloudfront.InvalidOriginAccessIdentity,
+				"The origin access identity %s is not valid or doesn't exist.", id)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ownDistribution loads a distribution of the account; another account's
+// distribution is simply not found.
+func ownDistribution(tx store.Tx, accountID, id string) (cloudfront.Distribution, error) {
+	d, err := tx.Distribution(id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && d.AccountID != accountID) {
+		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.NoSuchDistribution)
+	}
+	return d, err
+}
+
+// GetDistribution returns one of the account's distributions.
+func (s *Service) GetDistribution(ctx context.Context, accountID, id string) (cloudfront.Distribution, error) {
+	var d cloudfront.Distribution
+	err := s.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		if d, err = ownDistribution(tx, accountID, id); err != nil {
+			return err
+		}
+		return s.decorateTx(tx, &d)
+	})
+	if err != nil {
+		return cloudfront.Distribution{}, s.internal("GetDistribution", err)
+	}
+	return d, nil
+}
+
+// UpdateDistribution replaces a distribution's config. ifMatch must be the
+// current ETag.
+func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
+	if ifMatch == "" {
+		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
+	}
+	cloudfront.NormalizeDistributionConfig(&cfg)
+	var d cloudfront.Distribution
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		var err error
+		if d, err = ownDistribution(tx, accountID, id); err != nil {
+			return err
+		}
+		if ifMatch != d.ETag {
+			return cloudfront.NewError(cloudfront.PreconditionFailed)
+		}
+		if cfg.CallerReference != d.Config.CallerReference {
+			return cloudfront.Errorf(cloudfront.IllegalUpdate, "CallerReference cannot be updated.")
+		}
+		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
+			return err
+		}
+		if err := s.checkReferences(tx, accountID, &cfg); err != nil {
+			return err
+		}
+		if d.Revision, err = tx.NextRevision(); err != nil {
+			return err
+		}
+		d.Config = cfg
+		d.ETag = cloudfront.NewETag()
+		d.LastModifiedTime = s.now()
+		if err := tx.UpdateDistribution(d); err != nil {
+			if errors.Is(err, store.ErrCNAMEInUse) {
+				return cloudfront.NewError(cloudfront.CNAMEAlreadyExists)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return cloudfront.Distribution{}, s.internal("UpdateDistribution", err)
+	}
+	s.changed()
+	return s.decorate(ctx, d)
+}
+
+// DeleteDistribution deletes a distribution that is disabled and deployed.
+func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch string) error {
+	if ifMatch == "" {
+		return cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
+	}
+	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		d, err := ownDistribution(tx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if ifMatch != d.ETag {
+			return cloudfront.NewError(cloudfront.PreconditionFailed)
+		}
+		if d.Config.Enabled {
+			return cloudfront.NewError(cloudfront.DistributionNotDisabled)
+		}
+		es, err := edges(tx)
+		if err != nil {
+			return err
+		}
+		// Disabled but not yet on every edge: the edges may still serve it,
+		// so it is not disabled yet as far as CloudFront is concerned.
+		if s.status(d, es) != cloudfront.StatusDeployed {
+			return cloudfront.Errorf(cloudfront.DistributionNotDisabled,
+				"The distribution you are trying to delete has not been disabled on every edge yet; wait until its Status is Deployed.")
+		}
+		rev, err := tx.NextRevision()
+		if err != nil {
+			return err
+		}
+		return tx.DeleteDistribution(id, rev)
+	})
+	if err != nil {
+		return s.internal("DeleteDistribution", err)
+	}
+	s.changed()
+	return nil
+}
+
+// ListDistributions lists the account's distributions, one page.
+func (s *Service) ListDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.Distribution, error) {
+	max, err := p.parse()
+	if err != nil {
+		return cloudfront.ListPage{}, nil, err
+	}
+	var items []cloudfront.Distribution
+	err = s.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		if items, err = tx.Distributions(accountID, p.Marker, max+1); err != nil {
+			return err
+		}
+		es, err := edges(tx)
+		if err != nil {
+			return err
+		}
+		for i := range items {
+			items[i].Status = s.status(items[i], es)
+		}
+		return nil
+	})
+	if err != nil {
+		return cloudfront.ListPage{}, nil, s.internal("ListDistributions", err)
+	}
+	lp, items := page(p, max, items, func(d cloudfront.Distribution) string { return d.ID })
+	return lp, items, nil
+}
+
+// decorate fills in the derived fields in a fresh read transaction.
+func (s *Service) decorate(ctx context.Context, d cloudfront.Distribution) (cloudfront.Distribution, error) {
+	err := s.Store.View(ctx, func(tx store.Tx) error { return s.decorateTx(tx, &d) })
+	if err != nil {
+		return cloudfront.Distribution{}, s.internal("decorate", err)
+	}
+	return d, nil
+}
+
+// decorateTx derives Status, ActiveTrustedSigners and
+// InProgressInvalidationBatches.
+func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
+	es, err := edges(tx)
+	if err != nil {
+		return err
+	}
+	d.Status = s.status(*d, es)
+	signers := cloudfront.ActiveSignerAccounts(&d.Config)
+	d.ActiveTrustedSigners = cloudfront.ActiveTrustedSigners{Enabled: len(signers) > 0}
+	for _, signer := range signers {
+		owner := signer
+		if signer == cloudfront.SelfSigner {
+			owner = d.AccountID
+		}
+		kps, err := tx.KeyPairs(owner)
+		if err != nil {
+			return err
+		}
+		sg := cloudfront.Signer{AwsAccountNumber: signer}
+		for _, kp := range kps {
+			if kp.Active {
+				sg.KeyPairIDs = append(sg.KeyPairIDs, kp.ID)
+			}
+		}
+		d.ActiveTrustedSigners.Items = append(d.ActiveTrustedSigners.Items, sg)
+	}
+	invs, err := tx.Invalidations(d.ID, "", 0)
+	if err != nil {
+		return err
+	}
+	d.InProgressInvalidationBatches = 0
+	for _, inv := range invs {
+		if s.invalidationStatus(inv, d.Config.PriceClass, es) == cloudfront.StatusInProgress {
+			d.InProgressInvalidationBatches++
+		}
+	}
+	return nil
+}

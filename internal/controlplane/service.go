@@ -1,0 +1,132 @@
+// Package controlplane implements the CloudFront operations over the store:
+// it validates, assigns ids, ETags and domain names, keeps every write in
+// one transaction, and derives what CloudFront reports (Status, active
+// trusted signers, invalidations in progress).
+package controlplane
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// Service is the control plane's operations. Its fields are set once
+// before use.
+type Service struct {
+	Store store.Store
+	// Rules validates configurations; the zero value means
+	// cloudfront.DefaultRules().
+	Rules *cloudfront.Rules
+	// DomainSuffix follows the "dxxxxxxxxxxxxx." label of a distribution's
+	// domain name.
+	DomainSuffix string
+	// EdgeTimeout is how long an edge stays live without a heartbeat.
+	EdgeTimeout time.Duration
+	// Changed is called after every committed write that edges must see;
+	// nil means nobody listens (the feed polls the store).
+	Changed func()
+	Logger  *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+func (s *Service) rules() *cloudfront.Rules {
+	if s.Rules != nil {
+		return s.Rules
+	}
+	r := cloudfront.DefaultRules()
+	s.Rules = &r
+	return s.Rules
+}
+
+func (s *Service) edgeTimeout() time.Duration {
+	if s.EdgeTimeout > 0 {
+		return s.EdgeTimeout
+	}
+	return 15 * time.Second
+}
+
+func (s *Service) changed() {
+	if s.Changed != nil {
+		s.Changed()
+	}
+}
+
+// Page is a list request's paging parameters, as received.
+type Page struct {
+	Marker   string
+	MaxItems string
+}
+
+// maxListItems is the largest and the default MaxItems (spec §3.1).
+const maxListItems = 100
+
+// parse checks MaxItems: a positive integer; values over 100 are lowered to
+// 100, the most CloudFront returns in one page.
+func (p Page) parse() (int, error) {
+	if p.MaxItems == "" {
+		return maxListItems, nil
+	}
+	n, err := strconv.Atoi(p.MaxItems)
+	if err != nil || n < 1 {
+		return 0, cloudfront.Errorf(cloudfront.InvalidArgument, "MaxItems must be a positive integer.")
+	}
+	return min(n, maxListItems), nil
+}
+
+// page cuts one extra item off a store listing and fills in the paging
+// elements.
+func page[T any](p Page, max int, items []T, id func(T) string) (cloudfront.ListPage, []T) {
+	lp := cloudfront.ListPage{Marker: p.Marker, MaxItems: max}
+	if len(items) > max {
+		items = items[:max]
+		lp.IsTruncated = true
+		lp.NextMarker = id(items[max-1])
+	}
+	return lp, items
+}
+
+// internal wraps an unexpected store error so the client sees InternalError
+// and the log keeps the cause.
+func (s *Service) internal(op string, err error) error {
+	var cfErr *cloudfront.Error
+	if errors.As(err, &cfErr) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if s.Logger != nil {
+		s.Logger.Error("store operation failed", "op", op, "err", err)
+	}
+	return &internalError{op: op, err: err}
+}
+
+type internalError struct {
+	op  string
+	err error
+}
+
+func (e *internalError) Error() string { return e.op + ": " + e.err.Error() }
+func (e *internalError) Unwrap() error { return e.err }
+
+// edges lists the registered edges, for Status.
+func edges(tx store.Tx) ([]store.Edge, error) { return tx.Edges() }
+
+// status derives a distribution's Status from the edges' acknowledgements.
+func (s *Service) status(d cloudfront.Distribution, es []store.Edge) string {
+	return feed.DistributionStatus(d, es, s.now(), s.edgeTimeout())
+}
