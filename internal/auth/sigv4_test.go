@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
@@ -67,18 +68,9 @@ func TestSigV4Vectors(t *testing.T) {
 func TestSigningKey(t *testing.T) {
 	got := signingKey("wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "20120215", "us-east-1", "iam")
 	const want = "f4780e2d9f65fa895f9c67b32ce1baf0b0d8a43505a000a1a9e090d414db404d"
-	if h := sha256HexOfKey(got); h != want {
+	if h := hex.EncodeToString(got); h != want {
 		t.Fatalf("signing key = %s, want %s", h, want)
 	}
-}
-
-func sha256HexOfKey(k []byte) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, 0, 2*len(k))
-	for _, c := range k {
-		b = append(b, digits[c>>4], digits[c&15])
-	}
-	return string(b)
 }
 
 func TestCanonicalURI(t *testing.T) {
