@@ -98,30 +98,29 @@ func TestEncodeRules(t *testing.T) {
 	}
 	s3Only := EncodeDistributionConfig(cloudfront.DistributionConfig{Origins: []cloudfront.Origin{{ID: "a", S3: &cloudfront.S3OriginConfig{}}}})
 	tests := []struct {
-		name     string
-		doc      []byte
-		has      []string
-		hasNot   []string
-		encoding bool // the document must be well-formed too
+		name   string
+		doc    []byte
+		has    []string
+		hasNot []string
 	}{
 		{"empty lists omit Items", EncodeDistributionConfig(cloudfront.DistributionConfig{}),
 			[]string{"<Aliases><Quantity>0</Quantity></Aliases>", "<Origins><Quantity>0</Quantity></Origins>", "<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners>", "<Comment></Comment>"},
-			[]string{"<Items>", "WhitelistedNames", "PathPattern"}, true},
-		{"nil whitelist omitted", withWhitelist(nil), nil, []string{"WhitelistedNames"}, true},
-		{"empty whitelist kept", withWhitelist([]string{}), []string{"<WhitelistedNames><Quantity>0</Quantity></WhitelistedNames>"}, nil, true},
-		{"only the origin config set", s3Only, []string{"<S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig>"}, []string{"CustomOriginConfig"}, true},
+			[]string{"<Items>", "WhitelistedNames", "PathPattern"}},
+		{"nil whitelist omitted", withWhitelist(nil), nil, []string{"WhitelistedNames"}},
+		{"empty whitelist kept", withWhitelist([]string{}), []string{"<WhitelistedNames><Quantity>0</Quantity></WhitelistedNames>"}, nil},
+		{"only the origin config set", s3Only, []string{"<S3OriginConfig><OriginAccessIdentity></OriginAccessIdentity></S3OriginConfig>"}, []string{"CustomOriginConfig"}},
 		{"NextMarker only when truncated", EncodeDistributionList(cloudfront.ListPage{Marker: "m", NextMarker: "ignored", MaxItems: 5}, nil),
-			[]string{"<Marker>m</Marker><MaxItems>5</MaxItems><IsTruncated>false</IsTruncated><Quantity>0</Quantity></DistributionList>"}, []string{"NextMarker", "<Items>"}, true},
+			[]string{"<Marker>m</Marker><MaxItems>5</MaxItems><IsTruncated>false</IsTruncated><Quantity>0</Quantity></DistributionList>"}, []string{"NextMarker", "<Items>"}},
 		{"timestamps in UTC with milliseconds", EncodeInvalidation(cloudfront.Invalidation{CreateTime: time.Date(2013, 5, 18, 22, 8, 0, 350123456, inParis)}),
-			[]string{"<CreateTime>2013-05-18T20:08:00.350Z</CreateTime>"}, nil, true},
+			[]string{"<CreateTime>2013-05-18T20:08:00.350Z</CreateTime>"}, nil},
 		{"whole seconds keep milliseconds", EncodeInvalidation(cloudfront.Invalidation{CreateTime: time.Date(2013, 5, 18, 20, 8, 0, 0, time.UTC)}),
-			[]string{"<CreateTime>2013-05-18T20:08:00.000Z</CreateTime>"}, nil, true},
+			[]string{"<CreateTime>2013-05-18T20:08:00.000Z</CreateTime>"}, nil},
 		{"unencodable characters replaced", EncodeOriginAccessIdentityConfig(cloudfront.OriginAccessIdentityConfig{CallerReference: "a\x00b\xffc\uFFFEd", Comment: "]]>\r\n\t"}),
-			[]string{"<CallerReference>a\uFFFDb\uFFFDc\uFFFDd</CallerReference>", "<Comment>]]&gt;&#xD;\n\t</Comment>"}, nil, true},
+			[]string{"<CallerReference>a\uFFFDb\uFFFDc\uFFFDd</CallerReference>", "<Comment>]]&gt;&#xD;\n\t</Comment>"}, nil},
 		{"nil error is InternalError", EncodeError(nil, "id"),
-			[]string{"<Type>Receiver</Type><Code>InternalError</Code>", "<RequestId>id</RequestId>"}, nil, true},
+			[]string{"<Type>Receiver</Type><Code>InternalError</Code>", "<RequestId>id</RequestId>"}, nil},
 		{"sender error", EncodeError(cloudfront.NewError(cloudfront.MalformedXML), "id"),
-			[]string{"<ErrorResponse xmlns=\"" + Namespace + "\"><Error><Type>Sender</Type><Code>MalformedXML</Code><Message>"}, nil, true},
+			[]string{"<ErrorResponse xmlns=\"" + Namespace + "\"><Error><Type>Sender</Type><Code>MalformedXML</Code><Message>"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
