@@ -127,5 +127,5 @@ func ids[T any](xs []T, id func(T) string) []string {
 	return out
 }
 
-func distID(d cloudfront.Distribution) string { return d.ID }
+func distID(d cloudfront.Distribution) string  { return d.ID }
 func invID(inv cloudfront.Invalidation) string { return inv.ID }
