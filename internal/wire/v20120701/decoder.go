@@ -84,15 +84,20 @@ func (f fields) opt(name string) *node {
 	return f.m[name]
 }
 
-// list decodes a Quantity/Items pair and returns the children of Items,
-// which must all be named item. Items may be absent; a Quantity that does
-// not match the number of items is recorded as InconsistentQuantities.
+// list decodes a container that holds just a Quantity/Items pair.
 func (d *decoder) list(n *node, item string) []*node {
-	f := d.open(n, "Quantity", "Items")
+	return d.items(d.open(n, "Quantity", "Items"), item)
+}
+
+// items decodes the Quantity/Items pair of an opened container and returns
+// the children of Items, which must all be named item. Items may be
+// absent; a Quantity that does not match the number of items is recorded
+// as InconsistentQuantities.
+func (d *decoder) items(f fields, item string) []*node {
 	qn := f.req("Quantity")
 	items := f.opt("Items")
 	q := d.integer(qn, 64)
-	if d.err != nil || n == nil {
+	if d.err != nil || f.n == nil {
 		return nil
 	}
 	var kids []*node
@@ -111,15 +116,20 @@ func (d *decoder) list(n *node, item string) []*node {
 	}
 	if q != int64(len(kids)) && d.inconsistent == nil {
 		d.inconsistent = cloudfront.Errorf(cloudfront.InconsistentQuantities,
-			"%s/Quantity is %d but %s/Items holds %d %s elements.", n.path, q, n.path, len(kids), item)
+			"%s/Quantity is %d but %s/Items holds %d %s elements.", f.n.path, q, f.n.path, len(kids), item)
 	}
 	return kids
 }
 
 // strings decodes a Quantity/Items list of strings; nil when empty.
 func (d *decoder) strings(n *node, item string) []string {
+	return d.texts(d.list(n, item))
+}
+
+// texts decodes string elements; nil when there are none.
+func (d *decoder) texts(ns []*node) []string {
 	var out []string
-	for _, k := range d.list(n, item) {
+	for _, k := range ns {
 		out = append(out, d.str(k))
 	}
 	return out

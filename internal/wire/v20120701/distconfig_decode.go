@@ -92,27 +92,11 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 
 	ts := d.open(f.req("TrustedSigners"), "Enabled", "Quantity", "Items")
 	b.TrustedSigners.Enabled = d.boolean(ts.req("Enabled"))
-	b.TrustedSigners.Items = d.signerList(ts)
+	b.TrustedSigners.Items = d.texts(d.items(ts, "AwsAccountNumber"))
 
 	b.ViewerProtocolPolicy = d.str(f.req("ViewerProtocolPolicy"))
 	b.MinTTL = d.integer(f.req("MinTTL"), 64)
 	return b
-}
-
-// signerList decodes the Quantity/Items pair of TrustedSigners, whose
-// container also holds Enabled.
-func (d *decoder) signerList(ts fields) []string {
-	if ts.n == nil || d.err != nil {
-		return nil
-	}
-	// Reuse list on a view of the container without Enabled.
-	view := &node{name: ts.n.name, path: ts.n.path}
-	for _, k := range ts.n.kids {
-		if k.name != "Enabled" {
-			view.kids = append(view.kids, k)
-		}
-	}
-	return d.strings(view, "AwsAccountNumber")
 }
 
 func (d *decoder) logging(n *node) cloudfront.Logging {
