@@ -1,0 +1,183 @@
+package edge
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// errForbiddenOrigin is returned when ForbidPrivateOrigins refuses an address.
+var errForbiddenOrigin = errors.New("edge: origin address is loopback, private or link-local")
+
+func newTransport(o Options) *http.Transport {
+	d := &net.Dialer{Timeout: o.OriginTimeouts.ConnectTimeout, KeepAlive: 30 * time.Second}
+	if o.ForbidPrivateOrigins {
+		// Control runs on the resolved address of every attempt, so a name
+		// that resolves (or re-resolves) to a private address is refused.
+		d.Control = func(network, address string, _ syscall.RawConn) error {
+			ap, err := netip.ParseAddrPort(address)
+			if err != nil || forbiddenAddr(ap.Addr()) {
+				return errForbiddenOrigin
+			}
+			return nil
+		}
+	}
+	t := &http.Transport{
+		DialContext:           d.DialContext,
+		TLSHandshakeTimeout:   o.OriginTimeouts.ConnectTimeout,
+		ResponseHeaderTimeout: o.OriginTimeouts.ResponseTimeout,
+		MaxIdleConns:          1024,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		// The edge forwards Accept-Encoding itself and caches the bytes the
+		// origin sent; it must not decompress them.
+		DisableCompression: true,
+	}
+	if o.OriginTLS != nil {
+		t.TLSClientConfig = o.OriginTLS.Clone()
+	}
+	return t
+}
+
+func forbiddenAddr(a netip.Addr) bool {
+	a = a.Unmap()
+	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
+		a.IsLinkLocalMulticast() || a.IsUnspecified() || a.IsMulticast() ||
+		a.IsInterfaceLocalMulticast() ||
+		// 100.64.0.0/10, carrier-grade NAT, is private in practice.
+		(a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64)
+}
+
+// removedRequestHeaders are not passed to the origin (spec §3.4); Cookie,
+// User-Agent, Accept-Encoding, Via, X-Forwarded-For and Connection are
+// replaced.
+var removedRequestHeaders = map[string]bool{
+	"Accept": true, "Accept-Charset": true, "Accept-Language": true,
+	"Referer": true, "Expect": true, "Proxy-Authorization": true,
+	"Proxy-Connection": true, "Proxy-Authenticate": true, "Te": true,
+	"Trailer": true, "Upgrade": true, "X-Real-Ip": true,
+	"X-Forwarded-Proto": true, "Authorization": true, "Cookie": true,
+	"Connection": true, "Keep-Alive": true, "Host": true,
+	"User-Agent": true, "Accept-Encoding": true, "Via": true,
+	"X-Forwarded-For": true, "X-Amz-Cf-Id": true, "Transfer-Encoding": true,
+	"Content-Length": true,
+}
+
+// conditionalHeaders are the viewer's validators and range, which the
+// edge answers from the cached object instead of forwarding on a cacheable
+// fetch.
+var conditionalHeaders = []string{
+	"If-Modified-Since", "If-None-Match", "If-Match", "If-Range",
+	"If-Unmodified-Since", "Range", "Request-Range",
+}
+
+// originRequest describes one fetch.
+type originRequest struct {
+	viewer   *http.Request
+	b        *behavior
+	path     string // as received (or the default root object)
+	query    string // forwarded query, "" if none
+	cookies  string // forwarded Cookie value
+	gzip     bool
+	reqID    string
+	via      []string
+	passThru bool // forward the viewer's validators and Range
+	// Validators of a stale copy, for revalidation.
+	etag, lastMod string
+}
+
+// newOriginRequest builds the request to the behaviour's origin.
+func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.Request, error) {
+	g := o.b.origin
+	https := o.viewer.TLS != nil && (g.matchViewer || g.s3)
+	var target string
+	if g.s3 {
+		target = s.s3.url(g, o.path, https)
+	} else if https {
+		target = "https://" + g.httpsHost + o.path
+	} else {
+		target = "http://" + g.httpHost + o.path
+	}
+	if o.query != "" {
+		target += "?" + o.query
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	for k, v := range o.viewer.Header {
+		if removedRequestHeaders[k] || strings.HasPrefix(k, "X-Edge-") {
+			continue
+		}
+		h[k] = v
+	}
+	if !o.passThru {
+		for _, k := range conditionalHeaders {
+			delete(h, k)
+		}
+	}
+	if g.s3 {
+		req.Host = s.s3.host(g, req.URL)
+	} else if https {
+		req.Host = g.httpsHost
+	} else {
+		req.Host = g.httpHost
+	}
+	h["User-Agent"] = userAgent
+	h["Via"] = o.via
+	h["X-Amz-Cf-Id"] = []string{o.reqID}
+	h["Connection"] = keepAlive
+	if o.gzip {
+		h["Accept-Encoding"] = gzipOnly
+	}
+	if o.cookies != "" {
+		h["Cookie"] = []string{o.cookies}
+	}
+	xff := clientIP(o.viewer.RemoteAddr)
+	if prior := o.viewer.Header["X-Forwarded-For"]; len(prior) > 0 {
+		xff = strings.Join(prior, ", ") + ", " + xff
+	}
+	h["X-Forwarded-For"] = []string{xff}
+	if o.etag != "" {
+		h["If-None-Match"] = []string{o.etag}
+	}
+	if o.lastMod != "" {
+		h["If-Modified-Since"] = []string{o.lastMod}
+	}
+	if g.s3 && g.signed {
+		if err := s.s3.sign(ctx, req, time.Now()); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+var (
+	userAgent = []string{"Amazon CloudFront"}
+	keepAlive = []string{"Keep-Alive"}
+	gzipOnly  = []string{"gzip"}
+)
+
+// clientIP is the host part of a RemoteAddr.
+func clientIP(remote string) string {
+	if host, _, err := net.SplitHostPort(remote); err == nil {
+		return host
+	}
+	return remote
+}
+
+// originErrorStatus maps a failed fetch to the viewer's status: 504 for a
+// timeout, 502 for anything else.
+func originErrorStatus(err error) int {
+	var ne net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, errIdleTimeout) || (errors.As(err, &ne) && ne.Timeout()) {
+		return http.StatusGatewayTimeout
+	}
+	return http.StatusBadGateway
+}

@@ -1,0 +1,289 @@
+package edge
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// result is the x-edge-result-type of a response.
+type result uint8
+
+const (
+	resultHit result = iota
+	resultRefreshHit
+	resultMiss
+	resultError
+)
+
+func (r result) String() string {
+	return [...]string{"Hit", "RefreshHit", "Miss", "Error"}[r]
+}
+
+var xCacheValues = [...][]string{
+	{"Hit from cloudfront"},
+	{"RefreshHit from cloudfront"},
+	{"Miss from cloudfront"},
+	{"Error from cloudfront"},
+}
+
+// hopHeaders are not passed from the origin to the viewer; Via, Age and
+// X-Amz-Cf-Id are the edge's own.
+var hopHeaders = map[string]bool{
+	"Connection": true, "Keep-Alive": true, "Proxy-Authenticate": true,
+	"Proxy-Connection": true, "Te": true, "Trailer": true,
+	"Transfer-Encoding": true, "Upgrade": true, "Via": true, "Age": true,
+	"X-Amz-Cf-Id": true, "X-Cache": true, "Content-Length": true,
+}
+
+// viewerHeader copies the origin's response headers that viewers get,
+// with the edge's Via. Vary keeps only Accept-Encoding, the one variation
+// the cache key has.
+func (s *Server) viewerHeader(src http.Header, bodyLen int) http.Header {
+	h := make(http.Header, len(src)+2)
+	var connTokens []string
+	for _, v := range src["Connection"] {
+		for t := range strings.SplitSeq(v, ",") {
+			connTokens = append(connTokens, http.CanonicalHeaderKey(strings.TrimSpace(t)))
+		}
+	}
+	for k, v := range src {
+		if hopHeaders[k] || contains(connTokens, k) {
+			continue
+		}
+		if k == "Vary" {
+			if varyHasAcceptEncoding(v) {
+				h[k] = []string{"Accept-Encoding"}
+			}
+			continue
+		}
+		h[k] = v
+	}
+	h["Via"] = s.via
+	if bodyLen >= 0 {
+		h["Content-Length"] = []string{strconv.Itoa(bodyLen)}
+	}
+	return h
+}
+
+func varyHasAcceptEncoding(v []string) bool {
+	for _, x := range v {
+		for t := range strings.SplitSeq(x, ",") {
+			if strings.EqualFold(strings.TrimSpace(t), "Accept-Encoding") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withSetCookies returns h with only the Set-Cookie values keep accepts;
+// h itself is not changed.
+func withSetCookies(h http.Header, keep func(name string) bool) http.Header {
+	all, ok := h["Set-Cookie"]
+	if !ok {
+		return h
+	}
+	var kept []string
+	for _, v := range all {
+		if keep != nil && keep(setCookieName(v)) {
+			kept = append(kept, v)
+		}
+	}
+	c := h.Clone()
+	if len(kept) == 0 {
+		delete(c, "Set-Cookie")
+	} else {
+		c["Set-Cookie"] = kept
+	}
+	return c
+}
+
+// serveEntry writes a cached or just-fetched object, answering the
+// viewer's validators and Range from it.
+func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hdr http.Header, res result, pr *perRequest, now time.Time) int {
+	h := w.Header()
+	for k, v := range hdr {
+		h[k] = v
+	}
+	h["X-Cache"] = xCacheValues[res]
+	h["X-Amz-Cf-Id"] = pr.id[:]
+	if res == resultHit || res == resultRefreshHit {
+		age := int64(now.Sub(e.stored) / time.Second)
+		h["Age"] = pr.ageHeader(max(age, 0))
+	}
+	status, body := e.status, e.body
+	if status == http.StatusOK {
+		if notModified(r, e) {
+			delete(h, "Content-Length")
+			w.WriteHeader(http.StatusNotModified)
+			return 0
+		}
+		if rh := r.Header["Range"]; len(rh) > 0 && ifRangeMatches(r, e) {
+			start, end, ok := parseRange(rh, int64(len(body)))
+			switch {
+			case ok && start < 0:
+				h["Content-Range"] = []string{"bytes */" + strconv.Itoa(len(body))}
+				h["Content-Length"] = []string{"0"}
+				status, body = http.StatusRequestedRangeNotSatisfiable, nil
+			case ok:
+				h["Content-Range"] = []string{"bytes " + strconv.FormatInt(start, 10) + "-" +
+					strconv.FormatInt(end, 10) + "/" + strconv.Itoa(len(body))}
+				body = body[start : end+1]
+				h["Content-Length"] = []string{strconv.Itoa(len(body))}
+				status = http.StatusPartialContent
+			}
+		}
+	}
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead || len(body) == 0 {
+		return 0
+	}
+	n, _ := w.Write(body)
+	return n
+}
+
+// notModified evaluates the viewer's If-None-Match (only against a cached
+// ETag) and, without it, If-Modified-Since.
+func notModified(r *http.Request, e *entry) bool {
+	if inm := r.Header["If-None-Match"]; len(inm) > 0 {
+		if e.etag == "" {
+			return false
+		}
+		for _, v := range inm {
+			for t := range strings.SplitSeq(v, ",") {
+				t = strings.TrimSpace(t)
+				if t == "*" || strings.TrimPrefix(t, "W/") == strings.TrimPrefix(e.etag, "W/") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	if ims := r.Header["If-Modified-Since"]; len(ims) > 0 && e.lastMod != "" {
+		since, err1 := http.ParseTime(ims[0])
+		mod, err2 := http.ParseTime(e.lastMod)
+		return err1 == nil && err2 == nil && !mod.After(since)
+	}
+	return false
+}
+
+// ifRangeMatches reports whether a Range applies: no If-Range, or one that
+// names the cached ETag or Last-Modified exactly.
+func ifRangeMatches(r *http.Request, e *entry) bool {
+	ir := r.Header.Get("If-Range")
+	if ir == "" {
+		return true
+	}
+	if strings.HasPrefix(ir, `"`) || strings.HasPrefix(ir, "W/") {
+		return e.etag != "" && ir == e.etag && !strings.HasPrefix(ir, "W/")
+	}
+	return e.lastMod != "" && ir == e.lastMod
+}
+
+// parseRange reads a single "bytes=" range against size. ok=false means
+// "serve the whole object": several ranges, or a malformed one. ok with
+// start<0 means unsatisfiable (416).
+func parseRange(values []string, size int64) (start, end int64, ok bool) {
+	if len(values) != 1 {
+		return 0, 0, false
+	}
+	spec, found := strings.CutPrefix(strings.TrimSpace(values[0]), "bytes=")
+	if !found || strings.IndexByte(spec, ',') >= 0 {
+		return 0, 0, false
+	}
+	first, last, found := strings.Cut(strings.TrimSpace(spec), "-")
+	if !found {
+		return 0, 0, false
+	}
+	first, last = strings.TrimSpace(first), strings.TrimSpace(last)
+	if first == "" {
+		// Suffix range: the last N bytes.
+		n, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || n < 0 || !digits(last) {
+			return 0, 0, false
+		}
+		if n == 0 || size == 0 {
+			return -1, 0, true
+		}
+		return max(size-n, 0), size - 1, true
+	}
+	s, err := strconv.ParseInt(first, 10, 64)
+	if err != nil || !digits(first) {
+		return 0, 0, false
+	}
+	e := size - 1
+	if last != "" {
+		v, err := strconv.ParseInt(last, 10, 64)
+		if err != nil || !digits(last) || v < s {
+			return 0, 0, false
+		}
+		e = min(v, size-1)
+	}
+	if s >= size {
+		return -1, 0, true
+	}
+	return s, e, true
+}
+
+func digits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// errorPage is CloudFront's generated HTML error page (spec §1).
+func errorPage(message string) []byte {
+	return []byte(`<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
+<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">
+<TITLE>ERROR: The request could not be satisfied</TITLE>
+</HEAD><BODY>
+<H1>ERROR</H1>
+<H2>The request could not be satisfied.</H2>
+<HR noshade size="1px">
+` + message + `
+<BR clear="all">
+<HR noshade size="1px">
+<PRE>
+Generated by cloudfront (CloudFront)
+</PRE>
+`)
+}
+
+var (
+	pageBadRequest = errorPage("Bad request.")
+	pageBadGateway = errorPage("CloudFront wasn't able to connect to the origin.")
+	pageTimeout    = errorPage("CloudFront attempted to establish a connection with the origin, but either the attempt failed or the origin closed the connection.")
+)
+
+// writeGenerated writes a response CloudFront generates itself.
+func (s *Server) writeGenerated(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte, pr *perRequest) int {
+	h := w.Header()
+	h["Server"] = []string{"CloudFront"}
+	h["Content-Type"] = []string{contentType}
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	h["X-Cache"] = xCacheValues[resultError]
+	h["Via"] = s.via
+	h["X-Amz-Cf-Id"] = pr.id[:]
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead {
+		return 0
+	}
+	n, _ := w.Write(body)
+	return n
+}
+
+func (s *Server) writeErrorPage(w http.ResponseWriter, r *http.Request, status int, pr *perRequest) int {
+	page := pageBadRequest
+	switch status {
+	case http.StatusBadGateway:
+		page = pageBadGateway
+	case http.StatusGatewayTimeout:
+		page = pageTimeout
+	}
+	return s.writeGenerated(w, r, status, "text/html", page, pr)
+}

@@ -1,0 +1,111 @@
+package edge
+
+import (
+	"net/http"
+	"strings"
+	"time"
+)
+
+// request is what ServeHTTP worked out about one viewer request.
+type request struct {
+	d       *dist
+	b       *behavior
+	path    string
+	query   string // forwarded query
+	cookies string // forwarded cookies
+	gzip    bool
+	pr      *perRequest
+	now     time.Time
+}
+
+// ServeHTTP serves one viewer request. r.TLS != nil means the viewer used
+// HTTPS.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	pr := newPerRequest()
+	if s.opts.AccessLog != nil {
+		lw := &logWriter{ResponseWriter: w}
+		res, d := s.serve(lw, r, pr)
+		s.logRequest(lw, r, d, res, pr)
+		return
+	}
+	s.serve(w, r, pr)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (result, *dist) {
+	snap := s.snap.Load()
+	d := snap.lookup(r.Host)
+	if d == nil || !d.enabled {
+		s.metrics.unknownHost.Inc()
+		s.writeErrorPage(w, r, http.StatusForbidden, pr)
+		return resultError, nil
+	}
+	c := d.counters
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header()["Allow"] = allowGetHead
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusMethodNotAllowed, pr))
+		return resultError, d
+	}
+	if r.ContentLength > 0 || len(r.TransferEncoding) > 0 {
+		// A GET with a body is refused (spec §3.1).
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		return resultError, d
+	}
+	path, rawQuery := splitRequestURI(r)
+	if path == "/" && d.rootObject != "" {
+		path = d.rootObject
+	}
+	b := d.selectBehavior(path)
+	if b.httpsOnly && r.TLS == nil {
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		return resultError, d
+	}
+	if b.signed {
+		if s.opts.SignedURLs != nil {
+			if status, body, ok := s.opts.SignedURLs.Check(r, d.src, b.src); !ok {
+				c.count(resultError, s.writeGenerated(w, r, status, "text/xml", body, pr))
+				return resultError, d
+			}
+		}
+		rawQuery = stripSignedParams(rawQuery)
+	}
+	q := &request{d: d, b: b, path: path, pr: pr, now: s.now()}
+	if b.queryString {
+		q.query = rawQuery
+	}
+	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
+	q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+
+	kp := keyPool.Get().(*[]byte)
+	key := appendKey((*kp)[:0], d.id, q.path, q.query, q.cookies, q.gzip)
+	e, ok := s.cache.get(key)
+	if ok && e.fresh(q.now) {
+		*kp = key
+		keyPool.Put(kp)
+		res := resultHit
+		if e.isError {
+			res = resultError
+		}
+		c.count(res, s.serveEntry(w, r, e, e.header, res, pr, q.now))
+		return res, d
+	}
+	k := string(key)
+	*kp = key
+	keyPool.Put(kp)
+	return s.serveMiss(w, r, q, k), d
+}
+
+var allowGetHead = []string{"GET, HEAD"}
+
+// splitRequestURI returns the path and query exactly as the viewer sent
+// them; behaviours match, and the origin receives, the raw path.
+func splitRequestURI(r *http.Request) (string, string) {
+	uri := r.RequestURI
+	if uri == "" || uri[0] != '/' {
+		uri = r.URL.RequestURI()
+	}
+	path, query, _ := strings.Cut(uri, "?")
+	if path == "" {
+		path = "/"
+	}
+	return path, query
+}

@@ -1,0 +1,188 @@
+// Package edge serves viewers' requests the way a 2012 CloudFront edge did:
+// it routes by Host, picks the cache behaviour by path pattern, forwards to
+// custom or S3 origins, caches by the behaviour's forwarded values and TTL
+// rules, and collapses concurrent misses into one origin fetch.
+package edge
+
+import (
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/hex"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/feed"
+)
+
+// Defaults of Options.
+const (
+	DefaultCacheSize       = 256 << 20
+	DefaultMaxObjectSize   = 16 << 20
+	DefaultDomainSuffix    = "cloudfront.net"
+	DefaultConnectTimeout  = 10 * time.Second
+	DefaultResponseTimeout = 30 * time.Second
+)
+
+// S3Options says how S3 origins are reached.
+type S3Options struct {
+	// Endpoint is the URL of an S3-compatible server, addressed path-style.
+	// Empty means https://<origin DomainName>, virtual-hosted.
+	Endpoint string
+	Region   string // default us-east-1
+	// Static credentials, used for origins that have an OriginAccessIdentity;
+	// other S3 origins are fetched anonymously.
+	AccessKeyID     string
+	SecretAccessKey string
+}
+
+// OriginTimeouts bound each origin fetch.
+type OriginTimeouts struct {
+	ConnectTimeout  time.Duration // dial and TLS handshake; default 10s
+	ResponseTimeout time.Duration // until the headers, and between body reads; default 30s
+}
+
+// SignedURLChecker verifies signed URLs for behaviours with trusted signers.
+// ok=false means the request is refused with status and body (XML).
+type SignedURLChecker interface {
+	Check(r *http.Request, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool)
+}
+
+// Options configures a Server. The zero value works.
+type Options struct {
+	CacheSize     int64 // byte budget of the cache
+	MaxObjectSize int64 // larger responses are streamed to the viewer, not cached
+	// ForbidPrivateOrigins refuses to connect to loopback, private,
+	// link-local and unspecified addresses. It is checked at dial time on
+	// the resolved IP, so DNS rebinding cannot get around it.
+	ForbidPrivateOrigins bool
+	HostID               string // 32 lower-case hex characters; generated if empty
+	DomainSuffix         string // Via: 1.1 <HostID>.<DomainSuffix> (CloudFront)
+	Location             string // x-edge-location for access logs, e.g. "LOC1"
+	S3                   S3Options
+	OriginTimeouts       OriginTimeouts
+	// OriginTLS configures TLS to HTTPS origins (e.g. RootCAs); nil means
+	// the system roots.
+	OriginTLS  *tls.Config
+	SignedURLs SignedURLChecker // nil: signed URLs are not checked
+	AccessLog  func(LogRecord)  // nil: no access log
+	Registerer prometheus.Registerer
+	Logger     *slog.Logger
+	Now        func() time.Time
+}
+
+// Server is an edge. It is safe for concurrent use.
+type Server struct {
+	opts      Options
+	now       func() time.Time
+	log       *slog.Logger
+	via       []string // "1.1 <HostID>.<DomainSuffix> (CloudFront)"
+	snap      atomic.Pointer[compiled]
+	cache     *objectCache
+	flights   singleflight.Group
+	transport *http.Transport
+	s3        *s3Client
+	metrics   *metrics
+	// epoch changes on every purge, so a fetch that started before it does
+	// not store an object the purge meant to remove.
+	epoch atomic.Int64
+}
+
+// New returns a Server with an empty snapshot: every host is unknown
+// until Apply.
+func New(o Options) (*Server, error) {
+	if o.CacheSize <= 0 {
+		o.CacheSize = DefaultCacheSize
+	}
+	if o.MaxObjectSize <= 0 {
+		o.MaxObjectSize = DefaultMaxObjectSize
+	}
+	if o.MaxObjectSize > maxWeight {
+		return nil, errors.New("edge: MaxObjectSize must be below 4 GiB")
+	}
+	if o.DomainSuffix == "" {
+		o.DomainSuffix = DefaultDomainSuffix
+	}
+	if o.HostID == "" {
+		var b [16]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return nil, err
+		}
+		o.HostID = hex.EncodeToString(b[:])
+	}
+	if o.OriginTimeouts.ConnectTimeout <= 0 {
+		o.OriginTimeouts.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.OriginTimeouts.ResponseTimeout <= 0 {
+		o.OriginTimeouts.ResponseTimeout = DefaultResponseTimeout
+	}
+	if o.S3.Region == "" {
+		o.S3.Region = "us-east-1"
+	}
+	s := &Server{opts: o, now: o.Now, log: o.Logger}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	s.via = []string{"1.1 " + o.HostID + "." + o.DomainSuffix + " (CloudFront)"}
+	c, err := newObjectCache(o.CacheSize)
+	if err != nil {
+		return nil, err
+	}
+	s.cache = c
+	s.transport = newTransport(o)
+	s3c, err := newS3Client(o.S3)
+	if err != nil {
+		return nil, err
+	}
+	s.s3 = s3c
+	m, err := newMetrics(o.Registerer, s)
+	if err != nil {
+		return nil, err
+	}
+	s.metrics = m
+	s.snap.Store(&compiled{hosts: map[string]*dist{}})
+	return s, nil
+}
+
+// Apply compiles snap, swaps it in atomically and purges the invalidated
+// paths. It implements feed.Applier.
+func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
+	c, err := compile(snap, s.metrics)
+	if err != nil {
+		return err
+	}
+	old := s.snap.Swap(c)
+	var prefixes []string
+	for id := range old.byID {
+		if _, ok := c.byID[id]; !ok {
+			prefixes = append(prefixes, id+"\x00")
+			s.metrics.forget(id)
+		}
+	}
+	for _, inv := range invalidations {
+		for _, p := range inv.Batch.Paths {
+			prefixes = append(prefixes, invalidationPrefix(inv.DistributionID, p))
+		}
+	}
+	s.purge(prefixes)
+	return nil
+}
+
+// Revision is the revision of the applied snapshot.
+func (s *Server) Revision() int64 { return s.snap.Load().rev }
+
+// Close releases idle origin connections and the cache's goroutines.
+func (s *Server) Close() error {
+	s.transport.CloseIdleConnections()
+	s.cache.close()
+	return nil
+}
