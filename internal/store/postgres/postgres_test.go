@@ -89,3 +89,37 @@ func openFresh(t testing.TB) *Store {
 func TestConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) store.Store { return openFresh(t) })
 }
+
+// TestConcurrentOpen has several nodes open one fresh database at once:
+// the migrations must be applied exactly once, and every Open succeed.
+func TestConcurrentOpen(t *testing.T) {
+	dsn := freshSchema(t, testDSN(t))
+	const nodes = 5
+	errs := make(chan error, nodes)
+	for range nodes {
+		go func() {
+			s, err := Open(context.Background(), dsn)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range nodes {
+		if err := <-errs; err != nil {
+			t.Errorf("Open: %v", err)
+		}
+	}
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var n int
+	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(migrations) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(migrations))
+	}
+}
