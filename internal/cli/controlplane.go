@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/openfront/openfront/internal/api"
+	"github.com/openfront/openfront/internal/auth"
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/controlplane"
+	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// controlPlaneConfig is what serve and api share.
+type controlPlaneConfig struct {
+	apiAddr      string
+	data         string
+	storeDSN     string
+	domainSuffix string
+	tlsCert      string
+	tlsKey       string
+	feedSecret   string
+	edgeTimeout  time.Duration
+	s3Suffixes   string
+	maxBody      int64
+	limits       cloudfront.Limits
+}
+
+func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.apiAddr, "api-addr", "127.0.0.1:8080", "address of the CloudFront API (and of the config feed, under /feed/)")
+	fs.StringVar(&c.data, "data", "./openfront-data", "data folder: SQLite database, credentials, edge state")
+	fs.StringVar(&c.storeDSN, "store", "", "store: empty for SQLite in the data folder, a SQLite file path, or a postgres:// URL")
+	fs.StringVar(&c.domainSuffix, "domain-suffix", "cloudfront.localhost", "distribution domain names are d<13 chars>.<suffix>")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate: serve the API (and the edge's HTTPS listener) with it")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key for --tls-cert")
+	fs.StringVar(&c.feedSecret, "feed-secret", "", "shared secret edges may present to the config feed (edge keys from 'admin edge-key create' work too)")
+	fs.DurationVar(&c.edgeTimeout, "edge-timeout", feed.DefaultTimeout, "an edge not heard from for this long no longer counts for Deployed")
+	fs.StringVar(&c.s3Suffixes, "s3-domain-suffixes", cloudfront.DefaultS3DomainSuffix, "comma-separated domain suffixes that S3 origins' DomainName may use (<bucket>.<suffix>)")
+	fs.Int64Var(&c.maxBody, "max-body", api.DefaultMaxBody, "largest API request body in bytes")
+	c.limits = cloudfront.DefaultLimits()
+	l := &c.limits
+	fs.IntVar(&l.DistributionsPerAccount, "limit-distributions", l.DistributionsPerAccount, "distributions per account")
+	fs.IntVar(&l.CNAMEsPerDistribution, "limit-cnames", l.CNAMEsPerDistribution, "CNAMEs per distribution")
+	fs.IntVar(&l.OriginsPerDistribution, "limit-origins", l.OriginsPerDistribution, "origins per distribution")
+	fs.IntVar(&l.CacheBehaviorsPerDistribution, "limit-cache-behaviors", l.CacheBehaviorsPerDistribution, "cache behaviours per distribution")
+	fs.IntVar(&l.TrustedSignersPerBehavior, "limit-trusted-signers", l.TrustedSignersPerBehavior, "trusted signers per cache behaviour")
+	fs.IntVar(&l.CookieNamesPerBehavior, "limit-whitelisted-cookies", l.CookieNamesPerBehavior, "whitelisted cookie names per cache behaviour")
+	fs.IntVar(&l.OAIsPerAccount, "limit-origin-access-identities", l.OAIsPerAccount, "origin access identities per account")
+	fs.IntVar(&l.InvalidationBatchesInProgress, "limit-invalidations-in-progress", l.InvalidationBatchesInProgress, "invalidation batches in progress per distribution")
+	fs.IntVar(&l.PathsPerInvalidationBatch, "limit-invalidation-paths", l.PathsPerInvalidationBatch, "paths per invalidation batch")
+}
+
+// controlPlane is a running control plane's parts.
+type controlPlane struct {
+	store   store.Store
+	service *controlplane.Service
+	feed    *feed.Server
+	handler http.Handler // API and feed
+}
+
+func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger) (*controlPlane, error) {
+	if c.domainSuffix == "" || strings.HasPrefix(c.domainSuffix, ".") {
+		return nil, fmt.Errorf("--domain-suffix %q: want a domain such as cloudfront.localhost", c.domainSuffix)
+	}
+	st, err := openStore(ctx, c.storeDSN, c.data)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	rules := cloudfront.Rules{Limits: c.limits}
+	for _, s := range strings.Split(c.s3Suffixes, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			rules.S3DomainSuffixes = append(rules.S3DomainSuffixes, s)
+		}
+	}
+	fd := &feed.Server{Store: st, Secret: c.feedSecret, Timeout: c.edgeTimeout, Logger: logger}
+	svc := &controlplane.Service{
+		Store:        st,
+		Rules:        &rules,
+		DomainSuffix: c.domainSuffix,
+		EdgeTimeout:  c.edgeTimeout,
+		Changed:      fd.Notify,
+		Logger:       logger,
+	}
+	apiServer := &api.Server{
+		Service:  svc,
+		Verifier: &auth.Verifier{Lookup: svc.LookupCredential},
+		Logger:   logger,
+		MaxBody:  c.maxBody,
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/feed/", fd.Handler())
+	mux.Handle("/", apiServer.Handler())
+	return &controlPlane{store: st, service: svc, feed: fd, handler: mux}, nil
+}
