@@ -195,7 +195,7 @@ func TestResponseHeaders(t *testing.T) {
 	}{
 		{"miss", miss, map[string]string{
 			"X-Cache": "Miss from cloudfront", "Age": "", "Server": "AmazonS3",
-			"Via": "1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)",
+			"Via":     "1.1 0123456789abcdef0123456789abcdef.cloudfront.net (CloudFront)",
 			"Trailer": "", "Upgrade": "", "Vary": "Accept-Encoding", "X-Amz-Meta-Color": "red",
 		}},
 		{"hit", hit, map[string]string{"X-Cache": "Hit from cloudfront", "Age": "0", "Server": "AmazonS3"}},
