@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite golden files in testdata")
 // testEnv is a real API server on loopback over a real SQLite store, with
 // one account whose key signs the requests.
 type testEnv struct {
-	t       *testing.T
+	t       testing.TB
 	url     string
 	svc     *controlplane.Service
 	account store.Account
@@ -45,7 +45,7 @@ func signV4(r *http.Request, body []byte, k store.AccessKey) {
 
 type envOption func(*controlplane.Service)
 
-func newTestEnv(t *testing.T, opts ...envOption) *testEnv {
+func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
 	t.Helper()
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "openfront.db"))
 	if err != nil {

@@ -91,24 +91,40 @@ func TestErrors(t *testing.T) {
 		{name: "too many trusted signers", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("signers", signers("self", "1", "2", "3", "4", "5")), nil}
 		}, status: 400, code: "TooManyTrustedSigners"},
-		{name: "too many CNAMEs", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("aliases", numberedAliases(11)), nil} }, status: 400, code: "TooManyDistributionCNAMEs"},
-		{name: "too many origins", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("origins", customOrigins(11)), nil} }, status: 400, code: "TooManyOrigins"},
-		{name: "too many cache behaviors", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("behaviors", behaviors(11)), nil} }, status: 400, code: "TooManyCacheBehaviors"},
-		{name: "too many whitelisted cookies", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("cookies", whitelist(11)), nil} }, status: 400, code: "TooManyCookieNamesInWhiteList"},
+		{name: "too many CNAMEs", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("aliases", numberedAliases(11)), nil}
+		}, status: 400, code: "TooManyDistributionCNAMEs"},
+		{name: "too many origins", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("origins", customOrigins(11)), nil}
+		}, status: 400, code: "TooManyOrigins"},
+		{name: "too many cache behaviors", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("behaviors", behaviors(11)), nil}
+		}, status: 400, code: "TooManyCacheBehaviors"},
+		{name: "too many whitelisted cookies", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("cookies", whitelist(11)), nil}
+		}, status: 400, code: "TooManyCookieNamesInWhiteList"},
 		{name: "whitelist without names", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("cookies", "<Forward>whitelist</Forward>"), nil}
 		}, status: 400, code: "InvalidForwardCookies"},
 		{name: "names without whitelist", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("cookies", strings.Replace(whitelist(1), "whitelist", "all", 1)), nil}
 		}, status: 400, code: "InvalidForwardCookies"},
-		{name: "default root object with slash", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("root", "/index.html"), nil} }, status: 400, code: "InvalidDefaultRootObject"},
+		{name: "default root object with slash", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("root", "/index.html"), nil}
+		}, status: 400, code: "InvalidDefaultRootObject"},
 		{name: "MinTTL negative", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("minttl", "-1"), nil} }, status: 400, code: "InvalidArgument"},
-		{name: "MinTTL over 100 years", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("minttl", "3153600001"), nil} }, status: 400, code: "InvalidArgument"},
-		{name: "bad price class", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("priceclass", "PriceClass_50"), nil} }, status: 400, code: "InvalidArgument"},
+		{name: "MinTTL over 100 years", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("minttl", "3153600001"), nil}
+		}, status: 400, code: "InvalidArgument"},
+		{name: "bad price class", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("priceclass", "PriceClass_50"), nil}
+		}, status: 400, code: "InvalidArgument"},
 		{name: "bad viewer protocol policy", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("viewer", "redirect-to-https"), nil}
 		}, status: 400, code: "InvalidArgument"},
-		{name: "comment too long", call: func(fixture) call { return call{"POST", "/2012-07-01/distribution", distConfig("comment", strings.Repeat("c", 129)), nil} }, status: 400, code: "InvalidArgument"},
+		{name: "comment too long", call: func(fixture) call {
+			return call{"POST", "/2012-07-01/distribution", distConfig("comment", strings.Repeat("c", 129)), nil}
+		}, status: 400, code: "InvalidArgument"},
 		// Store-level rules.
 		{name: "caller reference reused", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("ref", "fixture", "comment", "different"), nil}
