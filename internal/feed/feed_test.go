@@ -286,6 +286,7 @@ func TestLongPollReturnsPromptly(t *testing.T) {
 
 	t.Run("on Notify", func(t *testing.T) {
 		ch := poll(0) // revision 0: nothing yet, so it waits
+		waitForWaiters(t, f.srv, 1)
 		rev := f.putDistribution("EDFDVBD6EXAMPLE", cloudfront.PriceClassAll)
 		d := waitDelta(ch)
 		if !d.Full || d.Revision != rev || len(d.Distributions) != 1 {
@@ -295,6 +296,7 @@ func TestLongPollReturnsPromptly(t *testing.T) {
 	t.Run("on a write by another node", func(t *testing.T) {
 		cur := f.putDistribution("EDFDVBD6EXAMPLE", cloudfront.PriceClassAll)
 		ch := poll(cur)
+		waitForWaiters(t, f.srv, 1)
 		// Another control-plane node commits; this node's Notify is not called.
 		var rev int64
 		if err := f.store.Update(context.Background(), func(tx store.Tx) error {
@@ -316,6 +318,16 @@ func TestLongPollReturnsPromptly(t *testing.T) {
 		if d.Full || d.From != cur || d.Revision != cur || len(d.Distributions) != 0 {
 			t.Errorf("got %+v", d)
 		}
+	})
+}
+
+// waitForWaiters waits until n long polls are waiting on s.
+func waitForWaiters(t *testing.T, s *Server, n int) {
+	t.Helper()
+	eventually(t, "a waiting long poll", func() bool {
+		s.notify.mu.Lock()
+		defer s.notify.mu.Unlock()
+		return s.notify.waiters == n
 	})
 }
 
