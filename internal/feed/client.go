@@ -118,6 +118,9 @@ func (c *Client) Run(ctx context.Context) error {
 				fail("registering", err)
 				continue
 			}
+			if resp.ProtocolVersion != ProtocolVersion {
+				log.Warn("feed: the control plane speaks another protocol version", "theirs", resp.ProtocolVersion, "ours", ProtocolVersion)
+			}
 			if resp.PollWaitMillis > 0 {
 				pollWait = time.Duration(resp.PollWaitMillis) * time.Millisecond
 			}
