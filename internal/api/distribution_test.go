@@ -26,12 +26,13 @@ var (
 // KeyPairId, Status Deployed (no edge is registered, so every edge has it)
 // and InProgressInvalidationBatches 0.
 func TestSeedExample(t *testing.T) {
-	for _, scheme := range []struct {
+	for i, scheme := range []struct {
 		name string
 		sign func(*http.Request, []byte, store.AccessKey)
-	}{{"legacy", signLegacy}, {"sigv4", signV4}} {
-		t.Run(scheme.name, func(t *testing.T) {
-			e := newTestEnv(t)
+	}{{"legacy", signLegacy}, {"sigv4", signV4}, {"legacy", signLegacy}} {
+		backend := backends[i/2] // legacy and SigV4 on SQLite; legacy on PostgreSQL
+		t.Run(backend.name+"/"+scheme.name, func(t *testing.T) {
+			e := newTestEnvOn(t, backend.open)
 			e.sign = scheme.sign
 			ctx := context.Background()
 			// The signers the example trusts exist, with the key pairs the
@@ -103,7 +104,12 @@ func TestSeedExample(t *testing.T) {
 // TestLifecycle walks a distribution from create to delete: update,
 // disable, list, delete, and what ETags do on the way.
 func TestLifecycle(t *testing.T) {
-	e := newTestEnv(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testLifecycle(t, newTestEnvOn(t, b.open)) })
+	}
+}
+
+func testLifecycle(t *testing.T, e *testEnv) {
 	res := e.do("POST", "/2012-07-01/distribution", distConfig("aliases", aliases("www.example.com")))
 	if res.status != http.StatusCreated {
 		t.Fatalf("create: %d %s", res.status, res.body)
@@ -205,7 +211,12 @@ func TestListPagination(t *testing.T) {
 // TestConcurrentCNAME: 50 concurrent creates with one CNAME from two
 // accounts give exactly one 201; the rest are CNAMEAlreadyExists.
 func TestConcurrentCNAME(t *testing.T) {
-	e := newTestEnv(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testConcurrentCNAME(t, newTestEnvOn(t, b.open)) })
+	}
+}
+
+func testConcurrentCNAME(t *testing.T, e *testEnv) {
 	_, key2, err := e.svc.CreateAccount(context.Background(), "", "second")
 	if err != nil {
 		t.Fatal(err)

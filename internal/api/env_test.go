@@ -18,6 +18,8 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/pgtest"
+	"github.com/openfront/openfront/internal/store/postgres"
 	"github.com/openfront/openfront/internal/store/sqlite"
 )
 
@@ -45,13 +47,41 @@ func signV4(r *http.Request, body []byte, k store.AccessKey) {
 
 type envOption func(*controlplane.Service)
 
-func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
-	t.Helper()
+// opener opens an empty store for one test.
+type opener func(testing.TB) store.Store
+
+func openSQLite(t testing.TB) store.Store {
 	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "openfront.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+func openPostgres(t testing.TB) store.Store {
+	st, err := postgres.Open(context.Background(), pgtest.FreshSchema(t, pgtest.DSN(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// backends are the stores the end-to-end API tests run against.
+var backends = []struct {
+	name string
+	open opener
+}{{"sqlite", openSQLite}, {"postgres", openPostgres}}
+
+func newTestEnv(t testing.TB, opts ...envOption) *testEnv {
+	t.Helper()
+	return newTestEnvOn(t, openSQLite, opts...)
+}
+
+func newTestEnvOn(t testing.TB, open opener, opts ...envOption) *testEnv {
+	t.Helper()
+	st := open(t)
 	rules := cloudfront.DefaultRules()
 	svc := &controlplane.Service{Store: st, Rules: &rules, DomainSuffix: "cloudfront.localhost"}
 	for _, o := range opts {
