@@ -68,7 +68,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		}
 		rawQuery = stripSignedParams(rawQuery)
 	}
-	q := &request{d: d, b: b, path: path, pr: pr, now: s.now()}
+	q := request{d: d, b: b, path: path, pr: pr, now: s.now()}
 	if b.queryString {
 		q.query = rawQuery
 	}
@@ -91,7 +91,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	k := string(key)
 	*kp = key
 	keyPool.Put(kp)
-	return s.serveMiss(w, r, q, k), d
+	// Only a miss moves the request to the heap.
+	mq := new(request)
+	*mq = q
+	return s.serveMiss(w, r, mq, k), d
 }
 
 var allowGetHead = []string{"GET, HEAD"}

@@ -1,0 +1,150 @@
+package edge
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+func s3Distribution(bucketDomain, oai string) cloudfront.Distribution {
+	return cloudfront.Distribution{
+		ID: "ES3EXAMPLE", DomainName: "d3.cloudfront.test", Status: cloudfront.StatusDeployed,
+		Config: cloudfront.DistributionConfig{
+			Origins: []cloudfront.Origin{{ID: "s3", DomainName: bucketDomain,
+				S3: &cloudfront.S3OriginConfig{OriginAccessIdentity: oai}}},
+			DefaultCacheBehavior: cacheBehavior("s3"),
+			Enabled:              true,
+		},
+	}
+}
+
+// TestS3Origin runs against a tiny S3-compatible server that checks the
+// path-style addressing and, for an origin access identity, the presence
+// and shape of a SigV4 signature.
+func TestS3Origin(t *testing.T) {
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if strings.HasPrefix(r.URL.Path, "/private/") {
+			if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/") ||
+				!strings.Contains(auth, "/us-east-1/s3/aws4_request") ||
+				!strings.Contains(auth, "x-amz-cf-id") ||
+				r.Header.Get("X-Amz-Content-Sha256") != "UNSIGNED-PAYLOAD" {
+				w.WriteHeader(http.StatusForbidden)
+				io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+`<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+				return
+			}
+		} else if auth != "" {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Server", "AmazonS3")
+		io.WriteString(w, "object at "+r.URL.Path)
+	})
+	opts := Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}
+	tests := []struct {
+		name, domain, oai, path string
+		status                  int
+		body                    string
+	}{
+		{"anonymous", "public.s3.amazonaws.com", "", "/dir/a.txt", 200, "object at /public/dir/a.txt"},
+		{"signed with OAI", "private.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE", "/a.txt", 200, "object at /private/a.txt"},
+		{"unsigned private is denied, cached as error", "private.s3-eu-west-1.amazonaws.com", "", "/a.txt", 403, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEdge(t, opts, s3Distribution(tt.domain, tt.oai))
+			r := e.get(t, "d3.cloudfront.test", tt.path)
+			if r.StatusCode != tt.status || (tt.body != "" && r.body != tt.body) {
+				t.Fatalf("%d %q", r.StatusCode, r.body)
+			}
+			if tt.status == 403 && !strings.Contains(r.body, "<Code>AccessDenied</Code>") {
+				t.Fatalf("S3's error body did not pass through: %q", r.body)
+			}
+		})
+	}
+}
+
+// TestS3Moto fetches from moto_server, an independent S3 implementation,
+// when it is installed.
+func TestS3Moto(t *testing.T) {
+	bin, err := exec.LookPath("moto_server")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("moto_server is required in CI")
+		}
+		t.Skip("moto_server not installed")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cancel(); cmd.Wait() })
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(endpoint + "/")
+		if err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("moto_server did not start: %v", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	put := func(path, body, acl string) {
+		req, _ := http.NewRequest(http.MethodPut, endpoint+path, strings.NewReader(body))
+		if acl != "" {
+			req.Header.Set("X-Amz-Acl", acl)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("PUT %s: %d", path, resp.StatusCode)
+		}
+	}
+	put("/media", "", "")
+	put("/media/img/logo.txt", "logo bytes", "")
+	put("/media/pub.txt", "public bytes", "public-read")
+	const oai = "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"
+	tests := []struct {
+		name, oai, path string
+		status          int
+		body            string
+	}{
+		{"signed private object", oai, "/img/logo.txt", 200, "logo bytes"},
+		{"anonymous private object", "", "/img/logo.txt", 403, ""},
+		{"anonymous public-read object", "", "/pub.txt", 200, "public bytes"},
+		{"signed missing key", oai, "/img/missing.txt", 404, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEdge(t, Options{S3: S3Options{Endpoint: endpoint, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+				s3Distribution("media.s3.amazonaws.com", tt.oai))
+			r := e.get(t, "d3.cloudfront.test", tt.path)
+			if r.StatusCode != tt.status || (tt.body != "" && r.body != tt.body) {
+				t.Fatalf("%d %q, want %d %q", r.StatusCode, r.body, tt.status, tt.body)
+			}
+		})
+	}
+}
+
