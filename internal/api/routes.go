@@ -18,26 +18,26 @@ const prefix = "/2012-07-01"
 func (s *Server) routes() {
 	m := s.mux
 	// Download distributions.
-	m.Handle("POST "+prefix+"/distribution", s.handle(s.createDistribution))
-	m.Handle("GET "+prefix+"/distribution/{id}", s.handle(s.getDistribution))
-	m.Handle("GET "+prefix+"/distribution/{id}/config", s.handle(s.getDistributionConfig))
-	m.Handle("PUT "+prefix+"/distribution/{id}/config", s.handle(s.updateDistribution))
-	m.Handle("DELETE "+prefix+"/distribution/{id}", s.handle(s.deleteDistribution))
-	m.Handle("GET "+prefix+"/distribution", s.handle(s.listDistributions))
+	m.Handle("POST "+prefix+"/distribution", s.handle("CreateDistribution", s.createDistribution))
+	m.Handle("GET "+prefix+"/distribution/{id}", s.handle("GetDistribution", s.getDistribution))
+	m.Handle("GET "+prefix+"/distribution/{id}/config", s.handle("GetDistributionConfig", s.getDistributionConfig))
+	m.Handle("PUT "+prefix+"/distribution/{id}/config", s.handle("UpdateDistribution", s.updateDistribution))
+	m.Handle("DELETE "+prefix+"/distribution/{id}", s.handle("DeleteDistribution", s.deleteDistribution))
+	m.Handle("GET "+prefix+"/distribution", s.handle("ListDistributions", s.listDistributions))
 	// Streaming (RTMP) distributions: no edge serves RTMP.
-	m.Handle(prefix+"/streaming-distribution", s.handle(notImplemented))
-	m.Handle(prefix+"/streaming-distribution/", s.handle(notImplemented))
+	m.Handle(prefix+"/streaming-distribution", s.handle("StreamingDistribution", notImplemented))
+	m.Handle(prefix+"/streaming-distribution/", s.handle("StreamingDistribution", notImplemented))
 	// Origin access identities.
-	m.Handle("POST "+prefix+"/origin-access-identity/cloudfront", s.handle(s.createOAI))
-	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront/{id}", s.handle(s.getOAI))
-	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront/{id}/config", s.handle(s.getOAIConfig))
-	m.Handle("PUT "+prefix+"/origin-access-identity/cloudfront/{id}/config", s.handle(s.updateOAI))
-	m.Handle("DELETE "+prefix+"/origin-access-identity/cloudfront/{id}", s.handle(s.deleteOAI))
-	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront", s.handle(s.listOAIs))
+	m.Handle("POST "+prefix+"/origin-access-identity/cloudfront", s.handle("CreateCloudFrontOriginAccessIdentity", s.createOAI))
+	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront/{id}", s.handle("GetCloudFrontOriginAccessIdentity", s.getOAI))
+	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront/{id}/config", s.handle("GetCloudFrontOriginAccessIdentityConfig", s.getOAIConfig))
+	m.Handle("PUT "+prefix+"/origin-access-identity/cloudfront/{id}/config", s.handle("UpdateCloudFrontOriginAccessIdentity", s.updateOAI))
+	m.Handle("DELETE "+prefix+"/origin-access-identity/cloudfront/{id}", s.handle("DeleteCloudFrontOriginAccessIdentity", s.deleteOAI))
+	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront", s.handle("ListCloudFrontOriginAccessIdentities", s.listOAIs))
 	// Invalidations.
-	m.Handle("POST "+prefix+"/distribution/{id}/invalidation", s.handle(s.createInvalidation))
-	m.Handle("GET "+prefix+"/distribution/{id}/invalidation/{inv}", s.handle(s.getInvalidation))
-	m.Handle("GET "+prefix+"/distribution/{id}/invalidation", s.handle(s.listInvalidations))
+	m.Handle("POST "+prefix+"/distribution/{id}/invalidation", s.handle("CreateInvalidation", s.createInvalidation))
+	m.Handle("GET "+prefix+"/distribution/{id}/invalidation/{inv}", s.handle("GetInvalidation", s.getInvalidation))
+	m.Handle("GET "+prefix+"/distribution/{id}/invalidation", s.handle("ListInvalidations", s.listInvalidations))
 
 	// Method-less fallbacks: a known path with another method.
 	for _, p := range []string{
@@ -46,9 +46,9 @@ func (s *Server) routes() {
 		"/origin-access-identity/cloudfront/{id}/config",
 		"/distribution/{id}/invalidation", "/distribution/{id}/invalidation/{inv}",
 	} {
-		m.Handle(prefix+p, s.handle(methodNotAllowed))
+		m.Handle(prefix+p, s.handle("MethodNotAllowed", methodNotAllowed))
 	}
-	m.Handle("/", s.handle(invalidURI))
+	m.Handle("/", s.handle("InvalidURI", invalidURI))
 }
 
 func notImplemented(context.Context, *request) (reply, error) {

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/openfront/openfront/internal/auth"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
@@ -29,8 +31,11 @@ type Server struct {
 	Logger   *slog.Logger
 	// MaxBody caps request bodies; 0 means DefaultMaxBody.
 	MaxBody int64
+	// Registerer receives the API's metrics; nil means none.
+	Registerer prometheus.Registerer
 
-	mux *http.ServeMux
+	mux     *http.ServeMux
+	metrics *metrics
 }
 
 // request is what an operation handler gets: the authenticated account and
@@ -55,6 +60,7 @@ type opFunc func(ctx context.Context, r *request) (reply, error)
 // Handler returns the http.Handler for the API.
 func (s *Server) Handler() http.Handler {
 	s.mux = http.NewServeMux()
+	s.metrics = newMetrics(s.Registerer)
 	s.routes()
 	return s
 }
@@ -79,9 +85,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // handle wraps an operation: request id, body limit, authentication, then
 // one writer for the answer.
-func (s *Server) handle(op opFunc) http.HandlerFunc {
+func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
 		req := &request{Request: r, id: cloudfront.NewRequestID()}
+		sw := &statusWriter{ResponseWriter: w}
+		w = sw
+		defer func() { s.metrics.observe(name, sw.status, time.Since(start)) }()
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
 		if err != nil {
 			var tooLarge *http.MaxBytesError

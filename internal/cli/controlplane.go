@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/openfront/openfront/internal/api"
 	"github.com/openfront/openfront/internal/auth"
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -64,7 +66,7 @@ type controlPlane struct {
 	handler http.Handler // API and feed
 }
 
-func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger) (*controlPlane, error) {
+func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg prometheus.Registerer) (*controlPlane, error) {
 	if c.domainSuffix == "" || strings.HasPrefix(c.domainSuffix, ".") {
 		return nil, fmt.Errorf("--domain-suffix %q: want a domain such as cloudfront.localhost", c.domainSuffix)
 	}
@@ -88,10 +90,11 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger) (*co
 		Logger:       logger,
 	}
 	apiServer := &api.Server{
-		Service:  svc,
-		Verifier: &auth.Verifier{Lookup: svc.LookupCredential},
-		Logger:   logger,
-		MaxBody:  c.maxBody,
+		Service:    svc,
+		Verifier:   &auth.Verifier{Lookup: svc.LookupCredential},
+		Logger:     logger,
+		MaxBody:    c.maxBody,
+		Registerer: reg,
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/feed/", fd.Handler())

@@ -128,7 +128,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	client := &feed.Client{
 		BaseURL:    strings.TrimRight(*controlPlaneURL, "/"),
-		HTTPClient: &http.Client{Timeout: feed.DefaultPollWait + 10*time.Second},
+		HTTPClient: &http.Client{}, // the client sets a deadline per poll
 		Auth:       *feedAuth,
 		EdgeID:     id,
 		Name:       ec.edgeName(),

@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"path/filepath"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -43,7 +42,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		rand.Read(b[:])
 		cc.feedSecret = hex.EncodeToString(b[:])
 	}
-	cp, err := cc.open(ctx, logger)
+	reg := prometheus.NewRegistry()
+	cp, err := cc.open(ctx, logger, reg)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	reg := prometheus.NewRegistry()
 	g := newGroup(ctx)
 	g.go_(cp.feed.Run)
 	if err := cc.serveAPI(g, cp, stdout); err != nil {
@@ -116,7 +115,7 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 	}
 	client := &feed.Client{
 		BaseURL:    "http://" + g.addr("feed").String(),
-		HTTPClient: &http.Client{Timeout: feed.DefaultPollWait + 10*time.Second},
+		HTTPClient: &http.Client{}, // the client sets a deadline per poll
 		Auth:       "shared:" + cc.feedSecret,
 		EdgeID:     id,
 		Name:       ec.edgeName(),
