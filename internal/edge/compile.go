@@ -199,7 +199,7 @@ func normalizeHost(dst []byte, host string) ([]byte, bool) {
 	} else if i := strings.LastIndexByte(host, ':'); i >= 0 && strings.IndexByte(host[:i], ':') < 0 {
 		host = host[:i]
 	}
-	host = strings.TrimSuffix(host, ".")
+	host = strings.TrimRight(host, ".")
 	if host == "" || len(host) > cap(dst)-len(dst) {
 		return dst, false
 	}

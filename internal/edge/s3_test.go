@@ -147,4 +147,3 @@ func TestS3Moto(t *testing.T) {
 		})
 	}
 }
-

@@ -1,0 +1,164 @@
+package edge
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestNormalizeHost(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"d1.cloudfront.net", "d1.cloudfront.net", true},
+		{"CDN.Example.COM", "cdn.example.com", true},
+		{"cdn.example.com:8080", "cdn.example.com", true},
+		{"cdn.example.com.", "cdn.example.com", true},
+		{"[::1]:443", "::1", true},
+		{"::1", "::1", true},
+		{"", "", false},
+		{":80", "", false},
+		{strings.Repeat("a", 300), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			var buf [256]byte
+			got, ok := normalizeHost(buf[:0], tt.in)
+			if ok != tt.ok || (ok && string(got) != tt.want) {
+				t.Fatalf("normalizeHost(%q) = %q, %v; want %q, %v", tt.in, got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func FuzzNormalizeHost(f *testing.F) {
+	for _, s := range []string{"d1.cloudfront.net", "CDN.Example.COM:8080", "[::1]:443", "", ":", "[", "a.b."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, host string) {
+		var buf [256]byte
+		got, ok := normalizeHost(buf[:0], host)
+		if !ok {
+			return
+		}
+		if len(got) == 0 || len(got) > 256 {
+			t.Fatalf("normalizeHost(%q) = %q", host, got)
+		}
+		if string(got) != string(asciiLower(got)) {
+			t.Fatalf("not lower-case: %q", got)
+		}
+		// Normalising is idempotent for names without a port.
+		if !strings.Contains(string(got), ":") {
+			again, ok := normalizeHost(make([]byte, 0, 256), string(got))
+			if !ok || string(again) != string(got) {
+				t.Fatalf("not idempotent: %q -> %q", got, again)
+			}
+		}
+	})
+}
+
+func asciiLower(b []byte) []byte {
+	out := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		out[i] = c
+	}
+	return out
+}
+
+func FuzzParseRange(f *testing.F) {
+	for _, s := range []string{"bytes=0-3", "bytes=7-", "bytes=-2", "bytes=8-100", "bytes=0-1,4-5",
+		"bytes=5-2", "lines=1-2", "bytes=a-b", "bytes=20-30", "bytes=-0", "bytes=--1", "bytes= 1 - 2 "} {
+		f.Add(s, int64(10))
+	}
+	f.Fuzz(func(t *testing.T, spec string, size int64) {
+		if size < 0 || size > 1<<40 {
+			return
+		}
+		start, end, ok := parseRange([]string{spec}, size)
+		if !ok || start < 0 {
+			return
+		}
+		if start > end || end >= size {
+			t.Fatalf("parseRange(%q, %d) = %d-%d outside the object", spec, size, start, end)
+		}
+	})
+}
+
+func FuzzCacheControl(f *testing.F) {
+	for _, s := range []string{"max-age=60", "max-age=60, s-maxage=600", "no-cache", `no-cache="Set-Cookie"`,
+		"private, max-age=600", `max-age="30"`, "max-age=abc", "max-age=99999999999999999999", ",,=,"} {
+		f.Add(s)
+	}
+	now := time.Date(2012, 10, 2, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, cc string) {
+		h := http.Header{"Cache-Control": {cc}}
+		ttl := ttl2012(h, now, time.Minute)
+		if ttl < time.Minute {
+			t.Fatalf("ttl %v below MinTTL for %q", ttl, cc)
+		}
+	})
+}
+
+func FuzzForwardedCookies(f *testing.F) {
+	for _, s := range []string{"a=1", "b=2; a=1", "t=9; s=1", "S=1", "; ;=x; a", "a=1;b=2;;c"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, header string) {
+		all := forwardedCookies(cookiesAll, nil, []string{header})
+		// Sorted by name, so forwarding the result again is a fixed point.
+		if again := forwardedCookies(cookiesAll, nil, []string{all}); again != all && !strings.ContainsAny(header, "\x00") {
+			names, againNames := cookieNames(all), cookieNames(again)
+			if len(names) == len(againNames) && strings.Join(names, ";") != strings.Join(againNames, ";") {
+				t.Fatalf("not stable: %q -> %q -> %q", header, all, again)
+			}
+		}
+		wl := forwardedCookies(cookiesWhitelist, []string{"a"}, []string{header})
+		for _, n := range cookieNames(wl) {
+			if n != "a" {
+				t.Fatalf("whitelist forwarded %q from %q", n, header)
+			}
+		}
+		if forwardedCookies(cookiesNone, nil, []string{header}) != "" {
+			t.Fatal("none forwarded cookies")
+		}
+	})
+}
+
+func TestStripSignedParams(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"a=1", "a=1"},
+		{"size=large&Expires=1357034400&Signature=abc~&Key-Pair-Id=APKA", "size=large"},
+		{"Policy=eyJ&Signature=x&Key-Pair-Id=APKA&z=9", "z=9"},
+		{"Expires=1&a=1&expires=2", "a=1&expires=2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := stripSignedParams(tt.in); got != tt.want {
+				t.Fatalf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzStripSignedParams(f *testing.F) {
+	for _, s := range []string{"", "a=1", "size=large&Expires=1&Signature=abc&Key-Pair-Id=APKA", "&&=&Policy"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		out := stripSignedParams(q)
+		for part := range strings.SplitSeq(out, "&") {
+			name, _, _ := strings.Cut(part, "=")
+			for _, p := range signedParams {
+				if name == p {
+					t.Fatalf("%q kept %s", out, p)
+				}
+			}
+		}
+	})
+}
