@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"log/slog"
 	"net"
 	"sort"
 	"strconv"
@@ -62,7 +63,10 @@ type origin struct {
 	httpsHost   string // host[:port] for HTTPS
 }
 
-func compile(snap *feed.Snapshot, m *metrics) (*compiled, error) {
+// compile builds the request-ready snapshot. A distribution that does not
+// compile (the control plane validates, so this means a bug or a newer
+// feed) is left out and logged, rather than freezing every other one.
+func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, error) {
 	c := &compiled{hosts: map[string]*dist{}, byID: map[string]*dist{}}
 	if snap == nil {
 		return c, nil
@@ -72,7 +76,8 @@ func compile(snap *feed.Snapshot, m *metrics) (*compiled, error) {
 		src := &snap.Distributions[i]
 		d, err := compileDist(src)
 		if err != nil {
-			return nil, fmt.Errorf("edge: distribution %s: %w", src.ID, err)
+			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
+			continue
 		}
 		d.counters = m.forDist(d.id)
 		c.byID[d.id] = d

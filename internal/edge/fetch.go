@@ -133,14 +133,14 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		cancel(nil)
 		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", q.b.origin.id, "err", err)
 		if stale != nil {
-			return s.serveStale(key, stale, now)
+			return s.serveStale(key, epoch, stale, now)
 		}
 		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}
 	}
 	if resp.StatusCode >= 500 && stale != nil {
 		resp.Body.Close()
 		cancel(nil)
-		return s.serveStale(key, stale, now)
+		return s.serveStale(key, epoch, stale, now)
 	}
 	if resp.StatusCode == http.StatusNotModified && (o.etag != "" || o.lastMod != "") {
 		resp.Body.Close()
@@ -166,7 +166,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 	if err != nil {
 		s.log.Debug("origin body broke", "distribution", q.d.id, "err", err)
 		if stale != nil {
-			return s.serveStale(key, stale, now)
+			return s.serveStale(key, epoch, stale, now)
 		}
 		return &fetchResult{kind: outBroken, e: &entry{status: resp.StatusCode, header: s.viewerHeader(resp.Header, int(resp.ContentLength)), body: body}}
 	}
@@ -233,10 +233,12 @@ func (s *Server) setCookieHeaders(full http.Header, q *request, noCacheCookies b
 
 // serveStale keeps serving an expired copy for the error-caching period
 // while the origin fails (spec §4.3).
-func (s *Server) serveStale(key string, stale *entry, now time.Time) *fetchResult {
+func (s *Server) serveStale(key string, epoch int64, stale *entry, now time.Time) *fetchResult {
 	e := *stale
 	e.expires = now.Add(errorTTL)
-	s.cache.set(key, &e)
+	if s.epoch.Load() == epoch {
+		s.cache.set(key, &e)
+	}
 	res := resultHit
 	if e.isError {
 		res = resultError

@@ -237,3 +237,19 @@ func TestApplyRevision(t *testing.T) {
 		t.Fatalf("deleted distribution: status %d", r.StatusCode)
 	}
 }
+
+func TestBadDistributionLeftOut(t *testing.T) {
+	o := newOrigin(t, text("ok"))
+	good := distribution(o.Server)
+	bad := distribution(o.Server, func(c *cloudfront.DistributionConfig) {
+		c.DefaultCacheBehavior.TargetOriginID = "missing"
+	})
+	bad.ID, bad.DomainName = "EBAD", "bad.cloudfront.test"
+	e := newEdge(t, Options{}, good, bad)
+	if r := e.get(t, "d1.cloudfront.test", "/"); r.StatusCode != 200 {
+		t.Errorf("good distribution: %d", r.StatusCode)
+	}
+	if r := e.get(t, "bad.cloudfront.test", "/"); r.StatusCode != 403 {
+		t.Errorf("bad distribution: %d, want 403 as an unknown host", r.StatusCode)
+	}
+}
