@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -37,6 +39,8 @@ type edgeConfig struct {
 	s3SecretKey    string
 	connectTimeout time.Duration
 	readTimeout    time.Duration
+	originCA       string
+	heartbeat      time.Duration
 }
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
@@ -54,10 +58,28 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.s3SecretKey, "s3-secret-key", "", "secret key for --s3-access-key")
 	fs.DurationVar(&c.connectTimeout, "origin-connect-timeout", 10*time.Second, "origin connect and TLS handshake timeout")
 	fs.DurationVar(&c.readTimeout, "origin-read-timeout", 30*time.Second, "origin response timeout (headers, and between body reads)")
+	fs.StringVar(&c.originCA, "origin-ca", "", "PEM file of extra CA certificates trusted for HTTPS origins (private CAs)")
+	fs.DurationVar(&c.heartbeat, "heartbeat", feed.DefaultHeartbeatEvery, "how often the edge tells the control plane it is live (keep well under its --edge-timeout)")
 }
 
 func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger) (*edge.Server, error) {
+	var originTLS *tls.Config
+	if c.originCA != "" {
+		pemBytes, err := os.ReadFile(c.originCA)
+		if err != nil {
+			return nil, fmt.Errorf("--origin-ca: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pemBytes) {
+			return nil, fmt.Errorf("--origin-ca: no PEM certificates in %s", c.originCA)
+		}
+		originTLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
 	return edge.New(edge.Options{
+		OriginTLS:            originTLS,
 		CacheSize:            c.cacheSize,
 		MaxObjectSize:        c.maxObjectSize,
 		ForbidPrivateOrigins: c.forbidPrivate,
@@ -127,15 +149,16 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("edge id: %w", err)
 	}
 	client := &feed.Client{
-		BaseURL:    strings.TrimRight(*controlPlaneURL, "/"),
-		HTTPClient: &http.Client{}, // the client sets a deadline per poll
-		Auth:       *feedAuth,
-		EdgeID:     id,
-		Name:       ec.edgeName(),
-		PriceClass: ec.priceClass,
-		StateDir:   *stateDir,
-		Applier:    srv,
-		Logger:     logger,
+		BaseURL:        strings.TrimRight(*controlPlaneURL, "/"),
+		HTTPClient:     &http.Client{}, // the client sets a deadline per poll
+		Auth:           *feedAuth,
+		EdgeID:         id,
+		Name:           ec.edgeName(),
+		PriceClass:     ec.priceClass,
+		StateDir:       *stateDir,
+		Applier:        srv,
+		Logger:         logger,
+		HeartbeatEvery: ec.heartbeat,
 	}
 	g := newGroup(ctx)
 	g.go_(func(ctx context.Context) error { return client.Run(ctx) })

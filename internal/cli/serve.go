@@ -114,15 +114,16 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 		return fmt.Errorf("edge id: %w", err)
 	}
 	client := &feed.Client{
-		BaseURL:    "http://" + g.addr("feed").String(),
-		HTTPClient: &http.Client{}, // the client sets a deadline per poll
-		Auth:       "shared:" + cc.feedSecret,
-		EdgeID:     id,
-		Name:       ec.edgeName(),
-		PriceClass: ec.priceClass,
-		StateDir:   stateDir,
-		Applier:    srv,
-		Logger:     logger,
+		BaseURL:        "http://" + g.addr("feed").String(),
+		HTTPClient:     &http.Client{}, // the client sets a deadline per poll
+		Auth:           "shared:" + cc.feedSecret,
+		EdgeID:         id,
+		Name:           ec.edgeName(),
+		PriceClass:     ec.priceClass,
+		StateDir:       stateDir,
+		Applier:        srv,
+		Logger:         logger,
+		HeartbeatEvery: ec.heartbeat,
 	}
 	g.go_(func(ctx context.Context) error {
 		defer srv.Close()
