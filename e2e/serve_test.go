@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestServeBootstrapAndRestart: the first start creates an account and
+// writes its key to <data>/credentials (0600); a graceful stop (SIGINT)
+// and a restart reuse it; the distribution survives.
+func TestServeBootstrapAndRestart(t *testing.T) {
+	data := t.TempDir()
+	apiAddr := freeAddr(t)
+	args := []string{"serve", "--data", data, "--api-addr", apiAddr, "--edge-addr", freeAddr(t)}
+	p := start(t, `^\(saved in `, args...)
+	credPath := filepath.Join(data, "credentials")
+	st, err := os.Stat(credPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("credentials mode %v, want 0600", st.Mode().Perm())
+	}
+	id, secret := credentials(t, credPath)
+	if !strings.Contains(p.output(), "aws_access_key_id = "+id) || !strings.Contains(p.output(), "aws_secret_access_key = "+secret) {
+		t.Errorf("serve did not print the credentials:\n%s", p.output())
+	}
+	c := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
+	r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("boot", "origin.example.com", 80, "PriceClass_All", true))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	p.stop(t)
+
+	p2 := start(t, `^\(saved in `, args...)
+	if id2, secret2 := credentials(t, credPath); id2 != id || secret2 != secret {
+		t.Errorf("restart made new credentials")
+	}
+	if !strings.Contains(p2.output(), "aws_access_key_id = "+id) {
+		t.Errorf("restart printed other credentials:\n%s", p2.output())
+	}
+	if g := c.must(t, "GET", "/2012-07-01/distribution/"+field(idRE, r.body), ""); g.status != 200 {
+		t.Errorf("after restart: %d %s", g.status, g.body)
+	}
+}
+
+// TestServeAPIOverTLS: with --tls-cert/--tls-key the API speaks HTTPS.
+func TestServeAPIOverTLS(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := writeCert(t, dir)
+	data := filepath.Join(dir, "data")
+	apiAddr := freeAddr(t)
+	start(t, `^\(saved in `, "serve", "--data", data, "--api-addr", apiAddr, "--edge-addr", freeAddr(t),
+		"--tls-cert", certFile, "--tls-key", keyFile)
+	id, secret := credentials(t, filepath.Join(data, "credentials"))
+	c := &apiClient{base: "https://" + apiAddr, id: id, secret: secret,
+		http: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
+	r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("tls", "origin.example.com", 80, "PriceClass_All", true))
+	if r.status != 201 || !strings.HasPrefix(r.header.Get("Location"), "https://"+apiAddr+"/2012-07-01/distribution/") {
+		t.Fatalf("create over TLS: %d %s %s", r.status, r.header.Get("Location"), r.body)
+	}
+	// Plain HTTP on the TLS port gets nowhere.
+	plain := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
+	if r, err := plain.do(t.Context(), "GET", "/2012-07-01/distribution", ""); err == nil && r.status == 200 {
+		t.Fatalf("plain HTTP on the TLS listener answered 200")
+	}
+}
+
+// writeCert writes a self-signed certificate for 127.0.0.1.
+func writeCert(t *testing.T, dir string) (certFile, keyFile string, pool *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "openfront test"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := x509.MarshalECPrivateKey(key)
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600)
+	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
+	cert, _ := x509.ParseCertificate(der)
+	pool = x509.NewCertPool()
+	pool.AddCert(cert)
+	return certFile, keyFile, pool
+}
