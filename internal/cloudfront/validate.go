@@ -299,3 +299,7 @@ func (r Rules) ValidateOriginAccessIdentityConfig(c *OriginAccessIdentityConfig)
 	}
 	return checkComment(c.Comment)
 }
+
+// EffectiveLimits returns the limits in force: r.Limits with every zero
+// field at its default.
+func (r Rules) EffectiveLimits() Limits { return r.limits() }

@@ -34,7 +34,7 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		if err != nil {
 			return err
 		}
-		if n >= s.rules().Limits.DistributionsPerAccount {
+		if n >= s.limits().DistributionsPerAccount {
 			return cloudfront.NewError(cloudfront.TooManyDistributions)
 		}
 		if err := s.checkReferences(tx, accountID, &cfg); err != nil {

@@ -60,7 +60,7 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 				inProgress++
 			}
 		}
-		if inProgress >= s.rules().Limits.InvalidationBatchesInProgress {
+		if inProgress >= s.limits().InvalidationBatchesInProgress {
 			return cloudfront.NewError(cloudfront.TooManyInvalidationsInProgress)
 		}
 		rev, err := tx.NextRevision()

@@ -40,7 +40,7 @@ func (s *Service) CreateOAI(ctx context.Context, accountID string, cfg cloudfron
 		if err != nil {
 			return err
 		}
-		if n >= s.rules().Limits.OAIsPerAccount {
+		if n >= s.limits().OAIsPerAccount {
 			return cloudfront.NewError(cloudfront.TooManyCloudFrontOriginAccessIdentities)
 		}
 		o = cloudfront.OriginAccessIdentity{

@@ -43,14 +43,16 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC()
 }
 
+var defaultRules = cloudfront.DefaultRules()
+
 func (s *Service) rules() *cloudfront.Rules {
 	if s.Rules != nil {
 		return s.Rules
 	}
-	r := cloudfront.DefaultRules()
-	s.Rules = &r
-	return s.Rules
+	return &defaultRules
 }
+
+func (s *Service) limits() cloudfront.Limits { return s.rules().EffectiveLimits() }
 
 func (s *Service) edgeTimeout() time.Duration {
 	if s.EdgeTimeout > 0 {
