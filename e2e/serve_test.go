@@ -8,11 +8,15 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -104,4 +108,42 @@ func writeCert(t *testing.T, dir string) (certFile, keyFile string, pool *x509.C
 	pool = x509.NewCertPool()
 	pool.AddCert(cert)
 	return certFile, keyFile, pool
+}
+
+// TestRequestCommand: the README's quick start, `openfront request` with
+// the example config, then a fetch through the embedded edge.
+func TestRequestCommand(t *testing.T) {
+	data := t.TempDir()
+	apiAddr, edgeAddr := freeAddr(t), freeAddr(t)
+	start(t, `^\(saved in `, "serve", "--data", data, "--api-addr", apiAddr, "--edge-addr", edgeAddr)
+	origin := httptestOrigin(t, "hello from the origin")
+	cfg, err := os.ReadFile("../examples/distribution.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, port := hostPort(t, origin)
+	cfgFile := filepath.Join(data, "distribution.xml")
+	os.WriteFile(cfgFile, []byte(strings.Replace(string(cfg), "<HTTPPort>9000</HTTPPort>", "<HTTPPort>"+strconv.Itoa(port)+"</HTTPPort>", 1)), 0o600)
+	out, err := exec.Command(binary(t), "request", "--endpoint", "http://"+apiAddr, "--credentials", filepath.Join(data, "credentials"),
+		"POST", "/2012-07-01/distribution", cfgFile).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "201 Created") {
+		t.Fatalf("request: %v\n%s", err, out)
+	}
+	var body string
+	for i := 0; i < 200; i++ {
+		res, b := viewer(t, "http", edgeAddr, "www.example.localhost", "GET", "/")
+		if body = b; res.StatusCode == 200 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if body != "hello from the origin" {
+		t.Fatalf("through the edge: %q", body)
+	}
+}
+
+func httptestOrigin(t *testing.T, body string) string {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
+	t.Cleanup(srv.Close)
+	return srv.URL
 }

@@ -19,6 +19,8 @@ commands:
   api     control plane and config feed only (edges connect to it)
   edge    one edge server that follows a control plane's config feed
   admin   manage accounts, access keys, key pairs and edge keys
+  request send one signed API request (like curl), e.g.
+          openfront request POST /2012-07-01/distribution config.xml
   version print the version
 
 Every flag can also be set with an OPENFRONT_* environment variable:
@@ -44,6 +46,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = runEdge(ctx, args[1:], stdout, stderr)
 	case "admin":
 		err = runAdmin(ctx, args[1:], stdout, stderr)
+	case "request":
+		err = runRequest(ctx, args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "openfront", Version)
 	case "help", "-h", "--help":
