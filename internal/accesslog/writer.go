@@ -1,0 +1,249 @@
+package accesslog
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/edge"
+)
+
+// Defaults of Options.
+const (
+	DefaultFlushEvery       = time.Minute
+	DefaultMaxBufferedBytes = 64 << 20
+)
+
+// Options configures a Writer.
+type Options struct {
+	Sink Sink // where files go; required
+	// Location is the x-edge-location written for records that carry
+	// none; records from the edge normally do.
+	Location string
+	// FlushEvery is how often buffered lines become files; default 1 min.
+	// Each flush writes one file per distribution and hour that has lines.
+	FlushEvery time.Duration
+	// MaxBufferedBytes bounds the log lines held in memory, including
+	// files whose delivery failed and waits for a retry. Lines that would
+	// exceed it are dropped and counted. Default 64 MiB.
+	MaxBufferedBytes int64
+	Logger           *slog.Logger          // nil: slog.Default()
+	Now              func() time.Time      // time of records with a zero Time; nil: time.Now
+	Registerer       prometheus.Registerer // nil: no metrics
+}
+
+// Stats counts what a Writer did since New.
+type Stats struct {
+	Lines         int64 // accepted into the buffer
+	Dropped       int64 // lost: buffer full, Writer closed, or undeliverable at Close
+	Files         int64 // delivered
+	FailedPuts    int64 // deliveries that failed (each is retried at the next flush)
+	BufferedBytes int64 // lines in memory now, delivered or not
+}
+
+// distLog is where one distribution's logs go. Pointers are kept across
+// Updates while the settings stay the same, so a batch in progress
+// continues.
+type distLog struct {
+	id, domain, bucket, prefix string
+}
+
+type batchKey struct {
+	d    *distLog
+	hour int64 // Unix hours, UTC
+}
+
+type batch struct {
+	buf   []byte // lines without the header
+	lines int
+}
+
+// Writer gathers access-log lines per distribution and hour and delivers
+// them as gzip files from a background goroutine. It is safe for
+// concurrent use.
+type Writer struct {
+	opts  Options
+	now   func() time.Time
+	log   *slog.Logger
+	dists atomic.Pointer[map[string]*distLog]
+
+	mu        sync.Mutex
+	batches   map[batchKey]*batch
+	inBatches int64 // bytes in batches
+	buffered  int64 // bytes in batches and in undelivered files
+	closed    bool
+
+	flushMu sync.Mutex // one flush at a time
+	pending []*file    // undelivered, retried first; under flushMu
+
+	kick      chan struct{}
+	stop      chan struct{}
+	done      chan struct{}
+	closeOnce sync.Once
+
+	lines, dropped, files, failedPuts atomic.Int64
+}
+
+// New starts a Writer. Nothing is logged until Update names the
+// distributions that have logging enabled.
+func New(o Options) (*Writer, error) {
+	if o.Sink == nil {
+		return nil, errors.New("accesslog: Options.Sink is required")
+	}
+	if o.FlushEvery <= 0 {
+		o.FlushEvery = DefaultFlushEvery
+	}
+	if o.MaxBufferedBytes <= 0 {
+		o.MaxBufferedBytes = DefaultMaxBufferedBytes
+	}
+	w := &Writer{
+		opts:    o,
+		now:     o.Now,
+		log:     o.Logger,
+		batches: make(map[batchKey]*batch),
+		kick:    make(chan struct{}, 1),
+		stop:    make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	if w.now == nil {
+		w.now = time.Now
+	}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	if o.Registerer != nil {
+		if err := w.register(o.Registerer); err != nil {
+			return nil, err
+		}
+	}
+	go w.loop()
+	return w, nil
+}
+
+// Update replaces the logging settings with those of dists; distributions
+// without Logging.Enabled, or not listed, are no longer logged. Lines
+// already buffered are delivered where they were meant to go.
+func (w *Writer) Update(dists []cloudfront.Distribution) {
+	old := w.dists.Load()
+	m := make(map[string]*distLog, len(dists))
+	for i := range dists {
+		d := &dists[i]
+		lg := d.Config.Logging
+		if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
+			continue
+		}
+		dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix}
+		if old != nil {
+			if o := (*old)[d.ID]; o != nil && *o == *dl {
+				dl = o
+			}
+		}
+		m[d.ID] = dl
+	}
+	w.dists.Store(&m)
+}
+
+var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
+
+// Log buffers r's line. It never blocks on delivery: when the buffer is
+// full, or the Writer is closed, the line is dropped and counted. Records
+// of distributions that do not log are ignored.
+func (w *Writer) Log(r edge.LogRecord) {
+	m := w.dists.Load()
+	if m == nil {
+		return
+	}
+	d := (*m)[r.Distribution]
+	if d == nil {
+		return
+	}
+	t := r.Time
+	if t.IsZero() {
+		t = w.now()
+	}
+	bp := linePool.Get().(*[]byte)
+	line := AppendLine((*bp)[:0], &r, t, d.domain, w.opts.Location)
+	n := int64(len(line))
+	key := batchKey{d: d, hour: unixHour(t)}
+
+	w.mu.Lock()
+	if w.closed || w.buffered+n > w.opts.MaxBufferedBytes {
+		w.mu.Unlock()
+		w.dropped.Add(1)
+	} else {
+		b := w.batches[key]
+		if b == nil {
+			b = &batch{buf: make([]byte, 0, 4096)}
+			w.batches[key] = b
+		}
+		b.buf = append(b.buf, line...)
+		b.lines++
+		w.inBatches += n
+		w.buffered += n
+		full := w.inBatches >= w.opts.MaxBufferedBytes/2
+		w.mu.Unlock()
+		w.lines.Add(1)
+		if full {
+			// Deliver early rather than drop at the limit.
+			select {
+			case w.kick <- struct{}{}:
+			default:
+			}
+		}
+	}
+	*bp = line
+	linePool.Put(bp)
+}
+
+// unixHour is t's hour since the Unix epoch, rounding down.
+func unixHour(t time.Time) int64 {
+	s := t.Unix()
+	h := s / 3600
+	if s < 0 && s%3600 != 0 {
+		h--
+	}
+	return h
+}
+
+// Stats reports the counters.
+func (w *Writer) Stats() Stats {
+	w.mu.Lock()
+	buffered := w.buffered
+	w.mu.Unlock()
+	return Stats{
+		Lines:         w.lines.Load(),
+		Dropped:       w.dropped.Load(),
+		Files:         w.files.Load(),
+		FailedPuts:    w.failedPuts.Load(),
+		BufferedBytes: buffered,
+	}
+}
+
+func (w *Writer) register(reg prometheus.Registerer) error {
+	counter := func(name, help string, v *atomic.Int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "openfront", Subsystem: "accesslog", Name: name, Help: help,
+		}, func() float64 { return float64(v.Load()) })
+	}
+	cs := []prometheus.Collector{
+		counter("lines_total", "Access-log lines buffered.", &w.lines),
+		counter("dropped_lines_total", "Access-log lines lost: buffer full, writer closed, or undeliverable.", &w.dropped),
+		counter("files_total", "Access-log files delivered.", &w.files),
+		counter("put_failures_total", "Access-log file deliveries that failed and will be retried.", &w.failedPuts),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "openfront", Subsystem: "accesslog", Name: "buffered_bytes",
+			Help: "Access-log bytes held in memory, waiting for delivery.",
+		}, func() float64 { return float64(w.Stats().BufferedBytes) }),
+	}
+	for _, c := range cs {
+		if err := reg.Register(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
