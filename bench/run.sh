@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Edge benchmark: cache hits of 1 KiB and 1 MiB objects, keep-alive, through
+# the openfront edge, nginx (proxy_cache) and Varnish in front of one origin,
+# and a plain Go server answering from memory as the ceiling. Everything
+# runs in this one invocation on 127.0.0.1, so the ratios are comparable
+# even on a noisy machine.
+#
+# Usage: bench/run.sh   (from the repository root; needs Go, and root or
+# sudo to install nginx, varnish, wrk and curl when they are missing)
+#
+# Environment: DURATION (s per measured case, default 12), WARMUP (s, 3),
+# THREADS (wrk -t, 2), CONNS (wrk -c, 32), ROUNDS (default 3; the servers
+# take turns in every round and the best round of each case is reported,
+# the one least disturbed by whatever else the machine was doing).
+set -euo pipefail
+
+DURATION=${DURATION:-12}
+WARMUP=${WARMUP:-3}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-32}
+ROUNDS=${ROUNDS:-3}
+OBJECTS=(1k 1m)
+SERVERS=(ceiling openfront nginx varnish)
+
+cd "$(dirname "$0")/.."
+
+# --- tools -----------------------------------------------------------------
+
+need=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ] || need+=(varnish)
+command -v wrk >/dev/null || need+=(wrk)
+command -v curl >/dev/null || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+	echo "installing ${need[*]}"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+	# The packages start system services; this benchmark runs its own.
+	$sudo systemctl stop nginx varnish 2>/dev/null || true
+fi
+PATH=$PATH:/usr/sbin
+
+# --- processes -------------------------------------------------------------
+
+tmp=$(mktemp -d -t openfront-bench.XXXXXX)
+chmod 755 "$tmp"
+pids=()
+cleanup() {
+	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# free_port prints a port nothing listens on, below the usual ephemeral
+# range so that no outgoing connection takes it meanwhile.
+free_port() {
+	local p=$((10000 + RANDOM % 20000))
+	while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+	echo "$p"
+}
+
+# wait_http waits until url answers.
+wait_http() {
+	for _ in $(seq 100); do
+		curl -s -o /dev/null "$@" && return 0
+		sleep 0.1
+	done
+	echo "no answer from $*" >&2
+	exit 1
+}
+
+echo "building"
+go build -o "$tmp/bin/" ./cmd/openfront ./bench/origin ./bench/ceiling ./bench/mkdist
+
+origin_port=$(free_port)
+"$tmp/bin/origin" -addr "127.0.0.1:$origin_port" 2>"$tmp/origin.log" &
+pids+=($!)
+ceiling_port=$(free_port)
+"$tmp/bin/ceiling" -addr "127.0.0.1:$ceiling_port" 2>"$tmp/ceiling.log" &
+pids+=($!)
+wait_http "http://127.0.0.1:$origin_port/1k"
+wait_http "http://127.0.0.1:$ceiling_port/1k"
+
+# openfront: control plane and embedded edge in one process.
+api_port=$(free_port)
+openfront_port=$(free_port)
+"$tmp/bin/openfront" serve --data "$tmp/openfront" --api-addr "127.0.0.1:$api_port" \
+	--edge-addr "127.0.0.1:$openfront_port" --admin-addr "" >"$tmp/openfront.out" 2>"$tmp/openfront.log" &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$tmp/openfront/credentials" ] && break; sleep 0.1; done
+domain=$("$tmp/bin/mkdist" -api "http://127.0.0.1:$api_port" -credentials "$tmp/openfront/credentials" -origin-port "$origin_port")
+echo "openfront distribution $domain deployed"
+
+# nginx with a disk cache (the page cache keeps it in memory), keep-alive
+# to the origin, and the settings of Debian's default nginx.conf.
+nginx_port=$(free_port)
+mkdir -p "$tmp/nginx/cache" "$tmp/nginx/logs"
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log;
+$([ "$(id -u)" -eq 0 ] && echo "user root;")
+events { worker_connections 1024; }
+http {
+	access_log off;
+	sendfile on;
+	tcp_nopush on;
+	keepalive_requests 1000000;
+	client_body_temp_path $tmp/nginx/body;
+	proxy_temp_path $tmp/nginx/proxy;
+	fastcgi_temp_path $tmp/nginx/fastcgi;
+	uwsgi_temp_path $tmp/nginx/uwsgi;
+	scgi_temp_path $tmp/nginx/scgi;
+	proxy_cache_path $tmp/nginx/cache levels=1:2 keys_zone=bench:10m max_size=1g inactive=1d;
+	upstream origin {
+		server 127.0.0.1:$origin_port;
+		keepalive 32;
+	}
+	server {
+		listen 127.0.0.1:$nginx_port;
+		location / {
+			proxy_pass http://origin;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+			proxy_cache bench;
+			proxy_cache_valid 200 1d;
+			add_header X-Cache \$upstream_cache_status;
+		}
+	}
+}
+EOF
+nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+
+# Varnish with its built-in VCL, which honours the origin's max-age.
+varnish_port=$(free_port)
+varnish_jail=()
+[ "$(id -u)" -eq 0 ] && varnish_jail=(-j none)
+varnishd -F -a "127.0.0.1:$varnish_port" -b "127.0.0.1:$origin_port" -s malloc,256m \
+	-n "$tmp/varnish" "${varnish_jail[@]}" >"$tmp/varnish.log" 2>&1 &
+pids+=($!)
+
+wait_http "http://127.0.0.1:$nginx_port/1k"
+wait_http "http://127.0.0.1:$varnish_port/1k"
+
+port_of() { eval echo "\$${1}_port"; }
+
+# --- warm-up and hit evidence ----------------------------------------------
+
+echo
+echo "hit evidence (second request of each object after a first fetch):"
+for s in openfront nginx varnish; do
+	for o in "${OBJECTS[@]}"; do
+		url="http://127.0.0.1:$(port_of "$s")/$o"
+		if [ "$s" = openfront ]; then
+			curl -s -o /dev/null -H "Host: $domain" "$url"
+			hdr=$(curl -s -o /dev/null -D - -H "Host: $domain" "$url")
+		else
+			curl -s -o /dev/null "$url"
+			hdr=$(curl -s -o /dev/null -D - "$url")
+		fi
+		ev=$(printf '%s\n' "$hdr" | tr -d '\r' | grep -iE '^(x-cache|age|x-varnish|content-length):' | tr '\n' ' ')
+		printf '  %-9s /%-3s %s\n' "$s" "$o" "$ev"
+	done
+done
+
+# --- load ------------------------------------------------------------------
+
+# alive fails loudly when one of the servers has exited.
+alive() {
+	for p in "${pids[@]}"; do
+		if ! kill -0 "$p" 2>/dev/null; then
+			echo "a server (pid $p) has exited; logs:" >&2
+			tail -n 20 "$tmp"/*.log "$tmp"/nginx/logs/error.log >&2 || true
+			exit 1
+		fi
+	done
+}
+
+# run_wrk prints "req/s p99_ms" for one case.
+run_wrk() {
+	local s=$1 o=$2 d=$3 url
+	url="http://127.0.0.1:$(port_of "$s")/$o"
+	local args=(-t"$THREADS" -c"$CONNS" -d"${d}s" --latency)
+	if [ "$s" = openfront ]; then args+=(-H "Host: $domain"); fi
+	alive
+	wrk "${args[@]}" "$url" | awk '
+		/^ +99%/ {
+			v = $2
+			if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
+			else if (v ~ /ms$/) { sub(/ms$/, "", v); p99 = v }
+			else if (v ~ /s$/) { sub(/s$/, "", v); p99 = v * 1000 }
+		}
+		/^Non-2xx/ { bad = 1 }
+		/^Requests\/sec:/ { rps = $2 }
+		END { if (bad) rps = 0; printf "%.0f %.2f\n", rps, p99 }'
+}
+
+echo
+echo "warming up (${WARMUP}s per case)"
+for o in "${OBJECTS[@]}"; do
+	for s in "${SERVERS[@]}"; do run_wrk "$s" "$o" "$WARMUP" >/dev/null; done
+done
+
+declare -A best_rps best_p99
+echo "measuring: $ROUNDS round(s) of ${DURATION}s per case, wrk -t$THREADS -c$CONNS, keep-alive"
+for r in $(seq "$ROUNDS"); do
+	for o in "${OBJECTS[@]}"; do
+		for s in "${SERVERS[@]}"; do
+			read -r rps p99 < <(run_wrk "$s" "$o" "$DURATION")
+			printf '  round %d  %-9s /%-3s %9s req/s  p99 %7s ms\n' "$r" "$s" "$o" "$rps" "$p99"
+			k="$s/$o"
+			if [ -z "${best_rps[$k]:-}" ] || [ "$rps" -gt "${best_rps[$k]}" ]; then
+				best_rps[$k]=$rps
+				best_p99[$k]=$p99
+			fi
+		done
+	done
+done
+
+# --- report ----------------------------------------------------------------
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+
+echo
+echo "results (best of $ROUNDS rounds; $(nproc) CPUs shared by wrk and the server)"
+printf '%-10s %-6s %12s %10s\n' server object "req/s" "p99 ms"
+for o in "${OBJECTS[@]}"; do
+	for s in "${SERVERS[@]}"; do
+		printf '%-10s %-6s %12s %10s\n' "$s" "/$o" "${best_rps[$s/$o]}" "${best_p99[$s/$o]}"
+	done
+done
+echo
+printf '%-6s %16s %18s %18s\n' object "openfront/nginx" "openfront/varnish" "openfront/ceiling"
+for o in "${OBJECTS[@]}"; do
+	of=${best_rps[openfront/$o]}
+	printf '%-6s %16s %18s %18s\n' "/$o" "$(ratio "$of" "${best_rps[nginx/$o]}")" \
+		"$(ratio "$of" "${best_rps[varnish/$o]}")" "$(ratio "$of" "${best_rps[ceiling/$o]}")"
+done
