@@ -86,10 +86,13 @@ func requestFor(t testing.TB, signed string) Request {
 	return Request{Scheme: u.Scheme, Host: u.Host, Path: u.EscapedPath(), RawQuery: u.RawQuery, Peer: viewer, Time: arrival}
 }
 
-func must(t testing.TB, s string, err error) string {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// mustT returns a function that unwraps a signer's result or fails t.
+func mustT(t testing.TB) func(string, error) string {
+	return func(s string, err error) string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
 	}
-	return s
 }
