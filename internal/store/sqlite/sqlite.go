@@ -1,5 +1,6 @@
 // Package sqlite is the embedded store: one SQLite file, written through a
-// single connection and read through a small pool.
+// single connection and read through a small pool. The Tx methods and the
+// schema are shared with the PostgreSQL store (package sqlstore).
 //
 // Durability: WAL journal with synchronous=FULL, so a committed Update has
 // been fsynced to the WAL before Update returns. Times are kept as integer
@@ -15,6 +16,7 @@ import (
 	"net/url"
 
 	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/sqlstore"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -78,13 +80,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Update runs fn in one write transaction. SQLite serializes writers, so
 // fn runs exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.w, false, fn)
+	return run(ctx, s.w, false, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) })
 }
 
 // View runs fn in a read transaction; WAL gives it a snapshot as of its
 // first read.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.r, true, fn)
+	return run(ctx, s.r, true, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) })
 }
 
 // Close closes both connection pools.
@@ -92,7 +94,16 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(store.Tx) error) (err error) {
+// migrate applies the migrations db lacks, each in a write transaction.
+func migrate(ctx context.Context, db *sql.DB) error {
+	return dialect.Migrate(func(fn func(sqlstore.Querier) error) error {
+		return run(ctx, db, false, func(q *querier) error { return fn(q) })
+	})
+}
+
+// run runs fn in one transaction on db and commits if fn returns nil. On
+// the writer, the transaction begins IMMEDIATE (see Open).
+func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*querier) error) (err error) {
 	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -104,7 +115,7 @@ func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(store.Tx) error
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&tx{ctx: ctx, tx: sqlTx}); err != nil {
+	if err := fn(&querier{ctx: ctx, tx: sqlTx}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

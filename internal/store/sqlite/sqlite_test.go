@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/sqlstore"
 	"github.com/openfront/openfront/internal/store/storetest"
 )
 
@@ -48,8 +49,8 @@ func TestReopen(t *testing.T) {
 		if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n != len(migrations) {
-			t.Errorf("open %d: %d migrations recorded, want %d", i, n, len(migrations))
+		if n != len(sqlstore.Migrations) {
+			t.Errorf("open %d: %d migrations recorded, want %d", i, n, len(sqlstore.Migrations))
 		}
 		s.Close()
 	}

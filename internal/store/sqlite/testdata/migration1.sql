@@ -1,18 +1,4 @@
-package sqlite
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-	"time"
-)
-
-// migrations are applied in order, each in its own transaction, and
-// recorded in schema_migrations by their index + 1. Append only: never edit
-// a migration that has shipped.
-var migrations = []string{
-	// 1: the initial schema.
-	`
 CREATE TABLE accounts (
 	id       TEXT PRIMARY KEY,
 	name     TEXT NOT NULL,
@@ -112,47 +98,3 @@ CREATE TABLE edge_keys (
 	secret  TEXT NOT NULL,
 	created INTEGER NOT NULL
 );
-`,
-}
-
-// migrate applies the migrations db lacks. The writer holds SQLite's write
-// lock for each (BEGIN IMMEDIATE), so two processes opening one file
-// cannot both apply a migration.
-func migrate(ctx context.Context, db *sql.DB) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-	version    INTEGER PRIMARY KEY,
-	applied_at INTEGER NOT NULL
-)`); err != nil {
-		return err
-	}
-	for i, m := range migrations {
-		version := i + 1
-		if err := applyMigration(ctx, db, version, m); err != nil {
-			return fmt.Errorf("migration %d: %w", version, err)
-		}
-	}
-	return nil
-}
-
-func applyMigration(ctx context.Context, db *sql.DB, version int, script string) error {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-		return err
-	}
-	if n > 0 {
-		return nil
-	}
-	if _, err := tx.ExecContext(ctx, script); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`,
-		version, time.Now().UnixMicro()); err != nil {
-		return err
-	}
-	return tx.Commit()
-}

@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openfront/openfront/internal/store"
+)
+
+// TestMigrationGolden holds the shared migration template, filled in for
+// SQLite, to the exact SQL that databases in the field were created with
+// (testdata/migration1.sql, the script as it stood before the template).
+func TestMigrationGolden(t *testing.T) {
+	scripts, err := dialect.Scripts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "migration1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line, got, want := firstDiff(scripts[0], string(want)); line > 0 {
+		t.Errorf("migration 1, line %d: got %q, want %q (testdata/migration1.sql)", line, got, want)
+	}
+}
+
+// TestOpenExisting opens a database made the way earlier versions made
+// it, with data in it: Open must apply nothing, change no table, and read
+// the data back.
+func TestOpenExisting(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	script, err := os.ReadFile(filepath.Join("testdata", "migration1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	created := time.Date(2012, 7, 1, 12, 30, 45, 123456000, time.UTC)
+	for _, stmt := range []string{
+		`CREATE TABLE IF NOT EXISTS schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	applied_at INTEGER NOT NULL
+)`,
+		string(script),
+		`INSERT INTO schema_migrations (version, applied_at) VALUES (1, 1)`,
+		`INSERT INTO accounts (id, name, disabled, created) VALUES ('111111111111', 'old', 1, ` +
+			itoa(created.UnixMicro()) + `)`,
+		`UPDATE feed_revision SET value = 7`,
+	} {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := schemaOf(t, db)
+	db.Close()
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := schemaOf(t, s.r); after != before {
+		t.Errorf("Open changed the schema:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		a, err := tx.Account("111111111111")
+		if err != nil {
+			return err
+		}
+		if want := (store.Account{ID: "111111111111", Name: "old", Disabled: true, Created: created}); a != want {
+			t.Errorf("account %+v, want %+v", a, want)
+		}
+		rev, err := tx.Revision()
+		if rev != 7 {
+			t.Errorf("revision %d, want 7", rev)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// schemaOf lists every table and index with its SQL, and the applied
+// migrations.
+func schemaOf(t *testing.T, db *sql.DB) string {
+	t.Helper()
+	rows, err := db.Query(`SELECT type || ' ' || name || ': ' || coalesce(sql, '') FROM sqlite_master ORDER BY type, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		out += line + "\n"
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var versions string
+	if err := db.QueryRow(`SELECT group_concat(version) FROM schema_migrations`).Scan(&versions); err != nil {
+		t.Fatal(err)
+	}
+	return out + "migrations: " + versions + "\n"
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// firstDiff returns the first line (from 1) where a and b differ, or 0.
+func firstDiff(a, b string) (line int, la, lb string) {
+	as, bs := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range max(len(as), len(bs)) {
+		la, lb = "", ""
+		if i < len(as) {
+			la = as[i]
+		}
+		if i < len(bs) {
+			lb = bs[i]
+		}
+		if la != lb || i >= len(as) || i >= len(bs) {
+			return i + 1, la, lb
+		}
+	}
+	return 0, "", ""
+}

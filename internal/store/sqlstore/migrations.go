@@ -1,0 +1,200 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"text/template"
+	"time"
+)
+
+// Schema is what the migrations' templates need from a dialect: column
+// types, and whether unique constraints are named.
+type Schema struct {
+	Bool  string // a boolean column
+	Time  string // a timestamp column, as Dialect.Time encodes it
+	Int64 string // a 64-bit integer column
+	Seq   string // an integer primary key that numbers rows in insertion order
+	// NamedConstraints: unique constraints get names, which the dialect's
+	// Violation may rely on.
+	NamedConstraints bool
+}
+
+// Unique introduces a unique constraint, named if the dialect names them.
+func (s Schema) Unique(name string) string {
+	if s.NamedConstraints {
+		return "CONSTRAINT " + name + " UNIQUE"
+	}
+	return "UNIQUE"
+}
+
+// Migrations are text/template texts over a Schema, applied in order, each
+// in its own transaction, and recorded in schema_migrations by their
+// index + 1. Append only: never edit a migration that has shipped (a test
+// holds the first one to the SQL each database was created with). Where a
+// later migration must differ by database beyond column types, branch on a
+// Schema field in its template.
+var Migrations = []string{
+	// 1: the initial schema.
+	`
+CREATE TABLE accounts (
+	id       TEXT PRIMARY KEY,
+	name     TEXT NOT NULL,
+	disabled {{.Bool}} NOT NULL,
+	created  {{.Time}} NOT NULL
+);
+CREATE TABLE access_keys (
+	id         TEXT PRIMARY KEY,
+	account_id TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	secret     TEXT NOT NULL,
+	disabled   {{.Bool}} NOT NULL,
+	created    {{.Time}} NOT NULL
+);
+CREATE INDEX access_keys_account ON access_keys (account_id);
+
+CREATE TABLE feed_revision (
+	id    INTEGER PRIMARY KEY CHECK (id = 1),
+	value {{.Int64}} NOT NULL
+);
+INSERT INTO feed_revision (id, value) VALUES (1, 0);
+
+CREATE TABLE distributions (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.DistributionConfig
+	{{.Unique "distributions_caller_reference"}} (account_id, caller_reference)
+);
+CREATE INDEX distributions_revision ON distributions (revision);
+CREATE TABLE distribution_aliases (
+	distribution_id TEXT NOT NULL REFERENCES distributions (id) ON DELETE CASCADE,
+	cname           TEXT NOT NULL
+);
+CREATE UNIQUE INDEX distribution_aliases_cname ON distribution_aliases (lower(cname));
+CREATE INDEX distribution_aliases_distribution ON distribution_aliases (distribution_id);
+CREATE TABLE distribution_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE INDEX distribution_tombstones_revision ON distribution_tombstones (revision);
+
+CREATE TABLE oais (
+	id                   TEXT PRIMARY KEY,
+	account_id           TEXT NOT NULL,
+	caller_reference     TEXT NOT NULL,
+	comment              TEXT NOT NULL,
+	s3_canonical_user_id TEXT NOT NULL,
+	etag                 TEXT NOT NULL,
+	{{.Unique "oais_caller_reference"}} (account_id, caller_reference)
+);
+
+CREATE TABLE invalidations (
+	seq              {{.Seq}}, -- insertion order
+	id               TEXT NOT NULL {{.Unique "invalidations_id"}},
+	distribution_id  TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	status           TEXT NOT NULL,
+	create_time      {{.Time}} NOT NULL,
+	paths            TEXT NOT NULL, -- JSON array
+	revision         {{.Int64}} NOT NULL,
+	{{.Unique "invalidations_caller_reference"}} (distribution_id, caller_reference)
+);
+CREATE INDEX invalidations_distribution ON invalidations (distribution_id, create_time, seq);
+CREATE INDEX invalidations_status ON invalidations (status, seq);
+CREATE INDEX invalidations_revision ON invalidations (revision, seq);
+
+CREATE TABLE key_pairs (
+	id             TEXT PRIMARY KEY,
+	account_id     TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	public_key_pem TEXT NOT NULL,
+	active         {{.Bool}} NOT NULL,
+	created        {{.Time}} NOT NULL,
+	revision       {{.Int64}} NOT NULL
+);
+CREATE INDEX key_pairs_account ON key_pairs (account_id);
+CREATE INDEX key_pairs_revision ON key_pairs (revision);
+CREATE TABLE key_pair_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE INDEX key_pair_tombstones_revision ON key_pair_tombstones (revision);
+
+CREATE TABLE edges (
+	id             TEXT PRIMARY KEY,
+	name           TEXT NOT NULL,
+	price_class    TEXT NOT NULL,
+	registered     {{.Time}} NOT NULL,
+	last_seen      {{.Time}} NOT NULL,
+	acked_revision {{.Int64}} NOT NULL
+);
+CREATE TABLE edge_keys (
+	id      TEXT PRIMARY KEY,
+	secret  TEXT NOT NULL,
+	created {{.Time}} NOT NULL
+);
+`,
+}
+
+// Scripts returns the migrations for d's schema.
+func (d *Dialect) Scripts() ([]string, error) {
+	out := make([]string, len(Migrations))
+	for i, m := range Migrations {
+		tmpl, err := template.New(fmt.Sprint(i + 1)).Option("missingkey=error").Parse(m)
+		if err != nil {
+			return nil, fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		var b strings.Builder
+		if err := tmpl.Execute(&b, d.Schema); err != nil {
+			return nil, fmt.Errorf("migration %d: %w", i+1, err)
+		}
+		out[i] = b.String()
+	}
+	return out, nil
+}
+
+// Migrate applies the migrations the database lacks. inTx runs its
+// function in one read-write transaction and commits if it returns nil;
+// the driver makes that transaction exclusive among concurrent Opens
+// (SQLite's write lock) or d.MigrationLock does (PostgreSQL).
+func (d *Dialect) Migrate(inTx func(func(Querier) error) error) error {
+	scripts, err := d.Scripts()
+	if err != nil {
+		return err
+	}
+	for i, script := range scripts {
+		version := i + 1
+		if err := inTx(func(q Querier) error { return d.applyMigration(q, version, script) }); err != nil {
+			return fmt.Errorf("migration %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+func (d *Dialect) applyMigration(q Querier, version int, script string) error {
+	if d.MigrationLock != "" {
+		if _, err := q.Exec(d.MigrationLock); err != nil {
+			return err
+		}
+	}
+	if _, err := q.Exec(d.MigrationsTable); err != nil {
+		return err
+	}
+	var one int
+	err := q.QueryRow(`SELECT 1 FROM schema_migrations WHERE version = $1`, version).Scan(&one)
+	if err == nil {
+		return nil // applied already
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err := q.Exec(script); err != nil {
+		return err
+	}
+	_, err = q.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)`, version, d.Time(time.Now()))
+	return err
+}
