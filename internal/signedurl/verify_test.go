@@ -27,7 +27,7 @@ func customPolicy(resource string) Policy {
 		SourceIP: netip.MustParsePrefix("192.0.2.0/24")}
 }
 
-func verifyCases(t *testing.T) []verifyCase {
+func verifyCases(t testing.TB) []verifyCase {
 	must := mustT(t)
 	k0, k1, k2, k3 := key(t, 0), key(t, 1), key(t, 2), key(t, 3)
 	canned := must(SignCanned(base, expires, "APKAOWNER", k0))
