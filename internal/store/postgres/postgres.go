@@ -4,7 +4,8 @@
 // Update runs at SERIALIZABLE isolation and retries fn on serialization
 // failures and deadlocks. Times are kept as timestamptz, whose precision
 // is a microsecond: they read back equal to the value written after
-// .UTC().Truncate(time.Microsecond).
+// .UTC().Truncate(time.Microsecond). The Tx methods and the schema are
+// shared with the SQLite store (package sqlstore).
 package postgres
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/sqlstore"
 )
 
 // maxAttempts bounds how often Update runs fn when transactions keep
@@ -62,28 +64,29 @@ func (s *Store) Close() error {
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	var lockRevision bool
 	for attempt := 1; ; attempt++ {
-		t, err := s.attempt(ctx, fn, lockRevision)
-		if err == nil || t == nil || !t.conflict {
+		conflict, bumped, err := s.attempt(ctx, fn, lockRevision)
+		if err == nil || !conflict {
 			return err
 		}
 		if attempt == maxAttempts {
 			return fmt.Errorf("postgres: gave up after %d conflicting attempts: %w", attempt, err)
 		}
-		lockRevision = lockRevision || t.bumped
+		lockRevision = lockRevision || bumped
 		if err := backoff(ctx, attempt); err != nil {
 			return err
 		}
 	}
 }
 
-// attempt runs fn once. It returns the transaction so that Update can see
-// why it failed.
-func (s *Store) attempt(ctx context.Context, fn func(store.Tx) error, lockRevision bool) (t *tx, err error) {
+// attempt runs fn once. It reports whether the attempt failed on a
+// serialization conflict, and whether fn bumped the revision counter.
+func (s *Store) attempt(ctx context.Context, fn func(store.Tx) error, lockRevision bool) (conflict, bumped bool, err error) {
 	pgTx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.Serializable})
 	if err != nil {
-		return nil, fmt.Errorf("postgres: begin: %w", err)
+		return false, false, fmt.Errorf("postgres: begin: %w", err)
 	}
-	t = &tx{ctx: ctx, tx: pgTx}
+	q := &querier{ctx: ctx, tx: pgTx}
+	t := sqlstore.NewTx(q, &dialect)
 	committed := false
 	defer func() {
 		// Also runs when fn panics: roll back, then let the panic go on.
@@ -93,19 +96,19 @@ func (s *Store) attempt(ctx context.Context, fn func(store.Tx) error, lockRevisi
 	}()
 	if lockRevision {
 		// EXCLUSIVE blocks other writers of the counter, not its readers.
-		if _, err := t.exec(`LOCK TABLE feed_revision IN EXCLUSIVE MODE`); err != nil {
-			return t, err
+		if _, err := q.Exec(`LOCK TABLE feed_revision IN EXCLUSIVE MODE`); err != nil {
+			return q.conflict, false, err
 		}
 	}
 	if err := fn(t); err != nil {
-		return t, err
+		return q.conflict, t.Bumped(), err
 	}
 	if err := pgTx.Commit(ctx); err != nil {
-		t.note(err)
-		return t, fmt.Errorf("postgres: commit: %w", err)
+		q.note(err)
+		return q.conflict, t.Bumped(), fmt.Errorf("postgres: commit: %w", err)
 	}
 	committed = true
-	return t, nil
+	return false, t.Bumped(), nil
 }
 
 // backoff sleeps a random time that grows with attempt, up to 100ms.
@@ -129,11 +132,19 @@ func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("postgres: begin: %w", err)
 	}
 	defer pgTx.Rollback(context.WithoutCancel(ctx))
-	if err := fn(&tx{ctx: ctx, tx: pgTx}); err != nil {
+	if err := fn(sqlstore.NewTx(&querier{ctx: ctx, tx: pgTx}, &dialect)); err != nil {
 		return err
 	}
 	if err := pgTx.Commit(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
 		return fmt.Errorf("postgres: commit: %w", err)
 	}
 	return nil
+}
+
+// migrate applies the migrations the database (the first schema on the
+// search_path) lacks, each in its own transaction.
+func migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	return dialect.Migrate(func(fn func(sqlstore.Querier) error) error {
+		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return fn(&querier{ctx: ctx, tx: tx}) })
+	})
 }

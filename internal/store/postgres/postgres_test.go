@@ -8,6 +8,7 @@ import (
 
 	"github.com/openfront/openfront/internal/store"
 	"github.com/openfront/openfront/internal/store/pgtest"
+	"github.com/openfront/openfront/internal/store/sqlstore"
 	"github.com/openfront/openfront/internal/store/storetest"
 )
 
@@ -54,7 +55,7 @@ func TestConcurrentOpen(t *testing.T) {
 	if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM schema_migrations`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
-	if n != len(migrations) {
-		t.Errorf("schema_migrations has %d rows, want %d", n, len(migrations))
+	if n != len(sqlstore.Migrations) {
+		t.Errorf("schema_migrations has %d rows, want %d", n, len(sqlstore.Migrations))
 	}
 }

@@ -1,19 +1,4 @@
-package postgres
 
-import (
-	"context"
-	"fmt"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
-)
-
-// migrations are applied in order, each in its own transaction, and
-// recorded in schema_migrations by their index + 1. Append only: never edit
-// a migration that has shipped.
-var migrations = []string{
-	// 1: the initial schema.
-	`
 CREATE TABLE accounts (
 	id       TEXT PRIMARY KEY,
 	name     TEXT NOT NULL,
@@ -113,44 +98,3 @@ CREATE TABLE edge_keys (
 	secret  TEXT NOT NULL,
 	created TIMESTAMPTZ NOT NULL
 );
-`,
-}
-
-// migrate applies the migrations the database (the first schema on the
-// search_path) lacks. Each runs under a transaction-scoped advisory lock
-// for that schema, so nodes starting together apply it once.
-func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	for i, m := range migrations {
-		version := i + 1
-		if err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			return applyMigration(ctx, tx, version, m)
-		}); err != nil {
-			return fmt.Errorf("migration %d: %w", version, err)
-		}
-	}
-	return nil
-}
-
-func applyMigration(ctx context.Context, tx pgx.Tx, version int, script string) error {
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('openfront schema'), hashtext(coalesce(current_schema(), '')))`); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-	version    INTEGER PRIMARY KEY,
-	applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-)`); err != nil {
-		return err
-	}
-	var applied bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE version = $1)`, version).Scan(&applied); err != nil {
-		return err
-	}
-	if applied {
-		return nil
-	}
-	if _, err := tx.Exec(ctx, script); err != nil {
-		return err
-	}
-	_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version) VALUES ($1)`, version)
-	return err
-}

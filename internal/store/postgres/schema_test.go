@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/pgtest"
+)
+
+// TestMigrationGolden holds the shared migration template, filled in for
+// PostgreSQL, to the exact SQL that databases in the field were created
+// with (testdata/migration1.sql, the script as it stood before the
+// template).
+func TestMigrationGolden(t *testing.T) {
+	scripts, err := dialect.Scripts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("testdata", "migration1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, wantLines := strings.Split(scripts[0], "\n"), strings.Split(string(want), "\n")
+	for i := range max(len(got), len(wantLines)) {
+		if i >= len(got) || i >= len(wantLines) || got[i] != wantLines[i] {
+			t.Fatalf("migration 1 differs from testdata/migration1.sql at line %d", i+1)
+		}
+	}
+}
+
+// TestOpenExisting opens a database made the way earlier versions made
+// it, with data in it: Open must apply nothing, change no table, and read
+// the data back.
+func TestOpenExisting(t *testing.T) {
+	ctx := context.Background()
+	dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
+	script, err := os.ReadFile(filepath.Join("testdata", "migration1.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	created := time.Date(2012, 7, 1, 12, 30, 45, 123456000, time.UTC)
+	for _, stmt := range []string{
+		`CREATE TABLE schema_migrations (
+	version    INTEGER PRIMARY KEY,
+	applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+)`,
+		string(script),
+		`INSERT INTO schema_migrations (version) VALUES (1)`,
+		`INSERT INTO accounts (id, name, disabled, created) VALUES ('111111111111', 'old', true, '2012-07-01 12:30:45.123456Z')`,
+		`UPDATE feed_revision SET value = 7`,
+	} {
+		if _, err := conn.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := schemaOf(t, conn)
+
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := schemaOf(t, conn); after != before {
+		t.Errorf("Open changed the schema:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	err = s.View(ctx, func(tx store.Tx) error {
+		a, err := tx.Account("111111111111")
+		if err != nil {
+			return err
+		}
+		if want := (store.Account{ID: "111111111111", Name: "old", Disabled: true, Created: created}); a != want {
+			t.Errorf("account %+v, want %+v", a, want)
+		}
+		rev, err := tx.Revision()
+		if rev != 7 {
+			t.Errorf("revision %d, want 7", rev)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// schemaOf describes the tables, columns, constraints and indexes of the
+// connection's schema, and the applied migrations.
+func schemaOf(t *testing.T, conn *pgx.Conn) string {
+	t.Helper()
+	var out []string
+	for _, q := range []string{
+		`SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '')
+			FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY 1`,
+		`SELECT conname || ' ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
+			JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = current_schema() ORDER BY 1`,
+		`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`,
+		`SELECT 'migration ' || version FROM schema_migrations ORDER BY version`,
+	} {
+		rows, err := conn.Query(context.Background(), q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, lines...)
+	}
+	return strings.Join(out, "\n")
+}
