@@ -19,8 +19,11 @@ const entryOverhead = 256
 // entry is one cached response. It is immutable once stored: a refresh
 // stores a new entry that shares body and header.
 type entry struct {
-	status  int
-	header  http.Header // what viewers get, minus per-request headers
+	status int
+	header http.Header // what viewers get, minus per-request headers
+	// fields is header as a slice, set by seal: a hit copies it into the
+	// response's map without iterating a map.
+	fields  []headerField
 	body    []byte
 	stored  time.Time // fetched or last revalidated; Age counts from here
 	expires time.Time
@@ -79,6 +82,22 @@ func (c *objectCache) purge(prefixes []string) {
 func (c *objectCache) weightedSize() uint64 { return c.c.WeightedSize() }
 func (c *objectCache) len() int             { return c.c.EstimatedSize() }
 func (c *objectCache) close()               { c.c.StopAllGoroutines() }
+
+// headerField is one header of an entry.
+type headerField struct {
+	key    string
+	values []string
+}
+
+// seal prepares a complete entry for serving: its weight and its header
+// fields. The entry must not change afterwards.
+func seal(e *entry) {
+	e.fields = make([]headerField, 0, len(e.header))
+	for k, vs := range e.header {
+		e.fields = append(e.fields, headerField{k, vs})
+	}
+	weigh(e)
+}
 
 // weigh sets e.weight from its body and headers.
 func weigh(e *entry) {

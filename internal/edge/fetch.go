@@ -67,7 +67,7 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	c := q.d.counters
 	switch f.kind {
 	case outEntry:
-		hdr := f.e.header
+		var hdr http.Header // nil: the entry's own
 		if led && f.leader != nil {
 			hdr = f.leader
 		}
@@ -202,7 +202,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 		cacheable = false
 	}
 	e.expires = now.Add(ttl)
-	weigh(e)
+	seal(e)
 	if cacheable && s.epoch.Load() == epoch {
 		s.cache.set(key, e)
 	}
@@ -261,7 +261,7 @@ func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.
 	e.lastMod = hdr.Get("Last-Modified")
 	e.stored = now
 	e.expires = now.Add(ttl2012(hdr, now, q.b.minTTL))
-	weigh(&e)
+	seal(&e)
 	return &e
 }
 

@@ -101,11 +101,23 @@ func withSetCookies(h http.Header, keep func(name string) bool) http.Header {
 }
 
 // serveEntry writes a cached or just-fetched object, answering the
-// viewer's validators and Range from it.
+// viewer's validators and Range from it. hdr replaces the entry's header
+// when not nil.
 func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hdr http.Header, res result, pr *perRequest, now time.Time) int {
 	h := w.Header()
-	for k, v := range hdr {
-		h[k] = v
+	switch {
+	case hdr != nil:
+		for k, v := range hdr {
+			h[k] = v
+		}
+	case e.fields != nil:
+		for _, f := range e.fields {
+			h[f.key] = f.values
+		}
+	default:
+		for k, v := range e.header {
+			h[k] = v
+		}
 	}
 	h["X-Cache"] = xCacheValues[res]
 	h["X-Amz-Cf-Id"] = pr.id[:]

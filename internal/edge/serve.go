@@ -85,7 +85,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		if e.isError {
 			res = resultError
 		}
-		c.count(res, s.serveEntry(w, r, e, e.header, res, pr, q.now))
+		c.count(res, s.serveEntry(w, r, e, nil, res, pr, q.now))
 		return res, d
 	}
 	k := string(key)
