@@ -143,7 +143,8 @@ func (c *cluster) startEdge(name, priceClass string) *edgeProc {
 		e.args = []string{"edge", "--control-plane", "http://" + c.apiAddr, "--feed-auth", c.feedAuth,
 			"--price-class", priceClass, "--edge-name", name, "--state", filepath.Join(c.data, "edge-"+name),
 			"--edge-addr", e.httpAddr, "--edge-tls-addr", e.httpsAddr, "--admin-addr", "",
-			"--origin-ca", c.caFile, "--heartbeat", "200ms", "--max-object-size", "1048576"}
+			"--origin-ca", c.caFile, "--heartbeat", "200ms", "--max-object-size", "1048576",
+			"--log-dir", filepath.Join(c.data, "logs"), "--log-flush", "100ms"}
 		c.edges[name] = e
 	}
 	e.proc = start(c.t, `^openfront edge `, e.args...)

@@ -19,8 +19,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/openfront/openfront/internal/accesslog"
 	"github.com/openfront/openfront/internal/edge"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/signedurl"
 )
 
 // edgeConfig is what serve and edge share.
@@ -41,6 +43,10 @@ type edgeConfig struct {
 	readTimeout    time.Duration
 	originCA       string
 	heartbeat      time.Duration
+	logDir         string
+	logS3          accesslog.S3Options
+	logFlush       time.Duration
+	logBuffer      int64
 }
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
@@ -60,9 +66,76 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.readTimeout, "origin-read-timeout", 30*time.Second, "origin response timeout (headers, and between body reads)")
 	fs.StringVar(&c.originCA, "origin-ca", "", "PEM file of extra CA certificates trusted for HTTPS origins (private CAs)")
 	fs.DurationVar(&c.heartbeat, "heartbeat", feed.DefaultHeartbeatEvery, "how often the edge tells the control plane it is live (keep well under its --edge-timeout)")
+	fs.StringVar(&c.logDir, "log-dir", "", "access logs of distributions with Logging enabled go to <dir>/<bucket name>/<prefix><id>.YYYY-MM-DD-HH.<unique>.gz")
+	fs.StringVar(&c.logS3.Endpoint, "log-s3-endpoint", "", "access logs go to this S3-compatible server instead (path-style), bucket = Logging/Bucket's first label")
+	fs.StringVar(&c.logS3.Region, "log-s3-region", "us-east-1", "region for signing access-log uploads")
+	fs.StringVar(&c.logS3.AccessKeyID, "log-s3-access-key", "", "access key for access-log uploads")
+	fs.StringVar(&c.logS3.SecretAccessKey, "log-s3-secret-key", "", "secret key for --log-s3-access-key")
+	fs.DurationVar(&c.logFlush, "log-flush", time.Minute, "how often buffered access-log lines are written as files")
+	fs.Int64Var(&c.logBuffer, "log-buffer", 64<<20, "bytes of access-log lines held in memory before lines are dropped")
 }
 
-func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger) (*edge.Server, error) {
+// edgeStack is an edge server with what surrounds it: the signed-URL
+// checker and the access-log writer, both fed from the same snapshots.
+type edgeStack struct {
+	srv     *edge.Server
+	applier feed.Applier
+	logs    *accesslog.Writer // nil when no access-log sink is configured
+}
+
+// close stops the edge and delivers the buffered access logs; call it after
+// the listeners have stopped.
+func (s *edgeStack) close() {
+	s.srv.Close()
+	if s.logs != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+		defer cancel()
+		s.logs.Close(ctx)
+	}
+}
+
+func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger) (*edgeStack, error) {
+	var sink accesslog.Sink
+	switch {
+	case c.logDir != "" && c.logS3.Endpoint != "":
+		return nil, errors.New("--log-dir and --log-s3-endpoint exclude each other")
+	case c.logDir != "":
+		if err := os.MkdirAll(c.logDir, 0o750); err != nil {
+			return nil, fmt.Errorf("--log-dir: %w", err)
+		}
+		sink = &accesslog.FolderSink{Root: c.logDir}
+	case c.logS3.Endpoint != "":
+		s3sink, err := accesslog.NewS3Sink(c.logS3)
+		if err != nil {
+			return nil, fmt.Errorf("access logs: %w", err)
+		}
+		sink = s3sink
+	}
+	st := &edgeStack{}
+	var logHook func(edge.LogRecord)
+	if sink != nil {
+		w, err := accesslog.New(accesslog.Options{Sink: sink, Location: c.location, FlushEvery: c.logFlush,
+			MaxBufferedBytes: c.logBuffer, Logger: logger, Registerer: reg})
+		if err != nil {
+			return nil, fmt.Errorf("access logs: %w", err)
+		}
+		st.logs, logHook = w, w.Log
+	}
+	checker := signedurl.NewChecker(signedurl.Options{Logger: logger})
+	srv, err := c.newServer(domainSuffix, reg, logger, checker, logHook)
+	if err != nil {
+		return nil, err
+	}
+	st.srv = srv
+	st.applier = signedurl.WrapApplier(srv, checker)
+	if st.logs != nil {
+		st.applier = signedurl.WrapApplier(accesslog.WrapApplier(srv, st.logs), checker)
+	}
+	return st, nil
+}
+
+func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger,
+	signed edge.SignedURLChecker, accessLog func(edge.LogRecord)) (*edge.Server, error) {
 	var originTLS *tls.Config
 	if c.originCA != "" {
 		pemBytes, err := os.ReadFile(c.originCA)
@@ -88,6 +161,8 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 		S3: edge.S3Options{Endpoint: c.s3Endpoint, Region: c.s3Region,
 			AccessKeyID: c.s3AccessKey, SecretAccessKey: c.s3SecretKey},
 		OriginTimeouts: edge.OriginTimeouts{ConnectTimeout: c.connectTimeout, ResponseTimeout: c.readTimeout},
+		SignedURLs:     signed,
+		AccessLog:      accessLog,
 		Registerer:     reg,
 		Logger:         logger,
 	})
@@ -139,11 +214,11 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	reg := prometheus.NewRegistry()
-	srv, err := ec.newServer(*domainSuffix, reg, logger)
+	stack, err := ec.newStack(*domainSuffix, reg, logger)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer stack.close()
 	id, err := edgeID(*stateDir)
 	if err != nil {
 		return fmt.Errorf("edge id: %w", err)
@@ -156,13 +231,16 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
 		StateDir:       *stateDir,
-		Applier:        srv,
+		Applier:        stack.applier,
 		Logger:         logger,
 		HeartbeatEvery: ec.heartbeat,
 	}
+	// Static stability: serve the last snapshot from the first request on,
+	// whether or not the control plane answers.
+	client.Restore()
 	g := newGroup(ctx)
 	g.go_(func(ctx context.Context) error { return client.Run(ctx) })
-	if err := ec.listen(g, srv, *tlsCert, *tlsKey, *domainSuffix, stdout); err != nil {
+	if err := ec.listen(g, stack.srv, *tlsCert, *tlsKey, *domainSuffix, stdout); err != nil {
 		g.cancel()
 		g.wait()
 		return err

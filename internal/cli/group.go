@@ -23,6 +23,7 @@ type group struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
+	srvWG  sync.WaitGroup // the HTTP servers, until Shutdown returned
 	mu     sync.Mutex
 	err    error
 	addrs  map[string]net.Addr
@@ -68,6 +69,7 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	g.wg.Add(2)
+	g.srvWG.Add(1)
 	go func() {
 		defer g.wg.Done()
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -76,6 +78,7 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 	}()
 	go func() {
 		defer g.wg.Done()
+		defer g.srvWG.Done()
 		<-g.ctx.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
@@ -83,6 +86,10 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 	}()
 	return nil
 }
+
+// stopped waits until every HTTP server of the group has shut down, so
+// that no request is still being served.
+func (g *group) stopped() { g.srvWG.Wait() }
 
 func (g *group) addr(name string) net.Addr {
 	g.mu.Lock()

@@ -104,7 +104,7 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 	if err := g.serve("feed", "127.0.0.1:0", cp.handler, nil); err != nil {
 		return err
 	}
-	srv, err := ec.newServer(cc.domainSuffix, reg, logger)
+	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
 	if err != nil {
 		return err
 	}
@@ -121,15 +121,18 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
 		StateDir:       stateDir,
-		Applier:        srv,
+		Applier:        stack.applier,
 		Logger:         logger,
 		HeartbeatEvery: ec.heartbeat,
 	}
+	client.Restore() // serve the last snapshot before the first poll
 	g.go_(func(ctx context.Context) error {
-		defer srv.Close()
-		return client.Run(ctx)
+		err := client.Run(ctx)
+		g.stopped() // the listeners are closed: deliver the logs
+		stack.close()
+		return err
 	})
-	return ec.listen(g, srv, cc.tlsCert, cc.tlsKey, cc.domainSuffix, stdout)
+	return ec.listen(g, stack.srv, cc.tlsCert, cc.tlsKey, cc.domainSuffix, stdout)
 }
 
 // waitAfter waits for the group to stop after a start-up failure and

@@ -53,6 +53,9 @@ type Client struct {
 
 	rev        atomic.Int64
 	registered atomic.Bool
+	restored   atomic.Bool // Restore ran; Run does not apply the disk snapshot again
+	// restoredSnap is the snapshot Restore applied; Run merges onto it.
+	restoredSnap *Snapshot
 }
 
 // errUnknownEdge is the server forgetting the edge (404): register again.
@@ -68,7 +71,34 @@ func (c *Client) logger() *slog.Logger {
 	return c.Logger
 }
 
-// Run applies the snapshot on disk, if any, then follows the feed until
+// Restore applies the snapshot on disk, if there is one, so that an edge
+// serves its last configuration before it has heard from the control
+// plane (static stability). Call it before the edge starts listening; Run
+// calls it itself otherwise. It reports whether a snapshot was applied.
+func (c *Client) Restore() bool {
+	c.restored.Store(true)
+	c.rev.Store(0)
+	c.restoredSnap = nil
+	if c.Applier == nil {
+		return false
+	}
+	log := c.logger()
+	snap := c.loadSnapshot()
+	if snap == nil {
+		return false
+	}
+	if err := c.Applier.Apply(snap, nil); err != nil {
+		log.Error("feed: applying the snapshot on disk", "revision", snap.Revision, "err", err)
+		return false
+	}
+	c.rev.Store(snap.Revision)
+	c.restoredSnap = snap
+	log.Info("feed: serving the snapshot on disk", "revision", snap.Revision)
+	return true
+}
+
+// Run applies the snapshot on disk, if any (unless Restore did), then
+// follows the feed until
 // ctx is done, which is the only way it returns once started (with ctx's
 // error). A control-plane outage is retried, never returned; only a bad
 // configuration of c is.
@@ -83,18 +113,11 @@ func (c *Client) Run(ctx context.Context) error {
 		return errors.New("feed: Client needs BaseURL and Applier")
 	}
 	log := c.logger()
-	c.rev.Store(0)
 	c.registered.Store(false)
-	snap := c.loadSnapshot()
-	if snap != nil {
-		if err := c.Applier.Apply(snap, nil); err != nil {
-			log.Error("feed: applying the snapshot on disk", "revision", snap.Revision, "err", err)
-			snap = nil
-		} else {
-			c.rev.Store(snap.Revision)
-			log.Info("feed: serving the snapshot on disk", "revision", snap.Revision)
-		}
+	if !c.restored.Load() {
+		c.Restore()
 	}
+	snap := c.restoredSnap // the merge base: what the edge serves
 
 	hbCtx, stopHeartbeats := context.WithCancel(ctx)
 	defer stopHeartbeats()
