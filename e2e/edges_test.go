@@ -435,6 +435,32 @@ func TestEdges(t *testing.T) {
 		}
 	})
 
+	t.Run("an invalidation purges the path on every edge, then Completes", func(t *testing.T) {
+		before := o.count("/doc.html")
+		inv := c.client.must(t, "POST", "/2012-07-01/distribution/"+id+"/invalidation",
+			`<InvalidationBatch><Paths><Quantity>1</Quantity><Items><Path>/doc.html</Path></Items></Paths><CallerReference>inv-1</CallerReference></InvalidationBatch>`)
+		if inv.status != 201 {
+			t.Fatalf("create invalidation: %d %s", inv.status, inv.body)
+		}
+		invID := field(idRE, inv.body)
+		begin := time.Now()
+		for field(statusRE, c.client.must(t, "GET", "/2012-07-01/distribution/"+id+"/invalidation/"+invID, "").body) != "Completed" {
+			if time.Since(begin) > 5*time.Second {
+				t.Fatal("invalidation not Completed within 5s")
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Logf("invalidation Completed on both edges in %v", time.Since(begin))
+		for _, e := range []*edgeProc{a, b} {
+			if res, _ := viewer(t, "http", e.httpAddr, domain, "GET", "/doc.html"); res.Header.Get("X-Cache") != "Miss from cloudfront" {
+				t.Errorf("after the invalidation: X-Cache %q", res.Header.Get("X-Cache"))
+			}
+		}
+		if got := o.count("/doc.html"); got != before+2 {
+			t.Errorf("origin got %d more requests for /doc.html, want 2", got-before)
+		}
+	})
+
 	t.Run("Deployed waits for every live edge", func(t *testing.T) {
 		// Edge b is stopped but still counted live: an update stays
 		// InProgress until b times out (2s) or comes back and acks.
