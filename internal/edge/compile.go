@@ -183,12 +183,29 @@ func bucketOf(domain string) string {
 // lookup finds the distribution for a Host header: lower-cased, port
 // removed, without allocating.
 func (c *compiled) lookup(host string) *dist {
+	if plainHost(host) {
+		return c.hosts[host]
+	}
 	var buf [256]byte
 	h, ok := normalizeHost(buf[:0], host)
 	if !ok {
 		return nil
 	}
 	return c.hosts[string(h)]
+}
+
+// plainHost reports whether normalizeHost would return host unchanged, as
+// it does for the usual Host header, so lookup can skip the copy.
+func plainHost(host string) bool {
+	if host == "" || len(host) > 256 || host[0] == '[' || host[len(host)-1] == '.' {
+		return false
+	}
+	for i := 0; i < len(host); i++ {
+		if c := host[i]; c == ':' || 'A' <= c && c <= 'Z' {
+			return false
+		}
+	}
+	return true
 }
 
 // normalizeHost appends host without its port, lower-cased, to dst. It

@@ -40,6 +40,9 @@ func FuzzNormalizeHost(f *testing.F) {
 	f.Fuzz(func(t *testing.T, host string) {
 		var buf [256]byte
 		got, ok := normalizeHost(buf[:0], host)
+		if plainHost(host) && (!ok || string(got) != host) {
+			t.Fatalf("plainHost(%q) but normalizeHost gives %q, %v", host, got, ok)
+		}
 		if !ok {
 			return
 		}
