@@ -46,6 +46,10 @@ func NewInvalidationID() string { return "I" + randomString(upperAlnum, idLength
 // domain name: "d" and 13 lower-case letters or digits.
 func NewDomainLabel() string { return "d" + randomString(lowerAlnum, idLength-1) }
 
+// NewStreamingDomainLabel returns the first label of a streaming
+// distribution's domain name: "s" and 13 lower-case letters or digits.
+func NewStreamingDomainLabel() string { return "s" + randomString(lowerAlnum, idLength-1) }
+
 // NewAccessKeyID returns "AKIA" and 16 upper-case letters or digits.
 func NewAccessKeyID() string { return "AKIA" + randomString(upperAlnum, 16) }
 
