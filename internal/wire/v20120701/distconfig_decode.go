@@ -90,13 +90,21 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 		b.Cookies.WhitelistedNames = append([]string{}, d.strings(wl, "Name")...)
 	}
 
-	ts := d.open(f.req("TrustedSigners"), "Enabled", "Quantity", "Items")
-	b.TrustedSigners.Enabled = d.boolean(ts.req("Enabled"))
-	b.TrustedSigners.Items = d.texts(d.items(ts, "AwsAccountNumber"))
+	b.TrustedSigners = d.trustedSigners(f.req("TrustedSigners"))
 
 	b.ViewerProtocolPolicy = d.str(f.req("ViewerProtocolPolicy"))
 	b.MinTTL = d.integer(f.req("MinTTL"), 64)
 	return b
+}
+
+// trustedSigners decodes a TrustedSigners element, of a cache behaviour or
+// a streaming distribution.
+func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
+	ts := d.open(n, "Enabled", "Quantity", "Items")
+	return cloudfront.TrustedSigners{
+		Enabled: d.boolean(ts.req("Enabled")),
+		Items:   d.texts(d.items(ts, "AwsAccountNumber")),
+	}
 }
 
 func (d *decoder) logging(n *node) cloudfront.Logging {

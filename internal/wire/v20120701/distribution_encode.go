@@ -148,19 +148,25 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	}
 	w.close("Cookies")
 	w.close("ForwardedValues")
+	w.trustedSigners(b.TrustedSigners)
+	w.text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
+	w.int("MinTTL", b.MinTTL)
+}
+
+// trustedSigners writes a TrustedSigners element, of a cache behaviour or
+// a streaming distribution.
+func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
 	w.open("TrustedSigners")
-	w.bool("Enabled", b.TrustedSigners.Enabled)
-	w.int("Quantity", int64(len(b.TrustedSigners.Items)))
-	if len(b.TrustedSigners.Items) > 0 {
+	w.bool("Enabled", ts.Enabled)
+	w.int("Quantity", int64(len(ts.Items)))
+	if len(ts.Items) > 0 {
 		w.open("Items")
-		for _, s := range b.TrustedSigners.Items {
+		for _, s := range ts.Items {
 			w.text("AwsAccountNumber", s)
 		}
 		w.close("Items")
 	}
 	w.close("TrustedSigners")
-	w.text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
-	w.int("MinTTL", b.MinTTL)
 }
 
 func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
