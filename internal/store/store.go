@@ -1,5 +1,5 @@
 // Package store keeps openfront's state: accounts, keys, distributions,
-// origin access identities, invalidations, key pairs, edges and the config
+// streaming distributions, origin access identities, invalidations, key pairs, edges and the config
 // feed's revision counter. Implementations live in sqlite/ and postgres/;
 // storetest/ is the conformance suite both must pass.
 package store
@@ -68,8 +68,8 @@ type Tx interface {
 	//
 	// InsertDistribution: ErrExists if the id, or the pair (AccountID,
 	// Config.CallerReference), is taken; ErrCNAMEInUse if any alias
-	// (compared case-insensitively) belongs to any other distribution of
-	// any account. Distribution, UpdateDistribution, DeleteDistribution:
+	// (compared case-insensitively) belongs to any other distribution or
+	// streaming distribution of any account. Distribution, UpdateDistribution, DeleteDistribution:
 	// ErrNotFound. UpdateDistribution replaces the record whole (aliases
 	// included; ErrCNAMEInUse as above). DeleteDistribution remembers the id
 	// as deleted at the given revision for DistributionsChangedSince.
@@ -88,6 +88,21 @@ type Tx interface {
 	// than rev (the ids of distributions deleted at or before rev are not
 	// returned). With rev 0 it returns them all.
 	DistributionsChangedSince(rev int64) (changed []cloudfront.Distribution, deleted []string, err error)
+
+	// Streaming distributions: the contract of distributions, method for
+	// method (ErrExists on the id or (AccountID, CallerReference);
+	// ErrNotFound; listing in ascending id order; the tombstone on delete).
+	// Aliases share one namespace with download distributions: an alias
+	// that any other distribution or streaming distribution holds is
+	// ErrCNAMEInUse. Status and ActiveTrustedSigners come back zero.
+	InsertStreamingDistribution(d cloudfront.StreamingDistribution) error
+	StreamingDistribution(id string) (cloudfront.StreamingDistribution, error)
+	StreamingDistributionByCallerReference(accountID, callerReference string) (cloudfront.StreamingDistribution, error)
+	StreamingDistributions(accountID, after string, limit int) ([]cloudfront.StreamingDistribution, error)
+	CountStreamingDistributions(accountID string) (int, error)
+	UpdateStreamingDistribution(d cloudfront.StreamingDistribution) error
+	DeleteStreamingDistribution(id string, revision int64) error
+	StreamingDistributionsChangedSince(rev int64) (changed []cloudfront.StreamingDistribution, deleted []string, err error)
 
 	// Origin access identities: the same contract as distributions (ErrExists
 	// on id or (AccountID, CallerReference); ErrNotFound), without aliases

@@ -31,8 +31,15 @@ func (t *Tx) checkDistribution(d cloudfront.Distribution, self string) error {
 		d.AccountID, d.Config.CallerReference, self); err != nil || ok {
 		return existsErr(err, ok, "distribution caller reference", d.Config.CallerReference)
 	}
-	for _, cname := range d.Config.Aliases {
-		ok, err := t.exists(`SELECT 1 FROM distribution_aliases WHERE lower(cname) = lower($1) AND distribution_id <> $2`, cname, self)
+	return t.checkAliases(d.Config.Aliases, "distribution_id", self)
+}
+
+// checkAliases returns ErrCNAMEInUse if any of aliases belongs to a
+// distribution of either kind other than self, whose id is in the column
+// owner of distribution_aliases. Rows of the other kind have NULL there.
+func (t *Tx) checkAliases(aliases []string, owner, self string) error {
+	for _, cname := range aliases {
+		ok, err := t.exists(`SELECT 1 FROM distribution_aliases WHERE lower(cname) = lower($1) AND (`+owner+` IS NULL OR `+owner+` <> $2)`, cname, self)
 		if err != nil {
 			return err
 		}
@@ -43,17 +50,23 @@ func (t *Tx) checkDistribution(d cloudfront.Distribution, self string) error {
 	return nil
 }
 
-// insertAliases stores d's aliases, each lower-cased name once (a
-// distribution may list one name in two cases; it still owns it once).
+// insertAliases stores d's aliases.
 func (t *Tx) insertAliases(d cloudfront.Distribution) error {
-	seen := make(map[string]bool, len(d.Config.Aliases))
-	for _, cname := range d.Config.Aliases {
+	return t.insertAliasRows(d.Config.Aliases, "distribution_id", d.ID)
+}
+
+// insertAliasRows stores aliases for the distribution id of the kind whose
+// column is owner, each lower-cased name once (a distribution may list one
+// name in two cases; it still owns it once).
+func (t *Tx) insertAliasRows(aliases []string, owner, id string) error {
+	seen := make(map[string]bool, len(aliases))
+	for _, cname := range aliases {
 		key := strings.ToLower(cname)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		if _, err := t.exec(`INSERT INTO distribution_aliases (distribution_id, cname) VALUES ($1, $2)`, d.ID, cname); err != nil {
+		if _, err := t.exec(`INSERT INTO distribution_aliases (`+owner+`, cname) VALUES ($1, $2)`, id, cname); err != nil {
 			return t.constraint(err)
 		}
 	}

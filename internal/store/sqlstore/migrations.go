@@ -138,6 +138,43 @@ CREATE TABLE edge_keys (
 	created {{.Time}} NOT NULL
 );
 `,
+	// 2: streaming distributions. Their aliases go in distribution_aliases
+	// too, so that one unique index keeps a CNAME to one distribution of
+	// either kind; the table is rebuilt because a row now belongs to a
+	// distribution or to a streaming distribution (SQLite cannot alter a
+	// foreign key in place).
+	`
+CREATE TABLE streaming_distributions (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.StreamingDistributionConfig
+	{{.Unique "streaming_distributions_caller_reference"}} (account_id, caller_reference)
+);
+CREATE INDEX streaming_distributions_revision ON streaming_distributions (revision);
+CREATE TABLE streaming_distribution_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE INDEX streaming_distribution_tombstones_revision ON streaming_distribution_tombstones (revision);
+
+CREATE TABLE aliases_v2 (
+	distribution_id           TEXT REFERENCES distributions (id) ON DELETE CASCADE,
+	streaming_distribution_id TEXT REFERENCES streaming_distributions (id) ON DELETE CASCADE,
+	cname                     TEXT NOT NULL,
+	CHECK ((distribution_id IS NULL) <> (streaming_distribution_id IS NULL))
+);
+INSERT INTO aliases_v2 (distribution_id, cname) SELECT distribution_id, cname FROM distribution_aliases;
+DROP TABLE distribution_aliases;
+ALTER TABLE aliases_v2 RENAME TO distribution_aliases;
+CREATE UNIQUE INDEX distribution_aliases_cname ON distribution_aliases (lower(cname));
+CREATE INDEX distribution_aliases_distribution ON distribution_aliases (distribution_id);
+CREATE INDEX distribution_aliases_streaming ON distribution_aliases (streaming_distribution_id);
+`,
 }
 
 // Scripts returns the migrations for d's schema.
