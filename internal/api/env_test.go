@@ -166,6 +166,7 @@ var generated = []struct {
 	{regexp.MustCompile(`<Id>I[A-Z0-9]{13}</Id>`), "<Id>{I+13 upper alnum}</Id>"},
 	{regexp.MustCompile(`<(LastModifiedTime|CreateTime)>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z</`), "<$1>{yyyy-mm-ddThh:mm:ss.sssZ}</"},
 	{regexp.MustCompile(`<DomainName>d[a-z0-9]{13}\.cloudfront\.localhost</DomainName>`), "<DomainName>{d+13 lower alnum}.cloudfront.localhost</DomainName>"},
+	{regexp.MustCompile(`<DomainName>s[a-z0-9]{13}\.cloudfront\.localhost</DomainName>`), "<DomainName>{s+13 lower alnum}.cloudfront.localhost</DomainName>"},
 	{regexp.MustCompile(`<KeyPairId>APKA[A-Z0-9]{16}</KeyPairId>`), "<KeyPairId>{APKA+16}</KeyPairId>"},
 	{regexp.MustCompile(`origin-access-identity/cloudfront/E[A-Z0-9]{13}<`), "origin-access-identity/cloudfront/{E+13 upper alnum}<"},
 	{regexp.MustCompile(`<S3CanonicalUserId>[0-9a-f]{64}</S3CanonicalUserId>`), "<S3CanonicalUserId>{64 hex}</S3CanonicalUserId>"},

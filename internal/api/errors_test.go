@@ -225,7 +225,6 @@ func TestErrors(t *testing.T) {
 		// Routing.
 		{name: "unknown path", call: func(fixture) call { return call{"GET", "/2012-07-01/nothing", "", nil} }, status: 400, code: "InvalidURI"},
 		{name: "wrong method", call: func(fixture) call { return call{"PATCH", "/2012-07-01/distribution", "", nil} }, status: 405, code: "MethodNotAllowed"},
-		{name: "streaming distributions", call: func(fixture) call { return call{"GET", "/2012-07-01/streaming-distribution", "", nil} }, status: 501, code: "NotImplemented"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

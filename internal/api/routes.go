@@ -24,9 +24,14 @@ func (s *Server) routes() {
 	m.Handle("PUT "+prefix+"/distribution/{id}/config", s.handle("UpdateDistribution", s.updateDistribution))
 	m.Handle("DELETE "+prefix+"/distribution/{id}", s.handle("DeleteDistribution", s.deleteDistribution))
 	m.Handle("GET "+prefix+"/distribution", s.handle("ListDistributions", s.listDistributions))
-	// Streaming (RTMP) distributions: no edge serves RTMP.
-	m.Handle(prefix+"/streaming-distribution", s.handle("StreamingDistribution", notImplemented))
-	m.Handle(prefix+"/streaming-distribution/", s.handle("StreamingDistribution", notImplemented))
+	// Streaming (RTMP) distributions: kept and reported, but no edge
+	// serves RTMP.
+	m.Handle("POST "+prefix+"/streaming-distribution", s.handle("CreateStreamingDistribution", s.createStreaming))
+	m.Handle("GET "+prefix+"/streaming-distribution/{id}", s.handle("GetStreamingDistribution", s.getStreaming))
+	m.Handle("GET "+prefix+"/streaming-distribution/{id}/config", s.handle("GetStreamingDistributionConfig", s.getStreamingConfig))
+	m.Handle("PUT "+prefix+"/streaming-distribution/{id}/config", s.handle("UpdateStreamingDistribution", s.updateStreaming))
+	m.Handle("DELETE "+prefix+"/streaming-distribution/{id}", s.handle("DeleteStreamingDistribution", s.deleteStreaming))
+	m.Handle("GET "+prefix+"/streaming-distribution", s.handle("ListStreamingDistributions", s.listStreaming))
 	// Origin access identities.
 	m.Handle("POST "+prefix+"/origin-access-identity/cloudfront", s.handle("CreateCloudFrontOriginAccessIdentity", s.createOAI))
 	m.Handle("GET "+prefix+"/origin-access-identity/cloudfront/{id}", s.handle("GetCloudFrontOriginAccessIdentity", s.getOAI))
@@ -42,6 +47,7 @@ func (s *Server) routes() {
 	// Method-less fallbacks: a known path with another method.
 	for _, p := range []string{
 		"/distribution", "/distribution/{id}", "/distribution/{id}/config",
+		"/streaming-distribution", "/streaming-distribution/{id}", "/streaming-distribution/{id}/config",
 		"/origin-access-identity/cloudfront", "/origin-access-identity/cloudfront/{id}",
 		"/origin-access-identity/cloudfront/{id}/config",
 		"/distribution/{id}/invalidation", "/distribution/{id}/invalidation/{inv}",
@@ -49,10 +55,6 @@ func (s *Server) routes() {
 		m.Handle(prefix+p, s.handle("MethodNotAllowed", methodNotAllowed))
 	}
 	m.Handle("/", s.handle("InvalidURI", invalidURI))
-}
-
-func notImplemented(context.Context, *request) (reply, error) {
-	return reply{}, cloudfront.Errorf(cloudfront.NotImplemented, "Streaming distributions are not supported by this server.")
 }
 
 func methodNotAllowed(context.Context, *request) (reply, error) {
@@ -149,6 +151,65 @@ func (s *Server) listDistributions(ctx context.Context, r *request) (reply, erro
 		return reply{}, err
 	}
 	return reply{status: http.StatusOK, body: v20120701.EncodeDistributionList(lp, items)}, nil
+}
+
+func (s *Server) createStreaming(ctx context.Context, r *request) (reply, error) {
+	cfg, err := v20120701.DecodeStreamingDistributionConfig(r.body)
+	if err != nil {
+		return reply{}, err
+	}
+	d, _, err := s.Service.CreateStreamingDistribution(ctx, r.account, cfg)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusCreated, body: v20120701.EncodeStreamingDistribution(d), etag: d.ETag,
+		location: location(r, "/streaming-distribution/"+d.ID)}, nil
+}
+
+func (s *Server) getStreaming(ctx context.Context, r *request) (reply, error) {
+	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20120701.EncodeStreamingDistribution(d), etag: d.ETag}, nil
+}
+
+func (s *Server) getStreamingConfig(ctx context.Context, r *request) (reply, error) {
+	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20120701.EncodeStreamingDistributionConfig(d.Config), etag: d.ETag}, nil
+}
+
+func (s *Server) updateStreaming(ctx context.Context, r *request) (reply, error) {
+	if ifMatch(r) == "" {
+		return reply{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
+	}
+	cfg, err := v20120701.DecodeStreamingDistributionConfig(r.body)
+	if err != nil {
+		return reply{}, err
+	}
+	d, err := s.Service.UpdateStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20120701.EncodeStreamingDistribution(d), etag: d.ETag}, nil
+}
+
+func (s *Server) deleteStreaming(ctx context.Context, r *request) (reply, error) {
+	if err := s.Service.DeleteStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r)); err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusNoContent}, nil
+}
+
+func (s *Server) listStreaming(ctx context.Context, r *request) (reply, error) {
+	lp, items, err := s.Service.ListStreamingDistributions(ctx, r.account, page(r))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20120701.EncodeStreamingDistributionList(lp, items)}, nil
 }
 
 func (s *Server) createOAI(ctx context.Context, r *request) (reply, error) {

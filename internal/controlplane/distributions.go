@@ -30,14 +30,14 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		n, err := tx.CountDistributions(accountID)
+		n, err := countAllDistributions(tx, accountID)
 		if err != nil {
 			return err
 		}
 		if n >= s.limits().DistributionsPerAccount {
 			return cloudfront.NewError(cloudfront.TooManyDistributions)
 		}
-		if err := s.checkReferences(tx, accountID, &cfg); err != nil {
+		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
 			return err
 		}
 		rev, err := tx.NextRevision()
@@ -54,10 +54,7 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 			Revision:         rev,
 		}
 		if err := tx.InsertDistribution(d); err != nil {
-			if errors.Is(err, store.ErrCNAMEInUse) {
-				return cloudfront.NewError(cloudfront.CNAMEAlreadyExists)
-			}
-			return err
+			return cnameError(err)
 		}
 		created = true
 		return nil
@@ -72,10 +69,21 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 	return d, created, err
 }
 
+// countAllDistributions counts the account's download and streaming
+// distributions together: the per-account limit covers both (spec §7).
+func countAllDistributions(tx store.Tx, accountID string) (int, error) {
+	n, err := tx.CountDistributions(accountID)
+	if err != nil {
+		return 0, err
+	}
+	m, err := tx.CountStreamingDistributions(accountID)
+	return n + m, err
+}
+
 // checkReferences checks what a config names in the database: trusted
-// signer accounts and origin access identities.
-func (s *Service) checkReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
-	for _, signer := range cloudfront.ActiveSignerAccounts(cfg) {
+// signer accounts and origin access identities (by id).
+func (s *Service) checkReferences(tx store.Tx, accountID string, signers, oais []string) error {
+	for _, signer := range signers {
 		if signer == cloudfront.SelfSigner || signer == accountID {
 			continue
 		}
@@ -87,7 +95,7 @@ func (s *Service) checkReferences(tx store.Tx, accountID string, cfg *cloudfront
 			return err
 		}
 	}
-	for _, id := range cfg.OAIReferences() {
+	for _, id := range oais {
 		o, err := tx.OAI(id)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && o.AccountID != accountID) {
 			return cloudfront.Errorf(cloudfront.InvalidOriginAccessIdentity,
@@ -148,7 +156,7 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 			return err
 		}
-		if err := s.checkReferences(tx, accountID, &cfg); err != nil {
+		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
@@ -157,13 +165,7 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		d.Config = cfg
 		d.ETag = cloudfront.NewETag()
 		d.LastModifiedTime = s.now()
-		if err := tx.UpdateDistribution(d); err != nil {
-			if errors.Is(err, store.ErrCNAMEInUse) {
-				return cloudfront.NewError(cloudfront.CNAMEAlreadyExists)
-			}
-			return err
-		}
-		return nil
+		return cnameError(tx.UpdateDistribution(d))
 	})
 	if err != nil {
 		return cloudfront.Distribution{}, s.internal("UpdateDistribution", err)
@@ -256,24 +258,8 @@ func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
 		return err
 	}
 	d.Status = s.status(*d, es)
-	signers := cloudfront.ActiveSignerAccounts(&d.Config)
-	d.ActiveTrustedSigners = cloudfront.ActiveTrustedSigners{Enabled: len(signers) > 0}
-	for _, signer := range signers {
-		owner := signer
-		if signer == cloudfront.SelfSigner {
-			owner = d.AccountID
-		}
-		kps, err := tx.KeyPairs(owner)
-		if err != nil {
-			return err
-		}
-		sg := cloudfront.Signer{AwsAccountNumber: signer}
-		for _, kp := range kps {
-			if kp.Active {
-				sg.KeyPairIDs = append(sg.KeyPairIDs, kp.ID)
-			}
-		}
-		d.ActiveTrustedSigners.Items = append(d.ActiveTrustedSigners.Items, sg)
+	if d.ActiveTrustedSigners, err = activeTrustedSigners(tx, d.AccountID, cloudfront.ActiveSignerAccounts(&d.Config)); err != nil {
+		return err
 	}
 	invs, err := tx.Invalidations(d.ID, "", 0)
 	if err != nil {
@@ -286,4 +272,28 @@ func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
 		}
 	}
 	return nil
+}
+
+// activeTrustedSigners lists each signer with its active key pairs; "self"
+// is the owner's account.
+func activeTrustedSigners(tx store.Tx, ownerID string, signers []string) (cloudfront.ActiveTrustedSigners, error) {
+	ats := cloudfront.ActiveTrustedSigners{Enabled: len(signers) > 0}
+	for _, signer := range signers {
+		owner := signer
+		if signer == cloudfront.SelfSigner {
+			owner = ownerID
+		}
+		kps, err := tx.KeyPairs(owner)
+		if err != nil {
+			return ats, err
+		}
+		sg := cloudfront.Signer{AwsAccountNumber: signer}
+		for _, kp := range kps {
+			if kp.Active {
+				sg.KeyPairIDs = append(sg.KeyPairIDs, kp.ID)
+			}
+		}
+		ats.Items = append(ats.Items, sg)
+	}
+	return ats, nil
 }

@@ -106,7 +106,8 @@ func (s *Service) UpdateOAI(ctx context.Context, accountID, id, ifMatch string, 
 	return o, nil
 }
 
-// DeleteOAI deletes an identity that no distribution of the account uses.
+// DeleteOAI deletes an identity that no distribution of the account, of
+// either kind, uses.
 func (s *Service) DeleteOAI(ctx context.Context, accountID, id, ifMatch string) error {
 	if ifMatch == "" {
 		return cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
@@ -124,6 +125,15 @@ func (s *Service) DeleteOAI(ctx context.Context, accountID, id, ifMatch string) 
 			return err
 		}
 		for _, d := range ds {
+			if slices.Contains(d.Config.OAIReferences(), id) {
+				return cloudfront.NewError(cloudfront.CloudFrontOriginAccessIdentityInUse)
+			}
+		}
+		sds, err := tx.StreamingDistributions(accountID, "", 0)
+		if err != nil {
+			return err
+		}
+		for _, d := range sds {
 			if slices.Contains(d.Config.OAIReferences(), id) {
 				return cloudfront.NewError(cloudfront.CloudFrontOriginAccessIdentityInUse)
 			}

@@ -125,6 +125,15 @@ type internalError struct {
 func (e *internalError) Error() string { return e.op + ": " + e.err.Error() }
 func (e *internalError) Unwrap() error { return e.err }
 
+// cnameError turns the store's ErrCNAMEInUse into CNAMEAlreadyExists, for
+// distributions of either kind.
+func cnameError(err error) error {
+	if errors.Is(err, store.ErrCNAMEInUse) {
+		return cloudfront.NewError(cloudfront.CNAMEAlreadyExists)
+	}
+	return err
+}
+
 // edges lists the registered edges, for Status.
 func edges(tx store.Tx) ([]store.Edge, error) { return tx.Edges() }
 

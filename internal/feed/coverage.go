@@ -95,3 +95,16 @@ func DistributionStatus(d cloudfront.Distribution, edges []store.Edge, now time.
 func InvalidationDone(inv cloudfront.Invalidation, priceClass string, edges []store.Edge, now time.Time, timeout time.Duration) bool {
 	return acked(inv.Revision, priceClass, edges, now, timeout)
 }
+
+// StreamingDistributionStatus is a streaming distribution's API Status, by
+// the rule of DistributionStatus. Edges never receive streaming
+// distributions (none serves RTMP), but every write of one takes a feed
+// revision, and edges acknowledge revisions, not objects: once every live
+// covered edge has acknowledged d.Revision, the change has reached as far
+// as a download distribution's would have.
+func StreamingDistributionStatus(d cloudfront.StreamingDistribution, edges []store.Edge, now time.Time, timeout time.Duration) string {
+	if acked(d.Revision, d.Config.PriceClass, edges, now, timeout) {
+		return cloudfront.StatusDeployed
+	}
+	return cloudfront.StatusInProgress
+}
