@@ -132,6 +132,10 @@ func TestDistributionStatusAndInvalidationDone(t *testing.T) {
 			if got := DistributionStatus(d, tt.edges, now, 15*time.Second); got != tt.want {
 				t.Errorf("DistributionStatus = %s, want %s", got, tt.want)
 			}
+			sd := cloudfront.StreamingDistribution{Revision: tt.rev, Config: cloudfront.StreamingDistributionConfig{PriceClass: tt.class}}
+			if got := StreamingDistributionStatus(sd, tt.edges, now, 15*time.Second); got != tt.want {
+				t.Errorf("StreamingDistributionStatus = %s, want %s", got, tt.want)
+			}
 			inv := cloudfront.Invalidation{Revision: tt.rev}
 			if got := InvalidationDone(inv, tt.class, tt.edges, now, 15*time.Second); got != (tt.want == cloudfront.StatusDeployed) {
 				t.Errorf("InvalidationDone = %v, want %v", got, tt.want == cloudfront.StatusDeployed)
