@@ -20,6 +20,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/openfront/openfront/internal/store/pgtest"
 )
 
 // TestServeBootstrapAndRestart: the first start creates an account and
@@ -146,4 +148,36 @@ func httptestOrigin(t *testing.T, body string) string {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, body) }))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// TestServeOnPostgres: `serve --store postgres://…` keeps everything in
+// PostgreSQL; a distribution created there is served by the edge, and a
+// second control plane on the same database sees it.
+func TestServeOnPostgres(t *testing.T) {
+	dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
+	data := t.TempDir()
+	apiAddr, edgeAddr := freeAddr(t), freeAddr(t)
+	start(t, `^\(saved in `, "serve", "--data", data, "--store", dsn, "--api-addr", apiAddr, "--edge-addr", edgeAddr)
+	id, secret := credentials(t, filepath.Join(data, "credentials"))
+	c := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
+	host, port := hostPort(t, httptestOrigin(t, "from postgres"))
+	r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("pg", host, port, "PriceClass_All", true, "pg.e2e.test"))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var body string
+	for i := 0; i < 200 && body != "from postgres"; i++ {
+		_, body = viewer(t, "http", edgeAddr, "pg.e2e.test", "GET", "/")
+		time.Sleep(10 * time.Millisecond)
+	}
+	if body != "from postgres" {
+		t.Fatalf("through the edge: %q", body)
+	}
+	// Another control-plane node on the same database.
+	api2 := freeAddr(t)
+	start(t, `^\(saved in `, "api", "--data", t.TempDir(), "--store", dsn, "--api-addr", api2)
+	c2 := &apiClient{base: "http://" + api2, id: id, secret: secret}
+	if g := c2.must(t, "GET", "/2012-07-01/distribution/"+field(idRE, r.body), ""); g.status != 200 {
+		t.Fatalf("second node: %d %s", g.status, g.body)
+	}
 }
