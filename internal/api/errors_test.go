@@ -146,6 +146,12 @@ func TestErrors(t *testing.T) {
 		{name: "update without If-Match", call: func(f fixture) call {
 			return call{"PUT", "/2012-07-01/distribution/" + f.distID + "/config", distConfig("ref", "fixture"), nil}
 		}, status: 400, code: "InvalidIfMatchVersion"},
+		{name: "update with malformed If-Match", call: func(f fixture) call {
+			return call{"PUT", "/2012-07-01/distribution/" + f.distID + "/config", distConfig("ref", "fixture"), []string{"If-Match", "*"}}
+		}, status: 400, code: "InvalidIfMatchVersion"},
+		{name: "delete with malformed If-Match", call: func(f fixture) call {
+			return call{"DELETE", "/2012-07-01/distribution/" + f.distID, "", []string{"If-Match", "W/\"x-y\""}}
+		}, status: 400, code: "InvalidIfMatchVersion"},
 		{name: "update with stale If-Match", call: func(f fixture) call {
 			return call{"PUT", "/2012-07-01/distribution/" + f.distID + "/config", distConfig("ref", "fixture"), []string{"If-Match", "E00000000000000"}}
 		}, status: 412, code: "PreconditionFailed"},

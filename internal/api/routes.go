@@ -83,10 +83,21 @@ func page(r *request) controlplane.Page {
 }
 
 // ifMatch reads If-Match; ETags are sent unquoted, but quotes are forgiven.
+// A value that cannot be an ETag (ours are letters and digits) reads as
+// missing, so it gets InvalidIfMatchVersion rather than PreconditionFailed:
+// the first is CloudFront's answer to "missing or not valid".
 func ifMatch(r *request) string {
 	v := r.Header.Get("If-Match")
 	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
 		v = v[1 : len(v)-1]
+	}
+	if len(v) > 64 {
+		return ""
+	}
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return ""
+		}
 	}
 	return v
 }
