@@ -147,11 +147,8 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		if d, err = ownDistribution(tx, accountID, id); err != nil {
 			return err
 		}
-		if ifMatch != d.ETag {
-			return cloudfront.NewError(cloudfront.PreconditionFailed)
-		}
-		if cfg.CallerReference != d.Config.CallerReference {
-			return cloudfront.Errorf(cloudfront.IllegalUpdate, "CallerReference cannot be updated.")
+		if err := checkUpdate(ifMatch, d.ETag, d.Config.CallerReference, cfg.CallerReference); err != nil {
+			return err
 		}
 		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 			return err
@@ -184,21 +181,12 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		if err != nil {
 			return err
 		}
-		if ifMatch != d.ETag {
-			return cloudfront.NewError(cloudfront.PreconditionFailed)
-		}
-		if d.Config.Enabled {
-			return cloudfront.NewError(cloudfront.DistributionNotDisabled)
-		}
 		es, err := edges(tx)
 		if err != nil {
 			return err
 		}
-		// Disabled but not yet on every edge: the edges may still serve it,
-		// so it is not disabled yet as far as CloudFront is concerned.
-		if s.status(d, es) != cloudfront.StatusDeployed {
-			return cloudfront.Errorf(cloudfront.DistributionNotDisabled,
-				"The distribution you are trying to delete has not been disabled on every edge yet; wait until its Status is Deployed.")
+		if err := checkDelete(ifMatch, d.ETag, d.Config.Enabled, s.status(d, es), cloudfront.DistributionNotDisabled); err != nil {
+			return err
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {

@@ -87,11 +87,8 @@ func (s *Service) UpdateOAI(ctx context.Context, accountID, id, ifMatch string, 
 		if o, err = ownOAI(tx, accountID, id); err != nil {
 			return err
 		}
-		if ifMatch != o.ETag {
-			return cloudfront.NewError(cloudfront.PreconditionFailed)
-		}
-		if cfg.CallerReference != o.Config.CallerReference {
-			return cloudfront.Errorf(cloudfront.IllegalUpdate, "CallerReference cannot be updated.")
+		if err := checkUpdate(ifMatch, o.ETag, o.Config.CallerReference, cfg.CallerReference); err != nil {
+			return err
 		}
 		if err := s.rules().ValidateOriginAccessIdentityConfig(&cfg); err != nil {
 			return err

@@ -118,11 +118,8 @@ func (s *Service) UpdateStreamingDistribution(ctx context.Context, accountID, id
 		if d, err = ownStreaming(tx, accountID, id); err != nil {
 			return err
 		}
-		if ifMatch != d.ETag {
-			return cloudfront.NewError(cloudfront.PreconditionFailed)
-		}
-		if cfg.CallerReference != d.Config.CallerReference {
-			return cloudfront.Errorf(cloudfront.IllegalUpdate, "CallerReference cannot be updated.")
+		if err := checkUpdate(ifMatch, d.ETag, d.Config.CallerReference, cfg.CallerReference); err != nil {
+			return err
 		}
 		if err := s.rules().ValidateStreamingDistributionConfig(&cfg); err != nil {
 			return err
@@ -156,21 +153,12 @@ func (s *Service) DeleteStreamingDistribution(ctx context.Context, accountID, id
 		if err != nil {
 			return err
 		}
-		if ifMatch != d.ETag {
-			return cloudfront.NewError(cloudfront.PreconditionFailed)
-		}
-		if d.Config.Enabled {
-			return cloudfront.NewError(cloudfront.StreamingDistributionNotDisabled)
-		}
 		es, err := edges(tx)
 		if err != nil {
 			return err
 		}
-		// Disabled but not yet acknowledged everywhere: as for download
-		// distributions, the same code (spec §5.4).
-		if s.streamingStatus(d, es) != cloudfront.StatusDeployed {
-			return cloudfront.Errorf(cloudfront.StreamingDistributionNotDisabled,
-				"The streaming distribution you are trying to delete has not been disabled on every edge yet; wait until its Status is Deployed.")
+		if err := checkDelete(ifMatch, d.ETag, d.Config.Enabled, s.streamingStatus(d, es), cloudfront.StreamingDistributionNotDisabled); err != nil {
+			return err
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
