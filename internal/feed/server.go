@@ -91,7 +91,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+PathRegister, s.handle(s.register))
 	mux.HandleFunc("GET "+PathChanges, s.handle(s.changes))
 	mux.HandleFunc("POST "+PathAck, s.handle(s.ack))
-	mux.HandleFunc("POST "+PathHeartbeat, s.handle(s.heartbeat))
+	mux.HandleFunc("POST "+PathHeartbeat, s.handle(s.ack))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "no such feed operation: " + r.Method + " " + r.URL.Path})
 	})
@@ -262,6 +262,8 @@ func (s *Server) touch(ctx context.Context, id string, rev int64) error {
 	return err
 }
 
+// ack answers both POST ack and POST heartbeat: a heartbeat repeats the
+// edge's applied revision, so either may be the one that acknowledges it.
 func (s *Server) ack(r *http.Request) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
@@ -275,21 +277,6 @@ func (s *Server) ack(r *http.Request) (any, error) {
 		return nil, err
 	}
 	s.wakeRun()
-	return struct{}{}, nil
-}
-
-func (s *Server) heartbeat(r *http.Request) (any, error) {
-	body, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
-	req, err := DecodeAck(body)
-	if err != nil {
-		return nil, errorf(http.StatusBadRequest, "%v", err)
-	}
-	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
-		return nil, err
-	}
 	return struct{}{}, nil
 }
 
