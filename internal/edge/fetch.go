@@ -287,7 +287,13 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	if n > limit {
 		return buf.Bytes(), errTooBig
 	}
-	return buf.Bytes(), nil
+	// A cached body lives long: do not keep the buffer's growth slack,
+	// which can double the memory of a chunked response.
+	body := buf.Bytes()
+	if cap(body)-len(body) > len(body)/16 {
+		body = bytes.Clone(body)
+	}
+	return body, nil
 }
 
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
