@@ -181,3 +181,40 @@ func TestServeOnPostgres(t *testing.T) {
 		t.Fatalf("second node: %d %s", g.status, g.body)
 	}
 }
+
+// TestMetricsEndpoint: serve's /metrics on --admin-addr has the control
+// plane's and the edge's series.
+func TestMetricsEndpoint(t *testing.T) {
+	data := t.TempDir()
+	apiAddr, edgeAddr, adminAddr := freeAddr(t), freeAddr(t), freeAddr(t)
+	start(t, `^\(saved in `, "serve", "--data", data, "--api-addr", apiAddr, "--edge-addr", edgeAddr, "--admin-addr", adminAddr)
+	id, secret := credentials(t, filepath.Join(data, "credentials"))
+	c := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
+	host, port := hostPort(t, httptestOrigin(t, "metrics"))
+	r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("m", host, port, "PriceClass_All", true, "m.e2e.test"))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	for i := 0; i < 200; i++ {
+		if res, _ := viewer(t, "http", edgeAddr, "m.e2e.test", "GET", "/x"); res.StatusCode == 200 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	viewer(t, "http", edgeAddr, "m.e2e.test", "GET", "/x") // a hit
+	res, err := http.Get("http://" + adminAddr + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	for _, want := range []string{
+		`openfront_api_requests_total{operation="CreateDistribution",status="201"} 1`,
+		`openfront_edge_requests_total{distribution="` + field(idRE, r.body) + `",result="hit"}`,
+		"openfront_edge_origin_response_seconds", "openfront_edge_cache_bytes", "openfront_edge_snapshot_revision",
+	} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+}
