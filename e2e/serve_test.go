@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"io"
 	"math/big"
@@ -216,5 +217,39 @@ func TestMetricsEndpoint(t *testing.T) {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("/metrics lacks %s", want)
 		}
+	}
+}
+
+// TestEdgeFollowsTLSControlPlane: an edge follows a control plane whose
+// API (and feed) speak HTTPS with a private CA, given --control-plane-ca.
+func TestEdgeFollowsTLSControlPlane(t *testing.T) {
+	dir := t.TempDir()
+	certFile, keyFile, pool := writeCert(t, dir)
+	data := filepath.Join(dir, "data")
+	apiAddr, edgeAddr := freeAddr(t), freeAddr(t)
+	start(t, `^\(saved in `, "api", "--data", data, "--api-addr", apiAddr, "--tls-cert", certFile, "--tls-key", keyFile)
+	out, err := exec.Command(binary(t), "admin", "--data", data, "--json", "edge-key", "create").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key map[string]string
+	json.Unmarshal(out, &key)
+	start(t, `^openfront edge `, "edge", "--control-plane", "https://"+apiAddr, "--control-plane-ca", certFile,
+		"--feed-auth", key["feed_auth"], "--state", filepath.Join(dir, "edge"), "--edge-addr", edgeAddr, "--admin-addr", "")
+	id, secret := credentials(t, filepath.Join(data, "credentials"))
+	c := &apiClient{base: "https://" + apiAddr, id: id, secret: secret,
+		http: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
+	host, port := hostPort(t, httptestOrigin(t, "over tls"))
+	r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("tlsfeed", host, port, "PriceClass_All", true, "tls.e2e.test"))
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	var body string
+	for i := 0; i < 300 && body != "over tls"; i++ {
+		_, body = viewer(t, "http", edgeAddr, "tls.e2e.test", "GET", "/")
+		time.Sleep(10 * time.Millisecond)
+	}
+	if body != "over tls" {
+		t.Fatalf("through the edge: %q", body)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -138,16 +137,9 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 	signed edge.SignedURLChecker, accessLog func(edge.LogRecord)) (*edge.Server, error) {
 	var originTLS *tls.Config
 	if c.originCA != "" {
-		pemBytes, err := os.ReadFile(c.originCA)
+		pool, err := certPool(c.originCA)
 		if err != nil {
 			return nil, fmt.Errorf("--origin-ca: %w", err)
-		}
-		pool, err := x509.SystemCertPool()
-		if err != nil {
-			pool = x509.NewCertPool()
-		}
-		if !pool.AppendCertsFromPEM(pemBytes) {
-			return nil, fmt.Errorf("--origin-ca: no PEM certificates in %s", c.originCA)
 		}
 		originTLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
@@ -197,6 +189,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	var ec edgeConfig
 	ec.register(fs)
 	controlPlaneURL := fs.String("control-plane", "http://127.0.0.1:8080", "URL of the control plane's API address (its config feed is under /feed/)")
+	controlPlaneCA := fs.String("control-plane-ca", "", "PEM file of CA certificates trusted for an https:// --control-plane (private CAs)")
 	feedAuth := fs.String("feed-auth", "", `edge credential for the feed: "<keyID>:<secret>" from 'admin edge-key create', or "shared:<secret>"`)
 	stateDir := fs.String("state", "./openfront-edge", "folder for the edge's id and its last snapshot")
 	domainSuffix := fs.String("domain-suffix", "cloudfront.localhost", "the control plane's --domain-suffix (for Via)")
@@ -223,9 +216,17 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("edge id: %w", err)
 	}
+	feedHTTP := &http.Client{}
+	if *controlPlaneCA != "" {
+		pool, err := certPool(*controlPlaneCA)
+		if err != nil {
+			return fmt.Errorf("--control-plane-ca: %w", err)
+		}
+		feedHTTP.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
+	}
 	client := &feed.Client{
 		BaseURL:        strings.TrimRight(*controlPlaneURL, "/"),
-		HTTPClient:     &http.Client{}, // the client sets a deadline per poll
+		HTTPClient:     feedHTTP, // the client sets a deadline per poll
 		Auth:           *feedAuth,
 		EdgeID:         id,
 		Name:           ec.edgeName(),
