@@ -32,7 +32,7 @@ const adminUsage = `usage: openfront admin [--data DIR] [--store DSN] [--json] <
                                                   (without --public-key an RSA key is made)
   keypair list [--account ID] | activate ID | deactivate ID | delete ID
   edge-key create | list | delete ID              credentials edges present to the feed
-  edge list                                       registered edges and their state
+  edge list | delete ID                           registered edges and their state; forget one
 `
 
 type adminCmd struct {
@@ -115,6 +115,12 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return a.done(st.Update(ctx, func(tx store.Tx) error { return tx.DeleteEdgeKey(id) }))
 	case "edge list":
 		return a.edgeList(ctx)
+	case "edge delete":
+		id, err := oneArg(vargs)
+		if err != nil {
+			return err
+		}
+		return a.done(st.Update(ctx, func(tx store.Tx) error { return tx.DeleteEdge(id) }))
 	}
 	fs.Usage()
 	return errUsage

@@ -55,6 +55,7 @@ func TestAdminAccountsAndKeys(t *testing.T) {
 		{"unknown id", []string{"key", "delete", "AKIANOTHERE"}, 1, "", ""},
 		{"edge key", []string{"--json", "edge-key", "create"}, 0, `"feed_auth": "EK`, ""},
 		{"edge list empty", []string{"edge", "list"}, 0, "EDGE", ""},
+		{"delete unknown edge", []string{"edge", "delete", "edge-nope"}, 1, "", ""},
 		{"unknown command", []string{"account", "frobnicate"}, 2, "", ""},
 		{"delete account", []string{"account", "delete", "111122223333"}, 0, "ok", ""},
 		{"deleted account's keys are gone", []string{"key", "list"}, 0, "", acct.AccessKeyID},
