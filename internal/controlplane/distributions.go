@@ -249,7 +249,7 @@ func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
 	if d.ActiveTrustedSigners, err = activeTrustedSigners(tx, d.AccountID, cloudfront.ActiveSignerAccounts(&d.Config)); err != nil {
 		return err
 	}
-	invs, err := tx.Invalidations(d.ID, "", 0)
+	invs, err := tx.InvalidationsWithStatus(d.ID, cloudfront.StatusInProgress)
 	if err != nil {
 		return err
 	}

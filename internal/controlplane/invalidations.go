@@ -50,7 +50,8 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		all, err := tx.Invalidations(distID, "", 0)
+		// Only those stored InProgress can still be in progress.
+		all, err := tx.InvalidationsWithStatus(distID, cloudfront.StatusInProgress)
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func (s *Server) Complete(ctx context.Context) (int, error) {
 	now := s.now()
 	err := s.Store.View(ctx, func(tx store.Tx) error {
 		done = done[:0]
-		pending, err := tx.InvalidationsWithStatus(cloudfront.StatusInProgress)
+		pending, err := tx.InvalidationsWithStatus("", cloudfront.StatusInProgress)
 		if err != nil || len(pending) == 0 {
 			return err
 		}

@@ -355,7 +355,7 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 			// A fresh edge has nothing cached to purge; it only needs the
 			// invalidations still waiting for edges, so they can complete.
 			out.DeletedDistributions, out.DeletedKeyPairs = nil, nil
-			out.Invalidations, err = tx.InvalidationsWithStatus(cloudfront.StatusInProgress)
+			out.Invalidations, err = tx.InvalidationsWithStatus("", cloudfront.StatusInProgress)
 		} else {
 			out.DeletedKeyPairs = deletedKeys
 			out.Invalidations, err = tx.InvalidationsChangedSince(from)

@@ -126,9 +126,9 @@ type Tx interface {
 	// CreateTime, then insertion order), those after the one with id
 	// `after` in that order; ErrNotFound if after is not "" and unknown.
 	Invalidations(distID, after string, limit int) ([]cloudfront.Invalidation, error)
-	// InvalidationsWithStatus lists, across all distributions, those with
-	// the status, in insertion order.
-	InvalidationsWithStatus(status string) ([]cloudfront.Invalidation, error)
+	// InvalidationsWithStatus lists the invalidations of distribution distID
+	// ("" for every distribution) that have the status, in insertion order.
+	InvalidationsWithStatus(distID, status string) ([]cloudfront.Invalidation, error)
 	UpdateInvalidation(inv cloudfront.Invalidation) error
 	// InvalidationsChangedSince returns invalidations with Revision > rev,
 	// in revision order.

@@ -69,9 +69,9 @@ func (t *Tx) Invalidations(distID, after string, limit int) ([]cloudfront.Invali
 		ORDER BY create_time DESC, seq DESC LIMIT $5`, distID, t.time(created), t.time(created), seq, noLimit(limit))
 }
 
-func (t *Tx) InvalidationsWithStatus(status string) ([]cloudfront.Invalidation, error) {
+func (t *Tx) InvalidationsWithStatus(distID, status string) ([]cloudfront.Invalidation, error) {
 	return collect(t, scanInvalidation, `SELECT `+invalidationCols+` FROM invalidations
-		WHERE status = $1 ORDER BY seq`, status)
+		WHERE status = $1 AND ($2 = '' OR distribution_id = $3) ORDER BY seq`, status, distID, distID)
 }
 
 func (t *Tx) UpdateInvalidation(inv cloudfront.Invalidation) error {

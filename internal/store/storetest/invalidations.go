@@ -35,9 +35,12 @@ func testInvalidations(t *testing.T, s store.Store) {
 		noErr(t, "InvalidationsChangedSince", err)
 		equal(t, "InvalidationsChangedSince(3)", ids(changed, invID), []string{}, nil)
 		// Insertion order, across distributions.
-		pending, err := tx.InvalidationsWithStatus(cloudfront.StatusInProgress)
+		pending, err := tx.InvalidationsWithStatus("", cloudfront.StatusInProgress)
 		noErr(t, "InvalidationsWithStatus", err)
 		equal(t, "InvalidationsWithStatus", ids(pending, invID), []string{"I2", "I3", "I1"}, nil)
+		pending, err = tx.InvalidationsWithStatus("E2", cloudfront.StatusInProgress)
+		noErr(t, "InvalidationsWithStatus(E2)", err)
+		equal(t, "InvalidationsWithStatus(E2)", ids(pending, invID), []string{"I3"}, nil)
 		return nil
 	})
 
@@ -51,10 +54,10 @@ func testInvalidations(t *testing.T, s store.Store) {
 		want := i2
 		want.Status = cloudfront.StatusCompleted
 		equal(t, "Invalidation after update", got, want, normInv)
-		pending, err := tx.InvalidationsWithStatus(cloudfront.StatusInProgress)
+		pending, err := tx.InvalidationsWithStatus("", cloudfront.StatusInProgress)
 		noErr(t, "InvalidationsWithStatus", err)
 		equal(t, "InvalidationsWithStatus(InProgress)", ids(pending, invID), []string{"I3", "I1"}, nil)
-		completed, err := tx.InvalidationsWithStatus(cloudfront.StatusCompleted)
+		completed, err := tx.InvalidationsWithStatus("", cloudfront.StatusCompleted)
 		noErr(t, "InvalidationsWithStatus", err)
 		equal(t, "InvalidationsWithStatus(Completed)", ids(completed, invID), []string{"I2"}, nil)
 		return nil
