@@ -11,7 +11,10 @@
 # Environment: DURATION (s per measured case, default 12), WARMUP (s, 3),
 # THREADS (wrk -t, 2), CONNS (wrk -c, 32), ROUNDS (default 3; the servers
 # take turns in every round and the best round of each case is reported,
-# the one least disturbed by whatever else the machine was doing).
+# the one least disturbed by whatever else the machine was doing), PIN
+# (default 1 with two CPUs or more: every server runs on CPU 0 and wrk on
+# CPU 1, so that the load generator does not compete with the server under
+# test and each server gets the same one core; 0 shares all CPUs).
 set -euo pipefail
 
 DURATION=${DURATION:-12}
@@ -19,6 +22,7 @@ WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 ROUNDS=${ROUNDS:-3}
+PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 OBJECTS=(1k 1m)
 SERVERS=(ceiling openfront nginx varnish)
 
@@ -43,6 +47,16 @@ fi
 PATH=$PATH:/usr/sbin
 
 # --- processes -------------------------------------------------------------
+
+# srv runs a server on CPU 0 and load runs wrk on CPU 1 when PIN=1. Go
+# reads the affinity mask at start, so the Go servers run with
+# GOMAXPROCS=1; nginx and Varnish keep their own worker counts.
+srv=()
+load=()
+if [ "$PIN" = 1 ]; then
+	srv=(taskset -c 0)
+	load=(taskset -c 1)
+fi
 
 tmp=$(mktemp -d -t openfront-bench.XXXXXX)
 chmod 755 "$tmp"
@@ -79,7 +93,7 @@ origin_port=$(free_port)
 "$tmp/bin/origin" -addr "127.0.0.1:$origin_port" 2>"$tmp/origin.log" &
 pids+=($!)
 ceiling_port=$(free_port)
-"$tmp/bin/ceiling" -addr "127.0.0.1:$ceiling_port" 2>"$tmp/ceiling.log" &
+"${srv[@]}" "$tmp/bin/ceiling" -addr "127.0.0.1:$ceiling_port" 2>"$tmp/ceiling.log" &
 pids+=($!)
 wait_http "http://127.0.0.1:$origin_port/1k"
 wait_http "http://127.0.0.1:$ceiling_port/1k"
@@ -87,7 +101,7 @@ wait_http "http://127.0.0.1:$ceiling_port/1k"
 # openfront: control plane and embedded edge in one process.
 api_port=$(free_port)
 openfront_port=$(free_port)
-"$tmp/bin/openfront" serve --data "$tmp/openfront" --api-addr "127.0.0.1:$api_port" \
+"${srv[@]}" "$tmp/bin/openfront" serve --data "$tmp/openfront" --api-addr "127.0.0.1:$api_port" \
 	--edge-addr "127.0.0.1:$openfront_port" --admin-addr "" >"$tmp/openfront.out" 2>"$tmp/openfront.log" &
 pids+=($!)
 for _ in $(seq 100); do [ -s "$tmp/openfront/credentials" ] && break; sleep 0.1; done
@@ -132,14 +146,14 @@ http {
 	}
 }
 EOF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+"${srv[@]}" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 
 # Varnish with its built-in VCL, which honours the origin's max-age.
 varnish_port=$(free_port)
 varnish_jail=()
 [ "$(id -u)" -eq 0 ] && varnish_jail=(-j none)
-varnishd -F -a "127.0.0.1:$varnish_port" -b "127.0.0.1:$origin_port" -s malloc,256m \
+"${srv[@]}" varnishd -F -a "127.0.0.1:$varnish_port" -b "127.0.0.1:$origin_port" -s malloc,256m \
 	-n "$tmp/varnish" "${varnish_jail[@]}" >"$tmp/varnish.log" 2>&1 &
 pids+=($!)
 
@@ -187,7 +201,7 @@ run_wrk() {
 	local args=(-t"$THREADS" -c"$CONNS" -d"${d}s" --latency)
 	if [ "$s" = openfront ]; then args+=(-H "Host: $domain"); fi
 	alive
-	wrk "${args[@]}" "$url" | awk '
+	"${load[@]}" wrk "${args[@]}" "$url" | awk '
 		/^ +99%/ {
 			v = $2
 			if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
@@ -226,7 +240,11 @@ done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 echo
-echo "results (best of $ROUNDS rounds; $(nproc) CPUs shared by wrk and the server)"
+if [ "$PIN" = 1 ]; then
+	echo "results (best of $ROUNDS rounds; each server on CPU 0, wrk on CPU 1)"
+else
+	echo "results (best of $ROUNDS rounds; $(nproc) CPUs shared by wrk and the server)"
+fi
 printf '%-10s %-6s %12s %10s\n' server object "req/s" "p99 ms"
 for o in "${OBJECTS[@]}"; do
 	for s in "${SERVERS[@]}"; do
