@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openfront/openfront/internal/feed"
@@ -31,6 +33,22 @@ type Request struct {
 type Verifier struct {
 	keys map[string][]publicKey // active keys by key pair id
 	pems map[string]parsedPEM   // every PEM seen, for the next Verifier
+
+	// verified remembers signatures that verified, so the RSA check (tens
+	// of microseconds) runs once per signed URL rather than on every
+	// request; resource, time and IP conditions are still checked every
+	// time. It belongs to this Verifier, so a change of keys starts afresh.
+	verified  sync.Map // verifiedKey -> struct{}
+	nVerified atomic.Int64
+}
+
+// maxVerified bounds the memo: past it, it starts over.
+const maxVerified = 10_000
+
+// verifiedKey is what a signature was verified for: the key pair, the
+// policy's digest and the signature.
+func verifiedKey(keyPairID string, digest [sha1.Size]byte, sig []byte) string {
+	return keyPairID + "\x00" + string(digest[:]) + string(sig)
 }
 
 type publicKey struct {
@@ -151,15 +169,23 @@ func (v *Verifier) Verify(q Request, signers []string) error {
 		return fail(AccessDenied, "neither Expires nor Policy")
 	}
 	digest := sha1.Sum(policy)
-	verified := false
-	for _, k := range keys {
-		if rsa.VerifyPKCS1v15(k, crypto.SHA1, digest[:], sig) == nil {
-			verified = true
-			break
+	memo := verifiedKey(p.KeyPairID, digest, sig)
+	if _, ok := v.verified.Load(memo); !ok {
+		verified := false
+		for _, k := range keys {
+			if rsa.VerifyPKCS1v15(k, crypto.SHA1, digest[:], sig) == nil {
+				verified = true
+				break
+			}
 		}
-	}
-	if !verified {
-		return fail(AccessDenied, "signature does not verify")
+		if !verified {
+			return fail(AccessDenied, "signature does not verify")
+		}
+		if v.nVerified.Add(1) > maxVerified {
+			v.verified.Clear()
+			v.nVerified.Store(1)
+		}
+		v.verified.Store(memo, struct{}{})
 	}
 	// 4. The policy parses (only now that its bytes are known to be signed).
 	pol, err := ParsePolicy(policy)

@@ -137,3 +137,33 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifiedMemo: a signature that verified once is not checked with RSA
+// again, but every request still gets the policy's conditions, and a
+// signature that never verified is not remembered.
+func TestVerifiedMemo(t *testing.T) {
+	v := NewVerifier(testPairs(t), nil)
+	signed := mustT(t)(SignCanned(base, expires, "APKAOWNER", key(t, 0)))
+	signers := []string{owner}
+	q := requestFor(t, signed)
+	for i := range 2 {
+		if err := v.Verify(q, signers); err != nil {
+			t.Fatalf("request %d: %v", i, err)
+		}
+	}
+	late := q
+	late.Time = expires.Add(time.Second)
+	if err := v.Verify(late, signers); CodeOf(err) != AccessDenied {
+		t.Fatalf("expired URL with a remembered signature: %v", err)
+	}
+	// Another key's signature over the same policy: refused, twice.
+	forged := mustT(t)(SignCanned(base, expires, "APKAOWNER", key(t, 1)))
+	for i := range 2 {
+		if err := v.Verify(requestFor(t, forged), signers); CodeOf(err) != AccessDenied {
+			t.Fatalf("forged %d: %v", i, err)
+		}
+	}
+	if n := v.nVerified.Load(); n != 1 {
+		t.Fatalf("%d signatures remembered, want 1", n)
+	}
+}
