@@ -67,7 +67,19 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 	if tlsCfg != nil {
 		ln = tls.NewListener(ln, tlsCfg)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	srv := &http.Server{
+		Handler: h,
+		// Slow clients may not hold a connection with a trickled request:
+		// headers within 10 s, the whole request (API bodies are at most
+		// 1 MiB) within a minute. Responses have no deadline, so large
+		// objects stream to slow viewers.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
+		IdleTimeout:       120 * time.Second,
+		// CloudFront refuses requests over 20 KiB of headers and URL; this
+		// leaves room, and Go answers 431 beyond it.
+		MaxHeaderBytes: 32 << 10,
+	}
 	g.wg.Add(2)
 	g.srvWG.Add(1)
 	go func() {
