@@ -19,6 +19,6 @@ func main() {
 	// The same server settings as openfront's edge listener, so the
 	// comparison measures the handler alone.
 	srv := &http.Server{Addr: *addr, Handler: objects.Handler(),
-		ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+		ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10}
 	log.Fatal(srv.ListenAndServe())
 }

@@ -69,7 +69,7 @@ func run(addr string, originPort int, profile string, wait, dur time.Duration) e
 		return err
 	}
 	// The settings of openfront's own listeners.
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10}
 	go hs.Serve(ln)
 	defer hs.Shutdown(context.Background())
 	time.Sleep(wait)
