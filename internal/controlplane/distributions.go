@@ -203,30 +203,21 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 
 // ListDistributions lists the account's distributions, one page.
 func (s *Service) ListDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.Distribution, error) {
-	max, err := p.parse()
-	if err != nil {
-		return cloudfront.ListPage{}, nil, err
-	}
-	var items []cloudfront.Distribution
-	err = s.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		if items, err = tx.Distributions(accountID, p.Marker, max+1); err != nil {
-			return err
-		}
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			items[i].Status = s.status(items[i], es)
-		}
-		return nil
-	})
-	if err != nil {
-		return cloudfront.ListPage{}, nil, s.internal("ListDistributions", err)
-	}
-	lp, items := page(p, max, items, func(d cloudfront.Distribution) string { return d.ID })
-	return lp, items, nil
+	return list(ctx, s, "ListDistributions", p, func(d cloudfront.Distribution) string { return d.ID },
+		func(tx store.Tx, limit int) ([]cloudfront.Distribution, error) {
+			items, err := tx.Distributions(accountID, p.Marker, limit)
+			if err != nil {
+				return nil, err
+			}
+			es, err := edges(tx)
+			if err != nil {
+				return nil, err
+			}
+			for i := range items {
+				items[i].Status = s.status(items[i], es)
+			}
+			return items, nil
+		})
 }
 
 // decorate fills in the derived fields in a fresh read transaction.

@@ -122,35 +122,26 @@ func (s *Service) GetInvalidation(ctx context.Context, accountID, distID, id str
 
 // ListInvalidations lists a distribution's invalidations, newest first.
 func (s *Service) ListInvalidations(ctx context.Context, accountID, distID string, p Page) (cloudfront.ListPage, []cloudfront.Invalidation, error) {
-	max, err := p.parse()
-	if err != nil {
-		return cloudfront.ListPage{}, nil, err
-	}
-	var items []cloudfront.Invalidation
-	err = s.Store.View(ctx, func(tx store.Tx) error {
-		d, err := ownDistribution(tx, accountID, distID)
-		if err != nil {
-			return err
-		}
-		items, err = tx.Invalidations(distID, p.Marker, max+1)
-		if errors.Is(err, store.ErrNotFound) {
-			return cloudfront.Errorf(cloudfront.InvalidArgument, "The Marker does not name an invalidation of this distribution.")
-		}
-		if err != nil {
-			return err
-		}
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			items[i].Status = s.invalidationStatus(items[i], d.Config.PriceClass, es)
-		}
-		return nil
-	})
-	if err != nil {
-		return cloudfront.ListPage{}, nil, s.internal("ListInvalidations", err)
-	}
-	lp, items := page(p, max, items, func(i cloudfront.Invalidation) string { return i.ID })
-	return lp, items, nil
+	return list(ctx, s, "ListInvalidations", p, func(i cloudfront.Invalidation) string { return i.ID },
+		func(tx store.Tx, limit int) ([]cloudfront.Invalidation, error) {
+			d, err := ownDistribution(tx, accountID, distID)
+			if err != nil {
+				return nil, err
+			}
+			items, err := tx.Invalidations(distID, p.Marker, limit)
+			if errors.Is(err, store.ErrNotFound) {
+				return nil, cloudfront.Errorf(cloudfront.InvalidArgument, "The Marker does not name an invalidation of this distribution.")
+			}
+			if err != nil {
+				return nil, err
+			}
+			es, err := edges(tx)
+			if err != nil {
+				return nil, err
+			}
+			for i := range items {
+				items[i].Status = s.invalidationStatus(items[i], d.Config.PriceClass, es)
+			}
+			return items, nil
+		})
 }

@@ -145,19 +145,8 @@ func (s *Service) DeleteOAI(ctx context.Context, accountID, id, ifMatch string) 
 
 // ListOAIs lists the account's origin access identities, one page.
 func (s *Service) ListOAIs(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.OriginAccessIdentity, error) {
-	max, err := p.parse()
-	if err != nil {
-		return cloudfront.ListPage{}, nil, err
-	}
-	var items []cloudfront.OriginAccessIdentity
-	err = s.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		items, err = tx.OAIs(accountID, p.Marker, max+1)
-		return err
-	})
-	if err != nil {
-		return cloudfront.ListPage{}, nil, s.internal("ListOAIs", err)
-	}
-	lp, items := page(p, max, items, func(o cloudfront.OriginAccessIdentity) string { return o.ID })
-	return lp, items, nil
+	return list(ctx, s, "ListOAIs", p, func(o cloudfront.OriginAccessIdentity) string { return o.ID },
+		func(tx store.Tx, limit int) ([]cloudfront.OriginAccessIdentity, error) {
+			return tx.OAIs(accountID, p.Marker, limit)
+		})
 }

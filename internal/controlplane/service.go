@@ -89,16 +89,32 @@ func (p Page) parse() (int, error) {
 	return min(n, maxListItems), nil
 }
 
-// page cuts one extra item off a store listing and fills in the paging
-// elements.
-func page[T any](p Page, max int, items []T, id func(T) string) (cloudfront.ListPage, []T) {
+// list runs one list operation: it checks MaxItems, fetches in one read
+// transaction a page and one item more (which tells whether the list goes
+// on), and fills in the paging elements. fetch gets the number of items to
+// read after p.Marker.
+func list[T any](ctx context.Context, s *Service, op string, p Page, id func(T) string,
+	fetch func(tx store.Tx, limit int) ([]T, error)) (cloudfront.ListPage, []T, error) {
+	max, err := p.parse()
+	if err != nil {
+		return cloudfront.ListPage{}, nil, err
+	}
+	var items []T
+	err = s.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		items, err = fetch(tx, max+1)
+		return err
+	})
+	if err != nil {
+		return cloudfront.ListPage{}, nil, s.internal(op, err)
+	}
 	lp := cloudfront.ListPage{Marker: p.Marker, MaxItems: max}
 	if len(items) > max {
 		items = items[:max]
 		lp.IsTruncated = true
 		lp.NextMarker = id(items[max-1])
 	}
-	return lp, items
+	return lp, items, nil
 }
 
 // internal wraps an unexpected store error so the client sees InternalError

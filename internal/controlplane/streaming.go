@@ -176,30 +176,21 @@ func (s *Service) DeleteStreamingDistribution(ctx context.Context, accountID, id
 // ListStreamingDistributions lists the account's streaming distributions,
 // one page.
 func (s *Service) ListStreamingDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.StreamingDistribution, error) {
-	max, err := p.parse()
-	if err != nil {
-		return cloudfront.ListPage{}, nil, err
-	}
-	var items []cloudfront.StreamingDistribution
-	err = s.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		if items, err = tx.StreamingDistributions(accountID, p.Marker, max+1); err != nil {
-			return err
-		}
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		for i := range items {
-			items[i].Status = s.streamingStatus(items[i], es)
-		}
-		return nil
-	})
-	if err != nil {
-		return cloudfront.ListPage{}, nil, s.internal("ListStreamingDistributions", err)
-	}
-	lp, items := page(p, max, items, func(d cloudfront.StreamingDistribution) string { return d.ID })
-	return lp, items, nil
+	return list(ctx, s, "ListStreamingDistributions", p, func(d cloudfront.StreamingDistribution) string { return d.ID },
+		func(tx store.Tx, limit int) ([]cloudfront.StreamingDistribution, error) {
+			items, err := tx.StreamingDistributions(accountID, p.Marker, limit)
+			if err != nil {
+				return nil, err
+			}
+			es, err := edges(tx)
+			if err != nil {
+				return nil, err
+			}
+			for i := range items {
+				items[i].Status = s.streamingStatus(items[i], es)
+			}
+			return items, nil
+		})
 }
 
 func (s *Service) streamingStatus(d cloudfront.StreamingDistribution, es []store.Edge) string {
