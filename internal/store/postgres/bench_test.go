@@ -1,60 +1,12 @@
 package postgres
 
 import (
-	"context"
-	"fmt"
 	"testing"
-	"time"
 
-	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
+	"github.com/openfront/openfront/internal/store/storetest"
 )
 
-func benchDistribution(id string, rev int64) cloudfront.Distribution {
-	return cloudfront.Distribution{
-		ID: id, AccountID: "111111111111", DomainName: id + ".cloudfront.net", ETag: "ETAG" + id,
-		LastModifiedTime: time.UnixMilli(1_800_000_000_000).UTC(), Revision: rev,
-		Config: cloudfront.DistributionConfig{
-			CallerReference: "ref-" + id, Aliases: []string{id + ".example.com"},
-			Origins: []cloudfront.Origin{{ID: "o", DomainName: "origin.example.com", Custom: &cloudfront.CustomOriginConfig{HTTPPort: 80}}},
-		},
-	}
-}
-
-func BenchmarkUpdateInsertDistribution(b *testing.B) {
-	s := openFresh(b)
-	ctx := context.Background()
-	i := 0
-	for b.Loop() {
-		i++
-		id := fmt.Sprintf("E%013d", i)
-		err := s.Update(ctx, func(tx store.Tx) error {
-			rev, err := tx.NextRevision()
-			if err != nil {
-				return err
-			}
-			return tx.InsertDistribution(benchDistribution(id, rev))
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-func BenchmarkViewDistribution(b *testing.B) {
-	s := openFresh(b)
-	ctx := context.Background()
-	const id = "E0000000000001"
-	if err := s.Update(ctx, func(tx store.Tx) error { return tx.InsertDistribution(benchDistribution(id, 1)) }); err != nil {
-		b.Fatal(err)
-	}
-	for b.Loop() {
-		err := s.View(ctx, func(tx store.Tx) error {
-			_, err := tx.Distribution(id)
-			return err
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+func BenchmarkStore(b *testing.B) {
+	storetest.Bench(b, func(t testing.TB) store.Store { return openFresh(t) })
 }
