@@ -2,13 +2,8 @@ package accesslog
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -19,21 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/testpeer"
 )
-
-// needTool returns the path of an independent peer, skipping the test when
-// it is missing, except in CI where it must be installed.
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is required in CI", name)
-		}
-		t.Skipf("%s not installed", name)
-	}
-	return p
-}
 
 // goaccessFormat is goaccess's predefined CLOUDFRONT log format cut to the
 // 2012 fields: the predefined one expects the later time-taken field (19)
@@ -43,7 +25,7 @@ const goaccessFormat = `%d\t%t\t%^\t%b\t%h\t%m\t%v\t%U\t%s\t%R\t%u\t%q\t%^\t%C\t
 // TestGoaccessParses has goaccess, an independent log analyser, read a
 // file the Writer produced: every line must count as a valid request.
 func TestGoaccessParses(t *testing.T) {
-	bin := needTool(t, "goaccess")
+	bin := testpeer.Need(t, "goaccess")
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
 	dist := loggingDist("EONE", "one.s3.amazonaws.com", "")
@@ -98,41 +80,10 @@ func TestGoaccessParses(t *testing.T) {
 	}
 }
 
-// startMoto runs moto_server, an independent S3 implementation, on a free
-// port and returns its URL.
-func startMoto(t *testing.T) string {
-	bin := needTool(t, "moto_server")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cancel(); cmd.Wait() })
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		resp, err := http.Get(endpoint + "/")
-		if err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("moto_server did not start: %v", err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-}
-
 // TestS3SinkMoto delivers logs to moto_server through the S3 sink and
 // reads them back with the SDK.
 func TestS3SinkMoto(t *testing.T) {
-	endpoint := startMoto(t)
+	endpoint := testpeer.MotoServer(t)
 	ctx := t.Context()
 	o := S3Options{Endpoint: endpoint, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}
 	sink, err := NewS3Sink(o)
