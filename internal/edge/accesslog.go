@@ -15,7 +15,7 @@ type LogRecord struct {
 	ClientIP     string    // c-ip: the TCP peer
 	Method       string
 	Host         string // cs(Host): the distribution's own DomainName, even via a CNAME; empty if unknown
-	URIStem      string // path as received, without the query
+	URIStem      string // path as the viewer sent it (not canonical), without the query
 	Status       int
 	Referer      string
 	UserAgent    string

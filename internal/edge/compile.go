@@ -12,6 +12,7 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/pathpattern"
+	"github.com/openfront/openfront/internal/urlpath"
 )
 
 // compiled is an immutable, request-ready form of one feed snapshot.
@@ -95,7 +96,12 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 	cfg := &src.Config
 	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src}
 	if cfg.DefaultRootObject != "" {
-		d.rootObject = "/" + strings.TrimPrefix(cfg.DefaultRootObject, "/")
+		// Canonical like every request path, since it replaces one.
+		root, err := urlpath.Canonical("/" + strings.TrimPrefix(cfg.DefaultRootObject, "/"))
+		if err != nil {
+			return nil, fmt.Errorf("default root object: %w", err)
+		}
+		d.rootObject = root
 	}
 	origins := map[string]*origin{}
 	for _, o := range cfg.Origins {

@@ -80,7 +80,7 @@ var conditionalHeaders = []string{
 type originRequest struct {
 	viewer   *http.Request
 	b        *behavior
-	path     string // as received (or the default root object)
+	path     string // canonical (urlpath), or the default root object
 	query    string // forwarded query, "" if none
 	cookies  string // forwarded Cookie value
 	gzip     bool

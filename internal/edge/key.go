@@ -3,6 +3,8 @@ package edge
 import (
 	"strings"
 	"sync"
+
+	"github.com/openfront/openfront/internal/urlpath"
 )
 
 // Cache key layout, NUL-separated so that a purge can match by prefix:
@@ -28,12 +30,17 @@ func appendKey(dst []byte, distID, path, query, cookies string, gzip bool) []byt
 
 // invalidationPrefix is the key prefix an invalidation path removes: every
 // query, cookie and encoding variant of the path, or only the variants of
-// one query when the path names one.
+// one query when the path names one. The path is made canonical, as keys
+// are, so that "/a/./b" or "/%61" invalidates what a viewer reaches with
+// it; a path the edge would refuse is kept as written and matches nothing.
 func invalidationPrefix(distID, p string) string {
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
 	}
 	path, query, hasQuery := strings.Cut(p, "?")
+	if c, err := urlpath.Canonical(path); err == nil {
+		path = c
+	}
 	if hasQuery {
 		return distID + "\x00" + path + "\x00" + query + "\x00"
 	}

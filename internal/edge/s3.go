@@ -38,8 +38,9 @@ func newS3Client(o S3Options) (*s3Client, error) {
 }
 
 // url is the object's URL: path-style on the configured endpoint, or the
-// bucket's own DomainName in the viewer's scheme. path keeps the viewer's
-// encoding; the key is path without its leading '/'.
+// bucket's own DomainName in the viewer's scheme. path is the canonical
+// path (package urlpath), so it has no dot segment that could climb out
+// of the bucket; the key is path without its leading '/'.
 func (c *s3Client) url(g *origin, path string, https bool) string {
 	if c.endpoint != nil {
 		return c.endpoint.Scheme + "://" + c.endpoint.Host + strings.TrimSuffix(c.endpoint.Path, "/") + "/" + g.bucket + path

@@ -1,16 +1,19 @@
 package edge
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/openfront/openfront/internal/urlpath"
 )
 
 // request is what ServeHTTP worked out about one viewer request.
 type request struct {
 	d       *dist
 	b       *behavior
-	path    string
+	path    string // canonical (urlpath): matched, signed, keyed and fetched
 	query   string // forwarded query
 	cookies string // forwarded cookies
 	gzip    bool
@@ -50,7 +53,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
 		return resultError, d
 	}
-	path, rawQuery := splitRequestURI(r)
+	// The one path this request means, decided before anything reads it.
+	path, rawQuery, err := urlpath.Split(requestTarget(r))
+	if err != nil {
+		status := http.StatusBadRequest
+		if errors.Is(err, urlpath.ErrTooLong) {
+			status = http.StatusRequestURITooLong
+		}
+		c.count(resultError, s.writeErrorPage(w, r, status, pr))
+		return resultError, d
+	}
 	if path == "/" && d.rootObject != "" {
 		path = d.rootObject
 	}
@@ -61,7 +73,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	}
 	if b.signed {
 		if s.opts.SignedURLs != nil {
-			if status, body, ok := s.opts.SignedURLs.Check(r, d.src, b.src); !ok {
+			if status, body, ok := s.opts.SignedURLs.Check(r, path, d.src, b.src); !ok {
 				c.count(resultError, s.writeGenerated(w, r, status, "text/xml", body, pr))
 				return resultError, d
 			}
@@ -99,14 +111,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 
 var allowGetHead = []string{"GET, HEAD"}
 
-// splitRequestURI returns the path and query exactly as the viewer sent
-// them; behaviours match, and the origin receives, the raw path.
-func splitRequestURI(r *http.Request) (string, string) {
+// requestTarget is the request target as the viewer sent it, in origin
+// form ("/path?query"); an absolute-form target ("http://host/path") is
+// reduced to its path and query.
+func requestTarget(r *http.Request) string {
 	uri := r.RequestURI
 	if uri == "" || uri[0] != '/' {
 		uri = r.URL.RequestURI()
 	}
-	path, query, _ := strings.Cut(uri, "?")
+	return uri
+}
+
+// splitRequestURI returns the path and query exactly as the viewer sent
+// them, for the access log; everything else uses the canonical path.
+func splitRequestURI(r *http.Request) (string, string) {
+	path, query, _ := strings.Cut(requestTarget(r), "?")
 	if path == "" {
 		path = "/"
 	}

@@ -49,9 +49,11 @@ type OriginTimeouts struct {
 }
 
 // SignedURLChecker verifies signed URLs for behaviours with trusted signers.
-// ok=false means the request is refused with status and body (XML).
+// path is the request's canonical path (package urlpath), which the signed
+// resource must name; the query is r's. ok=false means the request is
+// refused with status and body (XML).
 type SignedURLChecker interface {
-	Check(r *http.Request, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool)
+	Check(r *http.Request, path string, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool)
 }
 
 // Options configures a Server. The zero value works.

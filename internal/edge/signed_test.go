@@ -8,11 +8,16 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 )
 
-// denyChecker refuses requests whose query contains "deny".
-type denyChecker struct{ calls int }
+// denyChecker refuses requests whose query contains "deny", and records
+// the paths it is asked about.
+type denyChecker struct {
+	calls int
+	paths []string
+}
 
-func (c *denyChecker) Check(r *http.Request, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (int, []byte, bool) {
+func (c *denyChecker) Check(r *http.Request, path string, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (int, []byte, bool) {
 	c.calls++
+	c.paths = append(c.paths, path)
 	if strings.Contains(r.URL.RawQuery, "deny") {
 		return http.StatusForbidden, []byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access denied</Message></Error>`), false
 	}

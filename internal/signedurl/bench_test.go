@@ -28,7 +28,7 @@ func BenchmarkCheck(b *testing.B) {
 			beh := trusting("self")
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, _, ok := c.Check(r, d, beh); !ok {
+				if _, _, ok := c.Check(r, r.URL.EscapedPath(), d, beh); !ok {
 					b.Fatal("refused")
 				}
 			}

@@ -51,10 +51,12 @@ func (c *Checker) Update(pairs []feed.KeyPair) {
 	c.v.Store(newVerifier(pairs, c.log, c.v.Load()))
 }
 
-// Check verifies r for behaviour b of distribution d. ok=false means the
-// edge answers status with body (text/xml); body must not be modified.
-// Behaviours without trusted signers pass.
-func (c *Checker) Check(r *http.Request, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool) {
+// Check verifies r for behaviour b of distribution d. path is the path
+// the edge serves for r (canonical, see package urlpath): the signed
+// resource must name it, whatever spelling of it the viewer sent. ok=false
+// means the edge answers status with body (text/xml); body must not be
+// modified. Behaviours without trusted signers pass.
+func (c *Checker) Check(r *http.Request, path string, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool) {
 	if b == nil || !b.TrustedSigners.Enabled {
 		return 0, nil, true
 	}
@@ -69,7 +71,7 @@ func (c *Checker) Check(r *http.Request, d *cloudfront.Distribution, b *cloudfro
 		}
 		signers = append(signers, s)
 	}
-	q := RequestFrom(r, c.now())
+	q := RequestFrom(r, path, c.now())
 	if err := c.v.Load().Verify(q, signers); err != nil {
 		code := CodeOf(err)
 		c.log.Debug("signedurl: refused", "host", q.Host, "path", q.Path, "code", string(code), "err", err)
@@ -78,10 +80,11 @@ func (c *Checker) Check(r *http.Request, d *cloudfront.Distribution, b *cloudfro
 	return 0, nil, true
 }
 
-// RequestFrom describes r, which arrived at now: the scheme from r.TLS,
-// the Host as sent, the raw path and query, and the TCP peer.
-func RequestFrom(r *http.Request, now time.Time) Request {
-	q := Request{Scheme: "http", Host: r.Host, Time: now}
+// RequestFrom describes r, which arrived at now, for path (the path the
+// edge serves for r, not necessarily the one r spells): the scheme from
+// r.TLS, the Host as sent, the raw query, and the TCP peer.
+func RequestFrom(r *http.Request, path string, now time.Time) Request {
+	q := Request{Scheme: "http", Host: r.Host, Path: path, Time: now}
 	if r.TLS != nil {
 		q.Scheme = "https"
 	}
@@ -89,10 +92,7 @@ func RequestFrom(r *http.Request, now time.Time) Request {
 	if uri == "" || uri[0] != '/' {
 		uri = r.URL.RequestURI()
 	}
-	q.Path, q.RawQuery, _ = strings.Cut(uri, "?")
-	if q.Path == "" {
-		q.Path = "/"
-	}
+	_, q.RawQuery, _ = strings.Cut(uri, "?")
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
 		q.Peer = ap.Addr().Unmap()
 	} else if a, err := netip.ParseAddr(r.RemoteAddr); err == nil {

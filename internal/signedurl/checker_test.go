@@ -55,7 +55,7 @@ func TestChecker(t *testing.T) {
 			} else if r.TLS == nil {
 				r.TLS = &tls.ConnectionState{}
 			}
-			status, body, ok := c.Check(r, tt.d, tt.b)
+			status, body, ok := c.Check(r, r.URL.EscapedPath(), tt.d, tt.b)
 			if tt.want == "" {
 				if !ok {
 					t.Fatalf("refused: %d %s", status, body)
@@ -72,8 +72,8 @@ func TestChecker(t *testing.T) {
 func TestRequestFrom(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "http://CDN.example.com:8080/a%2Fb?x=1&Expires=2", nil)
 	r.RemoteAddr = "[::ffff:192.0.2.1]:443"
-	q := RequestFrom(r, arrival)
-	want := Request{Scheme: "http", Host: "CDN.example.com:8080", Path: "/a%2Fb", RawQuery: "x=1&Expires=2", Peer: netip.MustParseAddr("192.0.2.1"), Time: arrival}
+	q := RequestFrom(r, "/served", arrival)
+	want := Request{Scheme: "http", Host: "CDN.example.com:8080", Path: "/served", RawQuery: "x=1&Expires=2", Peer: netip.MustParseAddr("192.0.2.1"), Time: arrival}
 	if q != want {
 		t.Errorf("got %+v\nwant %+v", q, want)
 	}
@@ -96,7 +96,7 @@ func TestWrapApplierUpdatesKeys(t *testing.T) {
 	check := func() string {
 		r := httptest.NewRequest(http.MethodGet, canned, nil)
 		r.RemoteAddr = "192.0.2.10:5000"
-		_, body, _ := c.Check(r, &cloudfront.Distribution{AccountID: owner}, trusting("self"))
+		_, body, _ := c.Check(r, r.URL.EscapedPath(), &cloudfront.Distribution{AccountID: owner}, trusting("self"))
 		return string(body)
 	}
 	invalidKey := string(InvalidKey.Body())
@@ -119,5 +119,44 @@ func TestWrapApplierUpdatesKeys(t *testing.T) {
 	}
 	if len(next.snaps) != 2 || next.snaps[1].Revision != 2 {
 		t.Errorf("the edge got %d snapshots", len(next.snaps))
+	}
+}
+
+// TestCheckerMatchesTheServedPath: the signed resource is compared with the
+// path the edge serves, not with the viewer's spelling of it, so that a
+// policy for /public/* does not open /public/../private/x (which the edge
+// serves as /private/x), and a signature for /private/x still works when
+// the viewer spells it /private/./x.
+func TestCheckerMatchesTheServedPath(t *testing.T) {
+	must := mustT(t)
+	c := NewChecker(Options{Now: func() time.Time { return arrival }})
+	c.Update(testPairs(t))
+	host := "http://d111111abcdef8.cloudfront.net"
+	public := must(SignCustom(host+"/public/../private/x", string(customPolicy(host+"/public/*").JSON()), "APKAOWNER", key(t, 0)))
+	private := must(SignCanned(host+"/private/x", expires, "APKAOWNER", key(t, 0)))
+	tests := []struct {
+		name, url, served string
+		want              Code
+	}{
+		{"wildcard policy for another folder", public, "/private/x", AccessDenied},
+		{"canned signature, other spelling of the same path", strings.Replace(private, "/private/x", "/private/./x", 1), "/private/x", ""},
+		{"canned signature, other path", private, "/private/y", AccessDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest(http.MethodGet, tt.url, nil)
+			r.RemoteAddr = "192.0.2.10:5000"
+			r.TLS = nil
+			status, body, ok := c.Check(r, tt.served, &cloudfront.Distribution{AccountID: owner}, trusting("self"))
+			if tt.want == "" {
+				if !ok {
+					t.Fatalf("refused: %d %s", status, body)
+				}
+				return
+			}
+			if ok || string(body) != string(tt.want.Body()) {
+				t.Fatalf("got %v %d %s, want %s", ok, status, body, tt.want)
+			}
+		})
 	}
 }

@@ -22,7 +22,7 @@ import (
 type Request struct {
 	Scheme   string     // "http" or "https", as the viewer connected
 	Host     string     // the Host the viewer asked for (a CNAME if one was used)
-	Path     string     // raw path
+	Path     string     // the path served (the edge's canonical path)
 	RawQuery string     // raw query, signed parameters included
 	Peer     netip.Addr // TCP peer; not X-Forwarded-For
 	Time     time.Time  // when the request arrived
