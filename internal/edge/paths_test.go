@@ -2,12 +2,19 @@ package edge
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/urlpath"
@@ -185,4 +192,77 @@ func TestInvalidationPathIsCanonical(t *testing.T) {
 	if r := e.get(t, "d1.cloudfront.test", "/a/b.txt"); r.Header.Get("X-Cache") != "Miss from cloudfront" {
 		t.Errorf("after invalidating /a/./%%62.txt: %q", r.Header.Get("X-Cache"))
 	}
+}
+
+// TestS3KeyEncodedOnce: the edge asks S3 for the key that the canonical
+// path names, encoded as the SDK's S3 client encodes it, and its SigV4
+// signature verifies the way S3 verifies it (the path as received, not
+// encoded again). Before, a key with a space was signed as "%2520".
+func TestS3KeyEncodedOnce(t *testing.T) {
+	const secret = "secret"
+	var mu sync.Mutex
+	var got, sdk string
+	var verified bool
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Amz-Cf-Id") == "" { // the SDK's request
+			sdk = r.URL.EscapedPath()
+			return
+		}
+		got = r.URL.EscapedPath()
+		verified = s3SignatureVerifies(t, r, secret)
+		io.WriteString(w, "object")
+	})
+	client := s3.New(s3.Options{
+		Region: "us-east-1", BaseEndpoint: aws.String(fake.URL), UsePathStyle: true,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", secret, ""),
+	})
+	e := newEdge(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: secret}},
+		s3Distribution("media.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"))
+	tests := []struct{ target, key string }{
+		{"/dir/a.txt", "dir/a.txt"},
+		{"/a%20b.txt", "a b.txt"},
+		{"/caf%C3%A9", "café"},
+		{"/a!b+c(1)$,;=:@'*&.txt", "a!b+c(1)$,;=:@'*&.txt"},
+		{"/q%3F%23%25.txt", "q?#%.txt"},
+		{"/%7Euser/x", "~user/x"},
+	}
+	for _, tt := range tests {
+		client.GetObject(context.Background(), &s3.GetObjectInput{Bucket: aws.String("media"), Key: aws.String(tt.key)})
+		if r := e.rawGet(t, "d3.cloudfront.test", tt.target); r.StatusCode != 200 {
+			t.Fatalf("%s: %d %q", tt.target, r.StatusCode, r.body)
+		}
+		mu.Lock()
+		if got != sdk || !verified {
+			t.Errorf("%s: the edge asked for %q (signature verifies: %v); the S3 SDK asks for %q", tt.target, got, verified, sdk)
+		}
+		mu.Unlock()
+		e.purge([]string{"ES3EXAMPLE\x00"})
+	}
+}
+
+// s3SignatureVerifies checks r's SigV4 Authorization as S3 does: the
+// canonical URI is the path as received.
+func s3SignatureVerifies(t *testing.T, r *http.Request, secret string) bool {
+	auth := r.Header.Get("Authorization")
+	_, signed, ok := strings.Cut(auth, "SignedHeaders=")
+	if !ok {
+		return false
+	}
+	signed, _, _ = strings.Cut(signed, ",")
+	at, err := time.Parse("20060102T150405Z", r.Header.Get("X-Amz-Date"))
+	if err != nil {
+		return false
+	}
+	req, _ := http.NewRequest(r.Method, "http://"+r.Host+r.RequestURI, nil)
+	for _, h := range strings.Split(signed, ";") {
+		if h != "host" {
+			req.Header[http.CanonicalHeaderKey(h)] = r.Header.Values(h)
+		}
+	}
+	creds := aws.Credentials{AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: secret}
+	err = v4.NewSigner().SignHTTP(context.Background(), creds, req, r.Header.Get("X-Amz-Content-Sha256"), "s3", "us-east-1", at,
+		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	return err == nil && req.Header.Get("Authorization") == auth
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/smithy-go/encoding/httpbinding"
 )
 
 // unsignedPayload is the SigV4 payload hash of a GET without a body that
@@ -42,10 +43,22 @@ func newS3Client(o S3Options) (*s3Client, error) {
 // path (package urlpath), so it has no dot segment that could climb out
 // of the bucket; the key is path without its leading '/'.
 func (c *s3Client) url(g *origin, path string, https bool) string {
+	path = s3Path(path)
 	if c.endpoint != nil {
 		return c.endpoint.Scheme + "://" + c.endpoint.Host + strings.TrimSuffix(c.endpoint.Path, "/") + "/" + g.bucket + path
 	}
 	return "https://" + g.domain + path
+}
+
+// s3Path encodes the key that the canonical path names as the AWS SDKs do
+// (every byte but unreserved ones and '/'). SigV4 for S3 signs the path as
+// sent, encoded once, so the request and its signature agree on the key.
+func s3Path(path string) string {
+	key, err := url.PathUnescape(path)
+	if err != nil {
+		return path // not a canonical path: urlpath leaves no bad escape
+	}
+	return httpbinding.EscapePath(key, false)
 }
 
 // host is the Host header: the endpoint's when one is configured (SigV4
@@ -65,5 +78,7 @@ func (c *s3Client) sign(ctx context.Context, req *http.Request, now time.Time) e
 		return nil // no credentials configured: anonymous
 	}
 	req.Header.Set("X-Amz-Content-Sha256", unsignedPayload)
-	return c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.region, now.UTC())
+	// S3 takes the path as sent; the SDK's S3 client turns escaping off too.
+	return c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.region, now.UTC(),
+		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 }
