@@ -266,3 +266,29 @@ func s3SignatureVerifies(t *testing.T, r *http.Request, secret string) bool {
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	return err == nil && req.Header.Get("Authorization") == auth
 }
+
+// TestAccessLogKeepsTheSpellingSent: cs-uri-stem is the path as the viewer
+// sent it, refused or not, so that the log shows which spelling was used.
+func TestAccessLogKeepsTheSpellingSent(t *testing.T) {
+	o := newPathOrigin(t)
+	recs := make(chan LogRecord, 4)
+	e := newEdge(t, Options{AccessLog: func(r LogRecord) { recs <- r }}, distribution(o.Server))
+	for _, tt := range []struct {
+		target string
+		status int
+	}{
+		{"/public/./a%2Etxt?x=1", 200},
+		{"/x%2Fy", 400},
+	} {
+		e.rawGet(t, "d1.cloudfront.test", tt.target)
+		select {
+		case r := <-recs:
+			stem, _, _ := strings.Cut(tt.target, "?")
+			if r.URIStem != stem || r.Status != tt.status {
+				t.Errorf("%s: logged %q %d, want %q %d", tt.target, r.URIStem, r.Status, stem, tt.status)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: no log record", tt.target)
+		}
+	}
+}
