@@ -84,26 +84,24 @@ func Canonical(path string) (string, error) {
 // segment.
 func isCanonical(path string) bool {
 	seg := 1 // start of the current segment
-	for i := 1; i <= len(path); i++ {
-		if i < len(path) && path[i] != '/' {
-			if !plain(path[i]) && !keptEscape(path, i) {
+	for i := 1; i < len(path); i++ {
+		switch class[path[i]] {
+		case classPlain:
+		case classSlash:
+			if i == seg || path[seg] == '.' && dotSegment(path[seg:i]) {
+				return false // "//" or a dot segment
+			}
+			seg = i + 1
+		case classPercent:
+			if !keptEscape(path, i) {
 				return false
 			}
-			if path[i] == '%' {
-				i += 2
-			}
-			continue
-		}
-		s := path[seg:i]
-		if s == "" && i < len(path) {
-			return false // "//"
-		}
-		if len(s) > 0 && s[0] == '.' && dotSegment(s) {
+			i += 2
+		default:
 			return false
 		}
-		seg = i + 1
 	}
-	return true
+	return seg == len(path) || path[seg] != '.' || !dotSegment(path[seg:])
 }
 
 // keptEscape reports whether path[i:] begins with an escape the canonical
@@ -218,6 +216,11 @@ func normalize(path string) (string, error) {
 	if len(out) == 0 || trailing {
 		out = append(out, '/')
 	}
+	if len(out) > MaxLength {
+		// Encoding can lengthen a path; the bound holds for the result
+		// too, so that the result is canonical itself.
+		return "", ErrTooLong
+	}
 	return string(out), nil
 }
 
@@ -244,12 +247,24 @@ func unreserved(c byte) bool {
 // plain reports the bytes a canonical segment holds as themselves: pchar
 // without pct-encoded (RFC 3986 §3.3).
 func plain(c byte) bool {
-	return plainTable[c]
+	return class[c] == classPlain
 }
 
-var plainTable = func() (t [256]bool) {
+// Byte classes of the fast path.
+const (
+	classOther = iota
+	classPlain
+	classSlash
+	classPercent
+)
+
+var class = func() (t [256]uint8) {
 	for c := 0; c < 256; c++ {
-		t[c] = unreserved(byte(c)) || strings.IndexByte("!$&'()*+,;=:@", byte(c)) >= 0
+		if unreserved(byte(c)) || strings.IndexByte("!$&'()*+,;=:@", byte(c)) >= 0 {
+			t[c] = classPlain
+		}
 	}
+	t['/'] = classSlash
+	t['%'] = classPercent
 	return t
 }()

@@ -83,6 +83,7 @@ var canonicalTests = []struct {
 	{"asterisk form", "*", "", ErrNotAbsolute},
 	{"longest", "/" + strings.Repeat("a", MaxLength-1), "/" + strings.Repeat("a", MaxLength-1), nil},
 	{"overlong", "/" + strings.Repeat("a", MaxLength), "", ErrTooLong},
+	{"overlong once encoded", "/" + strings.Repeat("a", MaxLength-2) + "^", "", ErrTooLong},
 }
 
 func TestCanonical(t *testing.T) {
