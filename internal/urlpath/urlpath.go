@@ -29,8 +29,8 @@ import (
 	"unicode/utf8"
 )
 
-// MaxLength is the longest path accepted, in bytes as received: CloudFront
-// documents 8,192 bytes for a URL.
+// MaxLength is the longest path accepted, in bytes, as received and once
+// canonical: CloudFront documents 8,192 bytes for a URL.
 const MaxLength = 8192
 
 // Reasons for a refusal. ErrTooLong is answered with 414, the others with
@@ -54,7 +54,7 @@ var (
 // another query than the cache key.
 func Split(target string) (path, query string, err error) {
 	path, query, hasQuery := strings.Cut(target, "?")
-	if hasQuery && (strings.IndexByte(query, '#') >= 0) {
+	if hasQuery && strings.IndexByte(query, '#') >= 0 {
 		return "", "", ErrFragment
 	}
 	if path, err = Canonical(path); err != nil {
