@@ -215,7 +215,9 @@ func TestSecurityPrivatePathsCannotBeReachedByAliasPaths(t *testing.T) {
 	var kp struct {
 		ID string `json:"key_pair_id"`
 	}
-	json.Unmarshal(out, &kp)
+	if err := json.Unmarshal(out, &kp); err != nil || kp.ID == "" {
+		t.Fatalf("keypair create: %v: %s", err, out)
+	}
 	pemBytes, _ := os.ReadFile(keyFile)
 	blk, _ := pem.Decode(pemBytes)
 	if blk == nil {
