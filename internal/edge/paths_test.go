@@ -104,6 +104,9 @@ func TestOnePathPerRequest(t *testing.T) {
 		{"/report%2Epdf?deny", 403, "Error from cloudfront", "", "/report.pdf"},
 		{"/private/x", 200, "Miss from cloudfront", "/private/x", "/private/x"},
 		{"/private/%78", 200, "Hit from cloudfront", "", "/private/x"},
+		// An absolute-form target (as proxies send) is read the same way.
+		{"http://d1.cloudfront.test/public/../private/x?deny", 403, "Error from cloudfront", "", "/private/x"},
+		{"http://d1.cloudfront.test/report.pdf#", 400, "Error from cloudfront", "", ""},
 		// Refused before any behaviour, check, cache or origin.
 		{"/report.pdf#", 400, "Error from cloudfront", "", ""},
 		{"/private%2Fx", 400, "Error from cloudfront", "", ""},
@@ -122,6 +125,7 @@ func TestOnePathPerRequest(t *testing.T) {
 		// The default root object is canonical too, and "/" found by any
 		// spelling reaches it.
 		{"/./", 200, "Miss from cloudfront", "/index.html", ""},
+		{"http://d1.cloudfront.test?x", 200, "Hit from cloudfront", "", ""},
 	}
 	for _, tt := range tests {
 		name := tt.target

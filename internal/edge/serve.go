@@ -112,14 +112,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 var allowGetHead = []string{"GET, HEAD"}
 
 // requestTarget is the request target as the viewer sent it, in origin
-// form ("/path?query"); an absolute-form target ("http://host/path") is
-// reduced to its path and query.
+// form ("/path?query"). An absolute-form target ("http://host/path") is
+// cut after its authority rather than rebuilt from r.URL, which would
+// escape what the viewer sent (a '#' would become %23).
 func requestTarget(r *http.Request) string {
 	uri := r.RequestURI
-	if uri == "" || uri[0] != '/' {
-		uri = r.URL.RequestURI()
+	if uri != "" && uri[0] == '/' {
+		return uri
 	}
-	return uri
+	if _, rest, ok := strings.Cut(uri, "://"); ok {
+		i := strings.IndexAny(rest, "/?#")
+		switch {
+		case i < 0:
+			return "/"
+		case rest[i] == '/':
+			return rest[i:]
+		default:
+			return "/" + rest[i:]
+		}
+	}
+	return r.URL.RequestURI()
 }
 
 // splitRequestURI returns the path and query exactly as the viewer sent
