@@ -61,6 +61,10 @@ type origin struct {
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
+	// connectionAttempts bounds the tries per viewer request: 2012 has
+	// CloudFront's default of 3; 2020-05-31's Origin.ConnectionAttempts
+	// (1-3) will set it per origin.
+	connectionAttempts int
 }
 
 // compile builds the request-ready snapshot. A distribution that does not
@@ -144,7 +148,7 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 }
 
 func compileOrigin(o cloudfront.Origin) *origin {
-	g := &origin{id: o.ID, domain: o.DomainName}
+	g := &origin{id: o.ID, domain: o.DomainName, connectionAttempts: DefaultConnectionAttempts}
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = bucketOf(o.DomainName)

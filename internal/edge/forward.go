@@ -9,26 +9,30 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/openfront/openfront/internal/originaddr"
 )
 
-// errForbiddenOrigin is returned when ForbidPrivateOrigins refuses an address.
-var errForbiddenOrigin = errors.New("edge: origin address is loopback, private or link-local")
+// errForbiddenOrigin is returned when Options.Origins refuses an address.
+var errForbiddenOrigin = errors.New("edge: origin address refused by the origin address policy")
 
-func newTransport(o Options) *http.Transport {
+// newTransport returns the transport to origins. With a policy, every
+// connection is checked on the address actually dialled, so a name that
+// resolves (or re-resolves) to a refused address is refused too. Every
+// dial goes through the connection-attempt budget of its request.
+func newTransport(o Options, policy *originaddr.Policy) *http.Transport {
 	d := &net.Dialer{Timeout: o.OriginTimeouts.ConnectTimeout, KeepAlive: 30 * time.Second}
-	if o.ForbidPrivateOrigins {
-		// Control runs on the resolved address of every attempt, so a name
-		// that resolves (or re-resolves) to a private address is refused.
+	if policy != nil {
 		d.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
-			if err != nil || forbiddenAddr(ap.Addr()) {
+			if err != nil || !policy.Allow(ap.Addr()) {
 				return errForbiddenOrigin
 			}
 			return nil
 		}
 	}
 	t := &http.Transport{
-		DialContext:           d.DialContext,
+		DialContext:           budgetedDial(d.DialContext),
 		TLSHandshakeTimeout:   o.OriginTimeouts.ConnectTimeout,
 		ResponseHeaderTimeout: o.OriginTimeouts.ResponseTimeout,
 		MaxIdleConns:          1024,
@@ -44,13 +48,13 @@ func newTransport(o Options) *http.Transport {
 	return t
 }
 
-func forbiddenAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
-		a.IsLinkLocalMulticast() || a.IsUnspecified() || a.IsMulticast() ||
-		a.IsInterfaceLocalMulticast() ||
-		// 100.64.0.0/10, carrier-grade NAT, is private in practice.
-		(a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64)
+// transportFor is the transport to g: the operator's own S3 endpoint is
+// trusted wherever it is; every tenant-named host goes through the policy.
+func (s *Server) transportFor(g *origin) *http.Transport {
+	if g.s3 && s.s3.endpoint != nil {
+		return s.s3Transport
+	}
+	return s.transport
 }
 
 // removedRequestHeaders are not passed to the origin (spec §3.4); Cookie,
