@@ -72,6 +72,38 @@ var removedRequestHeaders = map[string]bool{
 	"Content-Length": true,
 }
 
+// routingHeaders change how origins and the frameworks on them route the
+// request, build absolute URLs or pick the client's address. CloudFront
+// forwards such "other-defined" headers unkeyed (developer guide, "HTTP
+// request headers and CloudFront behavior"), which lets one viewer make
+// the origin produce a variant, even an error cached for 5 minutes, that
+// every viewer then gets. The edge drops them unless the behaviour
+// forwards them into the cache key; it follows CloudFront in removing
+// X-Real-IP and X-Forwarded-Proto and extends that to their kin.
+var routingHeaders = map[string]bool{
+	// Host and scheme overrides (X-Forwarded-* is matched by prefix).
+	"Forwarded": true, "X-Host": true, "X-Http-Host-Override": true,
+	"Front-End-Https": true, "X-Url-Scheme": true,
+	// Path overrides (X-Original-* is matched by prefix).
+	"X-Rewrite-Url": true,
+	// Method overrides.
+	"X-Http-Method-Override": true, "X-Http-Method": true, "X-Method-Override": true,
+	// Client-address overrides: the edge's X-Forwarded-For is the only one.
+	"True-Client-Ip": true, "X-Client-Ip": true, "X-Cluster-Client-Ip": true,
+	"Client-Ip": true, "X-Originating-Ip": true, "X-Remote-Ip": true,
+	"X-Remote-Addr": true, "Cf-Connecting-Ip": true, "Fastly-Client-Ip": true,
+	// Framework-internal routing (Next.js middleware and route matching).
+	"X-Middleware-Subrequest": true, "X-Now-Route-Matches": true,
+}
+
+// routingHeader reports whether the canonical header k is a routing
+// header: listed, X-Forwarded-* (the edge sets X-Forwarded-For itself),
+// X-Original-* (X-Original-URL, -Host, …) or X-Edge-* (CloudFront's).
+func routingHeader(k string) bool {
+	return routingHeaders[k] || strings.HasPrefix(k, "X-Forwarded-") ||
+		strings.HasPrefix(k, "X-Original-") || strings.HasPrefix(k, "X-Edge-")
+}
+
 // conditionalHeaders are the viewer's validators and range, which the
 // edge answers from the cached object instead of forwarding on a cacheable
 // fetch.
@@ -116,10 +148,9 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	}
 	h := req.Header
 	for k, v := range o.viewer.Header {
-		if removedRequestHeaders[k] || strings.HasPrefix(k, "X-Edge-") {
-			continue
+		if o.b.forwardsHeader(k) {
+			h[k] = v
 		}
-		h[k] = v
 	}
 	if !o.passThru {
 		for _, k := range conditionalHeaders {
