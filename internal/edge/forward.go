@@ -98,10 +98,13 @@ var routingHeaders = map[string]bool{
 
 // routingHeader reports whether the canonical header k is a routing
 // header: listed, X-Forwarded-* (the edge sets X-Forwarded-For itself),
-// X-Original-* (X-Original-URL, -Host, …) or X-Edge-* (CloudFront's).
+// X-Original-* (X-Original-URL, -Host, …), X-Edge-* (CloudFront removes
+// them) or CloudFront-* (viewer country, device, protocol: CloudFront's to
+// set, and origins vary on them).
 func routingHeader(k string) bool {
 	return routingHeaders[k] || strings.HasPrefix(k, "X-Forwarded-") ||
-		strings.HasPrefix(k, "X-Original-") || strings.HasPrefix(k, "X-Edge-")
+		strings.HasPrefix(k, "X-Original-") || strings.HasPrefix(k, "X-Edge-") ||
+		strings.HasPrefix(k, "Cloudfront-")
 }
 
 // conditionalHeaders are the viewer's validators and range, which the

@@ -36,6 +36,8 @@ func TestRoutingHeadersDoNotReachOrigin(t *testing.T) {
 		{"X-Client-IP", "10.0.0.1", false},
 		{"X-Middleware-Subrequest", "middleware", false},
 		{"X_Real_IP", "10.0.0.1", false},
+		{"CloudFront-Viewer-Country", "KP", false},
+		{"CloudFront-Is-Mobile-Viewer", "true", false},
 		{"X-Custom", "kept", true},
 		{"X-Forwarded-Hostname-Like", "still X-Forwarded-*", false},
 		{"Origin", "https://app.example", true},
