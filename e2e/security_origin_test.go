@@ -57,6 +57,7 @@ type originsecRaw struct {
 	drop                atomic.Bool
 	conns, droppedConns atomic.Int64
 	dropped, bytes      atomic.Int64
+	requests, barrier   atomic.Int64 // see serve
 	delay               time.Duration
 }
 
@@ -98,6 +99,14 @@ func (o *originsecRaw) serve(c net.Conn) {
 				break
 			}
 		}
+		o.requests.Add(1)
+		if !o.drop.Load() {
+			// Hold the answer until barrier requests are in flight, so that
+			// each of them has a connection of its own.
+			for deadline := time.Now().Add(2 * time.Second); o.requests.Load() < o.barrier.Load() && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+		}
 		time.Sleep(o.delay)
 		if o.drop.Load() {
 			o.dropped.Add(1)
@@ -123,6 +132,7 @@ func TestSecurityOriginConnectionAttemptsBounded(t *testing.T) {
 	// Fill the edge's pool: concurrent misses open one connection each.
 	begin := time.Now()
 	const warm = 12
+	o.barrier.Store(warm + 1) // and the readiness probe
 	var wg sync.WaitGroup
 	for i := range warm {
 		wg.Add(1)

@@ -23,6 +23,7 @@ type rawOrigin struct {
 	requests atomic.Int64 // request heads read
 	dropped  atomic.Int64 // request heads read while dropping
 	bytes    atomic.Int64 // request bytes read while dropping
+	barrier  atomic.Int64 // see serve
 	delay    time.Duration
 }
 
@@ -67,6 +68,13 @@ func (o *rawOrigin) serve(c net.Conn) {
 			}
 		}
 		o.requests.Add(1)
+		if !o.drop.Load() {
+			// Hold the answer until barrier requests are in flight, so that
+			// each of them has a connection of its own.
+			for deadline := time.Now().Add(2 * time.Second); o.requests.Load() < o.barrier.Load() && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
+		}
 		time.Sleep(o.delay)
 		if o.drop.Load() {
 			o.dropped.Add(1)
@@ -104,6 +112,7 @@ func TestConnectionAttemptsBounded(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			o := newRawOrigin(t, 50*time.Millisecond)
 			e := newEdge(t, Options{}, distribution(o.server()))
+			o.barrier.Store(int64(c.warm))
 			var wg sync.WaitGroup
 			for i := range c.warm {
 				wg.Add(1)
