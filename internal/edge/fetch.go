@@ -125,17 +125,17 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		}
 		return &fetchResult{kind: outEntry, e: stale, res: res}
 	}
+	// A copy the origin marked no-store or private (kept while MinTTL was
+	// above 0) is neither revalidated nor served stale under MinTTL 0: it
+	// may be one viewer's.
+	if stale != nil && stale.private && q.b.minTTL == 0 {
+		stale = nil
+	}
 	epoch := s.epoch.Load()
 	o := s.originReq(r, q, false)
 	// Revalidate only when cookies are not forwarded (spec §3.3).
 	if stale != nil && !stale.isError && q.b.cookies == cookiesNone {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
-	}
-	// A copy the origin marked no-store or private is never served stale:
-	// it may be one viewer's (spec §4.1; MinTTL > 0 shares it, as
-	// CloudFront documents).
-	if stale != nil && stale.private && q.b.minTTL == 0 {
-		stale = nil
 	}
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
 	a := newAttempts(q.b.origin.connectionAttempts, cancel)

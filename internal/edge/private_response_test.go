@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -96,5 +97,44 @@ func TestPrivateResponsesNotCollapsed(t *testing.T) {
 			t.Fatalf("two viewers got the same private copy %q: %q", b, bodies)
 		}
 		seen[b] = true
+	}
+}
+
+// A private copy kept under MinTTL 60 is neither revalidated nor served
+// stale once the behaviour's MinTTL is 0: the next fetch is unconditional
+// and the origin's answer goes to that viewer only.
+func TestPrivateCopyAfterMinTTLDropsToZero(t *testing.T) {
+	var failing atomic.Bool
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if failing.Load() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		if r.Header.Get("If-None-Match") != "" {
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
+		w.Header().Set("Cache-Control", "private")
+		w.Header().Set("ETag", `"v1"`)
+		io.WriteString(w, "alice")
+	})
+	withMinTTL := func(ttl int64) cloudfront.Distribution {
+		return distribution(o.Server, func(d *cloudfront.DistributionConfig) { d.DefaultCacheBehavior.MinTTL = ttl })
+	}
+	e := newEdge(t, Options{}, withMinTTL(60))
+	if r := e.get(t, "d1.cloudfront.test", "/me"); r.body != "alice" {
+		t.Fatalf("first: %d %q", r.StatusCode, r.body)
+	}
+	if err := e.Apply(testSnapshot(2, withMinTTL(0)), nil); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(61 * time.Second)
+	if r := e.get(t, "d1.cloudfront.test", "/me"); r.StatusCode != 200 || r.body != "alice" || o.lastRequest().Header.Get("If-None-Match") != "" {
+		t.Fatalf("after MinTTL 0: %d %q, If-None-Match %q", r.StatusCode, r.body, o.lastRequest().Header.Get("If-None-Match"))
+	}
+	failing.Store(true)
+	e.clock.Advance(time.Second)
+	if r := e.get(t, "d1.cloudfront.test", "/me"); r.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("origin failing: %d %q, want the origin's 503", r.StatusCode, r.body)
 	}
 }
