@@ -293,7 +293,8 @@ func TestSecurityPrivateResponsesNotShared(t *testing.T) {
 
 // TestSecurityInternalOriginsRefused: `openfront api` refuses origins on
 // loopback, private and link-local addresses at create time; `openfront
-// edge` refuses to connect to them by default, on the address it dials;
+// edge` refuses to connect to them by default, on the address a name
+// resolves to when it dials;
 // `serve` keeps loopback origins (the quick start) but refuses link-local
 // and metadata addresses unless told otherwise.
 func TestSecurityInternalOriginsRefused(t *testing.T) {
@@ -321,7 +322,9 @@ func TestSecurityInternalOriginsRefused(t *testing.T) {
 	t.Run("edge refuses to connect", func(t *testing.T) {
 		o := newOrigin(t)
 		c := newCluster(t, o) // its api allows loopback origins
-		host, port := hostPort(t, o.http.URL)
+		// A name, not an address: the edge judges what it resolves to.
+		_, port := hostPort(t, o.http.URL)
+		host := "localhost"
 		dir := t.TempDir()
 		for _, tc := range []struct {
 			flags  []string
