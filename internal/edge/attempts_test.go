@@ -2,6 +2,7 @@ package edge
 
 import (
 	"bufio"
+	"context"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -145,5 +146,28 @@ func TestConnectionAttemptsBounded(t *testing.T) {
 			}
 			t.Logf("%d requests, %d bytes reached the dropping origin", o.dropped.Load(), o.bytes.Load())
 		})
+	}
+}
+
+// A refused connection is an attempt too: three dials, then 502.
+func TestConnectionAttemptsRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := &httptest.Server{URL: "http://" + ln.Addr().String()}
+	ln.Close() // nothing listens: every dial is refused
+	e := newEdge(t, Options{}, distribution(closed))
+	var dials atomic.Int64
+	dial := e.transport.DialContext
+	e.transport.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		dials.Add(1)
+		return dial(ctx, network, addr)
+	}
+	if r := e.get(t, "d1.cloudfront.test", "/x"); r.StatusCode != http.StatusBadGateway {
+		t.Fatalf("status %d, want 502", r.StatusCode)
+	}
+	if n := dials.Load(); n != DefaultConnectionAttempts {
+		t.Fatalf("%d dials, want %d", n, DefaultConnectionAttempts)
 	}
 }
