@@ -115,7 +115,8 @@ type cluster struct {
 
 func newCluster(t *testing.T, o *origin) *cluster {
 	c := &cluster{t: t, data: t.TempDir(), apiAddr: freeAddr(t), edges: map[string]*edgeProc{}}
-	c.apiArgs = []string{"api", "--data", c.data, "--api-addr", c.apiAddr, "--edge-timeout", "2s"}
+	// The test origins listen on loopback, which api and edge refuse by default.
+	c.apiArgs = []string{"api", "--data", c.data, "--api-addr", c.apiAddr, "--edge-timeout", "2s", "--allow-private-origins"}
 	c.api = start(t, `^account `, c.apiArgs...)
 	id, secret := credentials(t, filepath.Join(c.data, "credentials"))
 	c.client = &apiClient{base: "http://" + c.apiAddr, id: id, secret: secret}
@@ -144,7 +145,7 @@ func (c *cluster) startEdge(name, priceClass string) *edgeProc {
 			"--price-class", priceClass, "--edge-name", name, "--state", filepath.Join(c.data, "edge-"+name),
 			"--edge-addr", e.httpAddr, "--edge-tls-addr", e.httpsAddr, "--admin-addr", "",
 			"--origin-ca", c.caFile, "--heartbeat", "200ms", "--max-object-size", "1048576",
-			"--log-dir", filepath.Join(c.data, "logs"), "--log-flush", "100ms"}
+			"--log-dir", filepath.Join(c.data, "logs"), "--log-flush", "100ms", "--allow-private-origins"}
 		c.edges[name] = e
 	}
 	e.proc = start(c.t, `^openfront edge `, e.args...)

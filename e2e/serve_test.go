@@ -227,7 +227,7 @@ func TestEdgeFollowsTLSControlPlane(t *testing.T) {
 	certFile, keyFile, pool := writeCert(t, dir)
 	data := filepath.Join(dir, "data")
 	apiAddr, edgeAddr := freeAddr(t), freeAddr(t)
-	start(t, `^\(saved in `, "api", "--data", data, "--api-addr", apiAddr, "--tls-cert", certFile, "--tls-key", keyFile)
+	start(t, `^\(saved in `, "api", "--data", data, "--api-addr", apiAddr, "--tls-cert", certFile, "--tls-key", keyFile, "--allow-private-origins")
 	out, err := exec.Command(binary(t), "admin", "--data", data, "--json", "edge-key", "create").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -235,7 +235,7 @@ func TestEdgeFollowsTLSControlPlane(t *testing.T) {
 	var key map[string]string
 	json.Unmarshal(out, &key)
 	start(t, `^openfront edge `, "edge", "--control-plane", "https://"+apiAddr, "--control-plane-ca", certFile,
-		"--feed-auth", key["feed_auth"], "--state", filepath.Join(dir, "edge"), "--edge-addr", edgeAddr, "--admin-addr", "")
+		"--feed-auth", key["feed_auth"], "--state", filepath.Join(dir, "edge"), "--edge-addr", edgeAddr, "--admin-addr", "", "--allow-private-origins")
 	id, secret := credentials(t, filepath.Join(data, "credentials"))
 	c := &apiClient{base: "https://" + apiAddr, id: id, secret: secret,
 		http: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}

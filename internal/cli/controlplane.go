@@ -16,6 +16,7 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/originaddr"
 	"github.com/openfront/openfront/internal/store"
 )
 
@@ -32,6 +33,7 @@ type controlPlaneConfig struct {
 	s3Suffixes   string
 	maxBody      int64
 	limits       cloudfront.Limits
+	origins      *originaddr.Policy // set by the command from its originFlags
 }
 
 func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
@@ -74,7 +76,7 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	rules := cloudfront.Rules{Limits: c.limits}
+	rules := cloudfront.Rules{Limits: c.limits, Origins: c.origins}
 	for _, s := range strings.Split(c.s3Suffixes, ",") {
 		if s = strings.TrimSpace(s); s != "" {
 			rules.S3DomainSuffixes = append(rules.S3DomainSuffixes, s)

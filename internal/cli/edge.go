@@ -21,6 +21,7 @@ import (
 	"github.com/openfront/openfront/internal/accesslog"
 	"github.com/openfront/openfront/internal/edge"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/originaddr"
 	"github.com/openfront/openfront/internal/signedurl"
 )
 
@@ -30,7 +31,7 @@ type edgeConfig struct {
 	edgeTLSAddr    string
 	cacheSize      int64
 	maxObjectSize  int64
-	forbidPrivate  bool
+	origins        *originaddr.Policy // set by the command from its originFlags
 	priceClass     string
 	name           string
 	location       string
@@ -53,7 +54,6 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
 	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge cache's byte budget")
 	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached")
-	fs.BoolVar(&c.forbidPrivate, "forbid-private-origins", false, "refuse origins on loopback, private and link-local addresses (multi-tenant setups)")
 	fs.StringVar(&c.priceClass, "price-class", "100", "the edge's location: 100, 200 or All (which price classes cover it)")
 	fs.StringVar(&c.name, "edge-name", "", "the edge's name (default: the host name)")
 	fs.StringVar(&c.location, "edge-location", "LOC1", "x-edge-location written in access logs")
@@ -144,12 +144,12 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 		originTLS = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return edge.New(edge.Options{
-		OriginTLS:            originTLS,
-		CacheSize:            c.cacheSize,
-		MaxObjectSize:        c.maxObjectSize,
-		ForbidPrivateOrigins: c.forbidPrivate,
-		DomainSuffix:         domainSuffix,
-		Location:             c.location,
+		OriginTLS:     originTLS,
+		CacheSize:     c.cacheSize,
+		MaxObjectSize: c.maxObjectSize,
+		Origins:       c.origins,
+		DomainSuffix:  domainSuffix,
+		Location:      c.location,
 		S3: edge.S3Options{Endpoint: c.s3Endpoint, Region: c.s3Region,
 			AccessKeyID: c.s3AccessKey, SecretAccessKey: c.s3SecretKey},
 		OriginTimeouts: edge.OriginTimeouts{ConnectTimeout: c.connectTimeout, ResponseTimeout: c.readTimeout},
@@ -188,6 +188,8 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var ec edgeConfig
 	ec.register(fs)
+	var of originFlags
+	of.register(fs, false)
 	controlPlaneURL := fs.String("control-plane", "http://127.0.0.1:8080", "URL of the control plane's API address (its config feed is under /feed/)")
 	controlPlaneCA := fs.String("control-plane-ca", "", "PEM file of CA certificates trusted for an https:// --control-plane (private CAs)")
 	feedAuth := fs.String("feed-auth", "", `edge credential for the feed: "<keyID>:<secret>" from 'admin edge-key create', or "shared:<secret>"`)
@@ -199,6 +201,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	ec.origins = of.policy()
 	if *feedAuth == "" {
 		return errors.New("--feed-auth is required (see 'openfront admin edge-key create')")
 	}

@@ -20,12 +20,20 @@ import (
 // edge following the feed over loopback (the same protocol remote edges
 // use), and /metrics.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	return serve(ctx, "serve", args, stdout, stderr)
+}
+
+// serve runs serve or api; they differ in their defaults only.
+func serve(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var cc controlPlaneConfig
 	var ec edgeConfig
+	var of originFlags
 	cc.register(fs)
 	ec.register(fs)
+	// api is the multi-tenant mode: tenants' origins may not be private.
+	of.register(fs, name == "serve")
 	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics (empty: none)")
 	noEdge := fs.Bool("no-edge", false, "run no embedded edge (like 'openfront api')")
 	if err := parseFlags(fs, args); err != nil {
@@ -34,6 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := feed.NormalizeEdgePriceClass(ec.priceClass); err != nil {
 		return err
 	}
+	cc.origins, ec.origins = of.policy(), of.policy()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	if cc.feedSecret == "" {
 		// The embedded edge authenticates with a secret nobody else knows;
@@ -144,5 +153,5 @@ func (g *group) waitAfter(err error) error {
 
 // runAPI runs the control plane and config feed without an edge.
 func runAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return runServe(ctx, append([]string{"-no-edge"}, args...), stdout, stderr)
+	return serve(ctx, "api", append([]string{"-no-edge"}, args...), stdout, stderr)
 }

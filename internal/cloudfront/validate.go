@@ -3,6 +3,8 @@ package cloudfront
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/openfront/openfront/internal/originaddr"
 )
 
 // Limits are the per-account and per-resource quotas of the 2012 era
@@ -70,6 +72,10 @@ type Rules struct {
 	// S3-compatible store adds its endpoint here. Nil means
 	// {DefaultS3DomainSuffix}.
 	S3DomainSuffixes []string
+	// Origins, when set, refuses custom origins whose DomainName is an
+	// address (or localhost) the policy refuses, so a tenant learns at
+	// create time what edges would refuse at dial time. Nil allows any.
+	Origins *originaddr.Policy
 }
 
 // DefaultRules returns the 2012 limits and Amazon S3's endpoint.

@@ -35,7 +35,7 @@ func (r Rules) checkOrigins(origins []Origin) error {
 		if o.S3 != nil {
 			err = r.checkS3Origin(o)
 		} else {
-			err = checkCustomOrigin(o)
+			err = r.checkCustomOrigin(o)
 		}
 		if err != nil {
 			return err
@@ -63,9 +63,14 @@ func (r Rules) checkS3Origin(o *Origin) error {
 
 // checkCustomOrigin: a host name, ports 80, 443 or 1024–65535 (later
 // documentation; unconfirmed for 2012), and a 2012 protocol policy.
-func checkCustomOrigin(o *Origin) error {
+func (r Rules) checkCustomOrigin(o *Origin) error {
 	if !validHostname(o.DomainName) {
 		return Errorf(InvalidArgument, "The origin domain name %q is not a valid host name.", o.DomainName)
+	}
+	if r.Origins != nil {
+		if err := r.Origins.CheckHost(o.DomainName); err != nil {
+			return Errorf(InvalidArgument, "The origin domain name %q is not allowed: %v.", o.DomainName, err)
+		}
 	}
 	c := o.Custom
 	if !validOriginPort(c.HTTPPort) {

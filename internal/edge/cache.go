@@ -30,6 +30,7 @@ type entry struct {
 	etag    string
 	lastMod string
 	isError bool // 4xx/5xx: X-Cache "Error from cloudfront"
+	private bool // Cache-Control no-store or private: one viewer's copy
 	weight  uint32
 }
 
@@ -63,6 +64,8 @@ func (c *objectCache) get(key []byte) (*entry, bool) {
 }
 
 func (c *objectCache) set(key string, e *entry) { c.c.Set(key, e) }
+
+func (c *objectCache) delete(key string) { c.c.Invalidate(key) }
 
 // purge removes every key that starts with one of prefixes.
 func (c *objectCache) purge(prefixes []string) {

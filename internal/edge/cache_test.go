@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/originaddr"
 )
 
 func TestStaleOnError(t *testing.T) {
@@ -94,7 +95,7 @@ func TestOriginErrors(t *testing.T) {
 	})
 	t.Run("forbidden private origin", func(t *testing.T) {
 		o := newOrigin(t, text("x"))
-		e := newEdge(t, Options{ForbidPrivateOrigins: true}, distribution(o.Server, func(c *cloudfront.DistributionConfig) {
+		e := newEdge(t, Options{Origins: &originaddr.Policy{}}, distribution(o.Server, func(c *cloudfront.DistributionConfig) {
 			c.Origins[0].DomainName = "localhost"
 		}))
 		if r := e.get(t, "d1.cloudfront.test", "/x"); r.StatusCode != http.StatusBadGateway || o.hits.Load() != 0 {

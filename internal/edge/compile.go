@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -41,16 +42,46 @@ const (
 )
 
 type behavior struct {
-	pattern     pathpattern.Pattern
-	isDefault   bool
-	src         *cloudfront.CacheBehavior
-	origin      *origin
+	pattern   pathpattern.Pattern
+	isDefault bool
+	src       *cloudfront.CacheBehavior
+	origin    *origin
+	forwarding
+	httpsOnly bool
+	minTTL    time.Duration
+	signed    bool
+}
+
+// forwarding is a behaviour's recipe for the request to its origin: which
+// parts of the viewer's request reach the origin. Whatever it forwards
+// that can change the response is also in the cache key, so that no viewer
+// can make the origin produce a variant that other viewers then get.
+// 2012's ForwardedValues fills it; 2020-05-31's cache and origin request
+// policies will fill it too.
+type forwarding struct {
 	queryString bool
 	cookies     cookieMode
 	whitelist   []string // sorted
-	httpsOnly   bool
-	minTTL      time.Duration
-	signed      bool
+	// headers are viewer headers forwarded even though the edge would
+	// drop them (canonical names, sorted). They must be in the cache key
+	// too; 2012 has none.
+	headers []string
+}
+
+// forwardsHeader reports whether the viewer's header k (canonical) goes to
+// the origin: not one CloudFront removes or replaces, and not one that
+// changes how origins route or build URLs, unless the recipe names it.
+func (f *forwarding) forwardsHeader(k string) bool {
+	name := k
+	if strings.IndexByte(k, '_') >= 0 {
+		// CGI, PHP and nginx (underscores_in_headers) read X_Forwarded_Host
+		// as X-Forwarded-Host.
+		name = http.CanonicalHeaderKey(strings.ReplaceAll(k, "_", "-"))
+	}
+	if removedRequestHeaders[name] || routingHeader(name) {
+		return len(f.headers) > 0 && contains(f.headers, k)
+	}
+	return true
 }
 
 type origin struct {
@@ -62,6 +93,10 @@ type origin struct {
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
+	// connectionAttempts bounds the tries per viewer request: 2012 has
+	// CloudFront's default of 3; 2020-05-31's Origin.ConnectionAttempts
+	// (1-3) will set it per origin.
+	connectionAttempts int
 }
 
 // compile builds the request-ready snapshot. A distribution that does not
@@ -109,13 +144,13 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 	}
 	add := func(cb *cloudfront.CacheBehavior, isDefault bool) error {
 		b := behavior{
-			isDefault:   isDefault,
-			src:         cb,
-			origin:      origins[cb.TargetOriginID],
-			queryString: cb.QueryString,
-			httpsOnly:   cb.ViewerProtocolPolicy == cloudfront.ViewerHTTPSOnly,
-			minTTL:      time.Duration(cb.MinTTL) * time.Second,
-			signed:      cb.TrustedSigners.Enabled,
+			isDefault:  isDefault,
+			src:        cb,
+			origin:     origins[cb.TargetOriginID],
+			forwarding: compileForwarding(cb),
+			httpsOnly:  cb.ViewerProtocolPolicy == cloudfront.ViewerHTTPSOnly,
+			minTTL:     time.Duration(cb.MinTTL) * time.Second,
+			signed:     cb.TrustedSigners.Enabled,
 		}
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)
@@ -126,14 +161,6 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 				return err
 			}
 			b.pattern = p
-		}
-		switch cb.Cookies.Forward {
-		case cloudfront.ForwardAll:
-			b.cookies = cookiesAll
-		case cloudfront.ForwardWhitelist:
-			b.cookies = cookiesWhitelist
-			b.whitelist = append([]string(nil), cb.Cookies.WhitelistedNames...)
-			sort.Strings(b.whitelist)
 		}
 		d.behaviors = append(d.behaviors, b)
 		return nil
@@ -149,8 +176,23 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 	return d, nil
 }
 
+// compileForwarding is the recipe of 2012's ForwardedValues: the query
+// string or not, cookies none, whitelisted or all, and no headers.
+func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
+	f := forwarding{queryString: cb.QueryString}
+	switch cb.Cookies.Forward {
+	case cloudfront.ForwardAll:
+		f.cookies = cookiesAll
+	case cloudfront.ForwardWhitelist:
+		f.cookies = cookiesWhitelist
+		f.whitelist = append([]string(nil), cb.Cookies.WhitelistedNames...)
+		sort.Strings(f.whitelist)
+	}
+	return f
+}
+
 func compileOrigin(o cloudfront.Origin) *origin {
-	g := &origin{id: o.ID, domain: o.DomainName}
+	g := &origin{id: o.ID, domain: o.DomainName, connectionAttempts: DefaultConnectionAttempts}
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = bucketOf(o.DomainName)

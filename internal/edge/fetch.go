@@ -26,6 +26,12 @@ type fetchResult struct {
 	res    result
 	leader http.Header // the fetching viewer's headers: every Set-Cookie
 	status int
+	// perViewer: e answers only the viewer that fetched it (no-store or
+	// private): the others waiting on the flight fetch for themselves.
+	perViewer bool
+	// attempts is how many connection attempts the flight used; they
+	// count towards every viewer that waited on it.
+	attempts int32
 
 	// outStream: the open response, what was read of it, and its cleanup.
 	resp   *http.Response
@@ -65,6 +71,10 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		return resultError
 	}
 	c := q.d.counters
+	if f.kind == outEntry && f.perViewer && !led {
+		// Another viewer's private answer: ask the origin for this one.
+		f = &fetchResult{kind: outStream, attempts: f.attempts}
+	}
 	switch f.kind {
 	case outEntry:
 		var hdr http.Header // nil: the entry's own
@@ -83,8 +93,8 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	}
 	if !led {
 		// Not cacheable: this viewer fetches for itself, validators and
-		// Range included.
-		f = s.fetchStream(r, q)
+		// Range included, with what the flight left of its attempts.
+		f = s.fetchStream(r, q, q.b.origin.connectionAttempts-int(f.attempts))
 		if f.kind == outFailed {
 			c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 			return resultError
@@ -115,6 +125,12 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		}
 		return &fetchResult{kind: outEntry, e: stale, res: res}
 	}
+	// A copy the origin marked no-store or private (kept while MinTTL was
+	// above 0) is neither revalidated nor served stale under MinTTL 0: it
+	// may be one viewer's.
+	if stale != nil && stale.private && q.b.minTTL == 0 {
+		stale = nil
+	}
 	epoch := s.epoch.Load()
 	o := s.originReq(r, q, false)
 	// Revalidate only when cookies are not forwarded (spec §3.3).
@@ -122,12 +138,9 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
 	}
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
+	a := newAttempts(q.b.origin.connectionAttempts, cancel)
 	start := time.Now()
-	req, err := s.newOriginRequest(ctx, o)
-	var resp *http.Response
-	if err == nil {
-		resp, err = s.transport.RoundTrip(req)
-	}
+	resp, err := s.roundTrip(a.context(ctx), a, o)
 	q.d.counters.originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
@@ -135,7 +148,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		if stale != nil {
 			return s.serveStale(key, epoch, stale, now)
 		}
-		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}
+		return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: a.used()}
 	}
 	if resp.StatusCode >= 500 && stale != nil {
 		resp.Body.Close()
@@ -146,13 +159,12 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		resp.Body.Close()
 		cancel(nil)
 		e := s.refreshed(stale, resp.Header, q, now)
-		if s.epoch.Load() == epoch {
-			s.cache.set(key, e)
-		}
-		return &fetchResult{kind: outEntry, e: e, res: resultRefreshHit}
+		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: a.used()}
+		s.keep(key, epoch, e, f, q)
+		return f
 	}
 	idle := newIdleReader(resp.Body, s.opts.OriginTimeouts.ResponseTimeout, cancel)
-	f := &fetchResult{resp: resp, idle: idle, cancel: cancel}
+	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: a.used()}
 	if resp.ContentLength > s.opts.MaxObjectSize {
 		f.kind = outStream
 		return f
@@ -170,7 +182,9 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		}
 		return &fetchResult{kind: outBroken, e: &entry{status: resp.StatusCode, header: s.viewerHeader(resp.Header, int(resp.ContentLength)), body: body}}
 	}
-	return s.store(key, epoch, resp, body, q, now)
+	stored := s.store(key, epoch, resp, body, q, now)
+	stored.attempts = f.attempts
+	return stored
 }
 
 // store builds the entry for a complete response and caches it when its
@@ -186,6 +200,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 		isError: resp.StatusCode >= 400,
 	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
+	e.private = cc.noStore || cc.private
 	e.header, full = s.setCookieHeaders(full, q, cc.noCacheSetCookie)
 	res := resultMiss
 	if e.isError {
@@ -203,10 +218,30 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	}
 	e.expires = now.Add(ttl)
 	seal(e)
-	if cacheable && s.epoch.Load() == epoch {
+	f := &fetchResult{kind: outEntry, e: e, res: res, leader: full}
+	if cacheable {
+		s.keep(key, epoch, e, f, q)
+	}
+	return f
+}
+
+// keep caches e unless it is no-store or private and the behaviour's
+// MinTTL is 0: such a response answers only the viewer that fetched it
+// and replaces no older copy, which could otherwise be served stale.
+// With MinTTL > 0 CloudFront caches it for MinTTL, shared (API reference,
+// DefaultCacheBehavior: "If your minimum TTL is greater than 0, CloudFront
+// will cache content for at least the duration specified in the cache
+// policy's minimum TTL, even if the Cache-Control: no-cache, no-store, or
+// private directives are present in the origin headers").
+func (s *Server) keep(key string, epoch int64, e *entry, f *fetchResult, q *request) {
+	if e.private && q.b.minTTL == 0 {
+		f.perViewer = true
+		s.cache.delete(key)
+		return
+	}
+	if s.epoch.Load() == epoch {
 		s.cache.set(key, e)
 	}
-	return &fetchResult{kind: outEntry, e: e, res: res, leader: full}
 }
 
 // setCookieHeaders returns the header to cache and the one for the
@@ -259,6 +294,8 @@ func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.
 	e.header = hdr
 	e.etag = hdr.Get("ETag")
 	e.lastMod = hdr.Get("Last-Modified")
+	cc := parseCacheControl(hdr["Cache-Control"])
+	e.private = cc.noStore || cc.private
 	e.stored = now
 	e.expires = now.Add(ttl2012(hdr, now, q.b.minTTL))
 	seal(&e)
@@ -303,14 +340,15 @@ func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRe
 	}
 }
 
-// fetchStream fetches for one viewer without caching.
-func (s *Server) fetchStream(r *http.Request, q *request) *fetchResult {
-	ctx, cancel := context.WithCancelCause(r.Context())
-	req, err := s.newOriginRequest(ctx, s.originReq(r, q, true))
-	var resp *http.Response
-	if err == nil {
-		resp, err = s.transport.RoundTrip(req)
+// fetchStream fetches for one viewer without caching, with at most
+// attempts connection attempts.
+func (s *Server) fetchStream(r *http.Request, q *request, attempts int) *fetchResult {
+	if attempts <= 0 {
+		return &fetchResult{kind: outFailed, status: http.StatusBadGateway}
 	}
+	ctx, cancel := context.WithCancelCause(r.Context())
+	a := newAttempts(attempts, cancel)
+	resp, err := s.roundTrip(a.context(ctx), a, s.originReq(r, q, true))
 	if err != nil {
 		cancel(nil)
 		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}

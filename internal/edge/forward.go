@@ -9,26 +9,30 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/openfront/openfront/internal/originaddr"
 )
 
-// errForbiddenOrigin is returned when ForbidPrivateOrigins refuses an address.
-var errForbiddenOrigin = errors.New("edge: origin address is loopback, private or link-local")
+// errForbiddenOrigin is returned when Options.Origins refuses an address.
+var errForbiddenOrigin = errors.New("edge: origin address refused by the origin address policy")
 
-func newTransport(o Options) *http.Transport {
+// newTransport returns the transport to origins. With a policy, every
+// connection is checked on the address actually dialled, so a name that
+// resolves (or re-resolves) to a refused address is refused too. Every
+// dial goes through the connection-attempt budget of its request.
+func newTransport(o Options, policy *originaddr.Policy) *http.Transport {
 	d := &net.Dialer{Timeout: o.OriginTimeouts.ConnectTimeout, KeepAlive: 30 * time.Second}
-	if o.ForbidPrivateOrigins {
-		// Control runs on the resolved address of every attempt, so a name
-		// that resolves (or re-resolves) to a private address is refused.
+	if policy != nil {
 		d.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
-			if err != nil || forbiddenAddr(ap.Addr()) {
+			if err != nil || !policy.Allow(ap.Addr()) {
 				return errForbiddenOrigin
 			}
 			return nil
 		}
 	}
 	t := &http.Transport{
-		DialContext:           d.DialContext,
+		DialContext:           budgetedDial(d.DialContext),
 		TLSHandshakeTimeout:   o.OriginTimeouts.ConnectTimeout,
 		ResponseHeaderTimeout: o.OriginTimeouts.ResponseTimeout,
 		MaxIdleConns:          1024,
@@ -44,13 +48,13 @@ func newTransport(o Options) *http.Transport {
 	return t
 }
 
-func forbiddenAddr(a netip.Addr) bool {
-	a = a.Unmap()
-	return a.IsLoopback() || a.IsPrivate() || a.IsLinkLocalUnicast() ||
-		a.IsLinkLocalMulticast() || a.IsUnspecified() || a.IsMulticast() ||
-		a.IsInterfaceLocalMulticast() ||
-		// 100.64.0.0/10, carrier-grade NAT, is private in practice.
-		(a.Is4() && a.As4()[0] == 100 && a.As4()[1]&0xc0 == 64)
+// transportFor is the transport to g: the operator's own S3 endpoint is
+// trusted wherever it is; every tenant-named host goes through the policy.
+func (s *Server) transportFor(g *origin) *http.Transport {
+	if g.s3 && s.s3.endpoint != nil {
+		return s.s3Transport
+	}
+	return s.transport
 }
 
 // removedRequestHeaders are not passed to the origin (spec §3.4); Cookie,
@@ -66,6 +70,41 @@ var removedRequestHeaders = map[string]bool{
 	"User-Agent": true, "Accept-Encoding": true, "Via": true,
 	"X-Forwarded-For": true, "X-Amz-Cf-Id": true, "Transfer-Encoding": true,
 	"Content-Length": true,
+}
+
+// routingHeaders change how origins and the frameworks on them route the
+// request, build absolute URLs or pick the client's address. CloudFront
+// forwards such "other-defined" headers unkeyed (developer guide, "HTTP
+// request headers and CloudFront behavior"), which lets one viewer make
+// the origin produce a variant, even an error cached for 5 minutes, that
+// every viewer then gets. The edge drops them unless the behaviour
+// forwards them into the cache key; it follows CloudFront in removing
+// X-Real-IP and X-Forwarded-Proto and extends that to their kin.
+var routingHeaders = map[string]bool{
+	// Host and scheme overrides (X-Forwarded-* is matched by prefix).
+	"Forwarded": true, "X-Host": true, "X-Http-Host-Override": true,
+	"Front-End-Https": true, "X-Url-Scheme": true,
+	// Path overrides (X-Original-* is matched by prefix).
+	"X-Rewrite-Url": true,
+	// Method overrides.
+	"X-Http-Method-Override": true, "X-Http-Method": true, "X-Method-Override": true,
+	// Client-address overrides: the edge's X-Forwarded-For is the only one.
+	"True-Client-Ip": true, "X-Client-Ip": true, "X-Cluster-Client-Ip": true,
+	"Client-Ip": true, "X-Originating-Ip": true, "X-Remote-Ip": true,
+	"X-Remote-Addr": true, "Cf-Connecting-Ip": true, "Fastly-Client-Ip": true,
+	// Framework-internal routing (Next.js middleware and route matching).
+	"X-Middleware-Subrequest": true, "X-Now-Route-Matches": true,
+}
+
+// routingHeader reports whether the canonical header k is a routing
+// header: listed, X-Forwarded-* (the edge sets X-Forwarded-For itself),
+// X-Original-* (X-Original-URL, -Host, …), X-Edge-* (CloudFront removes
+// them) or CloudFront-* (viewer country, device, protocol: CloudFront's to
+// set, and origins vary on them).
+func routingHeader(k string) bool {
+	return routingHeaders[k] || strings.HasPrefix(k, "X-Forwarded-") ||
+		strings.HasPrefix(k, "X-Original-") || strings.HasPrefix(k, "X-Edge-") ||
+		strings.HasPrefix(k, "Cloudfront-")
 }
 
 // conditionalHeaders are the viewer's validators and range, which the
@@ -112,10 +151,9 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	}
 	h := req.Header
 	for k, v := range o.viewer.Header {
-		if removedRequestHeaders[k] || strings.HasPrefix(k, "X-Edge-") {
-			continue
+		if o.b.forwardsHeader(k) {
+			h[k] = v
 		}
-		h[k] = v
 	}
 	if !o.passThru {
 		for _, k := range conditionalHeaders {

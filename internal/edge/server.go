@@ -19,6 +19,7 @@ import (
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/originaddr"
 )
 
 // Defaults of Options.
@@ -60,15 +61,16 @@ type SignedURLChecker interface {
 type Options struct {
 	CacheSize     int64 // byte budget of the cache
 	MaxObjectSize int64 // larger responses are streamed to the viewer, not cached
-	// ForbidPrivateOrigins refuses to connect to loopback, private,
-	// link-local and unspecified addresses. It is checked at dial time on
-	// the resolved IP, so DNS rebinding cannot get around it.
-	ForbidPrivateOrigins bool
-	HostID               string // 32 lower-case hex characters; generated if empty
-	DomainSuffix         string // Via: 1.1 <HostID>.<DomainSuffix> (CloudFront)
-	Location             string // x-edge-location for access logs, e.g. "LOC1"
-	S3                   S3Options
-	OriginTimeouts       OriginTimeouts
+	// Origins says which addresses origins may have (nil: any). It is
+	// checked at dial time on the resolved IP, so DNS rebinding cannot get
+	// around it. The S3 endpoint of S3Options is the operator's and is not
+	// checked.
+	Origins        *originaddr.Policy
+	HostID         string // 32 lower-case hex characters; generated if empty
+	DomainSuffix   string // Via: 1.1 <HostID>.<DomainSuffix> (CloudFront)
+	Location       string // x-edge-location for access logs, e.g. "LOC1"
+	S3             S3Options
+	OriginTimeouts OriginTimeouts
 	// OriginTLS configures TLS to HTTPS origins (e.g. RootCAs); nil means
 	// the system roots.
 	OriginTLS  *tls.Config
@@ -88,9 +90,11 @@ type Server struct {
 	snap      atomic.Pointer[compiled]
 	cache     *objectCache
 	flights   singleflight.Group
-	transport *http.Transport
-	s3        *s3Client
-	metrics   *metrics
+	transport *http.Transport // to tenants' origins, under Options.Origins
+	// s3Transport reaches the configured S3 endpoint, unchecked.
+	s3Transport *http.Transport
+	s3          *s3Client
+	metrics     *metrics
 	// epoch changes on every purge, so a fetch that started before it does
 	// not store an object the purge meant to remove.
 	epoch atomic.Int64
@@ -140,7 +144,8 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.cache = c
-	s.transport = newTransport(o)
+	s.transport = newTransport(o, o.Origins)
+	s.s3Transport = newTransport(o, nil)
 	s3c, err := newS3Client(o.S3)
 	if err != nil {
 		return nil, err
@@ -185,6 +190,7 @@ func (s *Server) Revision() int64 { return s.snap.Load().rev }
 // Close releases idle origin connections and the cache's goroutines.
 func (s *Server) Close() error {
 	s.transport.CloseIdleConnections()
+	s.s3Transport.CloseIdleConnections()
 	s.cache.close()
 	return nil
 }
