@@ -48,6 +48,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer cp.store.Close()
+	if err := reportHostConflicts(ctx, cp.service, logger); err != nil {
+		return err
+	}
 	acct, creds, err := bootstrap(ctx, cp.service, cc.data)
 	if err != nil {
 		return err

@@ -53,6 +53,9 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 			ETag:             cloudfront.NewETag(),
 			Revision:         rev,
 		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
+			return err
+		}
 		if err := tx.InsertDistribution(d); err != nil {
 			return cnameError(err)
 		}
@@ -157,6 +160,9 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
+			return err
+		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
 			return err
 		}
 		d.Config = cfg

@@ -45,11 +45,20 @@ func (s *Service) now() time.Time {
 
 var defaultRules = cloudfront.DefaultRules()
 
+// rules returns the validation rules, with DomainSuffix set to the
+// service's when the rules leave it empty, so that no alias can lie under
+// the assigned domain names.
 func (s *Service) rules() *cloudfront.Rules {
+	r := &defaultRules
 	if s.Rules != nil {
-		return s.Rules
+		r = s.Rules
 	}
-	return &defaultRules
+	if r.DomainSuffix == "" && s.DomainSuffix != "" {
+		c := *r
+		c.DomainSuffix = s.DomainSuffix
+		return &c
+	}
+	return r
 }
 
 func (s *Service) limits() cloudfront.Limits { return s.rules().EffectiveLimits() }

@@ -133,6 +133,16 @@ type Tx interface {
 	// InvalidationsChangedSince returns invalidations with Revision > rev,
 	// in revision order.
 	InvalidationsChangedSince(rev int64) ([]cloudfront.Invalidation, error)
+	// PurgeInvalidations deletes distID's invalidations that are not among
+	// its newest keep (in the order of Invalidations) and whose Revision is
+	// at most maxRevision, and returns how many it deleted. keep 0 and
+	// maxRevision math.MaxInt64 delete them all.
+	PurgeInvalidations(distID string, keep int, maxRevision int64) (int, error)
+
+	// DomainNameTaken reports whether any distribution or streaming
+	// distribution, of any account, has the DomainName name (compared
+	// case-insensitively).
+	DomainNameTaken(name string) (bool, error)
 
 	// CloudFront key pairs (for signed URLs). InsertKeyPair: ErrExists;
 	// ErrNotFound if the account does not exist. Others: ErrNotFound.
