@@ -3,6 +3,7 @@ package controlplane
 import (
 	"context"
 	"errors"
+	"math"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
@@ -196,6 +197,11 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
+			return err
+		}
+		// Edges drop a deleted distribution's whole cache, so its
+		// invalidations have nothing left to purge: nothing keeps them.
+		if _, err := tx.PurgeInvalidations(id, 0, math.MaxInt64); err != nil {
 			return err
 		}
 		return tx.DeleteDistribution(id, rev)

@@ -3,6 +3,7 @@ package controlplane
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -19,6 +20,29 @@ func (s *Service) invalidationStatus(inv cloudfront.Invalidation, priceClass str
 		return cloudfront.StatusCompleted
 	}
 	return inv.Status
+}
+
+// InvalidationsKept is how many of a distribution's invalidation batches
+// the store keeps, newest first; older ones are deleted in the transaction
+// that creates a new batch. CloudFront keeps a distribution's history for
+// the current and previous billing cycle (spec §3.1) and its console shows
+// the last 100; a count rather than an age is what bounds storage under a
+// create loop (about 1 MiB per batch at most, so ~100 MiB per
+// distribution). 100 is one full ListInvalidations page at MaxItems'
+// maximum. A batch some edge has not applied yet is never purged
+// (purgeHorizon), whatever its age.
+const InvalidationsKept = 100
+
+// purgeHorizon is the highest revision every registered edge has applied:
+// an edge purges its cache for an invalidation it receives in its feed
+// delta, so a batch may only be forgotten once no edge still has to
+// receive it. With no edge, everything is applied.
+func purgeHorizon(es []store.Edge) int64 {
+	h := int64(math.MaxInt64)
+	for _, e := range es {
+		h = min(h, e.AckedRevision)
+	}
+	return h
 }
 
 // CreateInvalidation starts an invalidation batch for one of the account's
@@ -80,7 +104,8 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 			return err
 		}
 		created = true
-		return nil
+		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, purgeHorizon(es))
+		return err
 	})
 	if err != nil {
 		return cloudfront.Invalidation{}, false, s.internal("CreateInvalidation", err)

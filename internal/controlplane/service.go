@@ -136,6 +136,13 @@ func (s *Service) internal(op string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	if errors.Is(err, store.ErrNoSpace) {
+		// Nothing was written; the client may retry (SDKs retry 503s).
+		if s.Logger != nil {
+			s.Logger.Error("store is out of space", "op", op, "err", err)
+		}
+		return cloudfront.Errorf(cloudfront.ServiceUnavailable, "The service cannot store more data right now. Please try again later.")
+	}
 	if s.Logger != nil {
 		s.Logger.Error("store operation failed", "op", op, "err", err)
 	}

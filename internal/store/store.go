@@ -18,6 +18,11 @@ var (
 	ErrNotFound   = errors.New("store: not found")
 	ErrExists     = errors.New("store: already exists")
 	ErrCNAMEInUse = errors.New("store: CNAME already in use")
+	// ErrNoSpace: the database could not write for lack of disk (SQLite's
+	// SQLITE_FULL, PostgreSQL's disk_full). Update returns it wrapped; the
+	// transaction is rolled back whole, and the store works again once
+	// space returns.
+	ErrNoSpace = errors.New("store: no space left for the database")
 )
 
 // Store runs transactions. Every write the API acknowledges is made in one
