@@ -2,6 +2,8 @@ package cloudfront
 
 import (
 	"fmt"
+	"net"
+	"strings"
 	"testing"
 )
 
@@ -91,4 +93,39 @@ func TestAliasesCannotClaimSharedNames(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzCheckAlias: CheckAlias never panics, answers nil or InvalidArgument,
+// and what it accepts holds the invariants the edge relies on: no IP
+// address (checked with net.ParseIP and a numeric last label), at least two
+// labels, '*' only as "*." in front, nothing at or under the suffix.
+func FuzzCheckAlias(f *testing.F) {
+	for _, s := range []string{"www.example.com", "*.example.com", "localhost", "127.0.0.1", "0x7f.1", "d1.cdn.example.net",
+		"*.cdn.example.net", "*.example.net", "[::1]", "a..b", "", "*", "www.example.localhost"} {
+		f.Add(s)
+	}
+	r := DefaultRules()
+	r.DomainSuffix = "cdn.example.net"
+	f.Fuzz(func(t *testing.T, alias string) {
+		err := r.CheckAlias(alias)
+		checkValidationError(t, err)
+		if err != nil {
+			if err.(*Error).Code != InvalidArgument {
+				t.Fatalf("CheckAlias(%q) = %v, want InvalidArgument", alias, err)
+			}
+			return
+		}
+		name := strings.TrimPrefix(strings.ToLower(alias), "*.")
+		last := name[strings.LastIndexByte(name, '.')+1:]
+		switch {
+		case net.ParseIP(alias) != nil, numericLabel(last):
+			t.Fatalf("accepted IP literal %q", alias)
+		case !strings.Contains(name, "."):
+			t.Fatalf("accepted single label %q", alias)
+		case strings.Contains(name, "*"):
+			t.Fatalf("accepted a '*' outside the first label: %q", alias)
+		case name == "cdn.example.net", strings.HasSuffix(name, ".cdn.example.net"), name == "example.net" && alias != name:
+			t.Fatalf("accepted %q under the suffix", alias)
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
@@ -33,17 +34,30 @@ func (s *Service) invalidationStatus(inv cloudfront.Invalidation, priceClass str
 // (purgeHorizon), whatever its age.
 const InvalidationsKept = 100
 
-// purgeHorizon is the highest revision every registered edge has applied:
-// an edge purges its cache for an invalidation it receives in its feed
-// delta, so a batch may only be forgotten once no edge still has to
-// receive it. With no edge, everything is applied.
-func purgeHorizon(es []store.Edge) int64 {
+// purgeHorizon is the highest revision every edge still in service has
+// applied: an edge purges its cache for an invalidation it receives in its
+// feed delta, so a batch may only be forgotten once no such edge still has
+// to receive it. With no edge, everything is applied.
+//
+// An edge not heard from for staleEdgeAfter does not hold purges back:
+// otherwise one dead but registered edge would let every tenant's batches
+// pile up for ever (the unbounded growth this rule exists to stop). Should
+// it come back, it may serve objects whose invalidation it missed until
+// their TTL ends (24 h by default, as long as it was away); an operator
+// retires dead edges with `openfront admin edge delete`.
+func purgeHorizon(es []store.Edge, now time.Time) int64 {
 	h := int64(math.MaxInt64)
 	for _, e := range es {
+		if now.Sub(e.LastSeen) > staleEdgeAfter {
+			continue
+		}
 		h = min(h, e.AckedRevision)
 	}
 	return h
 }
+
+// staleEdgeAfter: see purgeHorizon.
+const staleEdgeAfter = 24 * time.Hour
 
 // CreateInvalidation starts an invalidation batch for one of the account's
 // distributions. A repeated CallerReference with the same paths answers with
@@ -104,7 +118,7 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 			return err
 		}
 		created = true
-		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, purgeHorizon(es))
+		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, purgeHorizon(es, s.now()))
 		return err
 	})
 	if err != nil {
