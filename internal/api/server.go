@@ -137,7 +137,7 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 			}
 			defer s.unverified.Release(n)
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+		body, err := s.readBody(w, r)
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
@@ -161,6 +161,20 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 		}
 		s.write(w, req, rep)
 	}
+}
+
+// readBody reads the body, at most maxBody bytes. A stated Content-Length
+// (already checked against maxBody) is read into a buffer of that size, so
+// a body costs its size and not the doubling garbage of io.ReadAll.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+	}
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
+		return nil, err
+	}
+	return body, nil
 }
 
 func (s *Server) tooLarge() error {

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
 )
@@ -36,6 +38,13 @@ type Verifier struct {
 	// MaxSkew is the largest accepted distance between the request's date
 	// and Now; 0 means DefaultMaxSkew.
 	MaxSkew time.Duration
+
+	// lookups collapses concurrent lookups of one access key into one: a
+	// flood of requests naming a real key id (ids are not secret) costs
+	// one store read at a time, not one each, and a signed request does not
+	// queue behind them. Nothing is cached beyond the flight, so a disabled
+	// key is refused from the next lookup on.
+	lookups singleflight.Group
 }
 
 // Verify checks r's signature. body is the request body already read: SigV4
@@ -144,7 +153,20 @@ func (v *Verifier) credential(ctx context.Context, accessKeyID string) (Credenti
 	if v.Lookup == nil {
 		return Credential{}, cloudfront.NewError(cloudfront.InvalidClientTokenId)
 	}
-	c, err := v.Lookup(ctx, accessKeyID)
+	// The lookup runs without the caller's cancellation: other callers may
+	// be waiting on it.
+	ch := v.lookups.DoChan(accessKeyID, func() (any, error) {
+		return v.Lookup(context.WithoutCancel(ctx), accessKeyID)
+	})
+	var c Credential
+	var err error
+	select {
+	case res := <-ch:
+		c, _ = res.Val.(Credential)
+		err = res.Err
+	case <-ctx.Done():
+		return Credential{}, ctx.Err()
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		return Credential{}, cloudfront.NewError(cloudfront.InvalidClientTokenId)
 	}

@@ -1,12 +1,15 @@
 package auth
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -258,5 +261,49 @@ func TestVerifyHeadersBeforeBody(t *testing.T) {
 			}
 			wantAPIError(t, err, tc.code)
 		})
+	}
+}
+
+// TestConcurrentLookupsCollapse: requests naming one access key while its
+// lookup is in flight share that lookup, so a flood naming a real key id
+// reads the store once at a time; the answer to each is still its own.
+func TestConcurrentLookupsCollapse(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	v := testVerifier()
+	v.Lookup = func(ctx context.Context, id string) (Credential, error) {
+		calls.Add(1)
+		<-release
+		return testLookup(ctx, id)
+	}
+	const n = 50
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			r := signedLegacy(testKeyID, testNow, nil)()
+			if i%2 == 1 {
+				r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ":", ":x", 1))
+			}
+			_, err := v.Verify(r, nil)
+			if i%2 == 1 && !errors.Is(err, cloudfront.NewError(cloudfront.SignatureDoesNotMatch)) {
+				err = fmt.Errorf("request %d: %v, want SignatureDoesNotMatch", i, err)
+			} else if i%2 == 1 {
+				err = nil
+			}
+			errs <- err
+		}()
+	}
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the others join the flight
+	close(release)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if c := calls.Load(); c != 1 {
+		t.Errorf("%d lookups for %d concurrent requests, want 1", c, n)
 	}
 }

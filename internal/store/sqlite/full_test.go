@@ -75,4 +75,8 @@ func TestDiskFull(t *testing.T) {
 	if err := s.Update(ctx, func(tx store.Tx) error { return tx.InsertInvalidation(inv(full)) }); err != nil {
 		t.Fatalf("after space returned: %v", err)
 	}
+	var check string
+	if err := s.w.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&check); err != nil || check != "ok" {
+		t.Fatalf("integrity_check: %q, %v", check, err)
+	}
 }
