@@ -3,7 +3,6 @@ package controlplane
 import (
 	"context"
 	"errors"
-	"math"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
@@ -201,7 +200,7 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		}
 		// Edges drop a deleted distribution's whole cache, so its
 		// invalidations have nothing left to purge: nothing keeps them.
-		if _, err := tx.PurgeInvalidations(id, 0, math.MaxInt64); err != nil {
+		if err := tx.DeleteInvalidations(id); err != nil {
 			return err
 		}
 		return tx.DeleteDistribution(id, rev)

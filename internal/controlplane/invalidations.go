@@ -23,16 +23,22 @@ func (s *Service) invalidationStatus(inv cloudfront.Invalidation, priceClass str
 	return inv.Status
 }
 
-// InvalidationsKept is how many of a distribution's invalidation batches
-// the store keeps, newest first; older ones are deleted in the transaction
-// that creates a new batch. CloudFront keeps a distribution's history for
-// the current and previous billing cycle (spec §3.1) and its console shows
-// the last 100; a count rather than an age is what bounds storage under a
-// create loop (about 1 MiB per batch at most, so ~100 MiB per
-// distribution). 100 is one full ListInvalidations page at MaxItems'
-// maximum. A batch some edge has not applied yet is never purged
-// (purgeHorizon), whatever its age.
-const InvalidationsKept = 100
+// A distribution keeps its newest InvalidationsKept batches, and of those
+// only the newest whose paths add up to InvalidationBytesKept; older ones
+// are deleted in the transaction that creates a new batch. CloudFront
+// keeps a distribution's history for the current and previous billing
+// cycle (spec §3.1) and its console shows the last 100; a count rather
+// than an age is what bounds storage under a create loop. 100 is one full
+// ListInvalidations page at MaxItems' maximum. A batch can be 1 MiB (the
+// API's body limit), so the count alone would allow 100 MiB per
+// distribution and 10 GB per account; 4 MiB keeps 100 batches of 400
+// paths of 100 characters, and bounds an account to 400 MiB. The newest
+// batch always stays, and a batch some edge has not applied yet is never
+// purged (purgeHorizon), whatever its age.
+const (
+	InvalidationsKept     = 100
+	InvalidationBytesKept = 4 << 20
+)
 
 // purgeHorizon is the highest revision every edge still in service has
 // applied: an edge purges its cache for an invalidation it receives in its
@@ -118,7 +124,7 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 			return err
 		}
 		created = true
-		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, purgeHorizon(es, s.now()))
+		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, InvalidationBytesKept, purgeHorizon(es, s.now()))
 		return err
 	})
 	if err != nil {

@@ -138,11 +138,13 @@ type Tx interface {
 	// InvalidationsChangedSince returns invalidations with Revision > rev,
 	// in revision order.
 	InvalidationsChangedSince(rev int64) ([]cloudfront.Invalidation, error)
-	// PurgeInvalidations deletes distID's invalidations that are not among
-	// its newest keep (in the order of Invalidations) and whose Revision is
-	// at most maxRevision, and returns how many it deleted. keep 0 and
-	// maxRevision math.MaxInt64 delete them all.
-	PurgeInvalidations(distID string, keep int, maxRevision int64) (int, error)
+	// PurgeInvalidations deletes distID's invalidations that come, in the
+	// order of Invalidations, after the newest keep or after the newest whose
+	// paths (as stored, JSON) add up to more than keepBytes, and whose
+	// Revision is at most maxRevision; it returns how many it deleted. The
+	// newest one always stays. DeleteInvalidations deletes them all.
+	PurgeInvalidations(distID string, keep int, keepBytes, maxRevision int64) (int, error)
+	DeleteInvalidations(distID string) error
 
 	// DomainNameTaken reports whether any distribution or streaming
 	// distribution, of any account, has the DomainName name (compared

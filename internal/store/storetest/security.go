@@ -37,41 +37,54 @@ func testDomainNameTaken(t *testing.T, s store.Store) {
 	})
 }
 
-// testPurgeInvalidations: the newest keep stay, and so does any whose
-// revision is above maxRevision; the rest of that distribution go, and
-// other distributions' are untouched.
+// testPurgeInvalidations: the newest keep stay, as do the newest whose
+// paths fit keepBytes, the newest of all, and any whose revision is above
+// maxRevision; the rest of that distribution go, and other distributions'
+// are untouched.
 func testPurgeInvalidations(t *testing.T, s store.Store) {
 	update(t, s, func(tx store.Tx) error {
 		for i := 1; i <= 6; i++ {
-			// I1 oldest … I6 newest; revisions follow.
+			// I1 oldest … I6 newest; revisions follow. Paths are stored as
+			// ["/a.html","/b/*"]: 20 bytes each.
 			noErr(t, "InsertInvalidation", tx.InsertInvalidation(invalidation(fmt.Sprint("I", i), "E1", fmt.Sprint("ref-", i), i, int64(i))))
 		}
 		noErr(t, "InsertInvalidation", tx.InsertInvalidation(invalidation("J1", "E2", "ref-1", 0, 1)))
 		return nil
 	})
-	purge := func(keep int, maxRev int64, wantN int, want []string) {
+	left := func(what string, want []string) {
 		t.Helper()
-		update(t, s, func(tx store.Tx) error {
-			n, err := tx.PurgeInvalidations("E1", keep, maxRev)
-			noErr(t, "PurgeInvalidations", err)
-			if n != wantN {
-				t.Errorf("PurgeInvalidations(E1, %d, %d) deleted %d, want %d", keep, maxRev, n, wantN)
-			}
-			return nil
-		})
 		view(t, s, func(tx store.Tx) error {
 			got, err := tx.Invalidations("E1", "", 0)
 			noErr(t, "Invalidations", err)
-			equal(t, fmt.Sprintf("left after PurgeInvalidations(E1, %d, %d)", keep, maxRev), ids(got, invID), want, nil)
+			equal(t, what, ids(got, invID), want, nil)
 			return nil
 		})
 	}
-	// Keep 3: I1..I3 are beyond; only those with revision <= 1 go.
-	purge(3, 1, 1, []string{"I6", "I5", "I4", "I3", "I2"})
-	purge(3, 2, 1, []string{"I6", "I5", "I4", "I3"})
-	purge(3, 2, 0, []string{"I6", "I5", "I4", "I3"})
-	purge(2, math.MaxInt64, 2, []string{"I6", "I5"})
-	purge(0, math.MaxInt64, 2, []string{})
+	const big = math.MaxInt64
+	for _, tc := range []struct {
+		keep           int
+		keepBytes, rev int64
+		deleted        int
+		want           []string
+	}{
+		{3, big, 1, 1, []string{"I6", "I5", "I4", "I3", "I2"}}, // beyond 3, but only I1 is at or below revision 1
+		{3, big, 2, 1, []string{"I6", "I5", "I4", "I3"}},
+		{3, big, 0, 0, []string{"I6", "I5", "I4", "I3"}},
+		{100, 40, big, 2, []string{"I6", "I5"}}, // 20 + 20 bytes fit, the third does not
+		{0, 0, big, 1, []string{"I6"}},          // the newest always stays
+	} {
+		update(t, s, func(tx store.Tx) error {
+			n, err := tx.PurgeInvalidations("E1", tc.keep, tc.keepBytes, tc.rev)
+			noErr(t, "PurgeInvalidations", err)
+			if n != tc.deleted {
+				t.Errorf("PurgeInvalidations(E1, %d, %d, %d) deleted %d, want %d", tc.keep, tc.keepBytes, tc.rev, n, tc.deleted)
+			}
+			return nil
+		})
+		left(fmt.Sprintf("left after PurgeInvalidations(E1, %d, %d, %d)", tc.keep, tc.keepBytes, tc.rev), tc.want)
+	}
+	update(t, s, func(tx store.Tx) error { return tx.DeleteInvalidations("E1") })
+	left("left after DeleteInvalidations", []string{})
 	view(t, s, func(tx store.Tx) error {
 		got, err := tx.Invalidations("E2", "", 0)
 		noErr(t, "Invalidations", err)
