@@ -28,20 +28,22 @@ import (
 type bodyEnv struct {
 	url string
 	key store.AccessKey
+	svc *controlplane.Service
 }
 
-func newBodyEnv(t testing.TB, maxUnverified int64) *bodyEnv {
+func newBodyEnv(t testing.TB, maxUnverified int64, unverifiedTimeout time.Duration) *bodyEnv {
 	t.Helper()
 	st := openSQLite(t)
 	svc := &controlplane.Service{Store: st, DomainSuffix: "cloudfront.localhost"}
-	srv := httptest.NewServer((&Server{Service: svc, Verifier: &auth.Verifier{Lookup: svc.LookupCredential},
-		MaxUnverifiedBytes: maxUnverified}).Handler())
+	api := &Server{Service: svc, Verifier: &auth.Verifier{Lookup: svc.LookupCredential}, MaxUnverifiedBytes: maxUnverified,
+		UnverifiedBodyTimeout: unverifiedTimeout}
+	srv := httptest.NewServer(api.Handler())
 	t.Cleanup(srv.Close)
 	_, key, err := svc.CreateAccount(context.Background(), "", "test")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &bodyEnv{url: srv.URL, key: key}
+	return &bodyEnv{url: srv.URL, key: key, svc: svc}
 }
 
 // sdkSign signs r as the AWS SDK for Go v2 does for CloudFront: SigV4 over
@@ -93,7 +95,7 @@ func headOnly(t *testing.T, base string, r *http.Request) (*http.Response, strin
 // closed rather than drained. Each request claims a 100 MiB body and sends
 // none of it, so an answer proves the server did not wait for it.
 func TestBodiesNotReadBeforeAuthentication(t *testing.T) {
-	e := newBodyEnv(t, 0)
+	e := newBodyEnv(t, 0, 0)
 	const claimed = 100 << 20
 	path := "/2012-07-01/distribution"
 	cases := []struct {
@@ -134,25 +136,36 @@ func TestBodiesNotReadBeforeAuthentication(t *testing.T) {
 
 // TestUnverifiedBodiesShareABudget: a SigV4 request without
 // X-Amz-Content-Sha256 can only be checked with its body, so while its
-// body arrives it holds bytes of a shared budget. Requests beyond the
-// budget are refused at once with 503 ServiceUnavailable (SDKs retry it)
-// instead of being buffered; once the held bodies are done, the budget is
+// body arrives it holds bytes of a shared budget, of which one access key
+// may hold a quarter. Requests beyond either are refused at once with 503
+// ServiceUnavailable (SDKs retry it) instead of being buffered; a body
+// that does not arrive in time is cut off; either way the budget comes
 // back.
 func TestUnverifiedBodiesShareABudget(t *testing.T) {
-	e := newBodyEnv(t, 2*DefaultMaxBody)
+	e := newBodyEnv(t, 4*DefaultMaxBody, 500*time.Millisecond) // 1 MiB per key
 	path := "/2012-07-01/distribution"
-	holder := func() (net.Conn, *bufio.Reader) {
+	keys := []store.AccessKey{e.key}
+	for i := range 4 {
+		_, k, err := e.svc.CreateAccount(t.Context(), "", fmt.Sprint("tenant-", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys = append(keys, k)
+	}
+	// holder sends the headers of a 1 MiB body signed with key and
+	// Expect: 100-continue: the server asks for the body once it has taken
+	// budget for it. It reports whether the server asked, or else the
+	// status it answered.
+	holder := func(key store.AccessKey) (net.Conn, *bufio.Reader, int) {
 		r := httptest.NewRequest("POST", e.url+path, nil)
 		r.Host = strings.TrimPrefix(e.url, "http://")
 		r.ContentLength = DefaultMaxBody
-		sdkSign(t, r, []byte("whatever"), e.key)
+		sdkSign(t, r, []byte("whatever"), key)
 		conn, err := net.Dial("tcp", r.Host)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { conn.Close() })
-		// Expect: 100-continue: the server asks for the body once it has
-		// taken budget for it, which tells the test it holds.
 		fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %d\r\nExpect: 100-continue\r\n", path, r.Host, r.ContentLength)
 		for k, vs := range r.Header {
 			fmt.Fprintf(conn, "%s: %s\r\n", k, vs[0])
@@ -160,23 +173,15 @@ func TestUnverifiedBodiesShareABudget(t *testing.T) {
 		io.WriteString(conn, "\r\n")
 		br := bufio.NewReader(conn)
 		res, err := http.ReadResponse(br, nil)
-		if err != nil || res.StatusCode != http.StatusContinue {
-			t.Fatalf("holder: %v %v", res, err)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return conn, br
+		return conn, br, res.StatusCode
 	}
-	// Two bodies of the largest size fill the budget; their senders trickle.
-	var conns []net.Conn
-	var readers []*bufio.Reader
-	for range 2 {
-		c, br := holder()
-		c.Write([]byte("<"))
-		conns, readers = append(conns, c), append(readers, br)
-	}
-	third := func() response {
-		body := distConfig()
+	create := func(key store.AccessKey, ref string) response {
+		body := distConfig("ref", ref)
 		r, _ := http.NewRequest("POST", e.url+path, strings.NewReader(body))
-		sdkSign(t, r, []byte(body), e.key)
+		sdkSign(t, r, []byte(body), key)
 		res, err := http.DefaultClient.Do(r)
 		if err != nil {
 			t.Fatal(err)
@@ -185,23 +190,60 @@ func TestUnverifiedBodiesShareABudget(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return response{status: res.StatusCode, body: b}
 	}
-	if got := third(); got.status != http.StatusServiceUnavailable || errorCode(got.body) != "ServiceUnavailable" {
-		t.Fatalf("with the budget taken: %d %s, want 503 ServiceUnavailable", got.status, got.body)
-	}
-	// The holders finish their bodies, which do not match their
-	// signatures: refused, and their bytes released.
-	for i, c := range conns {
-		c.Write(make([]byte, DefaultMaxBody-1))
-		res, err := http.ReadResponse(readers[i], nil)
+	finish := func(conn net.Conn, br *bufio.Reader) int {
+		conn.Write(make([]byte, DefaultMaxBody))
+		res, err := http.ReadResponse(br, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		if res.StatusCode != http.StatusForbidden {
-			t.Fatalf("holder %d: %d, want 403", i, res.StatusCode)
+		return res.StatusCode
+	}
+
+	// Key 0 holds its whole share: its next body is refused, others' pass.
+	c0, br0, st := holder(keys[0])
+	if st != http.StatusContinue {
+		t.Fatalf("first holder: %d", st)
+	}
+	if got := create(keys[0], "same-key"); got.status != 503 || errorCode(got.body) != "ServiceUnavailable" {
+		t.Fatalf("same key, share taken: %d %s, want 503 ServiceUnavailable", got.status, got.body)
+	}
+	if got := create(keys[1], "other-key"); got.status != 201 {
+		t.Fatalf("another key: %d %s", got.status, got.body)
+	}
+	// Keys 1-3 fill the rest: a fifth key finds no room.
+	var held []net.Conn
+	var readers []*bufio.Reader
+	for _, k := range keys[1:4] {
+		c, br, st := holder(k)
+		if st != http.StatusContinue {
+			t.Fatalf("holder: %d", st)
+		}
+		held, readers = append(held, c), append(readers, br)
+	}
+	if got := create(keys[4], "full"); got.status != 503 || errorCode(got.body) != "ServiceUnavailable" {
+		t.Fatalf("budget full: %d %s, want 503 ServiceUnavailable", got.status, got.body)
+	}
+	// Bodies that do not match their signatures are refused; key 0's
+	// holder sends nothing and is cut off after UnverifiedBodyTimeout.
+	for i, c := range held {
+		if st := finish(c, readers[i]); st != http.StatusForbidden {
+			t.Fatalf("holder %d: %d, want 403", i, st)
 		}
 	}
-	if got := third(); got.status != http.StatusCreated {
-		t.Fatalf("after the budget is back: %d %s", got.status, got.body)
+	c0.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if res, err := http.ReadResponse(br0, nil); err == nil {
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest {
+			t.Errorf("silent holder: %d, want 400", res.StatusCode)
+		}
+	} else if err != io.EOF && !strings.Contains(err.Error(), "reset") {
+		t.Errorf("silent holder was not cut off: %v", err)
+	}
+	// The budget is back, for every key.
+	for i, k := range keys {
+		if got := create(k, fmt.Sprint("after-", i)); got.status != 201 {
+			t.Fatalf("key %d after: %d %s", i, got.status, got.body)
+		}
 	}
 }

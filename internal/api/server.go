@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -34,6 +35,13 @@ const DefaultMaxBody = 1 << 20
 // (not its secret) cannot make the server hold more than this.
 const DefaultMaxUnverifiedBytes = 16 * DefaultMaxBody
 
+// DefaultUnverifiedBodyTimeout is how long a body whose sender is not yet
+// authenticated may take to arrive: its bytes hold the shared budget
+// meanwhile, so a trickling sender must let go well before the server's
+// one-minute read timeout. 10 s is 100 KiB/s for the largest body; the
+// API's bodies are a few KB.
+const DefaultUnverifiedBodyTimeout = 10 * time.Second
+
 // Server is the API's HTTP handler.
 type Server struct {
 	Service  *controlplane.Service
@@ -44,13 +52,21 @@ type Server struct {
 	// MaxUnverifiedBytes caps the bytes of not yet authenticated bodies
 	// held at once (see DefaultMaxUnverifiedBytes); 0 means the default.
 	// Beyond it such requests get 503 ServiceUnavailable, which SDKs retry.
+	// One access key may hold at most a quarter of it (and at least one
+	// body), so a flood naming one key id cannot starve other tenants.
 	MaxUnverifiedBytes int64
+	// UnverifiedBodyTimeout bounds the time such a body may take; 0 means
+	// DefaultUnverifiedBodyTimeout.
+	UnverifiedBodyTimeout time.Duration
 	// Registerer receives the API's metrics; nil means none.
 	Registerer prometheus.Registerer
 
 	mux        *http.ServeMux
 	metrics    *metrics
 	unverified *semaphore.Weighted
+	perKeyMax  int64
+	perKeyMu   sync.Mutex
+	perKey     map[string]int64 // unverified bytes held, by access key id
 }
 
 // request is what an operation handler gets: the authenticated account and
@@ -80,7 +96,10 @@ func (s *Server) Handler() http.Handler {
 	if maxUnverified <= 0 {
 		maxUnverified = DefaultMaxUnverifiedBytes
 	}
-	s.unverified = semaphore.NewWeighted(max(maxUnverified, s.maxBody()))
+	maxUnverified = max(maxUnverified, s.maxBody())
+	s.unverified = semaphore.NewWeighted(maxUnverified)
+	s.perKeyMax = max(maxUnverified/4, s.maxBody())
+	s.perKey = map[string]int64{}
 	s.routes()
 	return s
 }
@@ -110,6 +129,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		rc := http.NewResponseController(w)
 		req := &request{Request: r, id: cloudfront.NewRequestID()}
 		sw := &statusWriter{ResponseWriter: w}
 		w = sw
@@ -130,12 +150,18 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 			if n < 0 {
 				n = s.maxBody() // chunked: as much as it may grow to
 			}
-			if !s.unverified.TryAcquire(n) {
+			release, ok := s.holdUnverified(pending.AccessKeyID(), n)
+			if !ok {
 				s.refuseUnread(w, req, cloudfront.Errorf(cloudfront.ServiceUnavailable,
 					"Too many requests are waiting for their signature to be checked. Retry, or send X-Amz-Content-Sha256."))
 				return
 			}
-			defer s.unverified.Release(n)
+			defer release()
+			timeout := s.UnverifiedBodyTimeout
+			if timeout <= 0 {
+				timeout = DefaultUnverifiedBodyTimeout
+			}
+			rc.SetReadDeadline(time.Now().Add(timeout))
 		}
 		body, err := s.readBody(w, r)
 		if err != nil {
@@ -161,6 +187,25 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 		}
 		s.write(w, req, rep)
 	}
+}
+
+// holdUnverified takes n bytes of the unverified budget for the access key
+// keyID, if both the key's share and the whole have room.
+func (s *Server) holdUnverified(keyID string, n int64) (release func(), ok bool) {
+	s.perKeyMu.Lock()
+	defer s.perKeyMu.Unlock()
+	if s.perKey[keyID]+n > s.perKeyMax || !s.unverified.TryAcquire(n) {
+		return nil, false
+	}
+	s.perKey[keyID] += n
+	return func() {
+		s.perKeyMu.Lock()
+		if s.perKey[keyID] -= n; s.perKey[keyID] <= 0 {
+			delete(s.perKey, keyID)
+		}
+		s.perKeyMu.Unlock()
+		s.unverified.Release(n)
+	}, true
 }
 
 // readBody reads the body, at most maxBody bytes. A stated Content-Length

@@ -107,6 +107,9 @@ type Pending struct {
 	finish func(payloadHash string) error
 }
 
+// AccessKeyID is the access key the request names (verified or not).
+func (p *Pending) AccessKeyID() string { return p.cred.AccessKeyID }
+
 // Verified reports whether the signature is verified already, so that the
 // body comes from the key's holder. When false, the sender has named a
 // usable access key but is not authenticated until VerifyBody.
