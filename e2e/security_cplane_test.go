@@ -435,7 +435,8 @@ func cplaneRSS(t *testing.T, pid int) int64 {
 // before the signature was checked. Now the headers are checked first: 300
 // connections claim 1 MiB bodies with no valid signature and push them;
 // each is answered 403 at once, the process stays small, and a signed
-// request answers quickly meanwhile.
+// request answers quickly meanwhile. Then slow-loris clients trickling
+// their headers are hung up on after the API server's 10 s.
 func TestSecurityUnauthenticatedBodiesBounded(t *testing.T) {
 	data := t.TempDir()
 	apiAddr := freeAddr(t)
@@ -521,4 +522,47 @@ func TestSecurityUnauthenticatedBodiesBounded(t *testing.T) {
 	if r := c.must(t, "GET", "/2012-07-01/distribution", ""); r.status != 200 {
 		t.Fatalf("after: %d", r.status)
 	}
+
+	// Slow loris: 50 connections trickle their headers a byte a second.
+	// The API server gives headers 10 s (internal/cli), then hangs up;
+	// signed requests are served meanwhile.
+	t.Run("slow headers", func(t *testing.T) {
+		const slow = 50
+		closed := make(chan time.Duration, slow)
+		begin := time.Now()
+		for range slow {
+			go func() {
+				conn, err := net.Dial("tcp", apiAddr)
+				if err != nil {
+					closed <- -1
+					return
+				}
+				defer conn.Close()
+				io.WriteString(conn, "POST /2012-07-01/distribution HTTP/1.1\r\nHost: x\r\n")
+				for {
+					if _, err := io.WriteString(conn, "X"); err != nil {
+						break
+					}
+					conn.SetReadDeadline(time.Now().Add(time.Second))
+					var b [1]byte
+					if _, err := conn.Read(b[:]); err == nil || !os.IsTimeout(err) {
+						break // an answer or a closed connection
+					}
+					if time.Since(begin) > 30*time.Second {
+						break
+					}
+				}
+				closed <- time.Since(begin)
+			}()
+		}
+		time.Sleep(2 * time.Second)
+		if r, err := c.do(context.Background(), "GET", "/2012-07-01/distribution", ""); err != nil || r.status != 200 {
+			t.Errorf("signed request among slow clients: %v %d", err, r.status)
+		}
+		for range slow {
+			if d := <-closed; d < 0 || d > 15*time.Second {
+				t.Fatalf("a slow client was held for %v, want about 10 s", d)
+			}
+		}
+	})
 }
