@@ -9,9 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/openfront/openfront/internal/auth"
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -24,6 +26,22 @@ import (
 // raised limits.
 const DefaultMaxBody = 1 << 20
 
+// DefaultMaxUnverifiedBytes bounds the bytes held, across all requests at
+// once, of bodies whose sender is not yet authenticated: SigV4 requests
+// without X-Amz-Content-Sha256 (as the AWS SDKs send them to CloudFront),
+// whose signature covers the body's hash. 16 bodies of the largest size;
+// the API's own requests are a few KB, so this is many hundreds of
+// concurrent SDK requests, while 1,000 attackers who know an access key id
+// (not its secret) cannot make the server hold more than this.
+const DefaultMaxUnverifiedBytes = 16 * DefaultMaxBody
+
+// DefaultUnverifiedBodyTimeout is how long a body whose sender is not yet
+// authenticated may take to arrive: its bytes hold the shared budget
+// meanwhile, so a trickling sender must let go well before the server's
+// one-minute read timeout. 10 s is 100 KiB/s for the largest body; the
+// API's bodies are a few KB.
+const DefaultUnverifiedBodyTimeout = 10 * time.Second
+
 // Server is the API's HTTP handler.
 type Server struct {
 	Service  *controlplane.Service
@@ -31,11 +49,24 @@ type Server struct {
 	Logger   *slog.Logger
 	// MaxBody caps request bodies; 0 means DefaultMaxBody.
 	MaxBody int64
+	// MaxUnverifiedBytes caps the bytes of not yet authenticated bodies
+	// held at once (see DefaultMaxUnverifiedBytes); 0 means the default.
+	// Beyond it such requests get 503 ServiceUnavailable, which SDKs retry.
+	// One access key may hold at most a quarter of it (and at least one
+	// body), so a flood naming one key id cannot starve other tenants.
+	MaxUnverifiedBytes int64
+	// UnverifiedBodyTimeout bounds the time such a body may take; 0 means
+	// DefaultUnverifiedBodyTimeout.
+	UnverifiedBodyTimeout time.Duration
 	// Registerer receives the API's metrics; nil means none.
 	Registerer prometheus.Registerer
 
-	mux     *http.ServeMux
-	metrics *metrics
+	mux        *http.ServeMux
+	metrics    *metrics
+	unverified *semaphore.Weighted
+	perKeyMax  int64
+	perKeyMu   sync.Mutex
+	perKey     map[string]int64 // unverified bytes held, by access key id
 }
 
 // request is what an operation handler gets: the authenticated account and
@@ -61,6 +92,14 @@ type opFunc func(ctx context.Context, r *request) (reply, error)
 func (s *Server) Handler() http.Handler {
 	s.mux = http.NewServeMux()
 	s.metrics = newMetrics(s.Registerer)
+	maxUnverified := s.MaxUnverifiedBytes
+	if maxUnverified <= 0 {
+		maxUnverified = DefaultMaxUnverifiedBytes
+	}
+	maxUnverified = max(maxUnverified, s.maxBody())
+	s.unverified = semaphore.NewWeighted(maxUnverified)
+	s.perKeyMax = max(maxUnverified/4, s.maxBody())
+	s.perKey = map[string]int64{}
 	s.routes()
 	return s
 }
@@ -83,28 +122,59 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
 
-// handle wraps an operation: request id, body limit, authentication, then
-// one writer for the answer.
+// handle wraps an operation: request id, authentication from the headers,
+// the bounded body, the rest of authentication, then one writer for the
+// answer. No byte of the body is read before the headers name a usable
+// key, so an anonymous client costs a header parse, however much it sends.
 func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
+		rc := http.NewResponseController(w)
 		req := &request{Request: r, id: cloudfront.NewRequestID()}
 		sw := &statusWriter{ResponseWriter: w}
 		w = sw
 		defer func() { s.metrics.observe(name, sw.status, time.Since(start)) }()
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+		pending, err := s.Verifier.VerifyHeaders(r)
+		if err != nil {
+			s.refuseUnread(w, req, err)
+			return
+		}
+		if r.ContentLength > s.maxBody() {
+			s.refuseUnread(w, req, s.tooLarge())
+			return
+		}
+		if !pending.Verified() {
+			// The signature covers the body: hold it against the shared
+			// budget until it is checked.
+			n := r.ContentLength
+			if n < 0 {
+				n = s.maxBody() // chunked: as much as it may grow to
+			}
+			release, ok := s.holdUnverified(pending.AccessKeyID(), n)
+			if !ok {
+				s.refuseUnread(w, req, cloudfront.Errorf(cloudfront.ServiceUnavailable,
+					"Too many requests are waiting for their signature to be checked. Retry, or send X-Amz-Content-Sha256."))
+				return
+			}
+			defer release()
+			timeout := s.UnverifiedBodyTimeout
+			if timeout <= 0 {
+				timeout = DefaultUnverifiedBodyTimeout
+			}
+			rc.SetReadDeadline(time.Now().Add(timeout))
+		}
+		body, err := s.readBody(w, r)
 		if err != nil {
 			var tooLarge *http.MaxBytesError
 			if errors.As(err, &tooLarge) {
-				s.writeError(w, req, cloudfront.Errorf(cloudfront.RequestEntityTooLarge,
-					"The request body is larger than %d bytes.", s.maxBody()))
+				s.writeError(w, req, s.tooLarge())
 				return
 			}
 			s.writeError(w, req, cloudfront.Errorf(cloudfront.InvalidArgument, "The request body could not be read."))
 			return
 		}
 		req.body = body
-		cred, err := s.Verifier.Verify(r, body)
+		cred, err := pending.VerifyBody(body)
 		if err != nil {
 			s.writeError(w, req, err)
 			return
@@ -117,6 +187,54 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 		}
 		s.write(w, req, rep)
 	}
+}
+
+// holdUnverified takes n bytes of the unverified budget for the access key
+// keyID, if both the key's share and the whole have room.
+func (s *Server) holdUnverified(keyID string, n int64) (release func(), ok bool) {
+	s.perKeyMu.Lock()
+	defer s.perKeyMu.Unlock()
+	if s.perKey[keyID]+n > s.perKeyMax || !s.unverified.TryAcquire(n) {
+		return nil, false
+	}
+	s.perKey[keyID] += n
+	return func() {
+		s.perKeyMu.Lock()
+		if s.perKey[keyID] -= n; s.perKey[keyID] <= 0 {
+			delete(s.perKey, keyID)
+		}
+		s.perKeyMu.Unlock()
+		s.unverified.Release(n)
+	}, true
+}
+
+// readBody reads the body, at most maxBody bytes. A stated Content-Length
+// (already checked against maxBody) is read into a buffer of that size, so
+// a body costs its size and not the doubling garbage of io.ReadAll.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if r.ContentLength < 0 {
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+	}
+	body := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(r.Body, body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+func (s *Server) tooLarge() error {
+	return cloudfront.Errorf(cloudfront.RequestEntityTooLarge, "The request body is larger than %d bytes.", s.maxBody())
+}
+
+// refuseUnread answers before the body is read. Connection: close tells
+// net/http not to drain what the client is still sending (it would read up
+// to 256 KiB to keep the connection), and a client that sent Expect:
+// 100-continue never sends it at all.
+func (s *Server) refuseUnread(w http.ResponseWriter, r *request, err error) {
+	if r.ContentLength != 0 {
+		w.Header().Set("Connection", "close")
+	}
+	s.writeError(w, r, err)
 }
 
 func setRequestID(h http.Header, id string) {

@@ -25,5 +25,9 @@
 //
 // Checks run cheapest first, so that garbage and stale replays never reach
 // the credential store: header syntax, date, scope, skew, then Lookup, then
-// the signature.
+// the signature. None of them needs the body except SigV4's payload hash:
+// VerifyHeaders decides from the headers alone (a SigV4 request that states
+// X-Amz-Content-Sha256 has its signature checked against that hash), so a
+// server reads no body from a client it has not authenticated, and
+// Pending.VerifyBody finishes with the body.
 package auth

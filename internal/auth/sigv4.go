@@ -224,45 +224,57 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-func (v *Verifier) verifyV4(r *http.Request, body []byte, a authorization) (Credential, error) {
+// verifyV4Headers checks a SigV4 request as far as its headers allow. With
+// X-Amz-Content-Sha256 the signature covers the stated hash, so it is
+// checked now and the body only has to match the hash later; without it
+// the signature covers the body's hash, and is checked in VerifyBody.
+func (v *Verifier) verifyV4Headers(r *http.Request, a authorization) (*Pending, error) {
 	amzDate := r.Header.Get(headerAmzDate)
 	if amzDate == "" {
-		return Credential{}, incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
+		return nil, incomplete("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.")
 	}
 	t, ok := parseV4Date(amzDate)
 	if !ok {
-		return Credential{}, incomplete("X-Amz-Date %q is not of the form YYYYMMDD'T'HHMMSS'Z'.", amzDate)
+		return nil, incomplete("X-Amz-Date %q is not of the form YYYYMMDD'T'HHMMSS'Z'.", amzDate)
 	}
 	if err := checkScope(a, amzDate); err != nil {
-		return Credential{}, err
+		return nil, err
 	}
 	if now := v.now(); v.skewed(t, now) {
-		return Credential{}, expired(t, now, v.maxSkew())
+		return nil, expired(t, now, v.maxSkew())
 	}
 	if r.URL == nil {
-		return Credential{}, cloudfront.NewError(cloudfront.InvalidURI)
+		return nil, cloudfront.NewError(cloudfront.InvalidURI)
 	}
 	query, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
 		// Pairs that fail to parse would be left out of the canonical query
 		// and so reach the handler unsigned.
-		return Credential{}, cloudfront.NewError(cloudfront.InvalidURI)
-	}
-	payloadHash, err := payloadHash(r.Header, body)
-	if err != nil {
-		return Credential{}, err
+		return nil, cloudfront.NewError(cloudfront.InvalidURI)
 	}
 	c, err := v.credential(r.Context(), a.accessKeyID)
 	if err != nil {
-		return Credential{}, err
+		return nil, err
 	}
-	canonical := canonicalRequest(r, query, a.signedHeaders, payloadHash)
-	sts := stringToSign(amzDate, credentialScope(a.date, a.region, a.service), canonical)
-	want := signature(signingKey(c.Secret, a.date, a.region, a.service), sts)
-	if !hmac.Equal([]byte(want), []byte(a.signature)) {
-		return Credential{}, cloudfront.NewError(cloudfront.SignatureDoesNotMatch)
+	check := func(payloadHash string) error {
+		canonical := canonicalRequest(r, query, a.signedHeaders, payloadHash)
+		sts := stringToSign(amzDate, credentialScope(a.date, a.region, a.service), canonical)
+		want := signature(signingKey(c.Secret, a.date, a.region, a.service), sts)
+		if !hmac.Equal([]byte(want), []byte(a.signature)) {
+			return cloudfront.NewError(cloudfront.SignatureDoesNotMatch)
+		}
+		return nil
 	}
-	return c, nil
+	p := &Pending{cred: c, statedHash: r.Header.Get(headerAmzContent)}
+	if p.statedHash == "" {
+		p.finish = check
+		return p, nil
+	}
+	if err := check(p.statedHash); err != nil {
+		return nil, err
+	}
+	p.verified = true
+	return p, nil
 }
 
 // checkScope checks the credential scope and signed headers against the
@@ -287,22 +299,6 @@ func checkScope(a authorization, amzDate string) error {
 		return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	return nil
-}
-
-// payloadHash is the last line of the canonical request. A client-stated
-// hash must be the body's: otherwise the body could be swapped under a
-// valid signature.
-func payloadHash(h http.Header, body []byte) (string, error) {
-	stated := h.Get(headerAmzContent)
-	if stated == unsignedPayload {
-		return stated, nil
-	}
-	actual := sha256Hex(body)
-	if stated != "" && stated != actual {
-		return "", cloudfront.Errorf(cloudfront.SignatureDoesNotMatch,
-			"The provided 'x-amz-content-sha256' header does not match what was computed.")
-	}
-	return actual, nil
 }
 
 // expired is AWS's SigV4 answer to a request outside the skew window.

@@ -1,10 +1,15 @@
 package auth
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,4 +192,118 @@ func TestVerifyNilLookup(t *testing.T) {
 	v := &Verifier{Now: func() time.Time { return testNow }}
 	_, err := v.Verify(signedLegacy(testKeyID, testNow, nil)(), nil)
 	wantAPIError(t, err, cloudfront.InvalidClientTokenId)
+}
+
+// TestVerifyHeadersBeforeBody: what the headers alone decide. The 2012
+// scheme and SigV4 with X-Amz-Content-Sha256 are authenticated before the
+// body (Verified), so a server reads bodies only from key holders; SigV4
+// over the body's hash is not, and VerifyBody decides.
+func TestVerifyHeadersBeforeBody(t *testing.T) {
+	body := []byte("<x/>")
+	sdkStyle := func() *http.Request {
+		// SignV4 states the hash; the SDK does not send it for CloudFront.
+		r := httptest.NewRequest("POST", "http://cloudfront.example/2012-07-01/distribution", nil)
+		SignV4(r, body, testKeyID, testSecret, "us-east-1", testNow)
+		return r
+	}
+	cases := []struct {
+		name     string
+		request  func() *http.Request
+		verified bool
+		body     []byte
+		code     cloudfront.Code // of VerifyBody; "" accepts
+	}{
+		{"legacy", signedLegacy(testKeyID, testNow, nil), true, []byte("anything"), ""},
+		{"v4 stated hash, its body", func() *http.Request { return sdkStyle() }, true, body, ""},
+		{"v4 stated hash, another body", func() *http.Request { return sdkStyle() }, true, []byte("<y/>"), cloudfront.SignatureDoesNotMatch},
+		{"v4 unsigned payload", signedV4(testKeyID, testNow, func(r *http.Request) {
+			r.Header.Set(headerAmzContent, unsignedPayload)
+			// Re-sign over the literal UNSIGNED-PAYLOAD.
+			a, _ := parseAuthorization(r.Header.Get("Authorization"))
+			q, _ := url.ParseQuery(r.URL.RawQuery)
+			sts := stringToSign(r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
+				canonicalRequest(r, q, a.signedHeaders, unsignedPayload))
+			a.signature = signature(signingKey(testSecret, a.date, a.region, a.service), sts)
+			r.Header.Set("Authorization", a.String())
+		}), true, []byte("anything"), ""},
+		{"v4 hash not stated, its body", func() *http.Request {
+			r := sdkStyle()
+			r.Header.Del(headerAmzContent)
+			a, _ := parseAuthorization(r.Header.Get("Authorization"))
+			a.signedHeaders = slices.DeleteFunc(a.signedHeaders, func(h string) bool { return h == "x-amz-content-sha256" })
+			sts := stringToSign(r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
+				canonicalRequest(r, url.Values{}, a.signedHeaders, sha256Hex(body)))
+			a.signature = signature(signingKey(testSecret, a.date, a.region, a.service), sts)
+			r.Header.Set("Authorization", a.String())
+			return r
+		}, false, body, ""},
+		{"v4 hash not stated, another body", func() *http.Request {
+			r := sdkStyle()
+			r.Header.Del(headerAmzContent)
+			return r
+		}, false, body, cloudfront.SignatureDoesNotMatch},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := testVerifier().VerifyHeaders(tc.request())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Verified() != tc.verified {
+				t.Fatalf("Verified() = %v, want %v", p.Verified(), tc.verified)
+			}
+			c, err := p.VerifyBody(tc.body)
+			if tc.code == "" {
+				if err != nil || c.AccessKeyID != testKeyID {
+					t.Fatalf("VerifyBody: %+v, %v", c, err)
+				}
+				return
+			}
+			wantAPIError(t, err, tc.code)
+		})
+	}
+}
+
+// TestConcurrentLookupsCollapse: requests naming one access key while its
+// lookup is in flight share that lookup, so a flood naming a real key id
+// reads the store once at a time; the answer to each is still its own.
+func TestConcurrentLookupsCollapse(t *testing.T) {
+	var calls atomic.Int32
+	release := make(chan struct{})
+	v := testVerifier()
+	v.Lookup = func(ctx context.Context, id string) (Credential, error) {
+		calls.Add(1)
+		<-release
+		return testLookup(ctx, id)
+	}
+	const n = 50
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			r := signedLegacy(testKeyID, testNow, nil)()
+			if i%2 == 1 {
+				r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ":", ":x", 1))
+			}
+			_, err := v.Verify(r, nil)
+			if i%2 == 1 && !errors.Is(err, cloudfront.NewError(cloudfront.SignatureDoesNotMatch)) {
+				err = fmt.Errorf("request %d: %v, want SignatureDoesNotMatch", i, err)
+			} else if i%2 == 1 {
+				err = nil
+			}
+			errs <- err
+		}()
+	}
+	for calls.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond) // the others join the flight
+	close(release)
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if c := calls.Load(); c != 1 {
+		t.Errorf("%d lookups for %d concurrent requests, want 1", c, n)
+	}
 }

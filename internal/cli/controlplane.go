@@ -103,3 +103,20 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 	mux.Handle("/", apiServer.Handler())
 	return &controlPlane{store: st, service: svc, feed: fd, handler: mux}, nil
 }
+
+// reportHostConflicts logs, once at start-up, each stored alias that
+// today's rules refuse (another distribution's DomainName, a name under
+// the domain suffix, an IP literal, a single label). Stores written before
+// those rules may hold them; the edge routes an assigned DomainName to its
+// owner regardless, and the operator learns which aliases to remove.
+func reportHostConflicts(ctx context.Context, svc *controlplane.Service, logger *slog.Logger) error {
+	conflicts, err := svc.HostConflicts(ctx)
+	if err != nil {
+		return fmt.Errorf("checking aliases: %w", err)
+	}
+	for _, c := range conflicts {
+		logger.Warn("alias conflicts with assigned domain names", "alias", c.Alias, "distribution", c.Owner,
+			"account", c.OwnerAccount, "domain_name_of", c.Holder, "detail", c.String())
+	}
+	return nil
+}

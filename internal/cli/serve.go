@@ -57,6 +57,9 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer cp.store.Close()
+	if err := reportHostConflicts(ctx, cp.service, logger); err != nil {
+		return err
+	}
 	acct, creds, err := bootstrap(ctx, cp.service, cc.data)
 	if err != nil {
 		return err

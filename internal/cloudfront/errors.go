@@ -64,6 +64,7 @@ const (
 	IncompleteSignature                         Code = "IncompleteSignature"
 	RequestEntityTooLarge                       Code = "RequestEntityTooLarge"
 	MethodNotAllowed                            Code = "MethodNotAllowed"
+	ServiceUnavailable                          Code = "ServiceUnavailable"
 )
 
 // codeInfo is one row of the error table.
@@ -128,6 +129,8 @@ var codes = map[Code]codeInfo{
 	IncompleteSignature:   {403, "The request signature does not conform to AWS standards."},
 	RequestEntityTooLarge: {413, "The request body is too large."},
 	MethodNotAllowed:      {405, "The specified method is not allowed against this resource."},
+	// AWS's generic answer when it cannot serve a request now; SDKs retry it.
+	ServiceUnavailable: {503, "The service is unavailable. Please try again later."},
 }
 
 // Error is an API error: a CloudFront code with a message. It implements

@@ -79,7 +79,7 @@ func (r Rules) ValidateStreamingDistributionConfig(c *StreamingDistributionConfi
 	if err := checkPriceClass(c.PriceClass); err != nil {
 		return err
 	}
-	if err := checkAliases(c.Aliases); err != nil {
+	if err := r.checkAliases(c.Aliases); err != nil {
 		return err
 	}
 	if _, ok := r.s3Bucket(c.S3Origin.DomainName); !ok {

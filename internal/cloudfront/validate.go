@@ -76,6 +76,11 @@ type Rules struct {
 	// address (or localhost) the policy refuses, so a tenant learns at
 	// create time what edges would refuse at dial time. Nil allows any.
 	Origins *originaddr.Policy
+
+	// DomainSuffix is the domain under which distributions get their own
+	// names (dxxxxxxxxxxxxx.<DomainSuffix>). No alias may lie under it, so
+	// no tenant can claim another's assigned name. Empty: no such check.
+	DomainSuffix string
 }
 
 // DefaultRules returns the 2012 limits and Amazon S3's endpoint.
@@ -136,7 +141,7 @@ func (r Rules) ValidateDistributionConfig(c *DistributionConfig) error {
 	if err := checkPriceClass(c.PriceClass); err != nil {
 		return err
 	}
-	if err := checkAliases(c.Aliases); err != nil {
+	if err := r.checkAliases(c.Aliases); err != nil {
 		return err
 	}
 	if err := r.checkOrigins(c.Origins); err != nil {
@@ -240,22 +245,6 @@ func checkPriceClass(pc string) error {
 		return nil
 	}
 	return Errorf(InvalidArgument, "PriceClass must be %s, %s or %s.", PriceClass100, PriceClass200, PriceClassAll)
-}
-
-// checkAliases: each a DNS name (no wildcard: 2012 documents none), no
-// duplicates. Comparison ignores case because DNS does.
-func checkAliases(aliases []string) error {
-	for i, a := range aliases {
-		if !validHostname(a) {
-			return Errorf(InvalidArgument, "The CNAME %q is not a valid domain name.", a)
-		}
-		for _, b := range aliases[:i] {
-			if strings.EqualFold(a, b) {
-				return Errorf(InvalidArgument, "The CNAME %q is listed more than once.", a)
-			}
-		}
-	}
-	return nil
 }
 
 // checkLogging: when logging is on, the bucket must be an S3 bucket

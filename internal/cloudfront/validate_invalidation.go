@@ -1,5 +1,12 @@
 package cloudfront
 
+// MaxInvalidationPathLength is CloudFront's limit on one invalidation path
+// ("The maximum length of a path is 4,000 characters", developer guide,
+// "Specifying the files to invalidate"; a later figure, as 2012 documents
+// none). With at most PathsPerInvalidationBatch paths, and bodies capped by
+// the API, one batch is bounded.
+const MaxInvalidationPathLength = 4000
+
 // ValidateInvalidationBatch checks a batch before it is stored: the path
 // count first (none → InvalidArgument, too many → BatchTooLarge), then
 // CallerReference, then each path in order (InvalidArgument). Counting
@@ -19,6 +26,9 @@ func (r Rules) ValidateInvalidationBatch(b *InvalidationBatch) error {
 		return err
 	}
 	for _, p := range b.Paths {
+		if len(p) > MaxInvalidationPathLength {
+			return Errorf(InvalidArgument, "An invalidation path is %d characters long; at most %d are allowed.", len(p), MaxInvalidationPathLength)
+		}
 		if !validInvalidationPath(p) {
 			return Errorf(InvalidArgument, "The invalidation path %q is invalid: it must begin with '/' and have spaces, control and non-ASCII characters percent-encoded.", p)
 		}

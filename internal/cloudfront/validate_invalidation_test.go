@@ -20,6 +20,10 @@ func TestValidateInvalidationBatch(t *testing.T) {
 		{"1000 paths", repeatedPaths(1000), "ref", ""},
 		{"1001 paths", repeatedPaths(1001), "ref", BatchTooLarge},
 		{"no paths", nil, "ref", InvalidArgument},
+		// "The maximum length of a path is 4,000 characters" (CloudFront
+		// developer guide, invalidation paths).
+		{"path of 4,000 characters", []string{"/" + strings.Repeat("a", 3999)}, "ref", ""},
+		{"path of 4,001 characters", []string{"/" + strings.Repeat("a", 4000)}, "ref", InvalidArgument},
 		{"empty caller reference", []string{"/a"}, "", InvalidArgument},
 		{"long caller reference", []string{"/a"}, strings.Repeat("r", 128), InvalidArgument},
 		{"no leading slash", []string{"/a", "images/a.jpg"}, "ref", InvalidArgument},

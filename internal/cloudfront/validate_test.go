@@ -116,9 +116,10 @@ func TestValidateDistributionConfig(t *testing.T) {
 
 		// Aliases
 		{"no aliases", func(c *DistributionConfig) { c.Aliases = nil }, ""},
-		{"ten aliases", func(c *DistributionConfig) { c.Aliases = numberedNames("a", 10) }, ""},
-		{"eleven aliases", func(c *DistributionConfig) { c.Aliases = numberedNames("a", 11) }, TooManyDistributionCNAMEs},
-		{"alias with wildcard", func(c *DistributionConfig) { c.Aliases = []string{"*.example.com"} }, InvalidArgument},
+		{"ten aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(10) }, ""},
+		{"eleven aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(11) }, TooManyDistributionCNAMEs},
+		{"alias with wildcard", func(c *DistributionConfig) { c.Aliases = []string{"*.example.com"} }, ""},
+		{"alias with wildcard inside", func(c *DistributionConfig) { c.Aliases = []string{"www.*.example.com"} }, InvalidArgument},
 		{"alias with underscore", func(c *DistributionConfig) { c.Aliases = []string{"a_b.example.com"} }, InvalidArgument},
 		{"alias with empty label", func(c *DistributionConfig) { c.Aliases = []string{"a..example.com"} }, InvalidArgument},
 		{"alias with trailing dot", func(c *DistributionConfig) { c.Aliases = []string{"example.com."} }, InvalidArgument},
@@ -308,7 +309,7 @@ func TestValidateDistributionConfig(t *testing.T) {
 		// Order: cheap limits first, then scalars, aliases, origins,
 		// behaviours, logging.
 		{"order: CNAME count before caller reference", func(c *DistributionConfig) {
-			c.Aliases = numberedNames("a", 11)
+			c.Aliases = aliasNames(11)
 			c.CallerReference = ""
 		}, TooManyDistributionCNAMEs},
 		{"order: signer count before unknown origin", func(c *DistributionConfig) {
@@ -329,7 +330,7 @@ func TestValidateDistributionConfig(t *testing.T) {
 		}, InvalidArgument},
 		{"order: root object before aliases", func(c *DistributionConfig) {
 			c.DefaultRootObject = "/x"
-			c.Aliases = []string{"*.example.com"}
+			c.Aliases = []string{"localhost"}
 		}, InvalidDefaultRootObject},
 	}
 	rules := DefaultRules()
@@ -389,7 +390,7 @@ func TestLimitsRespected(t *testing.T) {
 		want  Code
 	}{
 		{"CNAMEsPerDistribution", func(l *Limits, n int) { l.CNAMEsPerDistribution = n },
-			func(c *DistributionConfig, n int) { c.Aliases = numberedNames("a", n) }, 3, TooManyDistributionCNAMEs},
+			func(c *DistributionConfig, n int) { c.Aliases = aliasNames(n) }, 3, TooManyDistributionCNAMEs},
 		{"OriginsPerDistribution", func(l *Limits, n int) { l.OriginsPerDistribution = n },
 			func(c *DistributionConfig, n int) {
 				for i := len(c.Origins); i < n; i++ {
@@ -409,7 +410,7 @@ func TestLimitsRespected(t *testing.T) {
 				c.DefaultCacheBehavior.Cookies.WhitelistedNames = numberedNames("c", n)
 			}, 2, TooManyCookieNamesInWhiteList},
 		{"CNAMEsPerDistribution raised", func(l *Limits, n int) { l.CNAMEsPerDistribution = n },
-			func(c *DistributionConfig, n int) { c.Aliases = numberedNames("a", n) }, 20, TooManyDistributionCNAMEs},
+			func(c *DistributionConfig, n int) { c.Aliases = aliasNames(n) }, 20, TooManyDistributionCNAMEs},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

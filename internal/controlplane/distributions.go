@@ -53,6 +53,9 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 			ETag:             cloudfront.NewETag(),
 			Revision:         rev,
 		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
+			return err
+		}
 		if err := tx.InsertDistribution(d); err != nil {
 			return cnameError(err)
 		}
@@ -159,6 +162,9 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		if d.Revision, err = tx.NextRevision(); err != nil {
 			return err
 		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
+			return err
+		}
 		d.Config = cfg
 		d.ETag = cloudfront.NewETag()
 		d.LastModifiedTime = s.now()
@@ -190,6 +196,11 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
+			return err
+		}
+		// Edges drop a deleted distribution's whole cache, so its
+		// invalidations have nothing left to purge: nothing keeps them.
+		if err := tx.DeleteInvalidations(id); err != nil {
 			return err
 		}
 		return tx.DeleteDistribution(id, rev)

@@ -3,7 +3,9 @@ package controlplane
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
+	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
@@ -20,6 +22,48 @@ func (s *Service) invalidationStatus(inv cloudfront.Invalidation, priceClass str
 	}
 	return inv.Status
 }
+
+// A distribution keeps its newest InvalidationsKept batches, and of those
+// only the newest whose paths add up to InvalidationBytesKept; older ones
+// are deleted in the transaction that creates a new batch. CloudFront
+// keeps a distribution's history for the current and previous billing
+// cycle (spec §3.1) and its console shows the last 100; a count rather
+// than an age is what bounds storage under a create loop. 100 is one full
+// ListInvalidations page at MaxItems' maximum. A batch can be 1 MiB (the
+// API's body limit), so the count alone would allow 100 MiB per
+// distribution and 10 GB per account; 4 MiB keeps 100 batches of 400
+// paths of 100 characters, and bounds an account to 400 MiB. The newest
+// batch always stays, and a batch some edge has not applied yet is never
+// purged (purgeHorizon), whatever its age.
+const (
+	InvalidationsKept     = 100
+	InvalidationBytesKept = 4 << 20
+)
+
+// purgeHorizon is the highest revision every edge still in service has
+// applied: an edge purges its cache for an invalidation it receives in its
+// feed delta, so a batch may only be forgotten once no such edge still has
+// to receive it. With no edge, everything is applied.
+//
+// An edge not heard from for staleEdgeAfter does not hold purges back:
+// otherwise one dead but registered edge would let every tenant's batches
+// pile up for ever (the unbounded growth this rule exists to stop). Should
+// it come back, it may serve objects whose invalidation it missed until
+// their TTL ends (24 h by default, as long as it was away); an operator
+// retires dead edges with `openfront admin edge delete`.
+func purgeHorizon(es []store.Edge, now time.Time) int64 {
+	h := int64(math.MaxInt64)
+	for _, e := range es {
+		if now.Sub(e.LastSeen) > staleEdgeAfter {
+			continue
+		}
+		h = min(h, e.AckedRevision)
+	}
+	return h
+}
+
+// staleEdgeAfter: see purgeHorizon.
+const staleEdgeAfter = 24 * time.Hour
 
 // CreateInvalidation starts an invalidation batch for one of the account's
 // distributions. A repeated CallerReference with the same paths answers with
@@ -80,7 +124,8 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 			return err
 		}
 		created = true
-		return nil
+		_, err = tx.PurgeInvalidations(distID, InvalidationsKept, InvalidationBytesKept, purgeHorizon(es, s.now()))
+		return err
 	})
 	if err != nil {
 		return cloudfront.Invalidation{}, false, s.internal("CreateInvalidation", err)

@@ -45,11 +45,20 @@ func (s *Service) now() time.Time {
 
 var defaultRules = cloudfront.DefaultRules()
 
+// rules returns the validation rules, with DomainSuffix set to the
+// service's when the rules leave it empty, so that no alias can lie under
+// the assigned domain names.
 func (s *Service) rules() *cloudfront.Rules {
+	r := &defaultRules
 	if s.Rules != nil {
-		return s.Rules
+		r = s.Rules
 	}
-	return &defaultRules
+	if r.DomainSuffix == "" && s.DomainSuffix != "" {
+		c := *r
+		c.DomainSuffix = s.DomainSuffix
+		return &c
+	}
+	return r
 }
 
 func (s *Service) limits() cloudfront.Limits { return s.rules().EffectiveLimits() }
@@ -126,6 +135,13 @@ func (s *Service) internal(op string, err error) error {
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
+	}
+	if errors.Is(err, store.ErrNoSpace) {
+		// Nothing was written; the client may retry (SDKs retry 503s).
+		if s.Logger != nil {
+			s.Logger.Error("store is out of space", "op", op, "err", err)
+		}
+		return cloudfront.Errorf(cloudfront.ServiceUnavailable, "The service cannot store more data right now. Please try again later.")
 	}
 	if s.Logger != nil {
 		s.Logger.Error("store operation failed", "op", op, "err", err)

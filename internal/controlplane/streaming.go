@@ -62,6 +62,9 @@ func (s *Service) CreateStreamingDistribution(ctx context.Context, accountID str
 			ETag:             cloudfront.NewETag(),
 			Revision:         rev,
 		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
+			return err
+		}
 		if err := tx.InsertStreamingDistribution(d); err != nil {
 			return cnameError(err)
 		}
@@ -128,6 +131,9 @@ func (s *Service) UpdateStreamingDistribution(ctx context.Context, accountID, id
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
+			return err
+		}
+		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
 			return err
 		}
 		d.Config = cfg

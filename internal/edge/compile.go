@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bytes"
 	"fmt"
 	"log/slog"
 	"net"
@@ -21,6 +22,9 @@ type compiled struct {
 	rev   int64
 	hosts map[string]*dist // lower-case DomainName and CNAMEs
 	byID  map[string]*dist
+	// wildcards: some alias is "*.<name>", so a host that matches nothing
+	// exactly is looked up under its parents too.
+	wildcards bool
 }
 
 type dist struct {
@@ -108,6 +112,7 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 		return c, nil
 	}
 	c.rev = snap.Revision
+	var order []*dist
 	for i := range snap.Distributions {
 		src := &snap.Distributions[i]
 		d, err := compileDist(src)
@@ -117,11 +122,28 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 		}
 		d.counters = m.forDist(d.id)
 		c.byID[d.id] = d
+		order = append(order, d)
+	}
+	// Assigned domain names first: a DomainName routes to its own
+	// distribution whatever another lists as an alias (the control plane
+	// refuses such aliases now, but a store may hold older ones). Then
+	// aliases, where no name is taken yet; the snapshot is in id order, so
+	// the outcome never depends on map or arrival order.
+	for _, d := range order {
 		if d.domain != "" {
 			c.hosts[strings.ToLower(d.domain)] = d
 		}
-		for _, a := range src.Config.Aliases {
-			c.hosts[strings.ToLower(a)] = d
+	}
+	for _, d := range order {
+		for _, a := range d.src.Config.Aliases {
+			key := strings.ToLower(a)
+			if _, taken := c.hosts[key]; taken {
+				continue
+			}
+			c.hosts[key] = d
+			if strings.HasPrefix(key, "*.") {
+				c.wildcards = true
+			}
 		}
 	}
 	return c, nil
@@ -229,17 +251,39 @@ func bucketOf(domain string) string {
 }
 
 // lookup finds the distribution for a Host header: lower-cased, port
-// removed, without allocating.
+// removed, without allocating. An exact name (DomainName or alias) wins;
+// then the nearest wildcard alias: for a.b.example.com, *.b.example.com,
+// then *.example.com (CloudFront's wildcards cover every level below).
 func (c *compiled) lookup(host string) *dist {
-	if plainHost(host) {
-		return c.hosts[host]
-	}
 	var buf [256]byte
-	h, ok := normalizeHost(buf[:0], host)
-	if !ok {
-		return nil
+	var h []byte
+	if plainHost(host) {
+		if d := c.hosts[host]; d != nil || !c.wildcards {
+			return d
+		}
+		h = append(buf[:0], host...)
+	} else {
+		var ok bool
+		if h, ok = normalizeHost(buf[:0], host); !ok {
+			return nil
+		}
+		if d := c.hosts[string(h)]; d != nil || !c.wildcards {
+			return d
+		}
 	}
-	return c.hosts[string(h)]
+	var key [257]byte
+	for i := bytes.IndexByte(h, '.'); i >= 0; {
+		k := append(append(key[:0], '*'), h[i:]...)
+		if d := c.hosts[string(k)]; d != nil {
+			return d
+		}
+		j := bytes.IndexByte(h[i+1:], '.')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return nil
 }
 
 // plainHost reports whether normalizeHost would return host unchanged, as

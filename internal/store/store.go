@@ -18,6 +18,11 @@ var (
 	ErrNotFound   = errors.New("store: not found")
 	ErrExists     = errors.New("store: already exists")
 	ErrCNAMEInUse = errors.New("store: CNAME already in use")
+	// ErrNoSpace: the database could not write for lack of disk (SQLite's
+	// SQLITE_FULL, PostgreSQL's disk_full). Update returns it wrapped; the
+	// transaction is rolled back whole, and the store works again once
+	// space returns.
+	ErrNoSpace = errors.New("store: no space left for the database")
 )
 
 // Store runs transactions. Every write the API acknowledges is made in one
@@ -133,6 +138,18 @@ type Tx interface {
 	// InvalidationsChangedSince returns invalidations with Revision > rev,
 	// in revision order.
 	InvalidationsChangedSince(rev int64) ([]cloudfront.Invalidation, error)
+	// PurgeInvalidations deletes distID's invalidations that come, in the
+	// order of Invalidations, after the newest keep or after the newest whose
+	// paths (as stored, JSON) add up to more than keepBytes, and whose
+	// Revision is at most maxRevision; it returns how many it deleted. The
+	// newest one always stays. DeleteInvalidations deletes them all.
+	PurgeInvalidations(distID string, keep int, keepBytes, maxRevision int64) (int, error)
+	DeleteInvalidations(distID string) error
+
+	// DomainNameTaken reports whether any distribution or streaming
+	// distribution, of any account, has the DomainName name (compared
+	// case-insensitively).
+	DomainNameTaken(name string) (bool, error)
 
 	// CloudFront key pairs (for signed URLs). InsertKeyPair: ErrExists;
 	// ErrNotFound if the account does not exist. Others: ErrNotFound.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/openfront/openfront/internal/store"
@@ -66,7 +67,7 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		conflict, bumped, err := s.attempt(ctx, fn, lockRevision)
 		if err == nil || !conflict {
-			return err
+			return noSpace(err)
 		}
 		if attempt == maxAttempts {
 			return fmt.Errorf("postgres: gave up after %d conflicting attempts: %w", attempt, err)
@@ -147,4 +148,13 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	return dialect.Migrate(func(fn func(sqlstore.Querier) error) error {
 		return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error { return fn(&querier{ctx: ctx, tx: tx}) })
 	})
+}
+
+// noSpace marks disk_full (53100) as store.ErrNoSpace.
+func noSpace(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "53100" {
+		return fmt.Errorf("%w: %w", store.ErrNoSpace, err)
+	}
+	return err
 }

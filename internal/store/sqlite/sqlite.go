@@ -18,7 +18,8 @@ import (
 	"github.com/openfront/openfront/internal/store"
 	"github.com/openfront/openfront/internal/store/sqlstore"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // also registers the "sqlite" driver
+	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // readers is the size of the read pool. WAL lets readers run alongside the
@@ -80,7 +81,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // Update runs fn in one write transaction. SQLite serializes writers, so
 // fn runs exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.w, false, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) })
+	return noSpace(run(ctx, s.w, false, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) }))
+}
+
+// noSpace marks SQLITE_FULL (the disk, or max_page_count, is full) as
+// store.ErrNoSpace. SQLite rolls the statement or transaction back itself;
+// run's Rollback finishes the job, so nothing of it stays.
+func noSpace(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_FULL {
+		return fmt.Errorf("%w: %w", store.ErrNoSpace, err)
+	}
+	return err
 }
 
 // View runs fn in a read transaction; WAL gives it a snapshot as of its

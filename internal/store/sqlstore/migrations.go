@@ -175,6 +175,12 @@ CREATE UNIQUE INDEX distribution_aliases_cname ON distribution_aliases (lower(cn
 CREATE INDEX distribution_aliases_distribution ON distribution_aliases (distribution_id);
 CREATE INDEX distribution_aliases_streaming ON distribution_aliases (streaming_distribution_id);
 `,
+	// 3: an alias may not equal any distribution's assigned DomainName; these
+	// indexes make that check a lookup.
+	`
+CREATE INDEX distributions_domain_name ON distributions (lower(domain_name));
+CREATE INDEX streaming_distributions_domain_name ON streaming_distributions (lower(domain_name));
+`,
 }
 
 // Scripts returns the migrations for d's schema.

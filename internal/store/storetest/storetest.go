@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ViewSnapshot", testViewSnapshot},
 		{"ConcurrentCNAME", testConcurrentCNAME},
 		{"ConcurrentNextRevision", testConcurrentNextRevision},
+		{"DomainNameTaken", testDomainNameTaken},
+		{"PurgeInvalidations", testPurgeInvalidations},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
