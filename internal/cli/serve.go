@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 
@@ -17,8 +18,8 @@ import (
 )
 
 // runServe runs everything on one machine: the API and config feed, one
-// edge following the feed over loopback (the same protocol remote edges
-// use), and /metrics.
+// edge following the feed in-process (the same protocol remote edges
+// use, without a socket), and /metrics.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,7 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var ec edgeConfig
 	cc.register(fs)
 	ec.register(fs)
-	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics (empty: none)")
+	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics, for operators only: keep it on loopback or a private network (empty: none)")
 	noEdge := fs.Bool("no-edge", false, "run no embedded edge (like 'openfront api')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -35,21 +36,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	if cc.feedSecret == "" {
-		// The embedded edge authenticates with a secret nobody else knows;
-		// remote edges use edge keys.
-		var b [24]byte
-		rand.Read(b[:])
-		cc.feedSecret = hex.EncodeToString(b[:])
-	}
 	reg := prometheus.NewRegistry()
 	cp, err := cc.open(ctx, logger, reg)
 	if err != nil {
 		return err
 	}
 	defer cp.store.Close()
-	acct, creds, err := bootstrap(ctx, cp.service, cc.data)
+	boot, err := bootstrap(ctx, cp.service, cc.data)
 	if err != nil {
+		boot.print(stdout) // the one showing of a secret whose file failed
 		return err
 	}
 	g := newGroup(ctx)
@@ -69,10 +64,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			g.cancel()
 			return g.waitAfter(err)
 		}
+		warnPublicMetrics(g.addr("admin"), logger)
 		fmt.Fprintf(stdout, "metrics: http://%s/metrics\n", g.addr("admin"))
 	}
-	fmt.Fprintf(stdout, "account %s\naws_access_key_id = %s\naws_secret_access_key = %s\n(saved in %s)\n",
-		acct.ID, creds.AccessKeyID, creds.SecretAccessKey, filepath.Join(cc.data, "credentials"))
+	boot.print(stdout)
 	return g.wait()
 }
 
@@ -98,12 +93,11 @@ func (c *controlPlaneConfig) serveAPI(g *group, cp *controlPlane, stdout io.Writ
 }
 
 // startEmbeddedEdge runs one edge in this process. It follows the feed
-// through a loopback listener of its own, so it speaks exactly the protocol
-// of remote edges.
+// through feed.HandlerTransport: exactly the protocol of remote edges, but
+// in-process, so no plaintext listener serves the feed (or the API) beside
+// a TLS API. It authenticates with a secret made for this process alone,
+// which acts as this edge only.
 func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
-	if err := g.serve("feed", "127.0.0.1:0", cp.handler, nil); err != nil {
-		return err
-	}
 	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
 	if err != nil {
 		return err
@@ -113,10 +107,19 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 	if err != nil {
 		return fmt.Errorf("edge id: %w", err)
 	}
+	pc, err := feed.NormalizeEdgePriceClass(ec.priceClass)
+	if err != nil {
+		return err
+	}
+	var b [24]byte
+	rand.Read(b[:])
+	cp.feed.Secret = hex.EncodeToString(b[:])
+	cp.feed.SecretEdge = feed.Identity{EdgeID: id, PriceClass: pc}
 	client := &feed.Client{
-		BaseURL:        "http://" + g.addr("feed").String(),
-		HTTPClient:     &http.Client{}, // the client sets a deadline per poll
-		Auth:           "shared:" + cc.feedSecret,
+		BaseURL: "http://in-process",
+		// The client sets a deadline per poll.
+		HTTPClient:     &http.Client{Transport: feed.HandlerTransport(cp.feed.Handler())},
+		Auth:           feed.SharedKeyID + ":" + cp.feed.Secret,
 		EdgeID:         id,
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
@@ -133,6 +136,15 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 		return err
 	})
 	return ec.listen(g, stack.srv, cc.tlsCert, cc.tlsKey, cc.domainSuffix, stdout)
+}
+
+// warnPublicMetrics logs when /metrics listens beyond loopback: it names
+// every distribution and tells its traffic, which is the operator's to
+// see, not the tenants' or the public's.
+func warnPublicMetrics(addr net.Addr, logger *slog.Logger) {
+	if ta, ok := addr.(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
+		logger.Warn("/metrics listens beyond loopback: it is for operators only; keep --admin-addr on loopback or a private network", "addr", addr.String())
+	}
 }
 
 // waitAfter waits for the group to stop after a start-up failure and
