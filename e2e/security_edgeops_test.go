@@ -367,10 +367,13 @@ func TestSecuritySecretsNotWorldReadable(t *testing.T) {
 	})
 	t.Run("looser modes are tightened at the next start", func(t *testing.T) {
 		serve.stop(t)
+		cred, edgeDir := filepath.Join(data, "credentials"), filepath.Join(data, "edge")
 		os.Chmod(data, 0o755)
 		os.Chmod(db, 0o644)
+		os.Chmod(cred, 0o644)
+		os.Chmod(edgeDir, 0o755)
 		start(t, `^\(saved in `, "serve", "--data", data, "--api-addr", apiAddr, "--edge-addr", freeAddr(t))
-		for p, mode := range map[string]os.FileMode{data: 0o700, db: 0o600} {
+		for p, mode := range map[string]os.FileMode{data: 0o700, db: 0o600, cred: 0o600, edgeDir: 0o700} {
 			if fi, err := os.Stat(p); err != nil {
 				t.Error(err)
 			} else if fi.Mode().Perm() != mode {

@@ -42,6 +42,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer cp.store.Close()
+	// Files an older version left with looser modes.
+	if err := tighten(filepath.Join(cc.data, "credentials"), privateFileMode, logger); err != nil {
+		return err
+	}
 	boot, err := bootstrap(ctx, cp.service, cc.data)
 	if err != nil {
 		boot.print(stdout) // the one showing of a secret whose file failed
@@ -103,6 +107,9 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 		return err
 	}
 	stateDir := filepath.Join(cc.data, "edge")
+	if err := privateDir(stateDir, logger); err != nil {
+		return fmt.Errorf("edge state: %w", err)
+	}
 	id, err := edgeID(stateDir)
 	if err != nil {
 		return fmt.Errorf("edge id: %w", err)
