@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -170,4 +171,41 @@ func TestSnapshotFileFraming(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkSnapshotFile is the cost of the on-disk form of a snapshot of
+// 1000 distributions: encoding (JSON, then SHA-256 for the header) and
+// decoding (checking the header, then JSON).
+func BenchmarkSnapshotFile(b *testing.B) {
+	s := &Snapshot{Revision: 1000}
+	for i := range 1000 {
+		s.Distributions = append(s.Distributions, cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i),
+			Config: cloudfront.DistributionConfig{CallerReference: fmt.Sprint(i), Aliases: []string{fmt.Sprintf("www%d.example.com", i)},
+				Origins: []cloudfront.Origin{{ID: "o", DomainName: "origin.example.com",
+					Custom: &cloudfront.CustomOriginConfig{HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: cloudfront.OriginHTTPOnly}}}}})
+	}
+	file, err := EncodeSnapshotFile("e", s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		for b.Loop() {
+			EncodeSnapshotFile("e", s)
+		}
+	})
+	b.Run("decode", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		for b.Loop() {
+			if _, _, err := DecodeSnapshotFile(file); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("checksum only", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		for b.Loop() {
+			unframe(file)
+		}
+	})
 }
