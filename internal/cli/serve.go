@@ -51,6 +51,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		boot.print(stdout) // the one showing of a secret whose file failed
 		return err
 	}
+	if !*noEdge {
+		// Before any listener serves the feed, which reads the binding.
+		if err := bindEmbeddedEdge(&cc, &ec, cp, logger); err != nil {
+			return err
+		}
+	}
 	g := newGroup(ctx)
 	g.go_(cp.feed.Run)
 	if err := cc.serveAPI(g, cp, stdout); err != nil {
@@ -96,16 +102,10 @@ func (c *controlPlaneConfig) serveAPI(g *group, cp *controlPlane, stdout io.Writ
 	return nil
 }
 
-// startEmbeddedEdge runs one edge in this process. It follows the feed
-// through feed.HandlerTransport: exactly the protocol of remote edges, but
-// in-process, so no plaintext listener serves the feed (or the API) beside
-// a TLS API. It authenticates with a secret made for this process alone,
-// which acts as this edge only.
-func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
-	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
-	if err != nil {
-		return err
-	}
+// bindEmbeddedEdge gives the embedded edge its identity (kept in
+// <data>/edge) and a feed secret made for this process alone, which acts
+// as that edge only.
+func bindEmbeddedEdge(cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, logger *slog.Logger) error {
 	stateDir := filepath.Join(cc.data, "edge")
 	if err := privateDir(stateDir, logger); err != nil {
 		return fmt.Errorf("edge state: %w", err)
@@ -122,15 +122,27 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 	rand.Read(b[:])
 	cp.feed.Secret = hex.EncodeToString(b[:])
 	cp.feed.SecretEdge = feed.Identity{EdgeID: id, PriceClass: pc}
+	return nil
+}
+
+// startEmbeddedEdge runs one edge in this process, as bindEmbeddedEdge
+// bound it. It follows the feed through feed.HandlerTransport: exactly the
+// protocol of remote edges, but in-process, so no plaintext listener
+// serves the feed (or the API) beside a TLS API.
+func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
+	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
+	if err != nil {
+		return err
+	}
 	client := &feed.Client{
 		BaseURL: "http://in-process",
 		// The client sets a deadline per poll.
 		HTTPClient:     &http.Client{Transport: feed.HandlerTransport(cp.feed.Handler())},
 		Auth:           feed.SharedKeyID + ":" + cp.feed.Secret,
-		EdgeID:         id,
+		EdgeID:         cp.feed.SecretEdge.EdgeID,
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
-		StateDir:       stateDir,
+		StateDir:       filepath.Join(cc.data, "edge"),
 		Applier:        stack.applier,
 		Logger:         logger,
 		HeartbeatEvery: ec.heartbeat,
