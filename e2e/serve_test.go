@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/json"
 	"encoding/pem"
 	"io"
 	"math/big"
@@ -228,8 +229,14 @@ func TestEdgeFollowsTLSControlPlane(t *testing.T) {
 	data := filepath.Join(dir, "data")
 	apiAddr, edgeAddr := freeAddr(t), freeAddr(t)
 	start(t, `^\(saved in `, "api", "--data", data, "--api-addr", apiAddr, "--tls-cert", certFile, "--tls-key", keyFile)
+	out, err := exec.Command(binary(t), "admin", "--data", data, "--json", "edge-key", "create").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var key map[string]string
+	json.Unmarshal(out, &key)
 	start(t, `^openfront edge `, "edge", "--control-plane", "https://"+apiAddr, "--control-plane-ca", certFile,
-		"--feed-auth", edgeopsKey(t, data, "100"), "--state", filepath.Join(dir, "edge"), "--edge-addr", edgeAddr, "--admin-addr", "")
+		"--feed-auth", key["feed_auth"], "--state", filepath.Join(dir, "edge"), "--edge-addr", edgeAddr, "--admin-addr", "")
 	id, secret := credentials(t, filepath.Join(data, "credentials"))
 	c := &apiClient{base: "https://" + apiAddr, id: id, secret: secret,
 		http: &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}}
