@@ -120,15 +120,7 @@ func newCluster(t *testing.T, o *origin) *cluster {
 	c.api = start(t, `^account `, c.apiArgs...)
 	id, secret := credentials(t, filepath.Join(c.data, "credentials"))
 	c.client = &apiClient{base: "http://" + c.apiAddr, id: id, secret: secret}
-	out, err := exec.Command(binary(t), "admin", "--data", c.data, "--json", "edge-key", "create").Output()
-	if err != nil {
-		t.Fatalf("admin edge-key create: %v", err)
-	}
-	var key map[string]string
-	if err := json.Unmarshal(out, &key); err != nil {
-		t.Fatal(err)
-	}
-	c.feedAuth = key["feed_auth"]
+	c.feedAuth = edgeopsKey(t, c.data, "100")
 	// The edges trust the HTTPS origin's test certificate.
 	c.caFile = filepath.Join(t.TempDir(), "origin-ca.pem")
 	cert := o.https.Certificate()
@@ -136,12 +128,28 @@ func newCluster(t *testing.T, o *origin) *cluster {
 	return c
 }
 
+// edgeopsKey makes an edge key of the price class with `openfront admin`
+// and returns its --feed-auth value.
+func edgeopsKey(t *testing.T, data, priceClass string) string {
+	t.Helper()
+	out, err := exec.Command(binary(t), "admin", "--data", data, "--json", "edge-key", "create", "--price-class", priceClass).Output()
+	if err != nil {
+		t.Fatalf("admin edge-key create: %v", err)
+	}
+	var key map[string]any
+	if err := json.Unmarshal(out, &key); err != nil {
+		t.Fatal(err)
+	}
+	return key["feed_auth"].(string)
+}
+
 func (c *cluster) startEdge(name, priceClass string) *edgeProc {
 	c.t.Helper()
 	e := c.edges[name]
 	if e == nil {
 		e = &edgeProc{httpAddr: freeAddr(c.t), httpsAddr: freeAddr(c.t)}
-		e.args = []string{"edge", "--control-plane", "http://" + c.apiAddr, "--feed-auth", c.feedAuth,
+		// An edge key is one edge, in one price class: each edge its own.
+		e.args = []string{"edge", "--control-plane", "http://" + c.apiAddr, "--feed-auth", edgeopsKey(c.t, c.data, priceClass),
 			"--price-class", priceClass, "--edge-name", name, "--state", filepath.Join(c.data, "edge-"+name),
 			"--edge-addr", e.httpAddr, "--edge-tls-addr", e.httpsAddr, "--admin-addr", "",
 			"--origin-ca", c.caFile, "--heartbeat", "200ms", "--max-object-size", "1048576",

@@ -5,13 +5,13 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"text/tabwriter"
 	"time"
@@ -31,7 +31,8 @@ const adminUsage = `usage: openfront admin [--data DIR] [--store DSN] [--json] <
                                                   a CloudFront key pair for signed URLs
                                                   (without --public-key an RSA key is made)
   keypair list [--account ID] | activate ID | deactivate ID | delete ID
-  edge-key create | list | delete ID              credentials edges present to the feed
+  edge-key create [--price-class 100|200|All]     an edge's credential: the key id is the edge's id
+  edge-key list | delete ID                       keys and their edges; delete revokes and forgets the edge
   edge list | delete ID                           registered edges and their state; forget one
 `
 
@@ -46,7 +47,8 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, adminUsage) }
 	data := fs.String("data", "./openfront-data", "data folder (as for serve)")
-	dsn := fs.String("store", "", "store (as for serve)")
+	var dsn string
+	secretVar(fs, &dsn, "store", "store (as for serve)")
 	asJSON := fs.Bool("json", false, "print JSON instead of text")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,7 +58,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fs.Usage()
 		return errUsage
 	}
-	st, err := openStore(ctx, *dsn, *data)
+	st, err := openStore(ctx, dsn, *data, slog.New(slog.NewTextHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
@@ -104,7 +106,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return a.done(a.svc.SetKeyPairActive(ctx, id, verb == "activate"))
 	case "edge-key create":
-		return a.edgeKeyCreate(ctx)
+		return a.edgeKeyCreate(ctx, vargs, stderr)
 	case "edge-key list":
 		return a.edgeKeyList(ctx)
 	case "edge-key delete":
@@ -112,7 +114,7 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err != nil {
 			return err
 		}
-		return a.done(st.Update(ctx, func(tx store.Tx) error { return tx.DeleteEdgeKey(id) }))
+		return a.done(a.edgeKeyDelete(ctx, id))
 	case "edge list":
 		return a.edgeList(ctx)
 	case "edge delete":
@@ -326,34 +328,6 @@ func (a *adminCmd) keyPairList(ctx context.Context, args []string, stderr io.Wri
 		rows = append(rows, []any{k.ID, k.AccountID, state(k.Active, "active", "inactive")})
 	}
 	return a.print(js, "KEY PAIR\tACCOUNT\tSTATE", rows)
-}
-
-func (a *adminCmd) edgeKeyCreate(ctx context.Context) error {
-	var b [20]byte
-	rand.Read(b[:])
-	var id [6]byte
-	rand.Read(id[:])
-	k := store.EdgeKey{ID: "EK" + hex.EncodeToString(id[:]), Secret: hex.EncodeToString(b[:]), Created: time.Now().UTC()}
-	if err := a.svc.Store.Update(ctx, func(tx store.Tx) error { return tx.InsertEdgeKey(k) }); err != nil {
-		return err
-	}
-	auth := k.ID + ":" + k.Secret
-	return a.print(map[string]string{"edge_key_id": k.ID, "feed_auth": auth},
-		"EDGE KEY\tFEED AUTH (openfront edge --feed-auth)", [][]any{{k.ID, auth}})
-}
-
-func (a *adminCmd) edgeKeyList(ctx context.Context) error {
-	var ks []store.EdgeKey
-	if err := a.svc.Store.View(ctx, func(tx store.Tx) (err error) { ks, err = tx.EdgeKeys(); return }); err != nil {
-		return err
-	}
-	js := []map[string]any{}
-	var rows [][]any
-	for _, k := range ks {
-		js = append(js, map[string]any{"edge_key_id": k.ID, "created": k.Created})
-		rows = append(rows, []any{k.ID, k.Created.Format(time.RFC3339)})
-	}
-	return a.print(js, "EDGE KEY\tCREATED", rows)
 }
 
 func (a *adminCmd) edgeList(ctx context.Context) error {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,47 +23,55 @@ type credentials struct {
 	SecretAccessKey string
 }
 
-// bootstrap makes sure an account with a working access key exists and
-// that <data>/credentials holds it, and returns it. Later starts reuse the
-// file when its key is still valid in the store.
-func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (store.Account, credentials, error) {
-	path := filepath.Join(dataDir, "credentials")
-	if c, err := readCredentials(path); err == nil {
-		if cred, err := svc.LookupCredential(ctx, c.AccessKeyID); err == nil && cred.Secret == c.SecretAccessKey && !cred.Disabled {
-			return store.Account{ID: cred.AccountID}, c, nil
-		}
-	}
-	var acct store.Account
-	var key store.AccessKey
-	err := svc.Store.View(ctx, func(tx store.Tx) error {
-		as, err := tx.Accounts()
-		if err != nil {
-			return err
-		}
-		for _, a := range as {
-			if a.Name == bootstrapAccountName && !a.Disabled {
-				acct = a
-				return nil
-			}
-		}
-		return nil
-	})
+// bootstrapped is what a start has to say about the bootstrap account.
+type bootstrapped struct {
+	acct  store.Account
+	fresh bool        // this start made it
+	creds credentials // its key, only when fresh
+	path  string      // <data>/credentials
+}
+
+// bootstrap makes the bootstrap account and its key on a store's first
+// start, writes the key to <data>/credentials (mode 0600), and on any later
+// start makes nothing: an account or key the operator disabled stays
+// disabled, and the secret is shown by the first start only.
+func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (bootstrapped, error) {
+	b := bootstrapped{path: filepath.Join(dataDir, "credentials")}
+	acct, key, fresh, err := svc.Bootstrap(ctx, bootstrapAccountName)
 	if err != nil {
-		return acct, credentials{}, err
+		return bootstrapped{}, fmt.Errorf("bootstrap account: %w", err)
 	}
-	if acct.ID == "" {
-		acct, key, err = svc.CreateAccount(ctx, "", bootstrapAccountName)
-	} else {
-		key, err = svc.CreateAccessKey(ctx, acct.ID)
+	b.acct, b.fresh = acct, fresh
+	if !fresh {
+		return b, nil
 	}
-	if err != nil {
-		return acct, credentials{}, fmt.Errorf("bootstrap account: %w", err)
+	b.creds = credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
+	if err := writeCredentials(b.path, b.creds); err != nil {
+		return b, fmt.Errorf("writing the bootstrap credentials: %w", err)
 	}
-	c := credentials{AccessKeyID: key.ID, SecretAccessKey: key.Secret}
-	if err := writeCredentials(path, c); err != nil {
-		return acct, c, err
+	return b, nil
+}
+
+// print tells where the credentials are; the first start shows them too.
+func (b bootstrapped) print(w io.Writer) {
+	switch {
+	case b.path == "":
+	case b.fresh:
+		fmt.Fprintf(w, "account %s\naws_access_key_id = %s\naws_secret_access_key = %s\n(saved in %s)\n",
+			b.acct.ID, b.creds.AccessKeyID, b.creds.SecretAccessKey, b.path)
+	default:
+		switch {
+		case b.acct.Disabled:
+			fmt.Fprintf(w, "account %s (disabled)\n", b.acct.ID)
+		case b.acct.ID != "":
+			fmt.Fprintf(w, "account %s\n", b.acct.ID)
+		}
+		if _, err := os.Stat(b.path); err == nil {
+			fmt.Fprintf(w, "(saved in %s by the first start; the secret is not shown again)\n", b.path)
+		} else {
+			fmt.Fprintln(w, "(the first start of this store wrote the credentials elsewhere; 'openfront admin key create' makes keys)")
+		}
 	}
-	return acct, c, nil
 }
 
 // readCredentials reads the [default] profile of a shared-credentials file.

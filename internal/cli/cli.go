@@ -80,11 +80,16 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		}
 		return errUsage
 	}
-	set := map[string]bool{}
-	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	given := map[string]bool{} // on the command line or from the environment
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	// A secret read from its file is not overwritten from the environment.
+	skip := map[string]bool{}
+	for base, f := range secretFiles(fs) {
+		skip[base] = given[f.Name]
+	}
 	var err error
 	fs.VisitAll(func(f *flag.Flag) {
-		if set[f.Name] || err != nil {
+		if given[f.Name] || skip[f.Name] || err != nil {
 			return
 		}
 		env := "OPENFRONT_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
@@ -92,7 +97,11 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 			if e := fs.Set(f.Name, v); e != nil {
 				err = fmt.Errorf("%s: %w", env, e)
 			}
+			given[f.Name] = true
 		}
 	})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkSecretFlags(fs, given)
 }

@@ -28,7 +28,6 @@ type controlPlaneConfig struct {
 	domainSuffix string
 	tlsCert      string
 	tlsKey       string
-	feedSecret   string
 	edgeTimeout  time.Duration
 	s3Suffixes   string
 	maxBody      int64
@@ -39,11 +38,10 @@ type controlPlaneConfig struct {
 func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.apiAddr, "api-addr", "127.0.0.1:8080", "address of the CloudFront API (and of the config feed, under /feed/)")
 	fs.StringVar(&c.data, "data", "./openfront-data", "data folder: SQLite database, credentials, edge state")
-	fs.StringVar(&c.storeDSN, "store", "", "store: empty for SQLite in the data folder, a SQLite file path, or a postgres:// URL")
+	secretVar(fs, &c.storeDSN, "store", "store: empty for SQLite in the data folder, a SQLite file path, or a postgres:// URL (with its password)")
 	fs.StringVar(&c.domainSuffix, "domain-suffix", "cloudfront.localhost", "distribution domain names are d<13 chars>.<suffix>")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "PEM certificate: serve the API (and the edge's HTTPS listener) with it")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key for --tls-cert")
-	fs.StringVar(&c.feedSecret, "feed-secret", "", "shared secret edges may present to the config feed (edge keys from 'admin edge-key create' work too)")
 	fs.DurationVar(&c.edgeTimeout, "edge-timeout", feed.DefaultTimeout, "an edge not heard from for this long no longer counts for Deployed")
 	fs.StringVar(&c.s3Suffixes, "s3-domain-suffixes", cloudfront.DefaultS3DomainSuffix, "comma-separated domain suffixes that S3 origins' DomainName may use (<bucket>.<suffix>)")
 	fs.Int64Var(&c.maxBody, "max-body", api.DefaultMaxBody, "largest API request body in bytes")
@@ -72,7 +70,7 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 	if c.domainSuffix == "" || strings.HasPrefix(c.domainSuffix, ".") {
 		return nil, fmt.Errorf("--domain-suffix %q: want a domain such as cloudfront.localhost", c.domainSuffix)
 	}
-	st, err := openStore(ctx, c.storeDSN, c.data)
+	st, err := openStore(ctx, c.storeDSN, c.data, logger)
 	if err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
@@ -82,7 +80,7 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 			rules.S3DomainSuffixes = append(rules.S3DomainSuffixes, s)
 		}
 	}
-	fd := &feed.Server{Store: st, Secret: c.feedSecret, Timeout: c.edgeTimeout, Logger: logger}
+	fd := &feed.Server{Store: st, Timeout: c.edgeTimeout, Logger: logger}
 	svc := &controlplane.Service{
 		Store:        st,
 		Rules:        &rules,

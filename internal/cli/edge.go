@@ -60,7 +60,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint", "", "URL of the S3-compatible server for S3 origins (path-style); empty: https://<origin DomainName>")
 	fs.StringVar(&c.s3Region, "s3-region", "us-east-1", "region for signing S3 origin requests")
 	fs.StringVar(&c.s3AccessKey, "s3-access-key", "", "access key used for S3 origins that have an origin access identity")
-	fs.StringVar(&c.s3SecretKey, "s3-secret-key", "", "secret key for --s3-access-key")
+	secretVar(fs, &c.s3SecretKey, "s3-secret-key", "secret key for --s3-access-key")
 	fs.DurationVar(&c.connectTimeout, "origin-connect-timeout", 10*time.Second, "origin connect and TLS handshake timeout")
 	fs.DurationVar(&c.readTimeout, "origin-read-timeout", 30*time.Second, "origin response timeout (headers, and between body reads)")
 	fs.StringVar(&c.originCA, "origin-ca", "", "PEM file of extra CA certificates trusted for HTTPS origins (private CAs)")
@@ -69,7 +69,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.logS3.Endpoint, "log-s3-endpoint", "", "access logs go to this S3-compatible server instead (path-style), bucket = Logging/Bucket's first label")
 	fs.StringVar(&c.logS3.Region, "log-s3-region", "us-east-1", "region for signing access-log uploads")
 	fs.StringVar(&c.logS3.AccessKeyID, "log-s3-access-key", "", "access key for access-log uploads")
-	fs.StringVar(&c.logS3.SecretAccessKey, "log-s3-secret-key", "", "secret key for --log-s3-access-key")
+	secretVar(fs, &c.logS3.SecretAccessKey, "log-s3-secret-key", "secret key for --log-s3-access-key")
 	fs.DurationVar(&c.logFlush, "log-flush", time.Minute, "how often buffered access-log lines are written as files")
 	fs.Int64Var(&c.logBuffer, "log-buffer", 64<<20, "bytes of access-log lines held in memory before lines are dropped")
 }
@@ -192,18 +192,21 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	of.register(fs, false)
 	controlPlaneURL := fs.String("control-plane", "http://127.0.0.1:8080", "URL of the control plane's API address (its config feed is under /feed/)")
 	controlPlaneCA := fs.String("control-plane-ca", "", "PEM file of CA certificates trusted for an https:// --control-plane (private CAs)")
-	feedAuth := fs.String("feed-auth", "", `edge credential for the feed: "<keyID>:<secret>" from 'admin edge-key create', or "shared:<secret>"`)
-	stateDir := fs.String("state", "./openfront-edge", "folder for the edge's id and its last snapshot")
+	var feedAuth string
+	secretVar(fs, &feedAuth, "feed-auth", `the edge's key for the feed, "<keyID>:<secret>" from 'openfront admin edge-key create'; the key id is the edge's id`)
+	stateDir := fs.String("state", "./openfront-edge", "folder for the edge's last snapshots")
 	domainSuffix := fs.String("domain-suffix", "cloudfront.localhost", "the control plane's --domain-suffix (for Via)")
 	tlsCert := fs.String("tls-cert", "", "PEM certificate for the HTTPS listener (default: a generated self-signed one)")
 	tlsKey := fs.String("tls-key", "", "PEM key for --tls-cert")
-	adminAddr := fs.String("admin-addr", "127.0.0.1:9091", "address of /metrics (empty: none)")
+	adminAddr := fs.String("admin-addr", "127.0.0.1:9091", "address of /metrics, for operators only: keep it on loopback or a private network (empty: none)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	ec.origins = of.policy()
-	if *feedAuth == "" {
-		return errors.New("--feed-auth is required (see 'openfront admin edge-key create')")
+	// An edge key acts as one edge, the one with the key's id.
+	id, _, err := feed.ParseAuthorization("Edge " + feedAuth)
+	if err != nil || id == feed.SharedKeyID {
+		return errors.New(`--feed-auth (or --feed-auth-file): want "<keyID>:<secret>" from 'openfront admin edge-key create --price-class …'`)
 	}
 	if _, err := feed.NormalizeEdgePriceClass(ec.priceClass); err != nil {
 		return err
@@ -215,9 +218,8 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stack.close()
-	id, err := edgeID(*stateDir)
-	if err != nil {
-		return fmt.Errorf("edge id: %w", err)
+	if err := privateDir(*stateDir, logger); err != nil {
+		return fmt.Errorf("--state: %w", err)
 	}
 	feedHTTP := &http.Client{}
 	if *controlPlaneCA != "" {
@@ -230,7 +232,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	client := &feed.Client{
 		BaseURL:        strings.TrimRight(*controlPlaneURL, "/"),
 		HTTPClient:     feedHTTP, // the client sets a deadline per poll
-		Auth:           *feedAuth,
+		Auth:           feedAuth,
 		EdgeID:         id,
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
@@ -255,6 +257,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			g.wait()
 			return err
 		}
+		warnPublicMetrics(g.addr("admin"), logger)
 	}
 	fmt.Fprintf(stdout, "openfront edge %s (price class %s) following %s\n", id, ec.priceClass, *controlPlaneURL)
 	return g.wait()

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"path/filepath"
 
@@ -17,8 +18,8 @@ import (
 )
 
 // runServe runs everything on one machine: the API and config feed, one
-// edge following the feed over loopback (the same protocol remote edges
-// use), and /metrics.
+// edge following the feed in-process (the same protocol remote edges
+// use, without a socket), and /metrics.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return serve(ctx, "serve", args, stdout, stderr)
 }
@@ -34,7 +35,7 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	ec.register(fs)
 	// api is the multi-tenant mode: tenants' origins may not be private.
 	of.register(fs, name == "serve")
-	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics (empty: none)")
+	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics, for operators only: keep it on loopback or a private network (empty: none)")
 	noEdge := fs.Bool("no-edge", false, "run no embedded edge (like 'openfront api')")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -44,13 +45,6 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	}
 	cc.origins, ec.origins = of.policy(), of.policy()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	if cc.feedSecret == "" {
-		// The embedded edge authenticates with a secret nobody else knows;
-		// remote edges use edge keys.
-		var b [24]byte
-		rand.Read(b[:])
-		cc.feedSecret = hex.EncodeToString(b[:])
-	}
 	reg := prometheus.NewRegistry()
 	cp, err := cc.open(ctx, logger, reg)
 	if err != nil {
@@ -60,9 +54,20 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	if err := reportHostConflicts(ctx, cp.service, logger); err != nil {
 		return err
 	}
-	acct, creds, err := bootstrap(ctx, cp.service, cc.data)
-	if err != nil {
+	// Files an older version left with looser modes.
+	if err := tighten(filepath.Join(cc.data, "credentials"), privateFileMode, logger); err != nil {
 		return err
+	}
+	boot, err := bootstrap(ctx, cp.service, cc.data)
+	if err != nil {
+		boot.print(stdout) // the one showing of a secret whose file failed
+		return err
+	}
+	if !*noEdge {
+		// Before any listener serves the feed, which reads the binding.
+		if err := bindEmbeddedEdge(&cc, &ec, cp, logger); err != nil {
+			return err
+		}
 	}
 	g := newGroup(ctx)
 	g.go_(cp.feed.Run)
@@ -81,10 +86,10 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 			g.cancel()
 			return g.waitAfter(err)
 		}
+		warnPublicMetrics(g.addr("admin"), logger)
 		fmt.Fprintf(stdout, "metrics: http://%s/metrics\n", g.addr("admin"))
 	}
-	fmt.Fprintf(stdout, "account %s\naws_access_key_id = %s\naws_secret_access_key = %s\n(saved in %s)\n",
-		acct.ID, creds.AccessKeyID, creds.SecretAccessKey, filepath.Join(cc.data, "credentials"))
+	boot.print(stdout)
 	return g.wait()
 }
 
@@ -109,30 +114,47 @@ func (c *controlPlaneConfig) serveAPI(g *group, cp *controlPlane, stdout io.Writ
 	return nil
 }
 
-// startEmbeddedEdge runs one edge in this process. It follows the feed
-// through a loopback listener of its own, so it speaks exactly the protocol
-// of remote edges.
-func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
-	if err := g.serve("feed", "127.0.0.1:0", cp.handler, nil); err != nil {
-		return err
-	}
-	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
-	if err != nil {
-		return err
-	}
+// bindEmbeddedEdge gives the embedded edge its identity (kept in
+// <data>/edge) and a feed secret made for this process alone, which acts
+// as that edge only.
+func bindEmbeddedEdge(cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, logger *slog.Logger) error {
 	stateDir := filepath.Join(cc.data, "edge")
+	if err := privateDir(stateDir, logger); err != nil {
+		return fmt.Errorf("edge state: %w", err)
+	}
 	id, err := edgeID(stateDir)
 	if err != nil {
 		return fmt.Errorf("edge id: %w", err)
 	}
+	pc, err := feed.NormalizeEdgePriceClass(ec.priceClass)
+	if err != nil {
+		return err
+	}
+	var b [24]byte
+	rand.Read(b[:])
+	cp.feed.Secret = hex.EncodeToString(b[:])
+	cp.feed.SecretEdge = feed.Identity{EdgeID: id, PriceClass: pc}
+	return nil
+}
+
+// startEmbeddedEdge runs one edge in this process, as bindEmbeddedEdge
+// bound it. It follows the feed through feed.HandlerTransport: exactly the
+// protocol of remote edges, but in-process, so no plaintext listener
+// serves the feed (or the API) beside a TLS API.
+func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
+	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
+	if err != nil {
+		return err
+	}
 	client := &feed.Client{
-		BaseURL:        "http://" + g.addr("feed").String(),
-		HTTPClient:     &http.Client{}, // the client sets a deadline per poll
-		Auth:           "shared:" + cc.feedSecret,
-		EdgeID:         id,
+		BaseURL: "http://in-process",
+		// The client sets a deadline per poll.
+		HTTPClient:     &http.Client{Transport: feed.HandlerTransport(cp.feed.Handler())},
+		Auth:           feed.SharedKeyID + ":" + cp.feed.Secret,
+		EdgeID:         cp.feed.SecretEdge.EdgeID,
 		Name:           ec.edgeName(),
 		PriceClass:     ec.priceClass,
-		StateDir:       stateDir,
+		StateDir:       filepath.Join(cc.data, "edge"),
 		Applier:        stack.applier,
 		Logger:         logger,
 		HeartbeatEvery: ec.heartbeat,
@@ -145,6 +167,15 @@ func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *con
 		return err
 	})
 	return ec.listen(g, stack.srv, cc.tlsCert, cc.tlsKey, cc.domainSuffix, stdout)
+}
+
+// warnPublicMetrics logs when /metrics listens beyond loopback: it names
+// every distribution and tells its traffic, which is the operator's to
+// see, not the tenants' or the public's.
+func warnPublicMetrics(addr net.Addr, logger *slog.Logger) {
+	if ta, ok := addr.(*net.TCPAddr); ok && !ta.IP.IsLoopback() {
+		logger.Warn("/metrics listens beyond loopback: it is for operators only; keep --admin-addr on loopback or a private network", "addr", addr.String())
+	}
 }
 
 // waitAfter waits for the group to stop after a start-up failure and

@@ -56,6 +56,10 @@ type Client struct {
 	restored   atomic.Bool // Restore ran; Run does not apply the disk snapshot again
 	// restoredSnap is the snapshot Restore applied; Run merges onto it.
 	restoredSnap *Snapshot
+	// newestGood: the newest snapshot file is one this client wrote or
+	// read back whole, so the next save may keep it as the previous one.
+	// Never set, a bad newest file is overwritten and the previous kept.
+	newestGood bool
 }
 
 // errUnknownEdge is the server forgetting the edge (404): register again.
@@ -79,22 +83,30 @@ func (c *Client) Restore() bool {
 	c.restored.Store(true)
 	c.rev.Store(0)
 	c.restoredSnap = nil
+	c.newestGood = false
 	if c.Applier == nil {
 		return false
 	}
 	log := c.logger()
-	snap := c.loadSnapshot()
-	if snap == nil {
-		return false
+	// The newest file, else the one it replaced: an edge whose newest
+	// snapshot cannot be read serves its last good one, a little older,
+	// and catches up from there.
+	for i, name := range []string{snapshotFileName, prevSnapshotFileName} {
+		snap := c.loadSnapshot(name)
+		if snap == nil {
+			continue
+		}
+		if err := c.Applier.Apply(snap, nil); err != nil {
+			log.Error("feed: applying the snapshot on disk", "file", name, "revision", snap.Revision, "err", err)
+			continue
+		}
+		c.rev.Store(snap.Revision)
+		c.restoredSnap = snap
+		c.newestGood = i == 0
+		log.Info("feed: serving the snapshot on disk", "file", name, "revision", snap.Revision)
+		return true
 	}
-	if err := c.Applier.Apply(snap, nil); err != nil {
-		log.Error("feed: applying the snapshot on disk", "revision", snap.Revision, "err", err)
-		return false
-	}
-	c.rev.Store(snap.Revision)
-	c.restoredSnap = snap
-	log.Info("feed: serving the snapshot on disk", "revision", snap.Revision)
-	return true
+	return false
 }
 
 // Run applies the snapshot on disk, if any (unless Restore did), then
@@ -315,17 +327,17 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 
 var defaultHTTPClient = &http.Client{}
 
-func (c *Client) snapshotPath() string {
+func (c *Client) snapshotPath(name string) string {
 	if c.StateDir == "" {
 		return ""
 	}
-	return filepath.Join(c.StateDir, snapshotFileName)
+	return filepath.Join(c.StateDir, name)
 }
 
-// loadSnapshot reads the snapshot file; a missing or corrupt one gives nil
-// (a corrupt one is logged): the edge then starts empty.
-func (c *Client) loadSnapshot() *Snapshot {
-	p := c.snapshotPath()
+// loadSnapshot reads one snapshot file; a missing or bad one gives nil
+// (a bad one is logged).
+func (c *Client) loadSnapshot(name string) *Snapshot {
+	p := c.snapshotPath(name)
 	if p == "" {
 		return nil
 	}
@@ -334,19 +346,22 @@ func (c *Client) loadSnapshot() *Snapshot {
 		return nil
 	}
 	if err != nil {
-		c.logger().Error("feed: reading the snapshot file; starting empty", "path", p, "err", err)
+		c.logger().Error("feed: reading a snapshot file", "path", p, "err", err)
 		return nil
 	}
 	_, s, err := DecodeSnapshotFile(b)
 	if err != nil {
-		c.logger().Error("feed: ignoring a corrupt snapshot file; starting empty", "path", p, "err", err)
+		c.logger().Error("feed: ignoring a corrupt snapshot file", "path", p, "err", err)
 		return nil
 	}
 	return s
 }
 
+// saveSnapshot writes s as the newest snapshot file, atomically; the good
+// newest file it replaces becomes the previous one. A crash between the
+// two renames leaves the previous file alone, which Restore falls back to.
 func (c *Client) saveSnapshot(s *Snapshot) error {
-	p := c.snapshotPath()
+	p := c.snapshotPath(snapshotFileName)
 	if p == "" {
 		return nil
 	}
@@ -357,7 +372,21 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return err
 	}
-	return writeFileAtomic(p, b)
+	if c.newestGood {
+		err := os.Rename(p, c.snapshotPath(prevSnapshotFileName))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	} else {
+		// A bad newest file is dropped (an empty directory in its place
+		// too, which a rename could not replace); the previous one stays.
+		os.Remove(p)
+	}
+	if err := writeFileAtomic(p, b); err != nil {
+		return err
+	}
+	c.newestGood = true
+	return nil
 }
 
 func sleep(ctx context.Context, d time.Duration) {

@@ -18,7 +18,9 @@ import (
 )
 
 const (
-	testSecret  = "s3cret"
+	testSecret = "s3cret"
+	// sharedEdge is the one edge the shared secret acts as.
+	sharedEdge  = "edge-raw"
 	testAccount = "123456789012"
 	testTimeout = 15 * time.Second
 	// waitLimit bounds every wait for an event; tests never sleep to pass.
@@ -76,7 +78,8 @@ func newTestFeed(t testing.TB) *testFeed {
 // address, the same one each time.
 func (f *testFeed) start() {
 	f.t.Helper()
-	f.srv = &Server{Store: f.store, Secret: testSecret, Timeout: testTimeout, Now: f.clock.Now}
+	f.srv = &Server{Store: f.store, Secret: testSecret, Timeout: testTimeout, Now: f.clock.Now,
+		SecretEdge: Identity{EdgeID: sharedEdge, PriceClass: cloudfront.PriceClass100}}
 	addr := f.addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -213,12 +216,39 @@ type testEdge struct {
 	done   chan error
 }
 
+// newClient is an edge with an edge key of its own (made here, or kept
+// from an earlier call for the same id): the key's id is the edge's.
 func (f *testFeed) newClient(id, priceClass, stateDir string) *Client {
+	f.t.Helper()
+	k := f.edgeKey(id, priceClass)
 	return &Client{
-		BaseURL: f.url(), Auth: SharedKeyID + ":" + testSecret,
+		BaseURL: f.url(), Auth: k.ID + ":" + k.Secret,
 		EdgeID: id, Name: "edge " + id, PriceClass: priceClass, StateDir: stateDir,
 		HeartbeatEvery: 20 * time.Millisecond,
 	}
+}
+
+// edgeKey stores an edge key for edge id in priceClass ("" leaves the
+// key unbound, as keys made before binding are), replacing one of that id.
+func (f *testFeed) edgeKey(id, priceClass string) store.EdgeKey {
+	f.t.Helper()
+	k := store.EdgeKey{ID: id, Secret: "secret-" + id, Created: f.clock.Now()}
+	if priceClass != "" {
+		pc, err := NormalizeEdgePriceClass(priceClass)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		k.PriceClass = pc
+	}
+	if err := f.store.Update(context.Background(), func(tx store.Tx) error {
+		if err := tx.DeleteEdgeKey(id); err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
+		return tx.InsertEdgeKey(k)
+	}); err != nil {
+		f.t.Fatal(err)
+	}
+	return k
 }
 
 func startEdge(t testing.TB, c *Client) *testEdge {

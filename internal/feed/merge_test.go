@@ -133,6 +133,9 @@ func FuzzDecodeSnapshotFile(f *testing.F) {
 	for _, tt := range snapshotFileTests {
 		f.Add([]byte(tt.body))
 	}
+	framed, _ := EncodeSnapshotFile("e", &Snapshot{Revision: 3, Distributions: []cloudfront.Distribution{dist("A", 3)}})
+	f.Add(framed)
+	f.Add(framed[:len(framed)-1])
 	f.Fuzz(func(t *testing.T, b []byte) {
 		_, s, err := DecodeSnapshotFile(b)
 		if err != nil {

@@ -21,7 +21,9 @@ const (
 )
 
 // SharedKeyID is the key id under which an edge presents the feed's
-// shared secret: "Authorization: Edge shared:<secret>".
+// shared secret: "Authorization: Edge shared:<secret>". The secret acts as
+// one edge, Server.SecretEdge (serve's embedded edge); every other edge
+// has an edge key of its own.
 const SharedKeyID = "shared"
 
 // maxBody bounds request bodies; the largest (register) is a few hundred bytes.

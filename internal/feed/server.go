@@ -2,7 +2,6 @@ package feed
 
 import (
 	"context"
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -26,12 +25,17 @@ const DefaultPollWait = 25 * time.Second
 // see, and run Run to complete invalidations.
 type Server struct {
 	Store store.Store
-	// Auth checks a request's credentials. Nil means the Authorization
-	// header "Edge <keyID>:<secret>" checked against the store's edge keys,
-	// or "Edge shared:<secret>" against Secret.
-	Auth func(r *http.Request) error
-	// Secret is the shared secret; empty disables it.
-	Secret string
+	// Auth checks a request's credentials and returns the one edge they
+	// may act as; an *httpError is answered with its status, any other
+	// error with 401. Nil means the Authorization header "Edge
+	// <keyID>:<secret>" checked against the store's edge keys, or "Edge
+	// shared:<secret>" against Secret.
+	Auth func(r *http.Request) (Identity, error)
+	// Secret is the shared secret, which acts as SecretEdge only (the
+	// embedded edge of serve); empty, or SecretEdge without an EdgeID,
+	// disables it.
+	Secret     string
+	SecretEdge Identity
 	// Timeout is how long an edge stays live after it was last seen;
 	// zero means DefaultTimeout.
 	Timeout time.Duration
@@ -112,28 +116,35 @@ func errorf(status int, format string, args ...any) error {
 
 // handle authenticates, runs h and writes its result or error: the one
 // response path of the server.
-func (s *Server) handle(h func(r *http.Request) (any, error)) http.HandlerFunc {
+func (s *Server) handle(h func(r *http.Request, id Identity) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if err := s.authenticate(r); err != nil {
-			w.Header().Set("WWW-Authenticate", "Edge")
-			writeJSON(w, http.StatusUnauthorized, errorBody{Error: err.Error()})
-			return
-		}
-		v, err := h(r)
-		if err != nil {
-			var he *httpError
-			if errors.As(err, &he) {
-				writeJSON(w, he.status, errorBody{Error: he.msg})
+		id, err := s.authenticate(r)
+		if err == nil {
+			var v any
+			if v, err = h(r, id); err == nil {
+				writeJSON(w, http.StatusOK, v)
 				return
 			}
-			if r.Context().Err() != nil {
-				return // the edge went away
+		} else if !errors.As(err, new(*httpError)) {
+			err = &httpError{status: http.StatusUnauthorized, msg: err.Error()}
+		}
+		var he *httpError
+		if errors.As(err, &he) {
+			switch he.status {
+			case http.StatusUnauthorized:
+				w.Header().Set("WWW-Authenticate", "Edge")
+			case http.StatusForbidden:
+				// A credential acting beyond its edge: the operator should know.
+				s.logger().Warn("feed: refused", "path", r.URL.Path, "remote", r.RemoteAddr, "err", he.msg)
 			}
-			s.logger().Error("feed: request failed", "path", r.URL.Path, "err", err)
-			writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
+			writeJSON(w, he.status, errorBody{Error: he.msg})
 			return
 		}
-		writeJSON(w, http.StatusOK, v)
+		if r.Context().Err() != nil {
+			return // the edge went away
+		}
+		s.logger().Error("feed: request failed", "path", r.URL.Path, "err", err)
+		writeJSON(w, http.StatusInternalServerError, errorBody{Error: "internal error"})
 	}
 }
 
@@ -161,37 +172,6 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-func (s *Server) authenticate(r *http.Request) error {
-	if s.Auth != nil {
-		return s.Auth(r)
-	}
-	keyID, secret, err := ParseAuthorization(r.Header.Get("Authorization"))
-	if err != nil {
-		return err
-	}
-	if keyID == SharedKeyID {
-		if s.Secret != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(s.Secret)) == 1 {
-			return nil
-		}
-		return errors.New("authorization: bad credentials")
-	}
-	var k store.EdgeKey
-	err = s.Store.View(r.Context(), func(tx store.Tx) error {
-		var err error
-		k, err = tx.EdgeKey(keyID)
-		return err
-	})
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return fmt.Errorf("authorization: %w", err)
-	}
-	// Compare even for an unknown key, so timing tells nothing.
-	ok := subtle.ConstantTimeCompare([]byte(secret), []byte(k.Secret)) == 1
-	if err != nil || !ok || k.Secret == "" {
-		return errors.New("authorization: bad credentials")
-	}
-	return nil
-}
-
 func (s *Server) revision(ctx context.Context) (int64, error) {
 	var rev int64
 	err := s.Store.View(ctx, func(tx store.Tx) error {
@@ -202,7 +182,7 @@ func (s *Server) revision(ctx context.Context) (int64, error) {
 	return rev, err
 }
 
-func (s *Server) register(r *http.Request) (any, error) {
+func (s *Server) register(r *http.Request, id Identity) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -211,9 +191,21 @@ func (s *Server) register(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, "%v", err)
 	}
+	if err := id.allowsRegister(req); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var rev int64
 	err = s.Store.Update(r.Context(), func(tx store.Tx) error {
+		if id.KeyID != "" {
+			// The key may have been revoked since authenticate read it:
+			// checked again here, a revoked key never brings its edge back.
+			if _, err := tx.EdgeKey(id.KeyID); errors.Is(err, store.ErrNotFound) {
+				return errorf(http.StatusUnauthorized, "%v", errBadCredentials)
+			} else if err != nil {
+				return err
+			}
+		}
 		var err error
 		if rev, err = tx.Revision(); err != nil {
 			return err
@@ -264,7 +256,7 @@ func (s *Server) touch(ctx context.Context, id string, rev int64) error {
 
 // ack answers both POST ack and POST heartbeat: a heartbeat repeats the
 // edge's applied revision, so either may be the one that acknowledges it.
-func (s *Server) ack(r *http.Request) (any, error) {
+func (s *Server) ack(r *http.Request, id Identity) (any, error) {
 	body, err := readBody(r)
 	if err != nil {
 		return nil, err
@@ -272,6 +264,9 @@ func (s *Server) ack(r *http.Request) (any, error) {
 	req, err := DecodeAck(body)
 	if err != nil {
 		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := id.allows(req.Edge); err != nil {
+		return nil, err
 	}
 	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
 		return nil, err
@@ -283,7 +278,7 @@ func (s *Server) ack(r *http.Request) (any, error) {
 // changes is the long poll: it answers at once when the store is past
 // since, else when Notify or the revision watcher wakes it, else after
 // PollWait with an empty delta.
-func (s *Server) changes(r *http.Request) (any, error) {
+func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 	q := r.URL.Query()
 	since, err := strconv.ParseInt(q.Get("since"), 10, 64)
 	if err != nil || since < 0 {
@@ -292,6 +287,9 @@ func (s *Server) changes(r *http.Request) (any, error) {
 	id := q.Get("edge")
 	if err := validEdgeID(id); err != nil {
 		return nil, errorf(http.StatusBadRequest, "%v", err)
+	}
+	if err := ident.allows(id); err != nil {
+		return nil, err
 	}
 	ctx := r.Context()
 	if err := s.touch(ctx, id, 0); err != nil {

@@ -177,6 +177,12 @@ type Tx interface {
 	EdgeKey(id string) (EdgeKey, error)
 	EdgeKeys() ([]EdgeKey, error) // ordered by id
 	DeleteEdgeKey(id string) error
+
+	// The bootstrap marker: set once, by the first start, with the account
+	// it made. Bootstrap: ErrNotFound before. MarkBootstrap: ErrExists
+	// after (so two nodes starting at once make one account).
+	Bootstrap() (Bootstrap, error)
+	MarkBootstrap(b Bootstrap) error
 }
 
 // Account is a tenant: the owner of distributions and keys.
@@ -217,9 +223,21 @@ type Edge struct {
 	AckedRevision int64
 }
 
-// EdgeKey is a credential an edge presents to the config feed.
+// EdgeKey is a credential an edge presents to the config feed. It acts
+// as one edge only: the edge whose id is the key's ID, in PriceClass
+// (cloudfront.PriceClass100, 200 or All; "" for keys made before keys were
+// bound, which the feed refuses).
 type EdgeKey struct {
-	ID      string
-	Secret  string
-	Created time.Time
+	ID         string
+	Secret     string
+	Created    time.Time
+	PriceClass string
+}
+
+// Bootstrap records the store's first start: the account it made ("" when
+// the store had accounts before the marker existed and none was named
+// bootstrap).
+type Bootstrap struct {
+	AccountID string
+	Created   time.Time
 }

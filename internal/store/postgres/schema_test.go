@@ -59,6 +59,8 @@ func TestOpenExisting(t *testing.T) {
 		string(script),
 		`INSERT INTO schema_migrations (version) VALUES (1)`,
 		`INSERT INTO accounts (id, name, disabled, created) VALUES ('111111111111', 'old', true, '2012-07-01 12:30:45.123456Z')`,
+		`INSERT INTO accounts (id, name, disabled, created) VALUES ('222222222222', 'bootstrap', false, '2012-07-01 13:30:45Z')`,
+		`INSERT INTO edge_keys (id, secret, created) VALUES ('EKold', 's', now())`,
 		`UPDATE feed_revision SET value = 7`,
 	} {
 		if _, err := conn.Exec(ctx, stmt); err != nil {
@@ -101,6 +103,15 @@ func TestOpenExisting(t *testing.T) {
 		}
 		if want := (store.Account{ID: "111111111111", Name: "old", Disabled: true, Created: created}); a != want {
 			t.Errorf("account %+v, want %+v", a, want)
+		}
+		// A store with accounts was bootstrapped (by a start before the
+		// marker existed): no later start makes another account.
+		if b, err := tx.Bootstrap(); err != nil || b.AccountID != "222222222222" || !b.Created.Equal(created) {
+			t.Errorf("bootstrap marker %+v, %v; want the bootstrap account, at the first account's creation", b, err)
+		}
+		// An edge key made before binding has no price class (the feed refuses it).
+		if k, err := tx.EdgeKey("EKold"); err != nil || k.PriceClass != "" {
+			t.Errorf("old edge key %+v, %v", k, err)
 		}
 		rev, err := tx.Revision()
 		if rev != 7 {

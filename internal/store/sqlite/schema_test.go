@@ -55,6 +55,9 @@ func TestOpenExisting(t *testing.T) {
 		`INSERT INTO accounts (id, name, disabled, created) VALUES ('111111111111', 'old', 1, ` +
 			itoa(created.UnixMicro()) + `)`,
 		`UPDATE feed_revision SET value = 7`,
+		`INSERT INTO edge_keys (id, secret, created) VALUES ('EKold', 's', 1)`,
+		`INSERT INTO accounts (id, name, disabled, created) VALUES ('222222222222', 'bootstrap', 0, ` +
+			itoa(created.Add(time.Hour).UnixMicro()) + `)`,
 	} {
 		if _, err := db.ExecContext(ctx, stmt); err != nil {
 			t.Fatal(err)
@@ -82,6 +85,15 @@ func TestOpenExisting(t *testing.T) {
 		}
 		if want := (store.Account{ID: "111111111111", Name: "old", Disabled: true, Created: created}); a != want {
 			t.Errorf("account %+v, want %+v", a, want)
+		}
+		// A store with accounts was bootstrapped (by a start before the
+		// marker existed): no later start makes another account.
+		if b, err := tx.Bootstrap(); err != nil || b.AccountID != "222222222222" || !b.Created.Equal(created) {
+			t.Errorf("bootstrap marker %+v, %v; want the bootstrap account, at the first account's creation", b, err)
+		}
+		// An edge key made before binding has no price class (the feed refuses it).
+		if k, err := tx.EdgeKey("EKold"); err != nil || k.PriceClass != "" {
+			t.Errorf("old edge key %+v, %v", k, err)
 		}
 		rev, err := tx.Revision()
 		if rev != 7 {

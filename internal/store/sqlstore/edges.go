@@ -43,11 +43,11 @@ func (t *Tx) DeleteEdge(id string) error {
 	return t.mustAffect(res, err, "edge", id)
 }
 
-const edgeKeyCols = `id, secret, created`
+const edgeKeyCols = `id, secret, created, price_class`
 
 func scanEdgeKey(s interface{ Scan(...any) error }) (store.EdgeKey, error) {
 	var k store.EdgeKey
-	err := s.Scan(&k.ID, &k.Secret, at(&k.Created))
+	err := s.Scan(&k.ID, &k.Secret, at(&k.Created), &k.PriceClass)
 	return k, err
 }
 
@@ -55,7 +55,7 @@ func (t *Tx) InsertEdgeKey(k store.EdgeKey) error {
 	if ok, err := t.exists(`SELECT 1 FROM edge_keys WHERE id = $1`, k.ID); err != nil || ok {
 		return existsErr(err, ok, "edge key", k.ID)
 	}
-	_, err := t.exec(`INSERT INTO edge_keys (`+edgeKeyCols+`) VALUES ($1, $2, $3)`, k.ID, k.Secret, t.time(k.Created))
+	_, err := t.exec(`INSERT INTO edge_keys (`+edgeKeyCols+`) VALUES ($1, $2, $3, $4)`, k.ID, k.Secret, t.time(k.Created), k.PriceClass)
 	return t.constraint(err)
 }
 

@@ -181,6 +181,23 @@ CREATE INDEX distribution_aliases_streaming ON distribution_aliases (streaming_d
 CREATE INDEX distributions_domain_name ON distributions (lower(domain_name));
 CREATE INDEX streaming_distributions_domain_name ON streaming_distributions (lower(domain_name));
 `,
+	// 4: an edge key acts as exactly one edge: the edge whose id is the
+	// key's id, registered in the key's price class. Keys made before have
+	// no price class ('') and are refused until replaced. bootstrap_marker
+	// records that the first start made its account, so that no later start
+	// makes another (a store with accounts already was bootstrapped).
+	`
+ALTER TABLE edge_keys ADD COLUMN price_class TEXT NOT NULL DEFAULT '';
+CREATE TABLE bootstrap_marker (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	account_id TEXT NOT NULL,
+	created    {{.Time}} NOT NULL
+);
+INSERT INTO bootstrap_marker (id, account_id, created)
+	SELECT 1, COALESCE((SELECT id FROM accounts WHERE name = 'bootstrap' ORDER BY created, id LIMIT 1), ''),
+		(SELECT MIN(created) FROM accounts)
+	WHERE EXISTS (SELECT 1 FROM accounts);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

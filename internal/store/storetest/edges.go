@@ -73,8 +73,8 @@ func testEdges(t *testing.T, s store.Store) {
 }
 
 func testEdgeKeys(t *testing.T, s store.Store) {
-	k1 := store.EdgeKey{ID: "ek-2", Secret: "s2", Created: at(1)}
-	k2 := store.EdgeKey{ID: "ek-1", Secret: "s1", Created: at(2)}
+	k1 := store.EdgeKey{ID: "ek-2", Secret: "s2", Created: at(1), PriceClass: cloudfront.PriceClass200}
+	k2 := store.EdgeKey{ID: "ek-1", Secret: "s1", Created: at(2), PriceClass: cloudfront.PriceClassAll}
 	update(t, s, func(tx store.Tx) error {
 		noErr(t, "InsertEdgeKey", tx.InsertEdgeKey(k1))
 		return tx.InsertEdgeKey(k2)

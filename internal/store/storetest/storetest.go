@@ -40,6 +40,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"KeyPairs", testKeyPairs},
 		{"Edges", testEdges},
 		{"EdgeKeys", testEdgeKeys},
+		{"Bootstrap", testBootstrap},
+		{"ConcurrentBootstrap", testConcurrentBootstrap},
 		{"RollbackOnError", testRollbackOnError},
 		{"RollbackOnPanic", testRollbackOnPanic},
 		{"ViewSnapshot", testViewSnapshot},
