@@ -36,8 +36,9 @@ type S3Options struct {
 	// Empty means https://<origin DomainName>, virtual-hosted.
 	Endpoint string
 	Region   string // default us-east-1
-	// Static credentials, used for origins that have an OriginAccessIdentity;
-	// other S3 origins are fetched anonymously.
+	// Static credentials, used for origins whose OriginAccessIdentity is
+	// granted the bucket (the snapshot's BucketGrants); other S3 origins
+	// are fetched anonymously.
 	AccessKeyID     string
 	SecretAccessKey string
 }
