@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/auth"
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/store"
@@ -91,6 +92,11 @@ func newTestEnvOn(t testing.TB, open opener, opts ...envOption) *testEnv {
 	t.Cleanup(srv.Close)
 	acct, key, err := svc.CreateAccount(context.Background(), "", "test")
 	if err != nil {
+		t.Fatal(err)
+	}
+	// Every bucket, as serve grants its bootstrap account, so that the
+	// examples' log buckets are the account's to use.
+	if _, err := svc.GrantBucket(context.Background(), buckets.Grant{Bucket: buckets.Every, AccountID: acct.ID}); err != nil {
 		t.Fatal(err)
 	}
 	return &testEnv{t: t, url: srv.URL, svc: svc, account: acct, key: key, sign: signLegacy}

@@ -259,3 +259,7 @@ func validLabel(l string) bool {
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
+
+// S3BucketName returns the bucket an S3 endpoint host such as
+// "mybucket.s3.amazonaws.com" names, for the suffixes r admits.
+func (r Rules) S3BucketName(host string) (string, bool) { return r.s3Bucket(host) }
