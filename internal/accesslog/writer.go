@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/edge"
 )
@@ -31,6 +32,13 @@ type Options struct {
 	// MaxBufferedBytes bounds the log lines held in memory, including
 	// files whose delivery failed and waits for a retry. Lines that would
 	// exceed it are dropped and counted. Default 64 MiB.
+	//
+	// Distributions share it fairly: while it has room anyone may use it,
+	// but when it is full, a line of a distribution holding less than its
+	// share (MaxBufferedBytes / distributions that log) makes room by
+	// dropping the oldest waiting lines of the one holding most above its
+	// share. So a tenant whose log bucket refuses every file cannot crowd
+	// out the others' lines.
 	MaxBufferedBytes int64
 	Logger           *slog.Logger          // nil: slog.Default()
 	Now              func() time.Time      // time of records with a zero Time; nil: time.Now
@@ -53,6 +61,10 @@ type distLog struct {
 	id, domain, bucket, prefix string
 }
 
+// refusedLog is a distribution left out because its account may not
+// write into its log bucket.
+type refusedLog struct{ bucket, account string }
+
 type batchKey struct {
 	d    *distLog
 	hour int64 // Unix hours, UTC
@@ -72,14 +84,19 @@ type Writer struct {
 	log   *slog.Logger
 	dists atomic.Pointer[map[string]*distLog]
 
+	updateMu sync.Mutex
+	refused  map[string]refusedLog // under updateMu: to warn once per change
+
 	mu        sync.Mutex
 	batches   map[batchKey]*batch
 	inBatches int64 // bytes in batches
 	buffered  int64 // bytes in batches and in undelivered files
+	usage     map[string]int64 // buffered, per distribution id
+	pending   []*file          // undelivered, retried first, oldest first
+	inflight  []*file          // in the flush now
 	closed    bool
 
 	flushMu sync.Mutex // one flush at a time
-	pending []*file    // undelivered, retried first; under flushMu
 
 	kick      chan struct{}
 	stop      chan struct{}
@@ -106,6 +123,7 @@ func New(o Options) (*Writer, error) {
 		now:     o.Now,
 		log:     o.Logger,
 		batches: make(map[batchKey]*batch),
+		usage:   make(map[string]int64),
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -126,9 +144,16 @@ func New(o Options) (*Writer, error) {
 }
 
 // Update replaces the logging settings with those of dists; distributions
-// without Logging.Enabled, or not listed, are no longer logged. Lines
-// already buffered are delivered where they were meant to go.
-func (w *Writer) Update(dists []cloudfront.Distribution) {
+// without Logging.Enabled, or not listed, are no longer logged, and
+// neither are those whose log bucket grants does not grant to their
+// account (configs stored before grants existed, or a grant revoked
+// since): their lines are never buffered. Lines already buffered are
+// delivered where they were meant to go.
+func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant) {
+	w.updateMu.Lock()
+	defer w.updateMu.Unlock()
+	set := buckets.NewSet(grants)
+	refused := map[string]refusedLog{}
 	old := w.dists.Load()
 	m := make(map[string]*distLog, len(dists))
 	for i := range dists {
@@ -138,6 +163,15 @@ func (w *Writer) Update(dists []cloudfront.Distribution) {
 			continue
 		}
 		dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix}
+		if !set.CanWriteLogs(dl.bucket, d.AccountID) {
+			r := refusedLog{dl.bucket, d.AccountID}
+			if w.refused[d.ID] != r {
+				w.log.Warn("access logs not delivered: the bucket is not granted to the distribution's account",
+					"distribution", d.ID, "bucket", dl.bucket, "account", d.AccountID)
+			}
+			refused[d.ID] = r
+			continue
+		}
 		if old != nil {
 			if o := (*old)[d.ID]; o != nil && *o == *dl {
 				dl = o
@@ -145,6 +179,7 @@ func (w *Writer) Update(dists []cloudfront.Distribution) {
 		}
 		m[d.ID] = dl
 	}
+	w.refused = refused
 	w.dists.Store(&m)
 }
 
@@ -172,7 +207,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 	key := batchKey{d: d, hour: unixHour(t)}
 
 	w.mu.Lock()
-	if w.closed || w.buffered+n > w.opts.MaxBufferedBytes {
+	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, len(*m))) {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 	} else {
@@ -185,6 +220,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 		b.lines++
 		w.inBatches += n
 		w.buffered += n
+		w.usage[d.id] += n
 		full := w.inBatches >= w.opts.MaxBufferedBytes/2
 		w.mu.Unlock()
 		w.lines.Add(1)
@@ -246,4 +282,78 @@ func (w *Writer) register(reg prometheus.Registerer) error {
 		}
 	}
 	return nil
+}
+
+// makeRoom frees at least n bytes for distribution id, if id holds less
+// than its share of the buffer (an equal part for each of the dists that
+// log), by dropping the oldest waiting lines of whoever holds the most
+// above its share: failed files first, then files in delivery, then
+// unflushed batches. It reports whether the room is there. Called with
+// w.mu held.
+func (w *Writer) makeRoom(id string, n int64, dists int) bool {
+	share := w.opts.MaxBufferedBytes / int64(max(dists, 1))
+	if w.usage[id]+n > share {
+		return false
+	}
+	for w.buffered+n > w.opts.MaxBufferedBytes {
+		victim, most := "", share
+		for v, u := range w.usage {
+			if u > most {
+				victim, most = v, u
+			}
+		}
+		if victim == "" || !w.evictOldest(victim) {
+			return false
+		}
+	}
+	return true
+}
+
+// evictOldest drops id's oldest waiting lines; false if it has none that
+// can go. Called with w.mu held.
+func (w *Writer) evictOldest(id string) bool {
+	for i, f := range w.pending {
+		if f.dist == id {
+			w.pending = append(w.pending[:i], w.pending[i+1:]...)
+			w.release(id, f.raw)
+			w.dropped.Add(int64(f.lines))
+			return true
+		}
+	}
+	for _, f := range w.inflight {
+		if f.dist == id && !f.evicted {
+			// The flush skips it, or forgets it once its delivery ends.
+			f.evicted = true
+			w.release(id, f.raw)
+			w.dropped.Add(int64(f.lines))
+			return true
+		}
+	}
+	var oldest *batchKey
+	for k := range w.batches {
+		if k.d.id == id && (oldest == nil || k.hour < oldest.hour) {
+			oldest = &k
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	b := w.batches[*oldest]
+	delete(w.batches, *oldest)
+	raw := int64(len(b.buf))
+	w.inBatches -= raw
+	w.release(id, raw)
+	w.dropped.Add(int64(b.lines))
+	return true
+}
+
+// release forgets n buffered bytes of distribution id. Called with w.mu
+// held.
+func (w *Writer) release(id string, n int64) {
+	w.buffered -= n
+	if u := w.usage[id] - n; u > 0 {
+		w.usage[id] = u
+	} else {
+		delete(w.usage, id)
+	}
 }
