@@ -89,8 +89,8 @@ type Writer struct {
 
 	mu        sync.Mutex
 	batches   map[batchKey]*batch
-	inBatches int64 // bytes in batches
-	buffered  int64 // bytes in batches and in undelivered files
+	inBatches int64            // bytes in batches
+	buffered  int64            // bytes in batches and in undelivered files
 	usage     map[string]int64 // buffered, per distribution id
 	pending   []*file          // undelivered, retried first, oldest first
 	inflight  []*file          // in the flush now
