@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/store"
 )
@@ -52,6 +53,11 @@ func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (
 	}
 	if acct.ID == "" {
 		acct, key, err = svc.CreateAccount(ctx, "", bootstrapAccountName)
+		if err == nil {
+			// The single-tenant quick start: the bootstrap account may use
+			// every bucket (`openfront api` grants nothing by default).
+			_, err = svc.GrantBucket(ctx, buckets.Grant{Bucket: buckets.Every, AccountID: acct.ID})
+		}
 	} else {
 		key, err = svc.CreateAccessKey(ctx, acct.ID)
 	}
