@@ -89,7 +89,7 @@ func NewSet(gs []Grant) *Set {
 }
 
 func (s *Set) has(m map[string]struct{}, bucket, id string) bool {
-	if s == nil || id == "" {
+	if id == "" {
 		return false
 	}
 	if _, ok := m[Every+" "+id]; ok {
@@ -103,7 +103,7 @@ func (s *Set) has(m map[string]struct{}, bucket, id string) bool {
 // distribution of accountID, may read bucket: a grant names the OAI or
 // the account. An empty oaiID (no OAI) reads nothing signed.
 func (s *Set) CanRead(bucket, accountID, oaiID string) bool {
-	if oaiID == "" {
+	if s == nil || oaiID == "" {
 		return false
 	}
 	return s.has(s.oais, bucket, oaiID) || s.has(s.accounts, bucket, accountID)
@@ -112,5 +112,8 @@ func (s *Set) CanRead(bucket, accountID, oaiID string) bool {
 // CanWriteLogs reports whether the distributions of accountID may have
 // their access logs delivered into bucket.
 func (s *Set) CanWriteLogs(bucket, accountID string) bool {
+	if s == nil {
+		return false
+	}
 	return s.has(s.accounts, bucket, accountID)
 }
