@@ -25,8 +25,10 @@ type credentials struct {
 
 // bootstrap makes sure an account with a working access key exists and
 // that <data>/credentials holds it, and returns it. Later starts reuse the
-// file when its key is still valid in the store.
-func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (store.Account, credentials, error) {
+// file when its key is still valid in the store. everyBucket grants a new
+// account every bucket: serve's single-tenant quick start, where the
+// operator's S3 key is the tenant's own (`openfront api` grants nothing).
+func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string, everyBucket bool) (store.Account, credentials, error) {
 	path := filepath.Join(dataDir, "credentials")
 	if c, err := readCredentials(path); err == nil {
 		if cred, err := svc.LookupCredential(ctx, c.AccessKeyID); err == nil && cred.Secret == c.SecretAccessKey && !cred.Disabled {
@@ -53,9 +55,7 @@ func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (
 	}
 	if acct.ID == "" {
 		acct, key, err = svc.CreateAccount(ctx, "", bootstrapAccountName)
-		if err == nil {
-			// The single-tenant quick start: the bootstrap account may use
-			// every bucket (`openfront api` grants nothing by default).
+		if err == nil && everyBucket {
 			_, err = svc.GrantBucket(ctx, buckets.Grant{Bucket: buckets.Every, AccountID: acct.ID})
 		}
 	} else {

@@ -48,7 +48,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer cp.store.Close()
-	acct, creds, err := bootstrap(ctx, cp.service, cc.data)
+	acct, creds, err := bootstrap(ctx, cp.service, cc.data, !*noEdge)
 	if err != nil {
 		return err
 	}

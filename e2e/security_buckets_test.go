@@ -1,0 +1,290 @@
+package e2e
+
+// Issue 6, items 3 and 8: what an origin access identity may read through
+// the operator's S3 key, and where a tenant's access logs may go, is
+// decided per tenant by bucket grants (`openfront admin bucket …`).
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openfront/openfront/internal/testpeer"
+)
+
+// bucketsSetup is `openfront api` and one `openfront edge` as separate
+// processes, with the edge's extra flags.
+type bucketsSetup struct {
+	data, base, edgeAddr string
+}
+
+func bucketsStart(t *testing.T, edgeArgs ...string) *bucketsSetup {
+	t.Helper()
+	s := &bucketsSetup{data: t.TempDir(), edgeAddr: freeAddr(t)}
+	apiAddr := freeAddr(t)
+	s.base = "http://" + apiAddr
+	start(t, `^account `, "api", "--data", s.data, "--api-addr", apiAddr, "--edge-timeout", "2s")
+	var key map[string]string
+	if err := json.Unmarshal(bucketsAdmin(t, s.data, "--json", "edge-key", "create"), &key); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"edge", "--control-plane", s.base, "--feed-auth", key["feed_auth"],
+		"--price-class", "All", "--edge-name", "sec", "--state", filepath.Join(s.data, "edge"),
+		"--edge-addr", s.edgeAddr, "--admin-addr", "", "--heartbeat", "200ms"}, edgeArgs...)
+	start(t, `^openfront edge `, args...)
+	return s
+}
+
+// bucketsAdmin runs `openfront admin --data data args…` and returns stdout.
+func bucketsAdmin(t *testing.T, data string, args ...string) []byte {
+	t.Helper()
+	out, err := exec.Command(binary(t), append([]string{"admin", "--data", data}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("admin %v: %v", args, err)
+	}
+	return out
+}
+
+// bucketsOAI creates an origin access identity as c and returns its id.
+func bucketsOAI(t *testing.T, c *apiClient, ref string) string {
+	t.Helper()
+	r := c.must(t, "POST", "/2012-07-01/origin-access-identity/cloudfront",
+		`<CloudFrontOriginAccessIdentityConfig xmlns="http://cloudfront.amazonaws.com/doc/2012-07-01/">`+
+			`<CallerReference>`+ref+`</CallerReference><Comment>`+ref+`</Comment></CloudFrontOriginAccessIdentityConfig>`)
+	if r.status != 201 {
+		t.Fatalf("create OAI: %d %s", r.status, r.body)
+	}
+	return field(idRE, r.body)
+}
+
+// bucketsConfig is a distribution with one origin (XML) and logging.
+func bucketsConfig(ref, origin, logBucket, logPrefix string) string {
+	logging := `<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies><Bucket></Bucket><Prefix></Prefix></Logging>`
+	if logBucket != "" {
+		var b, p strings.Builder
+		xml.EscapeText(&b, []byte(logBucket))
+		xml.EscapeText(&p, []byte(logPrefix))
+		logging = `<Logging><Enabled>true</Enabled><IncludeCookies>false</IncludeCookies><Bucket>` + b.String() +
+			`</Bucket><Prefix>` + p.String() + `</Prefix></Logging>`
+	}
+	return `<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2012-07-01/">` +
+		`<CallerReference>` + ref + `</CallerReference><Aliases><Quantity>0</Quantity></Aliases><DefaultRootObject></DefaultRootObject>` +
+		`<Origins><Quantity>1</Quantity><Items>` + origin + `</Items></Origins>` +
+		`<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ForwardedValues><QueryString>false</QueryString><Cookies><Forward>none</Forward></Cookies></ForwardedValues>` +
+		`<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><MinTTL>0</MinTTL></DefaultCacheBehavior>` +
+		`<CacheBehaviors><Quantity>0</Quantity></CacheBehaviors><Comment></Comment>` + logging +
+		`<PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled></DistributionConfig>`
+}
+
+func bucketsS3Origin(bucket, oaiID string) string {
+	return `<Origin><Id>o</Id><DomainName>` + bucket + `.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity>` +
+		`origin-access-identity/cloudfront/` + oaiID + `</OriginAccessIdentity></S3OriginConfig></Origin>`
+}
+
+// bucketsCreate creates a distribution as c, waits until it is Deployed
+// and returns its domain name.
+func bucketsCreate(t *testing.T, c *apiClient, config string) string {
+	t.Helper()
+	r := c.must(t, "POST", "/2012-07-01/distribution", config)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := field(idRE, r.body)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if field(statusRE, c.must(t, "GET", "/2012-07-01/distribution/"+id, "").body) == "Deployed" {
+			return field(domainRE, r.body)
+		}
+	}
+	t.Fatalf("%s not Deployed within 10s", id)
+	return ""
+}
+
+// bucketsMotoPut stores body at path on moto_server, privately.
+func bucketsMotoPut(t *testing.T, endpoint, path, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, endpoint+path, strings.NewReader(body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("PUT %s: %d", path, res.StatusCode)
+	}
+}
+
+// TestSecurityOAICannotReadAnotherTenantsBucket: with one operator S3 key
+// on the edge, account B names account A's private bucket as the origin of
+// its own distribution with its own OAI. The edge signs only for OAIs the
+// bucket is granted to, so B's request goes out anonymous and S3 answers
+// 403 itself; A's OAI, granted the bucket, reads it. A revoke stops A too.
+func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
+	moto := testpeer.MotoServer(t)
+	const secret = "tenant A's private bytes"
+	bucketsMotoPut(t, moto, "/abucket", "")
+	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
+	bucketsMotoPut(t, moto, "/abucket/later.txt", secret)
+	bucketsMotoPut(t, moto, "/bbucket", "")
+	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+
+	_, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
+	// The bucket policy, as the operator states it: A's OAI reads abucket;
+	// B's account (any of its OAIs) reads bbucket.
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "abucket", "--oai", oaiA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
+
+	domainA := bucketsCreate(t, a, bucketsConfig("a", bucketsS3Origin("abucket", oaiA), "", ""))
+	domainB := bucketsCreate(t, b, bucketsConfig("b", bucketsS3Origin("abucket", oaiB), "", ""))
+	domainBOwn := bucketsCreate(t, b, bucketsConfig("b-own", bucketsS3Origin("bbucket", oaiB), "", ""))
+
+	cases := []struct {
+		name, domain, path string
+		status             int
+		body               string
+	}{
+		{"B names A's bucket with B's OAI", domainB, "/secret.txt", 403, ""},
+		{"A reads its bucket with its OAI", domainA, "/secret.txt", 200, secret},
+		{"B reads its own bucket through its account's grant", domainBOwn, "/own.txt", 200, "tenant B's bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, body := viewer(t, "http", s.edgeAddr, tc.domain, "GET", tc.path)
+			if r.StatusCode != tc.status || !strings.Contains(body, tc.body) {
+				t.Fatalf("got %d %q, want %d containing %q", r.StatusCode, body, tc.status, tc.body)
+			}
+			if tc.status != 200 && strings.Contains(body, secret) {
+				t.Fatalf("the private object leaked: %q", body)
+			}
+		})
+	}
+
+	// After the operator revokes A's grant, the edge stops signing for A's
+	// OAI as soon as the feed brings the change (the edge acknowledges a
+	// later revision); an object not cached yet is then refused.
+	acked := bucketsAckedRevision(t, s.data)
+	bucketsAdmin(t, s.data, "bucket", "revoke", "--bucket", "abucket", "--oai", oaiA)
+	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, s.data) <= acked; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the edge did not acknowledge the revoke within 10s")
+		}
+	}
+	if r, body := viewer(t, "http", s.edgeAddr, domainA, "GET", "/later.txt"); r.StatusCode != 403 || strings.Contains(body, secret) {
+		t.Fatalf("after the revoke: %d %q", r.StatusCode, body)
+	}
+}
+
+// bucketsAckedRevision is the revision the only edge has acknowledged.
+func bucketsAckedRevision(t *testing.T, data string) int64 {
+	t.Helper()
+	var es []struct {
+		AckedRevision int64 `json:"acked_revision"`
+	}
+	if err := json.Unmarshal(bucketsAdmin(t, data, "--json", "edge", "list"), &es); err != nil || len(es) != 1 {
+		t.Fatalf("edge list: %v %+v", err, es)
+	}
+	return es[0].AckedRevision
+}
+
+// TestSecurityLogsStayInTheirTenantsBucket: B cannot make its access logs
+// land in A's bucket (the API refuses as CloudFront does, AccessDenied);
+// log names outside S3's rules or unsafe as paths are InvalidArgument; and
+// a tenant whose log destination fails cannot crowd the other tenant's
+// lines out of the edge's shared log buffer.
+func TestSecurityLogsStayInTheirTenantsBucket(t *testing.T) {
+	o := newOrigin(t)
+	host, port := hostPort(t, o.http.URL)
+	origin := `<Origin><Id>o</Id><DomainName>` + host + `</DomainName><CustomOriginConfig><HTTPPort>` + itoa(port) +
+		`</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin>`
+	logs := filepath.Join(t.TempDir(), "logs")
+	// A 16 KiB buffer: about 60 lines, so one tenant could fill it in a blink.
+	s := bucketsStart(t, "--log-dir", logs, "--log-flush", "100ms", "--log-buffer", "16384")
+	accountA, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "alogs", "--account", accountA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "blogs", "--account", accountB)
+
+	refused := []struct {
+		name, bucket, prefix string
+		status               int
+		code                 string
+	}{
+		{"B logs into A's bucket", "alogs.s3.amazonaws.com", "b/", 403, "AccessDenied"},
+		{"B logs into an ungranted bucket", "clogs.s3.amazonaws.com", "b/", 403, "AccessDenied"},
+		{"prefix climbs out of the bucket", "blogs.s3.amazonaws.com", "../alogs/", 400, "InvalidArgument"},
+		{"prefix with a newline", "blogs.s3.amazonaws.com", "b\nx/", 400, "InvalidArgument"},
+		{"prefix with shell characters", "blogs.s3.amazonaws.com", "$(touch x);/", 400, "InvalidArgument"},
+		{"120-level folder tree", "blogs.s3.amazonaws.com", strings.Repeat("d/", 120), 400, "InvalidArgument"},
+		{"bucket name outside S3's rules", "B_Logs.s3.amazonaws.com", "", 400, "InvalidArgument"},
+		{"bucket name formatted as an IP address", "10.0.0.1.s3.amazonaws.com", "", 400, "InvalidArgument"},
+	}
+	for i, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.must(t, "POST", "/2012-07-01/distribution", bucketsConfig("refused-"+itoa(i), origin, tc.bucket, tc.prefix))
+			if r.status != tc.status || field(bucketsCodeRE, r.body) != tc.code {
+				t.Fatalf("got %d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+			}
+		})
+	}
+
+	// A's log folder cannot be created (a file is in the way): every
+	// delivery of A's logs fails, and A floods the edge.
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(logs, "alogs"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	domainA := bucketsCreate(t, a, bucketsConfig("a", origin, "alogs.s3.amazonaws.com", "a/"))
+	domainB := bucketsCreate(t, b, bucketsConfig("b", origin, "blogs.s3.amazonaws.com", "b/"))
+	const linesB = 100
+	for i := range linesB {
+		for j := range 10 {
+			viewer(t, "http", s.edgeAddr, domainA, "GET", "/flood/"+itoa(i)+"/"+itoa(j))
+		}
+		viewer(t, "http", s.edgeAddr, domainB, "GET", "/b/"+itoa(i))
+	}
+	var got int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		got = bucketsCountLines(t, filepath.Join(logs, "blogs", "b"))
+		if got >= linesB {
+			break
+		}
+	}
+	if got != linesB {
+		t.Fatalf("%d of B's %d log lines delivered while A's log bucket failed", got, linesB)
+	}
+	if fi, err := os.Stat(filepath.Join(logs, "alogs")); err != nil || fi.IsDir() {
+		t.Fatalf("A's blocked log folder changed: %v", err)
+	}
+	t.Logf("B: %d/%d lines delivered while A sent %d requests into a failing log bucket", got, linesB, 10*linesB)
+}
+
+var bucketsCodeRE = regexp.MustCompile(`<Code>([^<]+)</Code>`)
+
+// bucketsCountLines counts the log records in the files under dir.
+func bucketsCountLines(t *testing.T, dir string) int {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	ids := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") { // not a file being written
+			id, _, _ := strings.Cut(e.Name(), ".")
+			ids[id] = true
+		}
+	}
+	n := 0
+	for id := range ids {
+		n += len(readLogs(t, dir, id))
+	}
+	return n
+}
