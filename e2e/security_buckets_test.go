@@ -134,6 +134,9 @@ func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
 	bucketsMotoPut(t, moto, "/bbucket", "")
 	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
 	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	if out := strings.TrimSpace(string(bucketsAdmin(t, s.data, "--json", "bucket", "list"))); out != "[]" {
+		t.Fatalf("openfront api granted buckets by itself: %s", out)
+	}
 
 	_, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
@@ -287,4 +290,26 @@ func bucketsCountLines(t *testing.T, dir string) int {
 		n += len(readLogs(t, dir, id))
 	}
 	return n
+}
+
+// TestSecurityServeQuickStartKeepsEveryBucket: the single-tenant quick
+// start stays as easy as before grants: serve's bootstrap account holds
+// every bucket ("*"), so its OAIs and logs work with no admin step.
+func TestSecurityServeQuickStartKeepsEveryBucket(t *testing.T) {
+	data := t.TempDir()
+	p := start(t, `^account `, "serve", "--data", data, "--api-addr", freeAddr(t), "--edge-addr", freeAddr(t), "--admin-addr", "")
+	account := regexp.MustCompile(`(?m)^account (\d{12})$`).FindStringSubmatch(p.output())
+	if account == nil {
+		t.Fatalf("no account line in:\n%s", p.output())
+	}
+	var gs []struct {
+		Bucket    string `json:"bucket"`
+		AccountID string `json:"account_id"`
+	}
+	if err := json.Unmarshal(bucketsAdmin(t, data, "--json", "bucket", "list"), &gs); err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 1 || gs[0].Bucket != "*" || gs[0].AccountID != account[1] {
+		t.Fatalf("grants after serve's first start: %+v, want * for %s", gs, account[1])
+	}
 }
