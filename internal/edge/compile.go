@@ -168,6 +168,23 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 	return g
 }
 
+// lostSigning reports whether an origin that old signed requests for is
+// no longer signed in d (its grant was revoked).
+func lostSigning(old, d *dist) bool {
+	for i := range old.behaviors {
+		g := old.behaviors[i].origin
+		if !g.signed {
+			continue
+		}
+		for j := range d.behaviors {
+			if h := d.behaviors[j].origin; h.id == g.id && !h.signed {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // hostPort adds the port unless it is the scheme's default (or unset).
 func hostPort(host string, port, def int) string {
 	if port == 0 || port == def {

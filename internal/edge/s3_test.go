@@ -173,7 +173,7 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 			}
 		})
 	}
-	t.Run("a revoke takes effect with the next snapshot", func(t *testing.T) {
+	t.Run("a revoke takes effect with the next snapshot, cached copies too", func(t *testing.T) {
 		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
 		e := newEdgeSnapshot(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
 			&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: []buckets.Grant{{Bucket: "private", OAIID: oaiID}}})
@@ -183,8 +183,10 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
 			t.Fatal(err)
 		}
-		if r := e.get(t, "d3.cloudfront.test", "/two.txt"); r.StatusCode != 403 {
-			t.Fatalf("revoked: %d %q", r.StatusCode, r.body)
+		for _, path := range []string{"/two.txt", "/one.txt"} { // a cached copy goes with the grant
+			if r := e.get(t, "d3.cloudfront.test", path); r.StatusCode != 403 || strings.Contains(r.body, "secret") {
+				t.Fatalf("%s after the revoke: %d %q", path, r.StatusCode, r.body)
+			}
 		}
 	})
 }

@@ -163,10 +163,14 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	}
 	old := s.snap.Swap(c)
 	var prefixes []string
-	for id := range old.byID {
-		if _, ok := c.byID[id]; !ok {
+	for id, was := range old.byID {
+		d, ok := c.byID[id]
+		if !ok {
 			prefixes = append(prefixes, id+"\x00")
 			s.metrics.forget(id)
+		} else if lostSigning(was, d) {
+			// Objects read with the operator's key go with the grant.
+			prefixes = append(prefixes, id+"\x00")
 		}
 	}
 	for _, inv := range invalidations {
