@@ -90,13 +90,10 @@ func newTestEnvOn(t testing.TB, open opener, opts ...envOption) *testEnv {
 	}
 	srv := httptest.NewServer((&Server{Service: svc, Verifier: &auth.Verifier{Lookup: svc.LookupCredential}}).Handler())
 	t.Cleanup(srv.Close)
-	acct, key, err := svc.CreateAccount(context.Background(), "", "test")
-	if err != nil {
-		t.Fatal(err)
-	}
 	// Every bucket, as serve grants its bootstrap account, so that the
 	// examples' log buckets are the account's to use.
-	if _, err := svc.GrantBucket(context.Background(), buckets.Grant{Bucket: buckets.Every, AccountID: acct.ID}); err != nil {
+	acct, key, err := svc.CreateAccount(context.Background(), "", "test", buckets.Every)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return &testEnv{t: t, url: srv.URL, svc: svc, account: acct, key: key, sign: signLegacy}

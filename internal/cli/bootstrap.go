@@ -54,10 +54,7 @@ func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string, e
 		return acct, credentials{}, err
 	}
 	if acct.ID == "" {
-		acct, key, err = svc.CreateAccount(ctx, "", bootstrapAccountName)
-		if err == nil && everyBucket {
-			_, err = svc.GrantBucket(ctx, buckets.Grant{Bucket: buckets.Every, AccountID: acct.ID})
-		}
+		acct, key, err = svc.CreateAccount(ctx, "", bootstrapAccountName, grantEvery(everyBucket)...)
 	} else {
 		key, err = svc.CreateAccessKey(ctx, acct.ID)
 	}
@@ -69,6 +66,15 @@ func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string, e
 		return acct, c, err
 	}
 	return acct, c, nil
+}
+
+// grantEvery is the buckets a new bootstrap account gets: every one for
+// serve, none for api.
+func grantEvery(everyBucket bool) []string {
+	if everyBucket {
+		return []string{buckets.Every}
+	}
+	return nil
 }
 
 // readCredentials reads the [default] profile of a shared-credentials file.

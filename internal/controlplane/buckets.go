@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -77,6 +78,27 @@ func (s *Service) GrantBucket(ctx context.Context, g buckets.Grant) (store.Bucke
 	}
 	s.changed()
 	return out, nil
+}
+
+// insertGrants grants account each of the buckets, at one new revision.
+func insertGrants(tx store.Tx, account string, bs []string, now time.Time) error {
+	if len(bs) == 0 {
+		return nil
+	}
+	rev, err := tx.NextRevision()
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		g := buckets.Grant{Bucket: b, AccountID: account}
+		if err := g.Validate(); err != nil {
+			return err
+		}
+		if err := tx.InsertBucketGrant(store.BucketGrant{Grant: g, Created: now, Revision: rev}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // RevokeBucket deletes a grant; ErrNotFound if there is none.
