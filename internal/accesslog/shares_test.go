@@ -135,3 +135,27 @@ func TestWriterLogsOnlyIntoGrantedBuckets(t *testing.T) {
 		}
 	})
 }
+
+// TestWriterRefusesUnsafeNames: configs stored before the control plane
+// checked log names still never turn into paths or keys outside S3's
+// rules at the edge.
+func TestWriterRefusesUnsafeNames(t *testing.T) {
+	for _, tc := range []struct{ name, bucket, prefix string }{
+		{"newline in prefix", "logs.s3.amazonaws.com", "a\nb/"},
+		{"dot-dot folder", "logs.s3.amazonaws.com", "a/../../b/"},
+		{"120 folders", "logs.s3.amazonaws.com", strings.Repeat("d/", 120)},
+		{"shell characters", "logs.s3.amazonaws.com", "$(id)/"},
+		{"bucket outside S3's rules", "lo_gs.s3.amazonaws.com", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root := t.TempDir()
+			w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
+			w.Update([]cloudfront.Distribution{loggingDist("EONE", tc.bucket, tc.prefix)}, allBuckets)
+			w.Log(record("EONE", "/x"))
+			w.Close(t.Context())
+			if s := w.Stats(); s.Lines != 0 || len(logFiles(t, root)) != 0 {
+				t.Fatalf("logged: %+v", s)
+			}
+		})
+	}
+}

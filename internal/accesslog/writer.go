@@ -63,7 +63,7 @@ type distLog struct {
 
 // refusedLog is a distribution left out because its account may not
 // write into its log bucket.
-type refusedLog struct{ bucket, account string }
+type refusedLog struct{ bucket, account, prefix string }
 
 type batchKey struct {
 	d    *distLog
@@ -147,7 +147,8 @@ func New(o Options) (*Writer, error) {
 // without Logging.Enabled, or not listed, are no longer logged, and
 // neither are those whose log bucket grants does not grant to their
 // account (configs stored before grants existed, or a grant revoked
-// since): their lines are never buffered. Lines already buffered are
+// since) or whose bucket or prefix is not a safe S3 name (configs stored
+// before names were checked): their lines are never buffered. Lines already buffered are
 // delivered where they were meant to go.
 func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant) {
 	w.updateMu.Lock()
@@ -163,8 +164,18 @@ func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant)
 			continue
 		}
 		dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix}
+		if !cloudfront.ValidBucketName(dl.bucket) || !cloudfront.ValidLogPrefix(dl.prefix) {
+			// Stored before the control plane checked names: never a path.
+			r := refusedLog{bucket: dl.bucket, account: d.AccountID, prefix: dl.prefix}
+			if w.refused[d.ID] != r {
+				w.log.Warn("access logs not delivered: the log bucket or prefix is not a safe S3 name",
+					"distribution", d.ID, "bucket", dl.bucket, "prefix", dl.prefix)
+			}
+			refused[d.ID] = r
+			continue
+		}
 		if !set.CanWriteLogs(dl.bucket, d.AccountID) {
-			r := refusedLog{dl.bucket, d.AccountID}
+			r := refusedLog{bucket: dl.bucket, account: d.AccountID}
 			if w.refused[d.ID] != r {
 				w.log.Warn("access logs not delivered: the bucket is not granted to the distribution's account",
 					"distribution", d.ID, "bucket", dl.bucket, "account", d.AccountID)

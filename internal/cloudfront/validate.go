@@ -281,6 +281,10 @@ const (
 	maxLogSegmentBytes  = 200
 )
 
+// ValidLogPrefix reports whether prefix passes checkLogPrefix: edges use
+// it on configs stored before the rule existed.
+func ValidLogPrefix(prefix string) bool { return checkLogPrefix(prefix) == nil }
+
 // checkLogPrefix: at most 256 characters and 1024 bytes with the generated
 // part (S3's key limit); only letters, digits, '-', '_', '.' and '/'
 // (S3's "safe characters" without those a shell or a URL treats
