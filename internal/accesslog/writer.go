@@ -61,8 +61,8 @@ type distLog struct {
 	id, domain, bucket, prefix string
 }
 
-// refusedLog is a distribution left out because its account may not
-// write into its log bucket.
+// refusedLog is why a distribution is left out (its bucket is not its
+// account's, or a name is unsafe), remembered to warn once per change.
 type refusedLog struct{ bucket, account, prefix string }
 
 type batchKey struct {
@@ -144,11 +144,11 @@ func New(o Options) (*Writer, error) {
 }
 
 // Update replaces the logging settings with those of dists; distributions
-// without Logging.Enabled, or not listed, are no longer logged, and
-// neither are those whose log bucket grants does not grant to their
-// account (configs stored before grants existed, or a grant revoked
-// since) or whose bucket or prefix is not a safe S3 name (configs stored
-// before names were checked): their lines are never buffered. Lines already buffered are
+// without Logging.Enabled, or not listed, are no longer logged. Neither
+// are those whose log bucket grants do not give to their account (configs
+// stored before grants existed, or a grant revoked since), nor those whose
+// bucket or prefix is not a safe S3 name (configs stored before names were
+// checked): their lines are never buffered. Lines already buffered are
 // delivered where they were meant to go.
 func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant) {
 	w.updateMu.Lock()
