@@ -159,3 +159,58 @@ func TestWriterRefusesUnsafeNames(t *testing.T) {
 		})
 	}
 }
+
+// TestWriterSharesAreByAccount: a tenant cannot win a larger part of the
+// buffer by having more distributions. Tenant A's nine distributions all
+// log into failing buckets; tenant B's one distribution gets half the
+// buffer (not a tenth), so a burst of a third of the buffer between two
+// flushes is delivered whole.
+func TestWriterSharesAreByAccount(t *testing.T) {
+	root := t.TempDir()
+	const limit = 32 << 10
+	const tenantB = "999988887777"
+	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, MaxBufferedBytes: limit, Logger: slog.New(slog.DiscardHandler)})
+	var dists []cloudfront.Distribution
+	var bad []string
+	for i := range 9 {
+		id := fmt.Sprintf("EBAD%d", i)
+		bad = append(bad, id)
+		bucket := fmt.Sprintf("bad%d", i)
+		if err := os.WriteFile(filepath.Join(root, bucket), nil, 0o644); err != nil { // every delivery fails
+			t.Fatal(err)
+		}
+		dists = append(dists, loggingDist(id, bucket, ""))
+	}
+	good := loggingDist("EGOOD", "good", "")
+	good.AccountID = tenantB
+	w.Update(append(dists, good), append([]buckets.Grant{{Bucket: buckets.Every, AccountID: tenantB}}, allBuckets...))
+
+	w.Log(record("EGOOD", "/good/first"))
+	line := w.Stats().BufferedBytes
+	if err := w.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; w.Stats().Dropped == 0; i++ {
+		w.Log(record(bad[i%len(bad)], "/flood"))
+	}
+	w.Flush(t.Context()) // A's files fail and wait
+	burst := int(limit / 3 / line)
+	for i := range burst {
+		w.Log(record(bad[i%len(bad)], "/flood"))
+		w.Log(record("EGOOD", fmt.Sprintf("/good/%d", i)))
+	}
+	w.Close(t.Context())
+	for _, id := range bad {
+		os.Remove(filepath.Join(root, strings.ToLower(strings.Replace(id, "EBAD", "bad", 1))))
+	}
+	n := 0
+	for name, lines := range logFiles(t, root) {
+		if !strings.HasPrefix(name, "good/") {
+			t.Fatalf("unexpected file %q", name)
+		}
+		n += len(lines) - 2
+	}
+	if n != 1+burst {
+		t.Fatalf("%d of tenant B's %d lines delivered (line %d bytes, burst %d lines)", n, 1+burst, line, burst)
+	}
+}

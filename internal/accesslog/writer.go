@@ -33,12 +33,13 @@ type Options struct {
 	// files whose delivery failed and waits for a retry. Lines that would
 	// exceed it are dropped and counted. Default 64 MiB.
 	//
-	// Distributions share it fairly: while it has room anyone may use it,
-	// but when it is full, a line of a distribution holding less than its
-	// share (MaxBufferedBytes / distributions that log) makes room by
-	// dropping the oldest waiting lines of the one holding most above its
-	// share. So a tenant whose log bucket refuses every file cannot crowd
-	// out the others' lines.
+	// Tenants share it fairly: while it has room anyone may use it, but
+	// when it is full, a line of a distribution holding less than its share
+	// makes room by dropping the oldest waiting lines of the one holding
+	// most above its own. Each account that logs has an equal share, split
+	// equally among its distributions. So a tenant whose log buckets refuse
+	// every file, however many distributions it has, cannot crowd out the
+	// others' lines.
 	MaxBufferedBytes int64
 	Logger           *slog.Logger          // nil: slog.Default()
 	Now              func() time.Time      // time of records with a zero Time; nil: time.Now
@@ -59,6 +60,14 @@ type Stats struct {
 // continues.
 type distLog struct {
 	id, domain, bucket, prefix string
+}
+
+// logConfig is what Update derives from a snapshot.
+type logConfig struct {
+	dists map[string]*distLog // by distribution id
+	// shares are the bytes each distribution may keep when the buffer is
+	// full: MaxBufferedBytes / accounts / the account's distributions.
+	shares map[string]int64
 }
 
 // refusedLog is why a distribution is left out (its bucket is not its
@@ -82,7 +91,7 @@ type Writer struct {
 	opts  Options
 	now   func() time.Time
 	log   *slog.Logger
-	dists atomic.Pointer[map[string]*distLog]
+	conf  atomic.Pointer[logConfig]
 
 	updateMu sync.Mutex
 	refused  map[string]refusedLog // under updateMu: to warn once per change
@@ -155,8 +164,12 @@ func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant)
 	defer w.updateMu.Unlock()
 	set := buckets.NewSet(grants)
 	refused := map[string]refusedLog{}
-	old := w.dists.Load()
+	var old map[string]*distLog
+	if c := w.conf.Load(); c != nil {
+		old = c.dists
+	}
 	m := make(map[string]*distLog, len(dists))
+	byAccount := map[string][]string{}
 	for i := range dists {
 		d := &dists[i]
 		lg := d.Config.Logging
@@ -183,15 +196,20 @@ func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant)
 			refused[d.ID] = r
 			continue
 		}
-		if old != nil {
-			if o := (*old)[d.ID]; o != nil && *o == *dl {
-				dl = o
-			}
+		if o := old[d.ID]; o != nil && *o == *dl {
+			dl = o
 		}
 		m[d.ID] = dl
+		byAccount[d.AccountID] = append(byAccount[d.AccountID], d.ID)
+	}
+	shares := make(map[string]int64, len(m))
+	for _, ids := range byAccount {
+		for _, id := range ids {
+			shares[id] = w.opts.MaxBufferedBytes / int64(len(byAccount)) / int64(len(ids))
+		}
 	}
 	w.refused = refused
-	w.dists.Store(&m)
+	w.conf.Store(&logConfig{dists: m, shares: shares})
 }
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -200,11 +218,11 @@ var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 // full, or the Writer is closed, the line is dropped and counted. Records
 // of distributions that do not log are ignored.
 func (w *Writer) Log(r edge.LogRecord) {
-	m := w.dists.Load()
-	if m == nil {
+	conf := w.conf.Load()
+	if conf == nil {
 		return
 	}
-	d := (*m)[r.Distribution]
+	d := conf.dists[r.Distribution]
 	if d == nil {
 		return
 	}
@@ -218,7 +236,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 	key := batchKey{d: d, hour: unixHour(t)}
 
 	w.mu.Lock()
-	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, len(*m))) {
+	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, conf.shares)) {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 	} else {
@@ -296,21 +314,21 @@ func (w *Writer) register(reg prometheus.Registerer) error {
 }
 
 // makeRoom frees at least n bytes for distribution id, if id holds less
-// than its share of the buffer (an equal part for each of the dists that
-// log), by dropping the oldest waiting lines of whoever holds the most
-// above its share: failed files first, then files in delivery, then
-// unflushed batches. It reports whether the room is there. Called with
-// w.mu held.
-func (w *Writer) makeRoom(id string, n int64, dists int) bool {
-	share := w.opts.MaxBufferedBytes / int64(max(dists, 1))
-	if w.usage[id]+n > share {
+// than its share of the buffer, by dropping the oldest waiting lines of
+// whoever holds the most above its own share (a distribution no longer
+// logging has none): failed files first, then files in delivery, then
+// unflushed batches. The shares add up to the buffer, so one under its
+// share always finds someone above. It reports whether the room is there.
+// Called with w.mu held.
+func (w *Writer) makeRoom(id string, n int64, shares map[string]int64) bool {
+	if w.usage[id]+n > shares[id] {
 		return false
 	}
 	for w.buffered+n > w.opts.MaxBufferedBytes {
-		victim, most := "", share
+		victim, most := "", int64(0)
 		for v, u := range w.usage {
-			if u > most {
-				victim, most = v, u
+			if over := u - shares[v]; over > most {
+				victim, most = v, over
 			}
 		}
 		if victim == "" || !w.evictOldest(victim) {
