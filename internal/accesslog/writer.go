@@ -88,10 +88,10 @@ type batch struct {
 // them as gzip files from a background goroutine. It is safe for
 // concurrent use.
 type Writer struct {
-	opts  Options
-	now   func() time.Time
-	log   *slog.Logger
-	conf  atomic.Pointer[logConfig]
+	opts Options
+	now  func() time.Time
+	log  *slog.Logger
+	conf atomic.Pointer[logConfig]
 
 	updateMu sync.Mutex
 	refused  map[string]refusedLog // under updateMu: to warn once per change
