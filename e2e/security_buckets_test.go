@@ -5,8 +5,10 @@ package e2e
 // decided per tenant by bucket grants (`openfront admin bucket …`).
 
 import (
+	"compress/gzip"
 	"encoding/json"
 	"encoding/xml"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +17,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/openfront/openfront/internal/testpeer"
 )
@@ -202,15 +208,45 @@ func bucketsAckedRevision(t *testing.T, data string) int64 {
 // land in A's bucket (the API refuses as CloudFront does, AccessDenied);
 // log names outside S3's rules or unsafe as paths are InvalidArgument; and
 // a tenant whose log destination fails cannot crowd the other tenant's
-// lines out of the edge's shared log buffer.
+// lines out of the edge's shared log buffer, with the folder sink and the
+// S3 sink (moto_server) alike.
 func TestSecurityLogsStayInTheirTenantsBucket(t *testing.T) {
+	t.Run("folder", func(t *testing.T) {
+		logs := filepath.Join(t.TempDir(), "logs")
+		// A's log folder cannot be created (a file is in the way): every
+		// delivery of A's logs fails.
+		if err := os.MkdirAll(logs, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(logs, "alogs"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		bucketsLogsTest(t, []string{"--log-dir", logs}, func() int {
+			return bucketsCountLines(t, filepath.Join(logs, "blogs", "b"))
+		})
+		if fi, err := os.Stat(filepath.Join(logs, "alogs")); err != nil || fi.IsDir() {
+			t.Fatalf("A's blocked log folder changed: %v", err)
+		}
+	})
+	t.Run("s3", func(t *testing.T) {
+		moto := testpeer.MotoServer(t)
+		// Only B's bucket exists: every delivery of A's logs fails.
+		bucketsMotoPut(t, moto, "/blogs", "")
+		bucketsLogsTest(t, []string{"--log-s3-endpoint", moto, "--log-s3-access-key", "AKIDOPERATOR", "--log-s3-secret-key", "operator-secret"},
+			func() int { return bucketsCountS3Lines(t, moto, "blogs", "b/") })
+	})
+}
+
+// bucketsLogsTest runs the logs scenario on an edge with sinkArgs, where
+// tenant A's log bucket "alogs" refuses every file and B's "blogs" works;
+// countB counts the log lines delivered for B.
+func bucketsLogsTest(t *testing.T, sinkArgs []string, countB func() int) {
 	o := newOrigin(t)
 	host, port := hostPort(t, o.http.URL)
 	origin := `<Origin><Id>o</Id><DomainName>` + host + `</DomainName><CustomOriginConfig><HTTPPort>` + itoa(port) +
 		`</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin>`
-	logs := filepath.Join(t.TempDir(), "logs")
 	// A 16 KiB buffer: about 60 lines, so one tenant could fill it in a blink.
-	s := bucketsStart(t, "--log-dir", logs, "--log-flush", "100ms", "--log-buffer", "16384")
+	s := bucketsStart(t, append(sinkArgs, "--log-flush", "100ms", "--log-buffer", "16384")...)
 	accountA, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
 	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "alogs", "--account", accountA)
@@ -239,14 +275,7 @@ func TestSecurityLogsStayInTheirTenantsBucket(t *testing.T) {
 		})
 	}
 
-	// A's log folder cannot be created (a file is in the way): every
-	// delivery of A's logs fails, and A floods the edge.
-	if err := os.MkdirAll(logs, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(logs, "alogs"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// A floods the edge: ten requests for each of B's.
 	domainA := bucketsCreate(t, a, bucketsConfig("a", origin, "alogs.s3.amazonaws.com", "a/"))
 	domainB := bucketsCreate(t, b, bucketsConfig("b", origin, "blogs.s3.amazonaws.com", "b/"))
 	const linesB = 100
@@ -258,18 +287,46 @@ func TestSecurityLogsStayInTheirTenantsBucket(t *testing.T) {
 	}
 	var got int
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		got = bucketsCountLines(t, filepath.Join(logs, "blogs", "b"))
-		if got >= linesB {
+		if got = countB(); got >= linesB {
 			break
 		}
 	}
 	if got != linesB {
 		t.Fatalf("%d of B's %d log lines delivered while A's log bucket failed", got, linesB)
 	}
-	if fi, err := os.Stat(filepath.Join(logs, "alogs")); err != nil || fi.IsDir() {
-		t.Fatalf("A's blocked log folder changed: %v", err)
-	}
 	t.Logf("B: %d/%d lines delivered while A sent %d requests into a failing log bucket", got, linesB, 10*linesB)
+}
+
+// bucketsCountS3Lines counts the log records of the objects under prefix
+// in bucket on the S3 server at endpoint, read with the AWS SDK.
+func bucketsCountS3Lines(t *testing.T, endpoint, bucket, prefix string) int {
+	t.Helper()
+	ctx := t.Context()
+	client := s3.New(s3.Options{BaseEndpoint: aws.String(endpoint), UsePathStyle: true, Region: "us-east-1",
+		Credentials: awscreds.NewStaticCredentialsProvider("AKIDREADER", "reader-secret", "")})
+	list, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, o := range list.Contents {
+		obj, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(obj.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", aws.ToString(o.Key), err)
+		}
+		b, _ := io.ReadAll(zr)
+		obj.Body.Close()
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if l != "" && !strings.HasPrefix(l, "#") {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 var bucketsCodeRE = regexp.MustCompile(`<Code>([^<]+)</Code>`)
