@@ -49,6 +49,10 @@ func TestPrivateContentAndLogs(t *testing.T) {
 	if account == nil {
 		t.Fatalf("no account line in:\n%s", c.api.output())
 	}
+	// `openfront api` grants no bucket: the operator lets the account log into "logs".
+	if out, err := exec.Command(binary(t), "admin", "--data", c.data, "bucket", "grant", "--bucket", "logs", "--account", account[1]).CombinedOutput(); err != nil {
+		t.Fatalf("bucket grant: %v: %s", err, out)
+	}
 	keyFile := filepath.Join(t.TempDir(), "signer.pem")
 	out, err := exec.Command(binary(t), "admin", "--data", c.data, "--json", "keypair", "create",
 		"--account", account[1], "--private-key-out", keyFile).Output()

@@ -6,7 +6,7 @@ import (
 )
 
 // WrapApplier returns an Applier that passes each snapshot's distributions
-// to w.Update and then applies the snapshot to next. Updating first means
+// and bucket grants to w.Update and then applies the snapshot to next. Updating first means
 // the first requests the new snapshot serves already find their logging
 // settings.
 func WrapApplier(next feed.Applier, w *Writer) feed.Applier {
@@ -20,7 +20,7 @@ type applier struct {
 
 func (a applier) Apply(s *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
 	if s != nil {
-		a.w.Update(s.Distributions)
+		a.w.Update(s.Distributions, s.BucketGrants)
 	}
 	return a.next.Apply(s, invalidations)
 }

@@ -14,7 +14,7 @@ func benchWriter(tb testing.TB) *Writer {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { w.Close(tb.Context()) })
-	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "logs.s3.amazonaws.com", "")})
+	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "logs.s3.amazonaws.com", "")}, allBuckets)
 	return w
 }
 

@@ -35,7 +35,7 @@ func TestEdgeToFolder(t *testing.T) {
 	defer e.Close()
 	dist := func(id, domain, alias string, cookies bool) cloudfront.Distribution {
 		return cloudfront.Distribution{
-			ID: id, DomainName: domain, Status: cloudfront.StatusDeployed,
+			ID: id, AccountID: logAccount, DomainName: domain, Status: cloudfront.StatusDeployed,
 			Config: cloudfront.DistributionConfig{
 				Aliases: []string{alias},
 				Origins: []cloudfront.Origin{{ID: "o", DomainName: u.Hostname(),
@@ -50,7 +50,7 @@ func TestEdgeToFolder(t *testing.T) {
 	snap := &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{
 		dist("EWITHCOOKIES", "d1.cloudfront.test", "www.example.com", true),
 		dist("ENOCOOKIES", "d2.cloudfront.test", "img.example.com", false),
-	}}
+	}, BucketGrants: allBuckets}
 	if err := WrapApplier(e, w).Apply(snap, nil); err != nil {
 		t.Fatal(err)
 	}

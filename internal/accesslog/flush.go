@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -18,14 +19,20 @@ import (
 // putParallelism bounds concurrent deliveries in one flush.
 const putParallelism = 4
 
-// file is a compressed batch. Its key is chosen once, so a retry after a
-// failure that in fact succeeded replaces the same object instead of
-// duplicating the lines.
+// file is a batch on its way to the sink: its lines until the flush
+// compresses them, then the gzip body. Its key is chosen once, so a retry
+// after a failure that in fact succeeded replaces the same object instead
+// of duplicating the lines.
 type file struct {
+	dist        string // distribution id
 	bucket, key string
-	body        []byte
-	raw         int64 // uncompressed line bytes, counted in Writer.buffered
 	lines       int
+	raw         int64  // uncompressed line bytes, counted in Writer.buffered
+	buf         []byte // the lines, until compressed
+	body        []byte // the gzip file, once compressed
+	// evicted: makeRoom dropped it while it was being delivered; its
+	// bytes are no longer counted. Under Writer.mu.
+	evicted bool
 }
 
 func (w *Writer) loop() {
@@ -54,19 +61,26 @@ func (w *Writer) Flush(ctx context.Context) error {
 	w.flushMu.Lock()
 	defer w.flushMu.Unlock()
 
+	// Batches become files under w.mu, and every file stays visible to
+	// makeRoom (w.inflight) until its delivery ends, so lines in a flush
+	// can still make way for other distributions' lines.
 	w.mu.Lock()
-	batches := w.batches
-	w.batches = make(map[batchKey]*batch)
-	w.inBatches = 0
-	w.mu.Unlock()
-
 	files := w.pending
 	w.pending = nil
-	var zbuf bytes.Buffer
-	zw := gzip.NewWriter(&zbuf)
-	for k, b := range batches {
-		files = append(files, compress(zw, &zbuf, k, b))
+	for k, b := range w.batches {
+		files = append(files, &file{
+			dist:   k.d.id,
+			bucket: k.d.bucket,
+			key:    ObjectKey(k.d.prefix, k.d.id, time.Unix(k.hour*3600, 0), uniqueID()),
+			lines:  b.lines,
+			raw:    int64(len(b.buf)),
+			buf:    b.buf,
+		})
 	}
+	w.batches = make(map[batchKey]*batch)
+	w.inBatches = 0
+	w.inflight = files
+	w.mu.Unlock()
 	if len(files) == 0 {
 		return nil
 	}
@@ -80,42 +94,63 @@ func (w *Writer) Flush(ctx context.Context) error {
 	g.SetLimit(putParallelism)
 	for _, f := range files {
 		g.Go(func() error {
+			w.mu.Lock()
+			buf, evicted := f.buf, f.evicted
+			f.buf = nil
+			w.mu.Unlock()
+			if evicted {
+				return nil // dropped and counted by makeRoom
+			}
+			if buf != nil {
+				f.body = compress(buf)
+			}
 			err := w.opts.Sink.Put(ctx, f.bucket, f.key, f.body)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			switch {
+			case err != nil && f.evicted:
+			case err != nil:
 				w.failedPuts.Add(1)
+				mu.Lock()
 				failed = append(failed, f)
 				errs = append(errs, err)
-				return nil
+				mu.Unlock()
+			case f.evicted:
+				// Delivered after all: not lost.
+				w.files.Add(1)
+				w.dropped.Add(-int64(f.lines))
+			default:
+				w.files.Add(1)
+				w.release(f.dist, f.raw)
 			}
-			w.files.Add(1)
-			w.mu.Lock()
-			w.buffered -= f.raw
-			w.mu.Unlock()
 			return nil
 		})
 	}
 	g.Wait()
-	w.pending = failed
+	// Lines logged during the flush may have made room by dropping
+	// others' pending files; the failed ones go before them, oldest first.
+	w.mu.Lock()
+	w.inflight = nil
+	// A failed file may have been dropped by makeRoom since its failure.
+	failed = slices.DeleteFunc(failed, func(f *file) bool { return f.evicted })
+	w.pending = append(failed, w.pending...)
+	w.mu.Unlock()
 	return errors.Join(errs...)
 }
 
-// compress makes b a gzip file: the header lines, then b's lines.
-func compress(zw *gzip.Writer, zbuf *bytes.Buffer, k batchKey, b *batch) *file {
-	zbuf.Reset()
-	zw.Reset(zbuf)
+var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
+// compress makes a gzip file: the header lines, then the lines.
+func compress(lines []byte) []byte {
+	var zbuf bytes.Buffer
+	zw := gzipPool.Get().(*gzip.Writer)
+	defer gzipPool.Put(zw)
+	zw.Reset(&zbuf)
 	// Writes to a bytes.Buffer cannot fail.
 	zw.Write([]byte(Header))
-	zw.Write(b.buf)
+	zw.Write(lines)
 	zw.Close()
-	return &file{
-		bucket: k.d.bucket,
-		key:    ObjectKey(k.d.prefix, k.d.id, time.Unix(k.hour*3600, 0), uniqueID()),
-		body:   bytes.Clone(zbuf.Bytes()),
-		raw:    int64(len(b.buf)),
-		lines:  b.lines,
-	}
+	return zbuf.Bytes()
 }
 
 // uniqueID tells apart the files of one distribution and hour, from this
@@ -146,11 +181,11 @@ func (w *Writer) Close(ctx context.Context) error {
 	err := w.Flush(ctx)
 	w.flushMu.Lock()
 	defer w.flushMu.Unlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	for _, f := range w.pending {
 		w.dropped.Add(int64(f.lines))
-		w.mu.Lock()
-		w.buffered -= f.raw
-		w.mu.Unlock()
+		w.release(f.dist, f.raw)
 	}
 	if n := len(w.pending); n > 0 {
 		err = fmt.Errorf("accesslog: %d file(s) not delivered: %w", n, err)

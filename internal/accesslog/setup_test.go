@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/edge"
 )
@@ -34,9 +35,15 @@ func (c *clock) Set(t time.Time) {
 	c.mu.Unlock()
 }
 
+// logAccount owns the loggingDist distributions; allBuckets grants it
+// every bucket.
+const logAccount = "111122223333"
+
+var allBuckets = []buckets.Grant{{Bucket: buckets.Every, AccountID: logAccount}}
+
 func loggingDist(id, bucket, prefix string) cloudfront.Distribution {
 	return cloudfront.Distribution{
-		ID: id, DomainName: strings.ToLower(id) + ".cloudfront.test",
+		ID: id, AccountID: logAccount, DomainName: strings.ToLower(id) + ".cloudfront.test",
 		Config: cloudfront.DistributionConfig{
 			Enabled: true,
 			Logging: cloudfront.Logging{Enabled: bucket != "", Bucket: bucket, Prefix: prefix},

@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/edge"
 )
@@ -31,6 +32,14 @@ type Options struct {
 	// MaxBufferedBytes bounds the log lines held in memory, including
 	// files whose delivery failed and waits for a retry. Lines that would
 	// exceed it are dropped and counted. Default 64 MiB.
+	//
+	// Tenants share it fairly: while it has room anyone may use it, but
+	// when it is full, a line of a distribution holding less than its share
+	// makes room by dropping the oldest waiting lines of the one holding
+	// most above its own. Each account that logs has an equal share, split
+	// equally among its distributions. So a tenant whose log buckets refuse
+	// every file, however many distributions it has, cannot crowd out the
+	// others' lines.
 	MaxBufferedBytes int64
 	Logger           *slog.Logger          // nil: slog.Default()
 	Now              func() time.Time      // time of records with a zero Time; nil: time.Now
@@ -53,6 +62,18 @@ type distLog struct {
 	id, domain, bucket, prefix string
 }
 
+// logConfig is what Update derives from a snapshot.
+type logConfig struct {
+	dists map[string]*distLog // by distribution id
+	// shares are the bytes each distribution may keep when the buffer is
+	// full: MaxBufferedBytes / accounts / the account's distributions.
+	shares map[string]int64
+}
+
+// refusedLog is why a distribution is left out (its bucket is not its
+// account's, or a name is unsafe), remembered to warn once per change.
+type refusedLog struct{ bucket, account, prefix string }
+
 type batchKey struct {
 	d    *distLog
 	hour int64 // Unix hours, UTC
@@ -67,19 +88,24 @@ type batch struct {
 // them as gzip files from a background goroutine. It is safe for
 // concurrent use.
 type Writer struct {
-	opts  Options
-	now   func() time.Time
-	log   *slog.Logger
-	dists atomic.Pointer[map[string]*distLog]
+	opts Options
+	now  func() time.Time
+	log  *slog.Logger
+	conf atomic.Pointer[logConfig]
+
+	updateMu sync.Mutex
+	refused  map[string]refusedLog // under updateMu: to warn once per change
 
 	mu        sync.Mutex
 	batches   map[batchKey]*batch
-	inBatches int64 // bytes in batches
-	buffered  int64 // bytes in batches and in undelivered files
+	inBatches int64            // bytes in batches
+	buffered  int64            // bytes in batches and in undelivered files
+	usage     map[string]int64 // buffered, per distribution id
+	pending   []*file          // undelivered, retried first, oldest first
+	inflight  []*file          // in the flush now
 	closed    bool
 
 	flushMu sync.Mutex // one flush at a time
-	pending []*file    // undelivered, retried first; under flushMu
 
 	kick      chan struct{}
 	stop      chan struct{}
@@ -106,6 +132,7 @@ func New(o Options) (*Writer, error) {
 		now:     o.Now,
 		log:     o.Logger,
 		batches: make(map[batchKey]*batch),
+		usage:   make(map[string]int64),
 		kick:    make(chan struct{}, 1),
 		stop:    make(chan struct{}),
 		done:    make(chan struct{}),
@@ -126,11 +153,23 @@ func New(o Options) (*Writer, error) {
 }
 
 // Update replaces the logging settings with those of dists; distributions
-// without Logging.Enabled, or not listed, are no longer logged. Lines
-// already buffered are delivered where they were meant to go.
-func (w *Writer) Update(dists []cloudfront.Distribution) {
-	old := w.dists.Load()
+// without Logging.Enabled, or not listed, are no longer logged. Neither
+// are those whose log bucket grants do not give to their account (configs
+// stored before grants existed, or a grant revoked since), nor those whose
+// bucket or prefix is not a safe S3 name (configs stored before names were
+// checked): their lines are never buffered. Lines already buffered are
+// delivered where they were meant to go.
+func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant) {
+	w.updateMu.Lock()
+	defer w.updateMu.Unlock()
+	set := buckets.NewSet(grants)
+	refused := map[string]refusedLog{}
+	var old map[string]*distLog
+	if c := w.conf.Load(); c != nil {
+		old = c.dists
+	}
 	m := make(map[string]*distLog, len(dists))
+	byAccount := map[string][]string{}
 	for i := range dists {
 		d := &dists[i]
 		lg := d.Config.Logging
@@ -138,14 +177,39 @@ func (w *Writer) Update(dists []cloudfront.Distribution) {
 			continue
 		}
 		dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix}
-		if old != nil {
-			if o := (*old)[d.ID]; o != nil && *o == *dl {
-				dl = o
+		if !cloudfront.ValidBucketName(dl.bucket) || !cloudfront.ValidLogPrefix(dl.prefix) {
+			// Stored before the control plane checked names: never a path.
+			r := refusedLog{bucket: dl.bucket, account: d.AccountID, prefix: dl.prefix}
+			if w.refused[d.ID] != r {
+				w.log.Warn("access logs not delivered: the log bucket or prefix is not a safe S3 name",
+					"distribution", d.ID, "bucket", dl.bucket, "prefix", dl.prefix)
 			}
+			refused[d.ID] = r
+			continue
+		}
+		if !set.CanWriteLogs(dl.bucket, d.AccountID) {
+			r := refusedLog{bucket: dl.bucket, account: d.AccountID}
+			if w.refused[d.ID] != r {
+				w.log.Warn("access logs not delivered: the bucket is not granted to the distribution's account",
+					"distribution", d.ID, "bucket", dl.bucket, "account", d.AccountID)
+			}
+			refused[d.ID] = r
+			continue
+		}
+		if o := old[d.ID]; o != nil && *o == *dl {
+			dl = o
 		}
 		m[d.ID] = dl
+		byAccount[d.AccountID] = append(byAccount[d.AccountID], d.ID)
 	}
-	w.dists.Store(&m)
+	shares := make(map[string]int64, len(m))
+	for _, ids := range byAccount {
+		for _, id := range ids {
+			shares[id] = w.opts.MaxBufferedBytes / int64(len(byAccount)) / int64(len(ids))
+		}
+	}
+	w.refused = refused
+	w.conf.Store(&logConfig{dists: m, shares: shares})
 }
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -154,11 +218,11 @@ var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b 
 // full, or the Writer is closed, the line is dropped and counted. Records
 // of distributions that do not log are ignored.
 func (w *Writer) Log(r edge.LogRecord) {
-	m := w.dists.Load()
-	if m == nil {
+	conf := w.conf.Load()
+	if conf == nil {
 		return
 	}
-	d := (*m)[r.Distribution]
+	d := conf.dists[r.Distribution]
 	if d == nil {
 		return
 	}
@@ -172,7 +236,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 	key := batchKey{d: d, hour: unixHour(t)}
 
 	w.mu.Lock()
-	if w.closed || w.buffered+n > w.opts.MaxBufferedBytes {
+	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, conf.shares)) {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 	} else {
@@ -185,6 +249,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 		b.lines++
 		w.inBatches += n
 		w.buffered += n
+		w.usage[d.id] += n
 		full := w.inBatches >= w.opts.MaxBufferedBytes/2
 		w.mu.Unlock()
 		w.lines.Add(1)
@@ -246,4 +311,78 @@ func (w *Writer) register(reg prometheus.Registerer) error {
 		}
 	}
 	return nil
+}
+
+// makeRoom frees at least n bytes for distribution id, if id holds less
+// than its share of the buffer, by dropping the oldest waiting lines of
+// whoever holds the most above its own share (a distribution no longer
+// logging has none): failed files first, then files in delivery, then
+// unflushed batches. The shares add up to the buffer, so one under its
+// share always finds someone above. It reports whether the room is there.
+// Called with w.mu held.
+func (w *Writer) makeRoom(id string, n int64, shares map[string]int64) bool {
+	if w.usage[id]+n > shares[id] {
+		return false
+	}
+	for w.buffered+n > w.opts.MaxBufferedBytes {
+		victim, most := "", int64(0)
+		for v, u := range w.usage {
+			if over := u - shares[v]; over > most {
+				victim, most = v, over
+			}
+		}
+		if victim == "" || !w.evictOldest(victim) {
+			return false
+		}
+	}
+	return true
+}
+
+// evictOldest drops id's oldest waiting lines; false if it has none that
+// can go. Called with w.mu held.
+func (w *Writer) evictOldest(id string) bool {
+	for i, f := range w.pending {
+		if f.dist == id {
+			w.pending = append(w.pending[:i], w.pending[i+1:]...)
+			w.release(id, f.raw)
+			w.dropped.Add(int64(f.lines))
+			return true
+		}
+	}
+	for _, f := range w.inflight {
+		if f.dist == id && !f.evicted {
+			// The flush skips it, or forgets it once its delivery ends.
+			f.evicted = true
+			w.release(id, f.raw)
+			w.dropped.Add(int64(f.lines))
+			return true
+		}
+	}
+	var oldest *batchKey
+	for k := range w.batches {
+		if k.d.id == id && (oldest == nil || k.hour < oldest.hour) {
+			oldest = &k
+		}
+	}
+	if oldest == nil {
+		return false
+	}
+	b := w.batches[*oldest]
+	delete(w.batches, *oldest)
+	raw := int64(len(b.buf))
+	w.inBatches -= raw
+	w.release(id, raw)
+	w.dropped.Add(int64(b.lines))
+	return true
+}
+
+// release forgets n buffered bytes of distribution id. Called with w.mu
+// held.
+func (w *Writer) release(id string, n int64) {
+	w.buffered -= n
+	if u := w.usage[id] - n; u > 0 {
+		w.usage[id] = u
+	} else {
+		delete(w.usage, id)
+	}
 }

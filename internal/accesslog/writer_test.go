@@ -20,7 +20,7 @@ func TestWriterHourBoundary(t *testing.T) {
 	root := t.TempDir()
 	clk := &clock{t: time.Date(2012, 10, 2, 21, 59, 59, 0, time.UTC)}
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Now: clk.Now})
-	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")})
+	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")}, allBuckets)
 
 	w.Log(record("EDFDVBD6EXAMPLE", "/a")) // Time zero: taken from the clock
 	clk.Set(time.Date(2012, 10, 2, 22, 0, 0, 0, time.UTC))
@@ -81,7 +81,7 @@ func TestWriterSelectsDistributions(t *testing.T) {
 		loggingDist("ETWO", "two.s3.amazonaws.com", ""),
 		loggingDist("EQUIET", "quiet.s3.amazonaws.com", ""),
 		noLog, disabled,
-	})
+	}, allBuckets)
 	now := time.Date(2012, 10, 2, 21, 0, 0, 0, time.UTC)
 	for _, d := range []string{"EONE", "ETWO", "ETWO", "ENOLOG", "EDISABLED", "EUNKNOWN", ""} {
 		r := record(d, "/x")
@@ -120,7 +120,7 @@ func TestWriterSelectsDistributions(t *testing.T) {
 func TestWriterHostFromConfig(t *testing.T) {
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Location: "OPT1"})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")})
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
 	r := record("EONE", "/x")
 	r.Location = ""
 	w.Log(r)
@@ -141,7 +141,7 @@ func TestWriterDropsWhenFull(t *testing.T) {
 	root := t.TempDir()
 	// Deliveries fail (the root is missing), so nothing leaves the buffer.
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: filepath.Join(root, "missing")}, MaxBufferedBytes: 1000})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")})
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
 	for range 50 {
 		w.Log(record("EONE", "/x"))
 	}
@@ -166,7 +166,7 @@ func TestWriterDropsWhenFull(t *testing.T) {
 func TestWriterRetries(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "logs")
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")})
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
 	w.Log(record("EONE", "/x"))
 	w.Log(record("EONE", "/y"))
 	if err := w.Flush(t.Context()); err == nil {
@@ -200,13 +200,13 @@ func TestWriterRetries(t *testing.T) {
 func TestWriterUpdate(t *testing.T) {
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")})
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")}, allBuckets)
 	w.Log(record("EONE", "/1"))
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")}) // unchanged: same batch
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")}, allBuckets) // unchanged: same batch
 	w.Log(record("EONE", "/2"))
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "new/")})
+	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "new/")}, allBuckets)
 	w.Log(record("EONE", "/3"))
-	w.Update(nil)
+	w.Update(nil, allBuckets)
 	w.Log(record("EONE", "/4"))
 	if err := w.Close(t.Context()); err != nil {
 		t.Fatal(err)
@@ -242,7 +242,7 @@ func TestWrapApplier(t *testing.T) {
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
 	next := &applyRecorder{err: errors.New("next failed")}
 	a := WrapApplier(next, w)
-	snap := &feed.Snapshot{Revision: 7, Distributions: []cloudfront.Distribution{loggingDist("EONE", "one", "")}}
+	snap := &feed.Snapshot{Revision: 7, Distributions: []cloudfront.Distribution{loggingDist("EONE", "one", "")}, BucketGrants: allBuckets}
 	if err := a.Apply(snap, nil); err != next.err {
 		t.Fatalf("Apply = %v, want the next Applier's error", err)
 	}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/auth"
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/store"
@@ -89,7 +90,9 @@ func newTestEnvOn(t testing.TB, open opener, opts ...envOption) *testEnv {
 	}
 	srv := httptest.NewServer((&Server{Service: svc, Verifier: &auth.Verifier{Lookup: svc.LookupCredential}}).Handler())
 	t.Cleanup(srv.Close)
-	acct, key, err := svc.CreateAccount(context.Background(), "", "test")
+	// Every bucket, as serve grants its bootstrap account, so that the
+	// examples' log buckets are the account's to use.
+	acct, key, err := svc.CreateAccount(context.Background(), "", "test", buckets.Every)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,12 @@ const adminUsage = `usage: openfront admin [--data DIR] [--store DSN] [--json] <
                                                   a CloudFront key pair for signed URLs
                                                   (without --public-key an RSA key is made)
   keypair list [--account ID] | activate ID | deactivate ID | delete ID
+  bucket grant --bucket NAME|'*' (--account ID | --oai ID)
+                                                  let an account (its OAIs read, its
+                                                  distributions log) or one OAI (read)
+                                                  use a bucket through the operator's S3 key
+  bucket revoke --bucket NAME|'*' (--account ID | --oai ID)
+  bucket list [--bucket NAME]
   edge-key create [--price-class 100|200|All]     an edge's credential: the key id is the edge's id
   edge-key list | delete ID                       keys and their edges; delete revokes and forgets the edge
   edge list | delete ID                           registered edges and their state; forget one
@@ -105,6 +111,12 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return a.done(a.svc.DeleteKeyPair(ctx, id))
 		}
 		return a.done(a.svc.SetKeyPairActive(ctx, id, verb == "activate"))
+	case "bucket grant":
+		return a.bucketGrant(ctx, vargs, stderr)
+	case "bucket revoke":
+		return a.bucketRevoke(ctx, vargs, stderr)
+	case "bucket list":
+		return a.bucketList(ctx, vargs, stderr)
 	case "edge-key create":
 		return a.edgeKeyCreate(ctx, vargs, stderr)
 	case "edge-key list":

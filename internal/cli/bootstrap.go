@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/store"
 )
@@ -34,10 +35,13 @@ type bootstrapped struct {
 // bootstrap makes the bootstrap account and its key on a store's first
 // start, writes the key to <data>/credentials (mode 0600), and on any later
 // start makes nothing: an account or key the operator disabled stays
-// disabled, and the secret is shown by the first start only.
-func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string) (bootstrapped, error) {
+// disabled, and the secret is shown by the first start only. everyBucket
+// grants the new account every bucket: serve's single-tenant quick start,
+// where the operator's S3 key is the tenant's own (`openfront api` grants
+// nothing).
+func bootstrap(ctx context.Context, svc *controlplane.Service, dataDir string, everyBucket bool) (bootstrapped, error) {
 	b := bootstrapped{path: filepath.Join(dataDir, "credentials")}
-	acct, key, fresh, err := svc.Bootstrap(ctx, bootstrapAccountName)
+	acct, key, fresh, err := svc.Bootstrap(ctx, bootstrapAccountName, grantEvery(everyBucket)...)
 	if err != nil {
 		return bootstrapped{}, fmt.Errorf("bootstrap account: %w", err)
 	}
@@ -72,6 +76,15 @@ func (b bootstrapped) print(w io.Writer) {
 			fmt.Fprintln(w, "(the first start of this store wrote the credentials elsewhere; 'openfront admin key create' makes keys)")
 		}
 	}
+}
+
+// grantEvery is the buckets a new bootstrap account gets: every one for
+// serve, none for api.
+func grantEvery(everyBucket bool) []string {
+	if everyBucket {
+		return []string{buckets.Every}
+	}
+	return nil
 }
 
 // readCredentials reads the [default] profile of a shared-credentials file.

@@ -59,7 +59,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.location, "edge-location", "LOC1", "x-edge-location written in access logs")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint", "", "URL of the S3-compatible server for S3 origins (path-style); empty: https://<origin DomainName>")
 	fs.StringVar(&c.s3Region, "s3-region", "us-east-1", "region for signing S3 origin requests")
-	fs.StringVar(&c.s3AccessKey, "s3-access-key", "", "access key used for S3 origins that have an origin access identity")
+	fs.StringVar(&c.s3AccessKey, "s3-access-key", "", "access key for S3 origins whose origin access identity is granted the bucket (openfront admin bucket grant)")
 	secretVar(fs, &c.s3SecretKey, "s3-secret-key", "secret key for --s3-access-key")
 	fs.DurationVar(&c.connectTimeout, "origin-connect-timeout", 10*time.Second, "origin connect and TLS handshake timeout")
 	fs.DurationVar(&c.readTimeout, "origin-read-timeout", 30*time.Second, "origin response timeout (headers, and between body reads)")

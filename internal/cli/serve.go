@@ -58,7 +58,7 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	if err := tighten(filepath.Join(cc.data, "credentials"), privateFileMode, logger); err != nil {
 		return err
 	}
-	boot, err := bootstrap(ctx, cp.service, cc.data)
+	boot, err := bootstrap(ctx, cp.service, cc.data, !*noEdge)
 	if err != nil {
 		boot.print(stdout) // the one showing of a secret whose file failed
 		return err

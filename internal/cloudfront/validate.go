@@ -2,6 +2,7 @@ package cloudfront
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/openfront/openfront/internal/originaddr"
@@ -249,8 +250,8 @@ func checkPriceClass(pc string) error {
 
 // checkLogging: when logging is on, the bucket must be an S3 bucket
 // endpoint (spec §5.10: code unconfirmed, InvalidArgument likely) and the
-// prefix at most 256 characters. Disabled logging is not checked: its
-// fields are discarded (NormalizeDistributionConfig).
+// prefix a safe start of an object key (checkLogPrefix). Disabled logging
+// is not checked: its fields are discarded (NormalizeDistributionConfig).
 func (r Rules) checkLogging(l Logging) error {
 	if !l.Enabled {
 		return nil
@@ -258,11 +259,61 @@ func (r Rules) checkLogging(l Logging) error {
 	if _, ok := r.s3Bucket(l.Bucket); !ok {
 		return Errorf(InvalidArgument, "The logging bucket %q is not an S3 bucket endpoint such as mybucket.s3.amazonaws.com.", l.Bucket)
 	}
-	if utf8.RuneCountInString(l.Prefix) > maxLogPrefixChars {
-		return Errorf(InvalidArgument, "The logging prefix must be at most %d characters.", maxLogPrefixChars)
-	}
-	if !utf8.ValidString(l.Prefix) {
+	return checkLogPrefix(l.Prefix)
+}
+
+// Bounds of a log prefix. An S3 key is at most 1024 bytes of UTF-8; the
+// edge appends "<distribution id>.YYYY-MM-DD-HH.<16 hex>.gz" (under 64
+// bytes). The folder sink makes each '/'-separated segment a folder, so
+// depth and segment length are bounded too: a tenant must not be able to
+// build deep trees on the operator's disk, and a folder name stays under
+// the usual 255-byte limit. The last part (before the generated name) is
+// bounded only by the 256 characters CloudFront documents.
+const (
+	maxLogKeyBytes      = 1024
+	maxLogGeneratedPart = 64
+	maxLogPrefixDepth   = 8 // folders, i.e. '/' characters
+	maxLogSegmentBytes  = 200
+)
+
+// ValidLogPrefix reports whether prefix passes checkLogPrefix: edges use
+// it on configs stored before the rule existed.
+func ValidLogPrefix(prefix string) bool { return checkLogPrefix(prefix) == nil }
+
+// checkLogPrefix: at most 256 characters and 1024 bytes with the generated
+// part (S3's key limit); only letters, digits, '-', '_', '.' and '/'
+// (S3's "safe characters" without those a shell or a URL treats
+// specially: no control characters, spaces, quotes or wildcards); no
+// leading '/', no empty, "." or ".." segment, at most 8 folders. CloudFront
+// itself checks little here; these rules keep a prefix harmless both as
+// an S3 key and as a path under the edge's log folder.
+func checkLogPrefix(prefix string) error {
+	if !utf8.ValidString(prefix) {
 		return Errorf(InvalidArgument, "The logging prefix must be UTF-8.")
+	}
+	if utf8.RuneCountInString(prefix) > maxLogPrefixChars || len(prefix)+maxLogGeneratedPart > maxLogKeyBytes {
+		return Errorf(InvalidArgument, "The logging prefix must be at most %d characters and %d bytes.", maxLogPrefixChars, maxLogKeyBytes-maxLogGeneratedPart)
+	}
+	for _, c := range prefix {
+		if !(unicode.IsLetter(c) || unicode.IsDigit(c) || c == '-' || c == '_' || c == '.' || c == '/') {
+			return Errorf(InvalidArgument, "The logging prefix may contain only letters, digits, '-', '_', '.' and '/'; %q is not allowed.", c)
+		}
+	}
+	if prefix == "" {
+		return nil
+	}
+	segs := strings.Split(prefix, "/")
+	if len(segs)-1 > maxLogPrefixDepth {
+		return Errorf(InvalidArgument, "The logging prefix may name at most %d folders.", maxLogPrefixDepth)
+	}
+	for i, seg := range segs {
+		last := i == len(segs)-1
+		if seg == "" && !last || seg == "." || seg == ".." {
+			return Errorf(InvalidArgument, "The logging prefix must not begin with '/' nor have an empty, '.' or '..' folder.")
+		}
+		if !last && len(seg) > maxLogSegmentBytes {
+			return Errorf(InvalidArgument, "Each '/'-separated part of the logging prefix must be at most %d bytes.", maxLogSegmentBytes)
+		}
 	}
 	return nil
 }

@@ -169,9 +169,11 @@ func validRegion(s string) bool {
 
 // validBucket accepts DNS-compatible S3 bucket names: 3–63 characters of
 // lower-case letters, digits, '.' and '-', beginning and ending with a
-// letter or digit, with no empty label.
+// letter or digit, with no empty label. S3's naming rules also refuse
+// names formatted as IPv4 addresses and its reserved prefixes and
+// suffixes; those are refused too, since no S3 bucket can have them.
 func validBucket(b string) bool {
-	if len(b) < 3 || len(b) > 63 {
+	if len(b) < 3 || len(b) > 63 || b != strings.ToLower(b) {
 		return false
 	}
 	for _, label := range strings.Split(b, ".") {
@@ -179,8 +181,47 @@ func validBucket(b string) bool {
 			return false
 		}
 	}
-	return b == strings.ToLower(b)
+	if dottedQuad(b) {
+		return false
+	}
+	for _, p := range reservedBucketPrefixes {
+		if strings.HasPrefix(b, p) {
+			return false
+		}
+	}
+	for _, s := range reservedBucketSuffixes {
+		if strings.HasSuffix(b, s) {
+			return false
+		}
+	}
+	return true
 }
+
+// Reserved by S3's bucket naming rules (Amazon S3 User Guide, "Bucket
+// naming rules").
+var (
+	reservedBucketPrefixes = []string{"xn--", "sthree-", "amzn-s3-demo-"}
+	reservedBucketSuffixes = []string{"-s3alias", "--ol-s3", ".mrap", "--x-s3"}
+)
+
+// dottedQuad reports whether b looks like an IPv4 address: four labels of
+// digits only.
+func dottedQuad(b string) bool {
+	labels := strings.Split(b, ".")
+	if len(labels) != 4 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 3 || strings.Trim(l, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidBucketName reports whether name follows S3's naming rules for a
+// bucket that virtual-hosted endpoints (and so CloudFront) can address.
+func ValidBucketName(name string) bool { return validBucket(name) }
 
 // validHostname accepts a DNS host name of at most 253 characters whose
 // labels are 1–63 letters, digits and inner hyphens. Dotted IPv4 addresses
@@ -223,3 +264,7 @@ func validLabel(l string) bool {
 func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
+
+// S3BucketName returns the bucket an S3 endpoint host such as
+// "mybucket.s3.amazonaws.com" names, for the suffixes r admits.
+func (r Rules) S3BucketName(host string) (string, bool) { return r.s3Bucket(host) }

@@ -14,9 +14,10 @@ import (
 
 var accountIDForm = regexp.MustCompile(`^[0-9]{12}$`)
 
-// CreateAccount creates an account with one access key. An empty id draws a
-// random 12-digit number.
-func (s *Service) CreateAccount(ctx context.Context, id, name string) (store.Account, store.AccessKey, error) {
+// CreateAccount creates an account with one access key, and grants it the
+// buckets named (package buckets), all in one transaction. An empty id
+// draws a random 12-digit number.
+func (s *Service) CreateAccount(ctx context.Context, id, name string, grantBuckets ...string) (store.Account, store.AccessKey, error) {
 	if id != "" && !accountIDForm.MatchString(id) {
 		return store.Account{}, store.AccessKey{}, fmt.Errorf("account id %q is not 12 digits", id)
 	}
@@ -34,9 +35,14 @@ func (s *Service) CreateAccount(ctx context.Context, id, name string) (store.Acc
 			return err
 		}
 		var err error
-		k, err = newAccessKey(tx, a.ID, s.now())
-		return err
+		if k, err = newAccessKey(tx, a.ID, s.now()); err != nil {
+			return err
+		}
+		return insertGrants(tx, a.ID, grantBuckets, s.now())
 	})
+	if err == nil && len(grantBuckets) > 0 {
+		s.changed()
+	}
 	return a, k, err
 }
 

@@ -19,7 +19,7 @@ import (
 // Otherwise acct is the account the first start made (only its ID when
 // it has been deleted since; zero when the store had accounts before
 // bootstrap markers existed and none was named bootstrap).
-func (s *Service) Bootstrap(ctx context.Context, name string) (acct store.Account, key store.AccessKey, fresh bool, err error) {
+func (s *Service) Bootstrap(ctx context.Context, name string, grantBuckets ...string) (acct store.Account, key store.AccessKey, fresh bool, err error) {
 	for attempt := 0; ; attempt++ {
 		err = s.Store.Update(ctx, func(tx store.Tx) error {
 			acct, key, fresh = store.Account{}, store.AccessKey{}, false
@@ -42,12 +42,18 @@ func (s *Service) Bootstrap(ctx context.Context, name string) (acct store.Accoun
 			if key, err = newAccessKey(tx, acct.ID, now); err != nil {
 				return err
 			}
+			if err := insertGrants(tx, acct.ID, grantBuckets, now); err != nil {
+				return err
+			}
 			fresh = true
 			return tx.MarkBootstrap(store.Bootstrap{AccountID: acct.ID, Created: now})
 		})
 		// ErrExists: another node bootstrapped (or drew the same id) at
 		// the same moment; looking again finds its marker.
 		if !errors.Is(err, store.ErrExists) || attempt == 2 {
+			if err == nil && fresh && len(grantBuckets) > 0 {
+				s.changed() // edges learn of the grants
+			}
 			return acct, key, fresh, err
 		}
 	}

@@ -40,6 +40,9 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
 			return err
 		}
+		if err := s.checkLogBucket(tx, accountID, cfg.Logging, cloudfront.Logging{}); err != nil {
+			return err
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
@@ -157,6 +160,9 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 			return err
 		}
 		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
+			return err
+		}
+		if err := s.checkLogBucket(tx, accountID, cfg.Logging, d.Config.Logging); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {

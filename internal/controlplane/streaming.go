@@ -49,6 +49,9 @@ func (s *Service) CreateStreamingDistribution(ctx context.Context, accountID str
 		if err := s.checkReferences(tx, accountID, cfg.SignerAccounts(), cfg.OAIReferences()); err != nil {
 			return err
 		}
+		if err := s.checkLogBucket(tx, accountID, streamingLogging(cfg.Logging), cloudfront.Logging{}); err != nil {
+			return err
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
@@ -128,6 +131,9 @@ func (s *Service) UpdateStreamingDistribution(ctx context.Context, accountID, id
 			return err
 		}
 		if err := s.checkReferences(tx, accountID, cfg.SignerAccounts(), cfg.OAIReferences()); err != nil {
+			return err
+		}
+		if err := s.checkLogBucket(tx, accountID, streamingLogging(cfg.Logging), streamingLogging(d.Config.Logging)); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {

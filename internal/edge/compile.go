@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/pathpattern"
@@ -93,7 +94,7 @@ type origin struct {
 	domain      string
 	s3          bool
 	bucket      string
-	signed      bool // S3 with an OriginAccessIdentity
+	signed      bool // S3 with an OriginAccessIdentity granted the bucket
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
@@ -113,9 +114,10 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 	}
 	c.rev = snap.Revision
 	var order []*dist
+	grants := buckets.NewSet(snap.BucketGrants)
 	for i := range snap.Distributions {
 		src := &snap.Distributions[i]
-		d, err := compileDist(src)
+		d, err := compileDist(src, grants)
 		if err != nil {
 			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
 			continue
@@ -149,7 +151,7 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 	return c, nil
 }
 
-func compileDist(src *cloudfront.Distribution) (*dist, error) {
+func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
 	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src}
 	if cfg.DefaultRootObject != "" {
@@ -162,7 +164,7 @@ func compileDist(src *cloudfront.Distribution) (*dist, error) {
 	}
 	origins := map[string]*origin{}
 	for _, o := range cfg.Origins {
-		origins[o.ID] = compileOrigin(o)
+		origins[o.ID] = compileOrigin(o, src.AccountID, grants)
 	}
 	add := func(cb *cloudfront.CacheBehavior, isDefault bool) error {
 		b := behavior{
@@ -213,12 +215,20 @@ func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
 	return f
 }
 
-func compileOrigin(o cloudfront.Origin) *origin {
+// compileOrigin decides once per snapshot whether an S3 origin's requests
+// are signed: only when its OAI may read the bucket (package buckets).
+// Otherwise they go out anonymous, as S3 treats a principal its bucket
+// policy does not name, so one tenant's OAI never carries the operator's
+// key into another tenant's bucket.
+func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *origin {
 	g := &origin{id: o.ID, domain: o.DomainName, connectionAttempts: DefaultConnectionAttempts}
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = bucketOf(o.DomainName)
-		g.signed = o.S3 != nil && o.S3.OriginAccessIdentity != ""
+		if o.S3 != nil {
+			oai, _ := cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+			g.signed = grants.CanRead(g.bucket, accountID, oai)
+		}
 		g.httpHost, g.httpsHost = o.DomainName, o.DomainName
 		return g
 	}
@@ -226,6 +236,23 @@ func compileOrigin(o cloudfront.Origin) *origin {
 	g.httpHost = hostPort(o.DomainName, o.Custom.HTTPPort, 80)
 	g.httpsHost = hostPort(o.DomainName, o.Custom.HTTPSPort, 443)
 	return g
+}
+
+// lostSigning reports whether an origin that old signed requests for is
+// no longer signed in d (its grant was revoked).
+func lostSigning(old, d *dist) bool {
+	for i := range old.behaviors {
+		g := old.behaviors[i].origin
+		if !g.signed {
+			continue
+		}
+		for j := range d.behaviors {
+			if h := d.behaviors[j].origin; h.id == g.id && !h.signed {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // hostPort adds the port unless it is the scheme's default (or unset).

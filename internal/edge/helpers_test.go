@@ -119,6 +119,12 @@ type testEdge struct {
 // HTTPS listeners. TLS origins of the test are trusted.
 func newEdge(t *testing.T, o Options, dists ...cloudfront.Distribution) *testEdge {
 	t.Helper()
+	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: dists})
+}
+
+// newEdgeSnapshot is newEdge with a whole snapshot (bucket grants, key pairs).
+func newEdgeSnapshot(t *testing.T, o Options, snap *feed.Snapshot) *testEdge {
+	t.Helper()
 	clock := newClock()
 	if o.Now == nil {
 		o.Now = clock.Now
@@ -134,7 +140,7 @@ func newEdge(t *testing.T, o Options, dists ...cloudfront.Distribution) *testEdg
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Apply(&feed.Snapshot{Revision: 1, Distributions: dists}, nil); err != nil {
+	if err := s.Apply(snap, nil); err != nil {
 		t.Fatal(err)
 	}
 	e := &testEdge{Server: s, clock: clock}

@@ -6,13 +6,25 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/testpeer"
 )
 
+// s3Account owns s3Distribution; s3Grants lets it read every bucket.
+const s3Account = "111122223333"
+
+var s3Grants = []buckets.Grant{{Bucket: buckets.Every, AccountID: s3Account}}
+
+// newS3Edge serves d with s3Grants.
+func newS3Edge(t *testing.T, o Options, d cloudfront.Distribution) *testEdge {
+	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: s3Grants})
+}
+
 func s3Distribution(bucketDomain, oai string) cloudfront.Distribution {
 	return cloudfront.Distribution{
-		ID: "ES3EXAMPLE", DomainName: "d3.cloudfront.test", Status: cloudfront.StatusDeployed,
+		ID: "ES3EXAMPLE", AccountID: s3Account, DomainName: "d3.cloudfront.test", Status: cloudfront.StatusDeployed,
 		Config: cloudfront.DistributionConfig{
 			Origins: []cloudfront.Origin{{ID: "s3", DomainName: bucketDomain,
 				S3: &cloudfront.S3OriginConfig{OriginAccessIdentity: oai}}},
@@ -56,7 +68,7 @@ func TestS3Origin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEdge(t, opts, s3Distribution(tt.domain, tt.oai))
+			e := newS3Edge(t, opts, s3Distribution(tt.domain, tt.oai))
 			r := e.get(t, "d3.cloudfront.test", tt.path)
 			if r.StatusCode != tt.status || (tt.body != "" && r.body != tt.body) {
 				t.Fatalf("%d %q", r.StatusCode, r.body)
@@ -102,7 +114,7 @@ func TestS3Moto(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := newEdge(t, Options{S3: S3Options{Endpoint: endpoint, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+			e := newS3Edge(t, Options{S3: S3Options{Endpoint: endpoint, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
 				s3Distribution("media.s3.amazonaws.com", tt.oai))
 			r := e.get(t, "d3.cloudfront.test", tt.path)
 			if r.StatusCode != tt.status || (tt.body != "" && r.body != tt.body) {
@@ -110,4 +122,71 @@ func TestS3Moto(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestS3SignsOnlyGrantedOAIs: the operator's key signs an OAI origin's
+// request only when a grant names the OAI or the distribution's account
+// for that bucket (or "*"); any other OAI origin is fetched anonymously and
+// gets the bucket's own 403, as S3 answers a principal its bucket policy
+// does not name (CloudFront Developer Guide, "Restricting access to an
+// Amazon S3 origin": the bucket policy grants the OAI read access).
+func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)
+			return
+		}
+		io.WriteString(w, "secret object")
+	})
+	const oaiID = "E74FTE3AEXAMPLE"
+	const other = "999988887777"
+	tests := []struct {
+		name   string
+		grants []buckets.Grant
+		signed bool
+	}{
+		{"no grants", nil, false},
+		{"bucket granted to the account", []buckets.Grant{{Bucket: "private", AccountID: s3Account}}, true},
+		{"bucket granted to the OAI", []buckets.Grant{{Bucket: "private", OAIID: oaiID}}, true},
+		{"every bucket granted to the account", []buckets.Grant{{Bucket: buckets.Every, AccountID: s3Account}}, true},
+		{"bucket granted to another account", []buckets.Grant{{Bucket: "private", AccountID: other}}, false},
+		{"every bucket granted to another account", []buckets.Grant{{Bucket: buckets.Every, AccountID: other}}, false},
+		{"bucket granted to another OAI", []buckets.Grant{{Bucket: "private", OAIID: "E2OTHEREXAMPLE"}}, false},
+		{"another bucket granted", []buckets.Grant{{Bucket: "public", AccountID: s3Account}, {Bucket: "private2", OAIID: oaiID}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+			e := newEdgeSnapshot(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+				&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: tt.grants})
+			r := e.get(t, "d3.cloudfront.test", "/a.txt")
+			signed := fake.lastRequest().Header.Get("Authorization") != ""
+			if signed != tt.signed {
+				t.Fatalf("signed = %v, want %v", signed, tt.signed)
+			}
+			if tt.signed && (r.StatusCode != 200 || r.body != "secret object") {
+				t.Fatalf("granted: %d %q", r.StatusCode, r.body)
+			}
+			if !tt.signed && (r.StatusCode != 403 || strings.Contains(r.body, "secret")) {
+				t.Fatalf("not granted: %d %q", r.StatusCode, r.body)
+			}
+		})
+	}
+	t.Run("a revoke takes effect with the next snapshot, cached copies too", func(t *testing.T) {
+		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+		e := newEdgeSnapshot(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+			&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: []buckets.Grant{{Bucket: "private", OAIID: oaiID}}})
+		if r := e.get(t, "d3.cloudfront.test", "/one.txt"); r.StatusCode != 200 {
+			t.Fatalf("granted: %d", r.StatusCode)
+		}
+		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, path := range []string{"/two.txt", "/one.txt"} { // a cached copy goes with the grant
+			if r := e.get(t, "d3.cloudfront.test", path); r.StatusCode != 403 || strings.Contains(r.body, "secret") {
+				t.Fatalf("%s after the revoke: %d %q", path, r.StatusCode, r.body)
+			}
+		}
+	})
 }

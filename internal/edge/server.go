@@ -37,8 +37,9 @@ type S3Options struct {
 	// Empty means https://<origin DomainName>, virtual-hosted.
 	Endpoint string
 	Region   string // default us-east-1
-	// Static credentials, used for origins that have an OriginAccessIdentity;
-	// other S3 origins are fetched anonymously.
+	// Static credentials, used for origins whose OriginAccessIdentity is
+	// granted the bucket (the snapshot's BucketGrants); other S3 origins
+	// are fetched anonymously.
 	AccessKeyID     string
 	SecretAccessKey string
 }
@@ -169,10 +170,14 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	}
 	old := s.snap.Swap(c)
 	var prefixes []string
-	for id := range old.byID {
-		if _, ok := c.byID[id]; !ok {
+	for id, was := range old.byID {
+		d, ok := c.byID[id]
+		if !ok {
 			prefixes = append(prefixes, id+"\x00")
 			s.metrics.forget(id)
+		} else if lostSigning(was, d) {
+			// Objects read with the operator's key go with the grant.
+			prefixes = append(prefixes, id+"\x00")
 		}
 	}
 	for _, inv := range invalidations {

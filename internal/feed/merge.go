@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 )
 
@@ -22,6 +23,7 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 			Revision:      d.Revision,
 			Distributions: slices.Clone(d.Distributions),
 			KeyPairs:      slices.Clone(d.KeyPairs),
+			BucketGrants:  slices.Clone(d.BucketGrants),
 		}
 		sortSnapshot(out)
 		return out, nil
@@ -52,12 +54,25 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 	for _, x := range d.KeyPairs {
 		keys[x.ID] = x
 	}
+	grants := make(map[string]buckets.Grant, len(s.BucketGrants)+len(d.BucketGrants))
+	for _, x := range s.BucketGrants {
+		grants[x.Key()] = x
+	}
+	for _, k := range d.DeletedBucketGrants {
+		delete(grants, k)
+	}
+	for _, x := range d.BucketGrants {
+		grants[x.Key()] = x
+	}
 	out := &Snapshot{Revision: d.Revision}
 	for _, x := range dists {
 		out.Distributions = append(out.Distributions, x)
 	}
 	for _, x := range keys {
 		out.KeyPairs = append(out.KeyPairs, x)
+	}
+	for _, x := range grants {
+		out.BucketGrants = append(out.BucketGrants, x)
 	}
 	sortSnapshot(out)
 	return out, nil
@@ -66,4 +81,5 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 func sortSnapshot(s *Snapshot) {
 	slices.SortFunc(s.Distributions, func(a, b cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.KeyPairs, func(a, b KeyPair) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(s.BucketGrants, func(a, b buckets.Grant) int { return strings.Compare(a.Key(), b.Key()) })
 }

@@ -349,6 +349,16 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 		for i, k := range kps {
 			out.KeyPairs[i] = KeyPair{ID: k.ID, AccountID: k.AccountID, PublicKeyPEM: k.PublicKeyPEM, Active: k.Active}
 		}
+		grants, deletedGrants, err := tx.BucketGrantsChangedSince(from)
+		if err != nil {
+			return err
+		}
+		for _, g := range grants {
+			out.BucketGrants = append(out.BucketGrants, g.Grant)
+		}
+		if !full {
+			out.DeletedBucketGrants = deletedGrants
+		}
 		if full {
 			// A fresh edge has nothing cached to purge; it only needs the
 			// invalidations still waiting for edges, so they can complete.

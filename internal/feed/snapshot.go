@@ -2,12 +2,18 @@
 // revisioned snapshots, deltas over a long poll, and acknowledgements.
 package feed
 
-import "github.com/openfront/openfront/internal/cloudfront"
+import (
+	"github.com/openfront/openfront/internal/buckets"
+	"github.com/openfront/openfront/internal/cloudfront"
+)
 
 // ProtocolVersion is the config feed's wire version. Changelog:
 //
 //	1 (2026-11): deltas of distributions, key pairs and invalidations;
 //	  register, poll, ack.
+//	1 (2026-12): bucket grants in deltas and snapshots, a field older
+//	  edges ignore (they would go on signing every OAI origin: upgrade
+//	  edges with the control plane).
 const ProtocolVersion = 1
 
 // Snapshot is everything an edge needs to serve, as of Revision.
@@ -15,6 +21,11 @@ type Snapshot struct {
 	Revision      int64
 	Distributions []cloudfront.Distribution // enabled and disabled
 	KeyPairs      []KeyPair                 // active and inactive
+	// BucketGrants say which S3 buckets each account and OAI may use
+	// through the operator's key. Snapshots saved before grants existed
+	// have none: the edge then signs nothing and delivers no logs until
+	// the control plane sends them.
+	BucketGrants []buckets.Grant `json:",omitempty"`
 }
 
 // KeyPair is the public half of a CloudFront key pair, which verifies
@@ -27,7 +38,7 @@ type KeyPair struct {
 }
 
 // Delta is the change from revision From to revision Revision. When Full is
-// set, Distributions and KeyPairs are complete and replace what the edge
+// set, Distributions, KeyPairs and BucketGrants are complete and replace what the edge
 // had (From is then 0).
 type Delta struct {
 	From                 int64
@@ -37,6 +48,8 @@ type Delta struct {
 	DeletedDistributions []string
 	KeyPairs             []KeyPair
 	DeletedKeyPairs      []string
+	BucketGrants         []buckets.Grant `json:",omitempty"`
+	DeletedBucketGrants  []string        `json:",omitempty"` // grant keys (buckets.Grant.Key)
 	// Invalidations whose paths the edge must purge (revision > From).
 	Invalidations []cloudfront.Invalidation
 }

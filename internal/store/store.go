@@ -1,5 +1,5 @@
 // Package store keeps openfront's state: accounts, keys, distributions,
-// streaming distributions, origin access identities, invalidations, key pairs, edges and the config
+// streaming distributions, origin access identities, invalidations, key pairs, bucket grants, edges and the config
 // feed's revision counter. Implementations live in sqlite/ and postgres/;
 // storetest/ is the conformance suite both must pass.
 package store
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 )
 
@@ -162,6 +163,19 @@ type Tx interface {
 	DeleteKeyPair(id string, revision int64) error
 	KeyPairsChangedSince(rev int64) (changed []KeyPair, deleted []string, err error)
 
+	// Bucket grants (package buckets says what they mean). InsertBucketGrant:
+	// ErrExists if the same grant (Key) exists; ErrNotFound if its account
+	// or origin access identity does not. DeleteBucketGrant: ErrNotFound;
+	// it remembers the key as deleted at the revision. Changes carry
+	// revisions like key pairs so edges learn of them. Deleting an account
+	// or an OAI deletes its grants (with tombstones at a new revision).
+	InsertBucketGrant(g BucketGrant) error
+	// BucketGrants lists the grants of bucket ("" for every bucket; "*"
+	// lists only the grants of every bucket), ordered by bucket, then key.
+	BucketGrants(bucket string) ([]BucketGrant, error)
+	DeleteBucketGrant(g buckets.Grant, revision int64) error
+	BucketGrantsChangedSince(rev int64) (changed []BucketGrant, deletedKeys []string, err error)
+
 	// Edges. UpsertEdge inserts or replaces an edge by id. Edge,
 	// DeleteEdge: ErrNotFound. TouchEdge sets LastSeen (heartbeat) and,
 	// when revision > the stored AckedRevision, AckedRevision; ErrNotFound.
@@ -211,6 +225,14 @@ type KeyPair struct {
 	Active       bool
 	Created      time.Time
 	Revision     int64
+}
+
+// BucketGrant is a grant as stored: when it was made, and the feed
+// revision that carries it to the edges.
+type BucketGrant struct {
+	buckets.Grant
+	Created  time.Time
+	Revision int64
 }
 
 // Edge is a registered edge server.

@@ -51,8 +51,8 @@ func (t *Tx) UpdateAccount(a store.Account) error {
 }
 
 // DeleteAccount deletes the account; its access keys and key pairs go with
-// it (ON DELETE CASCADE). Edges must learn that the key pairs are gone, so
-// they get tombstones at a new revision.
+// it (ON DELETE CASCADE), and its bucket grants. Edges must learn that the
+// key pairs and grants are gone, so they get tombstones at a new revision.
 func (t *Tx) DeleteAccount(id string) error {
 	ids, err := collect(t, scanString, `SELECT id FROM key_pairs WHERE account_id = $1`, id)
 	if err != nil {
@@ -68,6 +68,9 @@ func (t *Tx) DeleteAccount(id string) error {
 				return err
 			}
 		}
+	}
+	if err := t.dropBucketGrants("account_id", id); err != nil {
+		return err
 	}
 	res, err := t.exec(`DELETE FROM accounts WHERE id = $1`, id)
 	return t.mustAffect(res, err, "account", id)

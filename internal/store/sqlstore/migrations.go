@@ -198,6 +198,29 @@ INSERT INTO bootstrap_marker (id, account_id, created)
 		(SELECT MIN(created) FROM accounts)
 	WHERE EXISTS (SELECT 1 FROM accounts);
 `,
+	// 5: bucket grants: which account or origin access identity may use
+	// which bucket through the operator's S3 key. id is buckets.Grant.Key;
+	// exactly one of account_id and oai_id is non-empty.
+	`
+CREATE TABLE bucket_grants (
+	id         TEXT PRIMARY KEY,
+	bucket     TEXT NOT NULL,
+	account_id TEXT NOT NULL,
+	oai_id     TEXT NOT NULL,
+	created    {{.Time}} NOT NULL,
+	revision   {{.Int64}} NOT NULL,
+	CHECK ((account_id = '') <> (oai_id = ''))
+);
+CREATE INDEX bucket_grants_bucket ON bucket_grants (bucket, id);
+CREATE INDEX bucket_grants_account ON bucket_grants (account_id);
+CREATE INDEX bucket_grants_oai ON bucket_grants (oai_id);
+CREATE INDEX bucket_grants_revision ON bucket_grants (revision);
+CREATE TABLE bucket_grant_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE INDEX bucket_grant_tombstones_revision ON bucket_grant_tombstones (revision);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

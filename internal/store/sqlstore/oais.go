@@ -60,7 +60,11 @@ func (t *Tx) UpdateOAI(o cloudfront.OriginAccessIdentity) error {
 	return t.constraint(err)
 }
 
+// DeleteOAI deletes the identity and its bucket grants.
 func (t *Tx) DeleteOAI(id string) error {
 	res, err := t.exec(`DELETE FROM oais WHERE id = $1`, id)
-	return t.mustAffect(res, err, "origin access identity", id)
+	if err := t.mustAffect(res, err, "origin access identity", id); err != nil {
+		return err
+	}
+	return t.dropBucketGrants("oai_id", id)
 }

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Invalidations", testInvalidations},
 		{"InvalidationOrder", testInvalidationOrder},
 		{"KeyPairs", testKeyPairs},
+		{"BucketGrants", testBucketGrants},
 		{"Edges", testEdges},
 		{"EdgeKeys", testEdgeKeys},
 		{"Bootstrap", testBootstrap},

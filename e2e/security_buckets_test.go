@@ -1,0 +1,372 @@
+package e2e
+
+// Issue 6, items 3 and 8: what an origin access identity may read through
+// the operator's S3 key, and where a tenant's access logs may go, is
+// decided per tenant by bucket grants (`openfront admin bucket …`).
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/openfront/openfront/internal/testpeer"
+)
+
+// bucketsSetup is `openfront api` and one `openfront edge` as separate
+// processes, with the edge's extra flags.
+type bucketsSetup struct {
+	data, base, edgeAddr string
+}
+
+func bucketsStart(t *testing.T, edgeArgs ...string) *bucketsSetup {
+	t.Helper()
+	s := &bucketsSetup{data: t.TempDir(), edgeAddr: freeAddr(t)}
+	apiAddr := freeAddr(t)
+	s.base = "http://" + apiAddr
+	start(t, `^account `, "api", "--data", s.data, "--api-addr", apiAddr, "--edge-timeout", "2s")
+	var key map[string]string
+	if err := json.Unmarshal(bucketsAdmin(t, s.data, "--json", "edge-key", "create"), &key); err != nil {
+		t.Fatal(err)
+	}
+	args := append([]string{"edge", "--control-plane", s.base, "--feed-auth", key["feed_auth"],
+		"--price-class", "All", "--edge-name", "sec", "--state", filepath.Join(s.data, "edge"),
+		"--edge-addr", s.edgeAddr, "--admin-addr", "", "--heartbeat", "200ms"}, edgeArgs...)
+	start(t, `^openfront edge `, args...)
+	return s
+}
+
+// bucketsAdmin runs `openfront admin --data data args…` and returns stdout.
+func bucketsAdmin(t *testing.T, data string, args ...string) []byte {
+	t.Helper()
+	out, err := exec.Command(binary(t), append([]string{"admin", "--data", data}, args...)...).Output()
+	if err != nil {
+		t.Fatalf("admin %v: %v", args, err)
+	}
+	return out
+}
+
+// bucketsOAI creates an origin access identity as c and returns its id.
+func bucketsOAI(t *testing.T, c *apiClient, ref string) string {
+	t.Helper()
+	r := c.must(t, "POST", "/2012-07-01/origin-access-identity/cloudfront",
+		`<CloudFrontOriginAccessIdentityConfig xmlns="http://cloudfront.amazonaws.com/doc/2012-07-01/">`+
+			`<CallerReference>`+ref+`</CallerReference><Comment>`+ref+`</Comment></CloudFrontOriginAccessIdentityConfig>`)
+	if r.status != 201 {
+		t.Fatalf("create OAI: %d %s", r.status, r.body)
+	}
+	return field(idRE, r.body)
+}
+
+// bucketsConfig is a distribution with one origin (XML) and logging.
+func bucketsConfig(ref, origin, logBucket, logPrefix string) string {
+	logging := `<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies><Bucket></Bucket><Prefix></Prefix></Logging>`
+	if logBucket != "" {
+		var b, p strings.Builder
+		xml.EscapeText(&b, []byte(logBucket))
+		xml.EscapeText(&p, []byte(logPrefix))
+		logging = `<Logging><Enabled>true</Enabled><IncludeCookies>false</IncludeCookies><Bucket>` + b.String() +
+			`</Bucket><Prefix>` + p.String() + `</Prefix></Logging>`
+	}
+	return `<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2012-07-01/">` +
+		`<CallerReference>` + ref + `</CallerReference><Aliases><Quantity>0</Quantity></Aliases><DefaultRootObject></DefaultRootObject>` +
+		`<Origins><Quantity>1</Quantity><Items>` + origin + `</Items></Origins>` +
+		`<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ForwardedValues><QueryString>false</QueryString><Cookies><Forward>none</Forward></Cookies></ForwardedValues>` +
+		`<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><MinTTL>0</MinTTL></DefaultCacheBehavior>` +
+		`<CacheBehaviors><Quantity>0</Quantity></CacheBehaviors><Comment></Comment>` + logging +
+		`<PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled></DistributionConfig>`
+}
+
+func bucketsS3Origin(bucket, oaiID string) string {
+	return `<Origin><Id>o</Id><DomainName>` + bucket + `.s3.amazonaws.com</DomainName><S3OriginConfig><OriginAccessIdentity>` +
+		`origin-access-identity/cloudfront/` + oaiID + `</OriginAccessIdentity></S3OriginConfig></Origin>`
+}
+
+// bucketsCreate creates a distribution as c, waits until it is Deployed
+// and returns its domain name.
+func bucketsCreate(t *testing.T, c *apiClient, config string) string {
+	t.Helper()
+	r := c.must(t, "POST", "/2012-07-01/distribution", config)
+	if r.status != 201 {
+		t.Fatalf("create: %d %s", r.status, r.body)
+	}
+	id := field(idRE, r.body)
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if field(statusRE, c.must(t, "GET", "/2012-07-01/distribution/"+id, "").body) == "Deployed" {
+			return field(domainRE, r.body)
+		}
+	}
+	t.Fatalf("%s not Deployed within 10s", id)
+	return ""
+}
+
+// bucketsMotoPut stores body at path on moto_server, privately.
+func bucketsMotoPut(t *testing.T, endpoint, path, body string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPut, endpoint+path, strings.NewReader(body))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("PUT %s: %d", path, res.StatusCode)
+	}
+}
+
+// TestSecurityOAICannotReadAnotherTenantsBucket: with one operator S3 key
+// on the edge, account B names account A's private bucket as the origin of
+// its own distribution with its own OAI. The edge signs only for OAIs the
+// bucket is granted to, so B's request goes out anonymous and S3 answers
+// 403 itself; A's OAI, granted the bucket, reads it. A revoke stops A too.
+func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
+	moto := testpeer.MotoServer(t)
+	const secret = "tenant A's private bytes"
+	bucketsMotoPut(t, moto, "/abucket", "")
+	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
+	bucketsMotoPut(t, moto, "/abucket/later.txt", secret)
+	bucketsMotoPut(t, moto, "/bbucket", "")
+	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	if out := strings.TrimSpace(string(bucketsAdmin(t, s.data, "--json", "bucket", "list"))); out != "[]" {
+		t.Fatalf("openfront api granted buckets by itself: %s", out)
+	}
+
+	_, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
+	// The bucket policy, as the operator states it: A's OAI reads abucket;
+	// B's account (any of its OAIs) reads bbucket.
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "abucket", "--oai", oaiA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
+
+	domainA := bucketsCreate(t, a, bucketsConfig("a", bucketsS3Origin("abucket", oaiA), "", ""))
+	domainB := bucketsCreate(t, b, bucketsConfig("b", bucketsS3Origin("abucket", oaiB), "", ""))
+	domainBOwn := bucketsCreate(t, b, bucketsConfig("b-own", bucketsS3Origin("bbucket", oaiB), "", ""))
+
+	cases := []struct {
+		name, domain, path string
+		status             int
+		body               string
+	}{
+		{"B names A's bucket with B's OAI", domainB, "/secret.txt", 403, ""},
+		{"A reads its bucket with its OAI", domainA, "/secret.txt", 200, secret},
+		{"B reads its own bucket through its account's grant", domainBOwn, "/own.txt", 200, "tenant B's bytes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r, body := viewer(t, "http", s.edgeAddr, tc.domain, "GET", tc.path)
+			if r.StatusCode != tc.status || !strings.Contains(body, tc.body) {
+				t.Fatalf("got %d %q, want %d containing %q", r.StatusCode, body, tc.status, tc.body)
+			}
+			if tc.status != 200 && strings.Contains(body, secret) {
+				t.Fatalf("the private object leaked: %q", body)
+			}
+		})
+	}
+
+	// After the operator revokes A's grant, the edge stops signing for A's
+	// OAI as soon as the feed brings the change (the edge acknowledges a
+	// later revision); an object not cached yet is then refused.
+	acked := bucketsAckedRevision(t, s.data)
+	bucketsAdmin(t, s.data, "bucket", "revoke", "--bucket", "abucket", "--oai", oaiA)
+	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, s.data) <= acked; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the edge did not acknowledge the revoke within 10s")
+		}
+	}
+	if r, body := viewer(t, "http", s.edgeAddr, domainA, "GET", "/later.txt"); r.StatusCode != 403 || strings.Contains(body, secret) {
+		t.Fatalf("after the revoke: %d %q", r.StatusCode, body)
+	}
+}
+
+// bucketsAckedRevision is the revision the only edge has acknowledged.
+func bucketsAckedRevision(t *testing.T, data string) int64 {
+	t.Helper()
+	var es []struct {
+		AckedRevision int64 `json:"acked_revision"`
+	}
+	if err := json.Unmarshal(bucketsAdmin(t, data, "--json", "edge", "list"), &es); err != nil || len(es) != 1 {
+		t.Fatalf("edge list: %v %+v", err, es)
+	}
+	return es[0].AckedRevision
+}
+
+// TestSecurityLogsStayInTheirTenantsBucket: B cannot make its access logs
+// land in A's bucket (the API refuses as CloudFront does, AccessDenied);
+// log names outside S3's rules or unsafe as paths are InvalidArgument; and
+// a tenant whose log destination fails cannot crowd the other tenant's
+// lines out of the edge's shared log buffer, with the folder sink and the
+// S3 sink (moto_server) alike.
+func TestSecurityLogsStayInTheirTenantsBucket(t *testing.T) {
+	t.Run("folder", func(t *testing.T) {
+		logs := filepath.Join(t.TempDir(), "logs")
+		// A's log folder cannot be created (a file is in the way): every
+		// delivery of A's logs fails.
+		if err := os.MkdirAll(logs, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(logs, "alogs"), nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		bucketsLogsTest(t, []string{"--log-dir", logs}, func() int {
+			return bucketsCountLines(t, filepath.Join(logs, "blogs", "b"))
+		})
+		if fi, err := os.Stat(filepath.Join(logs, "alogs")); err != nil || fi.IsDir() {
+			t.Fatalf("A's blocked log folder changed: %v", err)
+		}
+	})
+	t.Run("s3", func(t *testing.T) {
+		moto := testpeer.MotoServer(t)
+		// Only B's bucket exists: every delivery of A's logs fails.
+		bucketsMotoPut(t, moto, "/blogs", "")
+		bucketsLogsTest(t, []string{"--log-s3-endpoint", moto, "--log-s3-access-key", "AKIDOPERATOR", "--log-s3-secret-key", "operator-secret"},
+			func() int { return bucketsCountS3Lines(t, moto, "blogs", "b/") })
+	})
+}
+
+// bucketsLogsTest runs the logs scenario on an edge with sinkArgs, where
+// tenant A's log bucket "alogs" refuses every file and B's "blogs" works;
+// countB counts the log lines delivered for B.
+func bucketsLogsTest(t *testing.T, sinkArgs []string, countB func() int) {
+	o := newOrigin(t)
+	host, port := hostPort(t, o.http.URL)
+	origin := `<Origin><Id>o</Id><DomainName>` + host + `</DomainName><CustomOriginConfig><HTTPPort>` + itoa(port) +
+		`</HTTPPort><HTTPSPort>443</HTTPSPort><OriginProtocolPolicy>http-only</OriginProtocolPolicy></CustomOriginConfig></Origin>`
+	// A 16 KiB buffer: about 60 lines, so one tenant could fill it in a blink.
+	s := bucketsStart(t, append(sinkArgs, "--log-flush", "100ms", "--log-buffer", "16384")...)
+	accountA, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "alogs", "--account", accountA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "blogs", "--account", accountB)
+
+	refused := []struct {
+		name, bucket, prefix string
+		status               int
+		code                 string
+	}{
+		{"B logs into A's bucket", "alogs.s3.amazonaws.com", "b/", 403, "AccessDenied"},
+		{"B logs into an ungranted bucket", "clogs.s3.amazonaws.com", "b/", 403, "AccessDenied"},
+		{"prefix climbs out of the bucket", "blogs.s3.amazonaws.com", "../alogs/", 400, "InvalidArgument"},
+		{"prefix with a newline", "blogs.s3.amazonaws.com", "b\nx/", 400, "InvalidArgument"},
+		{"prefix with shell characters", "blogs.s3.amazonaws.com", "$(touch x);/", 400, "InvalidArgument"},
+		{"120-level folder tree", "blogs.s3.amazonaws.com", strings.Repeat("d/", 120), 400, "InvalidArgument"},
+		{"bucket name outside S3's rules", "B_Logs.s3.amazonaws.com", "", 400, "InvalidArgument"},
+		{"bucket name formatted as an IP address", "10.0.0.1.s3.amazonaws.com", "", 400, "InvalidArgument"},
+	}
+	for i, tc := range refused {
+		t.Run(tc.name, func(t *testing.T) {
+			r := b.must(t, "POST", "/2012-07-01/distribution", bucketsConfig("refused-"+itoa(i), origin, tc.bucket, tc.prefix))
+			if r.status != tc.status || field(bucketsCodeRE, r.body) != tc.code {
+				t.Fatalf("got %d %s, want %d %s", r.status, r.body, tc.status, tc.code)
+			}
+		})
+	}
+
+	// A floods the edge: ten requests for each of B's.
+	domainA := bucketsCreate(t, a, bucketsConfig("a", origin, "alogs.s3.amazonaws.com", "a/"))
+	domainB := bucketsCreate(t, b, bucketsConfig("b", origin, "blogs.s3.amazonaws.com", "b/"))
+	const linesB = 100
+	for i := range linesB {
+		for j := range 10 {
+			viewer(t, "http", s.edgeAddr, domainA, "GET", "/flood/"+itoa(i)+"/"+itoa(j))
+		}
+		viewer(t, "http", s.edgeAddr, domainB, "GET", "/b/"+itoa(i))
+	}
+	var got int
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if got = countB(); got >= linesB {
+			break
+		}
+	}
+	if got != linesB {
+		t.Fatalf("%d of B's %d log lines delivered while A's log bucket failed", got, linesB)
+	}
+	t.Logf("B: %d/%d lines delivered while A sent %d requests into a failing log bucket", got, linesB, 10*linesB)
+}
+
+// bucketsCountS3Lines counts the log records of the objects under prefix
+// in bucket on the S3 server at endpoint, read with the AWS SDK.
+func bucketsCountS3Lines(t *testing.T, endpoint, bucket, prefix string) int {
+	t.Helper()
+	ctx := t.Context()
+	client := s3.New(s3.Options{BaseEndpoint: aws.String(endpoint), UsePathStyle: true, Region: "us-east-1",
+		Credentials: awscreds.NewStaticCredentialsProvider("AKIDREADER", "reader-secret", "")})
+	list, err := client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, o := range list.Contents {
+		obj, err := client.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: o.Key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(obj.Body)
+		if err != nil {
+			t.Fatalf("%s: %v", aws.ToString(o.Key), err)
+		}
+		b, _ := io.ReadAll(zr)
+		obj.Body.Close()
+		for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if l != "" && !strings.HasPrefix(l, "#") {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+var bucketsCodeRE = regexp.MustCompile(`<Code>([^<]+)</Code>`)
+
+// bucketsCountLines counts the log records in the files under dir.
+func bucketsCountLines(t *testing.T, dir string) int {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	ids := map[string]bool{}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), ".") { // not a file being written
+			id, _, _ := strings.Cut(e.Name(), ".")
+			ids[id] = true
+		}
+	}
+	n := 0
+	for id := range ids {
+		n += len(readLogs(t, dir, id))
+	}
+	return n
+}
+
+// TestSecurityServeQuickStartKeepsEveryBucket: the single-tenant quick
+// start stays as easy as before grants: serve's bootstrap account holds
+// every bucket ("*"), so its OAIs and logs work with no admin step.
+func TestSecurityServeQuickStartKeepsEveryBucket(t *testing.T) {
+	data := t.TempDir()
+	p := start(t, `^account `, "serve", "--data", data, "--api-addr", freeAddr(t), "--edge-addr", freeAddr(t), "--admin-addr", "")
+	account := regexp.MustCompile(`(?m)^account (\d{12})$`).FindStringSubmatch(p.output())
+	if account == nil {
+		t.Fatalf("no account line in:\n%s", p.output())
+	}
+	var gs []struct {
+		Bucket    string `json:"bucket"`
+		AccountID string `json:"account_id"`
+	}
+	if err := json.Unmarshal(bucketsAdmin(t, data, "--json", "bucket", "list"), &gs); err != nil {
+		t.Fatal(err)
+	}
+	if len(gs) != 1 || gs[0].Bucket != "*" || gs[0].AccountID != account[1] {
+		t.Fatalf("grants after serve's first start: %+v, want * for %s", gs, account[1])
+	}
+}

@@ -1,0 +1,119 @@
+// Package buckets decides which tenant may use which S3 bucket through the
+// operator's credentials. In CloudFront the bucket's own policy names the
+// origin access identities that may read it, and the bucket's ACL decides
+// whether CloudFront may write logs into it. openfront signs every S3
+// request with one operator key, so the operator states the same thing as
+// grants: a bucket (or "*", every bucket) granted to an account or to one
+// origin access identity.
+//
+//   - An origin request is signed only when the distribution's OAI may read
+//     the bucket: a grant names the OAI, or names the distribution's account
+//     (an account's distributions may only use its own OAIs). Otherwise it
+//     goes out unsigned, as S3 treats a principal its bucket policy does not
+//     name, and a private bucket answers 403 itself.
+//   - Access logs go only into a bucket granted to the distribution's
+//     account; an OAI grant gives no right to write.
+package buckets
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+// Every is the bucket of a grant that covers every bucket.
+const Every = "*"
+
+// Grant lets a principal use a bucket. Exactly one of AccountID and OAIID
+// is set.
+type Grant struct {
+	Bucket    string // a bucket name, or Every
+	AccountID string `json:",omitempty"`
+	OAIID     string `json:",omitempty"`
+}
+
+// Key identifies the grant: "<bucket> account:<id>" or "<bucket> oai:<id>".
+// Bucket names hold no spaces, so keys of different grants differ.
+func (g Grant) Key() string {
+	if g.OAIID != "" {
+		return g.Bucket + " oai:" + g.OAIID
+	}
+	return g.Bucket + " account:" + g.AccountID
+}
+
+// Principal is "account <id>" or "oai <id>", for people.
+func (g Grant) Principal() string {
+	if g.OAIID != "" {
+		return "oai " + g.OAIID
+	}
+	return "account " + g.AccountID
+}
+
+// Validate checks the form of g: a bucket name by S3's rules (or Every),
+// and exactly one principal. Whether the principal exists is the store's
+// question.
+func (g Grant) Validate() error {
+	if g.Bucket != Every && !cloudfront.ValidBucketName(g.Bucket) {
+		return fmt.Errorf("bucket %q: not an S3 bucket name (3-63 lower-case letters, digits, '.' and '-') nor %q", g.Bucket, Every)
+	}
+	if (g.AccountID == "") == (g.OAIID == "") {
+		return errors.New("a grant names exactly one of an account and an origin access identity")
+	}
+	if strings.ContainsAny(g.AccountID+g.OAIID, " \t\r\n") {
+		return errors.New("account and origin access identity ids hold no spaces")
+	}
+	return nil
+}
+
+// Set answers questions about a list of grants. The zero value and nil
+// grant nothing. It is immutable, so one Set serves concurrent readers.
+type Set struct {
+	accounts map[string]struct{} // "<bucket> <account>"
+	oais     map[string]struct{} // "<bucket> <oai>"
+}
+
+// NewSet indexes gs.
+func NewSet(gs []Grant) *Set {
+	s := &Set{accounts: map[string]struct{}{}, oais: map[string]struct{}{}}
+	for _, g := range gs {
+		b := strings.ToLower(g.Bucket)
+		if g.OAIID != "" {
+			s.oais[b+" "+g.OAIID] = struct{}{}
+		} else if g.AccountID != "" {
+			s.accounts[b+" "+g.AccountID] = struct{}{}
+		}
+	}
+	return s
+}
+
+func (s *Set) has(m map[string]struct{}, bucket, id string) bool {
+	if id == "" {
+		return false
+	}
+	if _, ok := m[Every+" "+id]; ok {
+		return true
+	}
+	_, ok := m[strings.ToLower(bucket)+" "+id]
+	return ok
+}
+
+// CanRead reports whether an origin access identity oaiID, used by a
+// distribution of accountID, may read bucket: a grant names the OAI or
+// the account. An empty oaiID (no OAI) reads nothing signed.
+func (s *Set) CanRead(bucket, accountID, oaiID string) bool {
+	if s == nil || oaiID == "" {
+		return false
+	}
+	return s.has(s.oais, bucket, oaiID) || s.has(s.accounts, bucket, accountID)
+}
+
+// CanWriteLogs reports whether the distributions of accountID may have
+// their access logs delivered into bucket.
+func (s *Set) CanWriteLogs(bucket, accountID string) bool {
+	if s == nil {
+		return false
+	}
+	return s.has(s.accounts, bucket, accountID)
+}

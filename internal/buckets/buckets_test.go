@@ -1,0 +1,66 @@
+package buckets
+
+import "testing"
+
+func TestSet(t *testing.T) {
+	const a, b = "111111111111", "222222222222"
+	s := NewSet([]Grant{
+		{Bucket: "media", AccountID: a},
+		{Bucket: "Shared", OAIID: "E2"}, // names compare without case, as S3 host names do
+		{Bucket: Every, AccountID: b},
+	})
+	tests := []struct {
+		name                 string
+		bucket, account, oai string
+		read, logs           bool
+	}{
+		{"account grant, its OAI", "media", a, "E1", true, true},
+		{"account grant, no OAI", "media", a, "", false, true},
+		{"account grant, other bucket", "other", a, "E1", false, false},
+		{"OAI grant", "shared", a, "E2", true, false},
+		{"OAI grant, other OAI", "shared", a, "E3", false, false},
+		{"every bucket", "anything", b, "E9", true, true},
+		{"another account's bucket", "media", b + "0", "E1", false, false},
+		{"empty account", "media", "", "E1", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := s.CanRead(tt.bucket, tt.account, tt.oai); got != tt.read {
+				t.Errorf("CanRead = %v, want %v", got, tt.read)
+			}
+			if got := s.CanWriteLogs(tt.bucket, tt.account); got != tt.logs {
+				t.Errorf("CanWriteLogs = %v, want %v", got, tt.logs)
+			}
+		})
+	}
+	var none *Set
+	if none.CanRead("media", a, "E1") || none.CanWriteLogs("media", a) {
+		t.Error("a nil Set grants something")
+	}
+}
+
+func TestGrantValidate(t *testing.T) {
+	tests := []struct {
+		g  Grant
+		ok bool
+	}{
+		{Grant{Bucket: "media", AccountID: "111111111111"}, true},
+		{Grant{Bucket: Every, OAIID: "E2"}, true},
+		{Grant{Bucket: "media"}, false},
+		{Grant{Bucket: "media", AccountID: "1", OAIID: "E2"}, false},
+		{Grant{Bucket: "Media", AccountID: "1"}, false},
+		{Grant{Bucket: "me", AccountID: "1"}, false},
+		{Grant{Bucket: "192.168.5.4", AccountID: "1"}, false},
+		{Grant{Bucket: "media", AccountID: "1 2"}, false},
+		{Grant{Bucket: "", AccountID: "1"}, false},
+	}
+	for _, tt := range tests {
+		if err := tt.g.Validate(); (err == nil) != tt.ok {
+			t.Errorf("%+v: %v, want ok=%v", tt.g, err, tt.ok)
+		}
+	}
+	// Keys of different grants differ.
+	if (Grant{Bucket: "a.b", AccountID: "1"}).Key() == (Grant{Bucket: "a.b", OAIID: "1"}).Key() {
+		t.Error("an account grant and an OAI grant share a key")
+	}
+}
