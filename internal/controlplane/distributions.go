@@ -40,6 +40,9 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
 			return err
 		}
+		if err := checkLaterReferences(&cfg); err != nil {
+			return err
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
@@ -134,9 +137,21 @@ func (s *Service) GetDistribution(ctx context.Context, accountID, id string) (cl
 	return d, nil
 }
 
-// UpdateDistribution replaces a distribution's config. ifMatch must be the
+// UpdateDistribution replaces a distribution's config with one sent
+// through API 2012-07-01: the members that version cannot express keep
+// their stored values (cloudfront.KeepLaterMembers). ifMatch must be the
 // current ETag.
 func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
+	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, true)
+}
+
+// ReplaceDistributionConfig replaces a distribution's config whole: the
+// update of API 2020-05-31, whose config has every member.
+func (s *Service) ReplaceDistributionConfig(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
+	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, false)
+}
+
+func (s *Service) updateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig, legacy bool) (cloudfront.Distribution, error) {
 	if ifMatch == "" {
 		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
 	}
@@ -150,10 +165,18 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		if err := checkUpdate(ifMatch, d.ETag, d.Config.CallerReference, cfg.CallerReference); err != nil {
 			return err
 		}
+		if legacy {
+			if err := cloudfront.KeepLaterMembers(&d.Config, &cfg); err != nil {
+				return err
+			}
+		}
 		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 			return err
 		}
 		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
+			return err
+		}
+		if err := checkLaterReferences(&cfg); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
