@@ -13,6 +13,16 @@ import (
 // existing distribution (created is then false); with a different config it
 // is DistributionAlreadyExists.
 func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig) (d cloudfront.Distribution, created bool, err error) {
+	return s.CreateDistributionWithTags(ctx, accountID, cfg, nil)
+}
+
+// CreateDistributionWithTags is CreateDistribution that also tags the new
+// distribution, in the same transaction. A repeated CallerReference answers
+// with the existing distribution and leaves its tags as they are.
+func (s *Service) CreateDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig, tags []cloudfront.Tag) (d cloudfront.Distribution, created bool, err error) {
+	if err := cloudfront.ValidateTags(tags); err != nil {
+		return d, false, err
+	}
 	cloudfront.NormalizeDistributionConfig(&cfg)
 	if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 		return d, false, err
@@ -58,6 +68,11 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		}
 		if err := tx.InsertDistribution(d); err != nil {
 			return cnameError(err)
+		}
+		if len(tags) > 0 {
+			if err := tx.SetTags(cloudfront.DistributionARN(accountID, d.ID), tags); err != nil {
+				return err
+			}
 		}
 		created = true
 		return nil
@@ -213,6 +228,9 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
+			return err
+		}
+		if err := tx.SetTags(cloudfront.DistributionARN(accountID, id), nil); err != nil {
 			return err
 		}
 		return tx.DeleteDistribution(id, rev)

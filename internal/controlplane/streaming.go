@@ -164,6 +164,9 @@ func (s *Service) DeleteStreamingDistribution(ctx context.Context, accountID, id
 		if err != nil {
 			return err
 		}
+		if err := tx.SetTags(cloudfront.StreamingDistributionARN(accountID, id), nil); err != nil {
+			return err
+		}
 		return tx.DeleteStreamingDistribution(id, rev)
 	})
 	if err != nil {

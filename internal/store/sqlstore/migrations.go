@@ -175,6 +175,17 @@ CREATE UNIQUE INDEX distribution_aliases_cname ON distribution_aliases (lower(cn
 CREATE INDEX distribution_aliases_distribution ON distribution_aliases (distribution_id);
 CREATE INDEX distribution_aliases_streaming ON distribution_aliases (streaming_distribution_id);
 `,
+	// 3: resource tags (API 2020-05-31), by resource ARN. Tags are not part
+	// of a configuration, so they have a table of their own rather than a
+	// member of the config's JSON.
+	`
+CREATE TABLE resource_tags (
+	resource  TEXT NOT NULL,
+	tag_key   TEXT NOT NULL,
+	tag_value TEXT NOT NULL,
+	PRIMARY KEY (resource, tag_key)
+);
+`,
 }
 
 // Scripts returns the migrations for d's schema.
