@@ -36,6 +36,14 @@ func (s *Server) routes2020() []route {
 		{"DELETE", "/distribution/{id}", "", "DeleteDistribution", s.deleteDistribution},
 		{"GET", "/distribution", "", "ListDistributions", s.listDistributions2020},
 
+		{"POST", "/streaming-distribution", "", "CreateStreamingDistribution", s.createStreaming2020},
+		{"POST", "/streaming-distribution", "WithTags", "CreateStreamingDistributionWithTags", s.createStreamingWithTags2020},
+		{"GET", "/streaming-distribution/{id}", "", "GetStreamingDistribution", s.getStreaming2020},
+		{"GET", "/streaming-distribution/{id}/config", "", "GetStreamingDistributionConfig", s.getStreamingConfig2020},
+		{"PUT", "/streaming-distribution/{id}/config", "", "UpdateStreamingDistribution", s.updateStreaming2020},
+		{"DELETE", "/streaming-distribution/{id}", "", "DeleteStreamingDistribution", s.deleteStreaming},
+		{"GET", "/streaming-distribution", "", "ListStreamingDistributions", s.listStreaming2020},
+
 		{"POST", "/distribution/{id}/invalidation", "", "CreateInvalidation", s.createInvalidation2020},
 		{"GET", "/distribution/{id}/invalidation/{inv}", "", "GetInvalidation", s.getInvalidation2020},
 		{"GET", "/distribution/{id}/invalidation", "", "ListInvalidations", s.listInvalidations2020},
@@ -331,4 +339,68 @@ func (s *Server) untagResource(ctx context.Context, r *request) (reply, error) {
 		return reply{}, err
 	}
 	return reply{status: http.StatusNoContent}, nil
+}
+
+func (s *Server) createStreaming2020(ctx context.Context, r *request) (reply, error) {
+	cfg, err := v20200531.DecodeStreamingDistributionConfig(r.body)
+	if err != nil {
+		return reply{}, err
+	}
+	return s.createStreamingReply(ctx, r, cfg, nil)
+}
+
+func (s *Server) createStreamingWithTags2020(ctx context.Context, r *request) (reply, error) {
+	cfg, tags, err := v20200531.DecodeStreamingDistributionConfigWithTags(r.body)
+	if err != nil {
+		return reply{}, err
+	}
+	return s.createStreamingReply(ctx, r, cfg, tags)
+}
+
+func (s *Server) createStreamingReply(ctx context.Context, r *request, cfg cloudfront.StreamingDistributionConfig, tags []cloudfront.Tag) (reply, error) {
+	d, _, err := s.Service.CreateStreamingDistributionWithTags(ctx, r.account, cfg, tags)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusCreated, body: v20200531.EncodeStreamingDistribution(d), etag: d.ETag,
+		location: location2020(r, "/streaming-distribution/"+d.ID)}, nil
+}
+
+func (s *Server) getStreaming2020(ctx context.Context, r *request) (reply, error) {
+	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20200531.EncodeStreamingDistribution(d), etag: d.ETag}, nil
+}
+
+func (s *Server) getStreamingConfig2020(ctx context.Context, r *request) (reply, error) {
+	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20200531.EncodeStreamingDistributionConfig(d.Config), etag: d.ETag}, nil
+}
+
+func (s *Server) updateStreaming2020(ctx context.Context, r *request) (reply, error) {
+	if ifMatch(r) == "" {
+		return reply{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
+	}
+	cfg, err := v20200531.DecodeStreamingDistributionConfig(r.body)
+	if err != nil {
+		return reply{}, err
+	}
+	d, err := s.Service.UpdateStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20200531.EncodeStreamingDistribution(d), etag: d.ETag}, nil
+}
+
+func (s *Server) listStreaming2020(ctx context.Context, r *request) (reply, error) {
+	lp, items, err := s.Service.ListStreamingDistributions(ctx, r.account, page(r))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20200531.EncodeStreamingDistributionList(lp, items)}, nil
 }

@@ -174,3 +174,48 @@ func TestSDK2020Lifecycle(t *testing.T) {
 		t.Fatalf("tags of a deleted distribution: %v, want NoSuchResource", err)
 	}
 }
+
+// TestSDK2020Streaming: streaming distributions through the SDK, with
+// tags, and their ARN.
+func TestSDK2020Streaming(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.sdkClient()
+	ctx := context.Background()
+	created, err := c.CreateStreamingDistributionWithTags(ctx, &cf.CreateStreamingDistributionWithTagsInput{
+		StreamingDistributionConfigWithTags: &types.StreamingDistributionConfigWithTags{
+			StreamingDistributionConfig: &types.StreamingDistributionConfig{
+				CallerReference: aws.String("rtmp-1"), Comment: aws.String("media"), Enabled: aws.Bool(true),
+				S3Origin:       &types.S3Origin{DomainName: aws.String("media.s3.amazonaws.com"), OriginAccessIdentity: aws.String("")},
+				TrustedSigners: &types.TrustedSigners{Enabled: aws.Bool(false), Quantity: aws.Int32(0)},
+			},
+			Tags: &types.Tags{Items: []types.Tag{{Key: aws.String("kind"), Value: aws.String("rtmp")}}},
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd := created.StreamingDistribution
+	if want := "arn:aws:cloudfront::" + e.account.ID + ":streaming-distribution/" + aws.ToString(sd.Id); aws.ToString(sd.ARN) != want {
+		t.Fatalf("ARN = %q, want %q", aws.ToString(sd.ARN), want)
+	}
+	tags, err := c.ListTagsForResource(ctx, &cf.ListTagsForResourceInput{Resource: sd.ARN})
+	if err != nil || len(tags.Tags.Items) != 1 || aws.ToString(tags.Tags.Items[0].Value) != "rtmp" {
+		t.Fatalf("ListTagsForResource = %+v, %v", tags, err)
+	}
+	got, err := c.GetStreamingDistributionConfig(ctx, &cf.GetStreamingDistributionConfigInput{Id: sd.Id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := got.StreamingDistributionConfig
+	cfg.Enabled = aws.Bool(false)
+	upd, err := c.UpdateStreamingDistribution(ctx, &cf.UpdateStreamingDistributionInput{Id: sd.Id, IfMatch: got.ETag, StreamingDistributionConfig: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DeleteStreamingDistribution(ctx, &cf.DeleteStreamingDistributionInput{Id: sd.Id, IfMatch: upd.ETag}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.GetStreamingDistribution(ctx, &cf.GetStreamingDistributionInput{Id: sd.Id})
+	if !errors.As(err, new(*types.NoSuchStreamingDistribution)) {
+		t.Fatalf("after delete: %v, want NoSuchStreamingDistribution", err)
+	}
+}

@@ -17,6 +17,9 @@ IMPLEMENTED = {
     "GetCloudFrontOriginAccessIdentityConfig", "UpdateCloudFrontOriginAccessIdentity",
     "DeleteCloudFrontOriginAccessIdentity", "ListCloudFrontOriginAccessIdentities",
     "ListTagsForResource", "TagResource", "UntagResource",
+    "CreateStreamingDistribution", "CreateStreamingDistributionWithTags", "GetStreamingDistribution",
+    "GetStreamingDistributionConfig", "UpdateStreamingDistribution", "DeleteStreamingDistribution",
+    "ListStreamingDistributions",
 }
 
 path = sys.argv[1]

@@ -75,3 +75,26 @@ func FuzzDecodeTags(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeOtherBodies: the other request roots never panic and fail
+// only with 4xx errors.
+func FuzzDecodeOtherBodies(f *testing.F) {
+	seedFuzz(f)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		if _, err := DecodeStreamingDistributionConfig(body); err != nil {
+			checkFuzzError(t, err)
+		}
+		if _, _, err := DecodeStreamingDistributionConfigWithTags(body); err != nil {
+			checkFuzzError(t, err)
+		}
+		if _, _, err := DecodeDistributionConfigWithTags(body); err != nil {
+			checkFuzzError(t, err)
+		}
+		if _, err := DecodeInvalidationBatch(body); err != nil {
+			checkFuzzError(t, err)
+		}
+		if _, err := DecodeOriginAccessIdentityConfig(body); err != nil {
+			checkFuzzError(t, err)
+		}
+	})
+}

@@ -121,3 +121,28 @@ func TestDecodeWithTags(t *testing.T) {
 func TestGoldenError(t *testing.T) {
 	golden(t, "error.response.xml", EncodeError(cloudfront.NewError(cloudfront.NoSuchDistribution), "req-1"))
 }
+
+// TestGoldenStreaming: the optional members of 2020-05-31 (Aliases,
+// Logging, PriceClass) come back with their defaults, and the result
+// decodes to the same config.
+func TestGoldenStreaming(t *testing.T) {
+	c, tags, err := DecodeStreamingDistributionConfigWithTags(read(t, "streaming.request.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tags) != 1 || tags[0] != (cloudfront.Tag{Key: "kind", Value: "rtmp"}) {
+		t.Fatalf("tags = %+v", tags)
+	}
+	out := EncodeStreamingDistributionConfig(c)
+	golden(t, "streaming.config.xml", out)
+	again, err := DecodeStreamingDistributionConfig(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cloudfront.EqualStreamingDistributionConfigs(&c, &again) || !bytes.Equal(out, EncodeStreamingDistributionConfig(again)) {
+		t.Fatalf("round trip changed the config:\n%+v\n%+v", c, again)
+	}
+	sd := cloudfront.StreamingDistribution{ID: "EGTXBD79EXAMPLE", AccountID: "111122223333", Status: cloudfront.StatusDeployed,
+		LastModifiedTime: time.Date(2026, 12, 1, 20, 0, 0, 0, time.UTC), DomainName: "s5c39gqb8ow64r.cloudfront.net", Config: c}
+	golden(t, "streaming.response.xml", EncodeStreamingDistribution(sd))
+}
