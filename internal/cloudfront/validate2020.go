@@ -313,8 +313,11 @@ func checkCustomErrorResponses(rs []CustomErrorResponse) error {
 		if r.ResponseCode != "" && !slices.Contains(customResponseCodes, r.ResponseCode) {
 			return Errorf(InvalidResponseCode, "The ResponseCode %q of the custom error response for %d is not allowed.", r.ResponseCode, r.ErrorCode)
 		}
-		if (r.ResponsePagePath == "") != (r.ResponseCode == "") {
-			return Errorf(InvalidArgument, "The custom error response for %d must have both ResponsePagePath and ResponseCode, or neither.", r.ErrorCode)
+		// The model's documentation of ResponseCode: "If you specify a value
+		// for ResponseCode, you must also specify a value for
+		// ResponsePagePath." A page without a code keeps the origin's status.
+		if r.ResponseCode != "" && r.ResponsePagePath == "" {
+			return Errorf(InvalidArgument, "The custom error response for %d has a ResponseCode but no ResponsePagePath.", r.ErrorCode)
 		}
 		if p := r.ResponsePagePath; p != "" && (p[0] != '/' || len(p) > 4000) {
 			return Errorf(InvalidRelativePath, "The ResponsePagePath %q must begin with /.", p)

@@ -107,6 +107,12 @@ func TestValidate2020(t *testing.T) {
 		{"error response relative page", func(c *DistributionConfig) {
 			c.CustomErrorResponses = []CustomErrorResponse{{ErrorCode: 404, ResponsePagePath: "x", ResponseCode: "200"}}
 		}, InvalidRelativePath},
+		{"error response code without page", func(c *DistributionConfig) {
+			c.CustomErrorResponses = []CustomErrorResponse{{ErrorCode: 404, ResponseCode: "200"}}
+		}, InvalidArgument},
+		{"error response page without code", func(c *DistributionConfig) {
+			c.CustomErrorResponses = []CustomErrorResponse{{ErrorCode: 404, ResponsePagePath: "/404.html"}}
+		}, ""},
 		{"error response repeated", func(c *DistributionConfig) {
 			c.CustomErrorResponses = []CustomErrorResponse{{ErrorCode: 404}, {ErrorCode: 404}}
 		}, InvalidArgument},
