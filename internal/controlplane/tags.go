@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
@@ -78,7 +77,7 @@ func (s *Service) TagResource(ctx context.Context, accountID, arn string, add []
 // ignored, as CloudFront does.
 func (s *Service) UntagResource(ctx context.Context, accountID, arn string, keys []string) error {
 	for _, k := range keys {
-		if err := cloudfront.ValidateTagKey(k); err != nil && !strings.HasPrefix(strings.ToLower(k), "aws:") {
+		if err := cloudfront.ValidateTagKey(k); err != nil {
 			return err
 		}
 	}
