@@ -53,7 +53,12 @@ func sdkConfig(ref string, aliases ...string) *types.DistributionConfig {
 // Enabled=false, Delete with If-Match; plus list, invalidation, OAI, tags
 // and the typed errors the SDK decodes.
 func TestSDK2020Lifecycle(t *testing.T) {
-	e := newTestEnv(t)
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { testSDK2020Lifecycle(t, newTestEnvOn(t, b.open)) })
+	}
+}
+
+func testSDK2020Lifecycle(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
 
