@@ -71,6 +71,7 @@ const (
 	NoSuchOriginRequestPolicy                Code = "NoSuchOriginRequestPolicy"
 	NoSuchResponseHeadersPolicy              Code = "NoSuchResponseHeadersPolicy"
 	NoSuchOriginAccessControl                Code = "NoSuchOriginAccessControl"
+	InvalidOriginAccessControl               Code = "InvalidOriginAccessControl"
 	NoSuchContinuousDeploymentPolicy         Code = "NoSuchContinuousDeploymentPolicy"
 	NoSuchFieldLevelEncryptionConfig         Code = "NoSuchFieldLevelEncryptionConfig"
 	NoSuchRealtimeLogConfig                  Code = "NoSuchRealtimeLogConfig"
@@ -86,7 +87,6 @@ const (
 	InvalidGeoRestrictionParameter           Code = "InvalidGeoRestrictionParameter"
 	InvalidOriginReadTimeout                 Code = "InvalidOriginReadTimeout"
 	InvalidOriginKeepaliveTimeout            Code = "InvalidOriginKeepaliveTimeout"
-	InvalidProtocolSettings                  Code = "InvalidProtocolSettings"
 	InvalidMinimumProtocolVersion            Code = "InvalidMinimumProtocolVersion"
 	InvalidWebACLId                          Code = "InvalidWebACLId"
 	InvalidQueryStringParameters             Code = "InvalidQueryStringParameters"
@@ -168,6 +168,7 @@ var codes = map[Code]codeInfo{
 	NoSuchOriginRequestPolicy:                {404, "The origin request policy does not exist."},
 	NoSuchResponseHeadersPolicy:              {404, "The response headers policy does not exist."},
 	NoSuchOriginAccessControl:                {404, "The origin access control does not exist."},
+	InvalidOriginAccessControl:               {400, "The origin access control is not valid."},
 	NoSuchContinuousDeploymentPolicy:         {404, "The continuous deployment policy doesn't exist."},
 	NoSuchFieldLevelEncryptionConfig:         {404, "The specified configuration for field-level encryption doesn't exist."},
 	NoSuchRealtimeLogConfig:                  {404, "The real-time log configuration does not exist."},
@@ -183,7 +184,6 @@ var codes = map[Code]codeInfo{
 	InvalidGeoRestrictionParameter:           {400, "The specified geo restriction parameter is not valid."},
 	InvalidOriginReadTimeout:                 {400, "The read timeout specified for the origin is not valid."},
 	InvalidOriginKeepaliveTimeout:            {400, "The keep alive timeout specified for the origin is not valid."},
-	InvalidProtocolSettings:                  {400, "You cannot specify SSLv3 as the minimum protocol version if you only want to support only clients that support Server Name Indication (SNI)."},
 	InvalidMinimumProtocolVersion:            {400, "The minimum protocol version specified is not valid."},
 	InvalidWebACLId:                          {400, "A web ACL ID specified is not valid."},
 	InvalidQueryStringParameters:             {400, "The query string parameters specified are not valid."},

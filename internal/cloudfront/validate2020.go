@@ -176,11 +176,11 @@ func checkOrigin2020(o *Origin) error {
 	if c := o.Custom; c != nil {
 		if o.S3 == nil && c.OriginSSLProtocols != nil {
 			if len(c.OriginSSLProtocols) == 0 {
-				return Errorf(InvalidProtocolSettings, "Origin %q must name at least one OriginSslProtocols item.", o.ID)
+				return Errorf(InvalidArgument, "Origin %q must name at least one OriginSslProtocols item.", o.ID)
 			}
 			for i, p := range c.OriginSSLProtocols {
 				if !slices.Contains(sslProtocols, p) || slices.Contains(c.OriginSSLProtocols[:i], p) {
-					return Errorf(InvalidProtocolSettings, "OriginSslProtocols of origin %q: %q is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, or is repeated.", o.ID, p)
+					return Errorf(InvalidArgument, "OriginSslProtocols of origin %q: %q is not one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, or is repeated.", o.ID, p)
 				}
 			}
 		}

@@ -1,8 +1,30 @@
 package cloudfront
 
 import (
+	"encoding/json"
+	"os"
+	"slices"
 	"testing"
 )
+
+// modelErrors returns the error codes the service model lists for an
+// operation (testdata/operation-errors-2020.json, written by
+// internal/api/gen/operation_errors.py).
+func modelErrors(t *testing.T, op string) []string {
+	t.Helper()
+	b, err := os.ReadFile("testdata/operation-errors-2020.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string][]string
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m[op]) == 0 {
+		t.Fatalf("no errors listed for %s", op)
+	}
+	return m[op]
+}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -63,8 +85,8 @@ func TestValidate2020(t *testing.T) {
 		{"read timeout 0", func(c *DistributionConfig) { custom(c).OriginReadTimeout = ptr(0) }, InvalidOriginReadTimeout},
 		{"keepalive 121", func(c *DistributionConfig) { custom(c).OriginKeepaliveTimeout = ptr(121) }, InvalidOriginKeepaliveTimeout},
 		{"ssl protocols", func(c *DistributionConfig) { custom(c).OriginSSLProtocols = []string{"TLSv1.2"} }, ""},
-		{"ssl protocols empty", func(c *DistributionConfig) { custom(c).OriginSSLProtocols = []string{} }, InvalidProtocolSettings},
-		{"ssl protocols unknown", func(c *DistributionConfig) { custom(c).OriginSSLProtocols = []string{"TLSv9"} }, InvalidProtocolSettings},
+		{"ssl protocols empty", func(c *DistributionConfig) { custom(c).OriginSSLProtocols = []string{} }, InvalidArgument},
+		{"ssl protocols unknown", func(c *DistributionConfig) { custom(c).OriginSSLProtocols = []string{"TLSv9"} }, InvalidArgument},
 		{"origin shield without region", func(c *DistributionConfig) { s3(c).OriginShield.Enabled = true }, InvalidArgument},
 		{"OAC on custom origin", func(c *DistributionConfig) { c.Origins[1].OriginAccessControlID = "E1" }, IllegalOriginAccessConfiguration},
 		{"OAC with OAI", func(c *DistributionConfig) { s3(c).OriginAccessControlID = "E1" }, IllegalOriginAccessConfiguration},
@@ -136,8 +158,12 @@ func TestValidate2020(t *testing.T) {
 		{"continuous deployment", func(c *DistributionConfig) { c.ContinuousDeploymentPolicyID = "p" }, NoSuchContinuousDeploymentPolicy},
 		{"staging", func(c *DistributionConfig) { c.Staging = true }, InvalidArgument},
 	}
+	create, update := modelErrors(t, "CreateDistribution"), modelErrors(t, "UpdateDistribution")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.want != "" && (!slices.Contains(create, string(tt.want)) || !slices.Contains(update, string(tt.want))) {
+				t.Fatalf("the model does not list %s for CreateDistribution and UpdateDistribution", tt.want)
+			}
 			c := seedDistributionConfig()
 			tt.edit(c)
 			if got := validationCode(t, DefaultRules().ValidateDistributionConfig(c)); got != tt.want {
@@ -222,6 +248,21 @@ func TestKeepLaterMembers(t *testing.T) {
 			t.Fatalf("changing a policy behaviour's cookies through 2012: code %q, want IllegalUpdate", got)
 		}
 	})
+}
+
+// TestTagCodesInModel: the tagging operations answer bad tags with a code
+// the model lists for each.
+func TestTagCodesInModel(t *testing.T) {
+	for _, op := range []string{"CreateDistributionWithTags", "TagResource", "UntagResource"} {
+		if !slices.Contains(modelErrors(t, op), string(InvalidTagging)) {
+			t.Errorf("the model does not list InvalidTagging for %s", op)
+		}
+	}
+	for _, op := range []string{"TagResource", "UntagResource", "ListTagsForResource"} {
+		if !slices.Contains(modelErrors(t, op), string(NoSuchResource)) {
+			t.Errorf("the model does not list NoSuchResource for %s", op)
+		}
+	}
 }
 
 func TestParseARN(t *testing.T) {

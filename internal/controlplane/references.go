@@ -11,7 +11,10 @@ import "github.com/openfront/openfront/internal/cloudfront"
 func checkLaterReferences(c *cloudfront.DistributionConfig) error {
 	for _, o := range c.Origins {
 		if o.OriginAccessControlID != "" {
-			return cloudfront.Errorf(cloudfront.NoSuchOriginAccessControl, "The origin access control %s does not exist.", o.OriginAccessControlID)
+			// InvalidOriginAccessControl is the code the model lists for
+			// CreateDistribution; NoSuchOriginAccessControl is the OAC
+			// operations' own.
+			return cloudfront.Errorf(cloudfront.InvalidOriginAccessControl, "The origin access control %s does not exist.", o.OriginAccessControlID)
 		}
 	}
 	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {

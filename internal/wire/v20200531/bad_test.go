@@ -1,7 +1,10 @@
 package v20200531
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,8 +69,21 @@ func TestDecodeBad(t *testing.T) {
 		{"connection mode tenant-only", edit(min, "<Comment />", "<Comment /><ConnectionMode>tenant-only</ConnectionMode>"), ia},
 		{"anycast list", edit(min, "<Comment />", "<Comment /><AnycastIpListId>a</AnycastIpListId>"), ia},
 	}
+	// The codes the service model lists for CreateDistribution; MalformedXML
+	// is the protocol's own and listed for no operation.
+	var modelErrors map[string][]string
+	b, err := os.ReadFile("../../cloudfront/testdata/operation-errors-2020.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &modelErrors); err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if tt.want != mx && !slices.Contains(modelErrors["CreateDistribution"], string(tt.want)) {
+				t.Fatalf("the model does not list %s for CreateDistribution", tt.want)
+			}
 			var err error
 			switch {
 			case strings.Contains(tt.body, "<Tags"):
