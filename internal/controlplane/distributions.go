@@ -56,6 +56,9 @@ func (s *Service) CreateDistributionWithTags(ctx context.Context, accountID stri
 		if err := checkLaterReferences(&cfg); err != nil {
 			return err
 		}
+		if err := checkViewerCertificate(tx, accountID, &cfg); err != nil {
+			return err
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
@@ -201,6 +204,9 @@ func (s *Service) updateDistribution(ctx context.Context, accountID, id, ifMatch
 			return err
 		}
 		if err := checkLaterReferences(&cfg); err != nil {
+			return err
+		}
+		if err := checkViewerCertificate(tx, accountID, &cfg); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
