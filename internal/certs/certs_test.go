@@ -183,7 +183,7 @@ func TestSelectorBySNI(t *testing.T) {
 		{"exact name, second certificate", "b.example.com", 0, 0, []string{"h2", "http/1.1"}, "b", "http/1.1", tls.VersionTLS13},
 		{"case-insensitive", "A.Example.COM", 0, 0, nil, "a", "", tls.VersionTLS13},
 		{"wildcard CNAME", "x.wild.example.com", 0, 0, nil, "wild", "", tls.VersionTLS13},
-		{"distribution's own name keeps the default certificate", "d1.cdn.test", 0, 0, nil, "a", "", tls.VersionTLS13},
+		{"every name of a site gets its certificate", "d1.cdn.test", 0, 0, nil, "a", "", tls.VersionTLS13},
 		{"default certificate distribution, http1.1", "d4.cdn.test", 0, 0, []string{"h2", "http/1.1"}, "default", "http/1.1", tls.VersionTLS13},
 		{"unknown name gets the default certificate", "nobody.example.net", 0, 0, []string{"h2", "http/1.1"}, "default", "h2", tls.VersionTLS13},
 		{"no SNI gets the default certificate", "", 0, 0, nil, "default", "", tls.VersionTLS13},

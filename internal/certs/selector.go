@@ -39,15 +39,40 @@ type Site struct {
 
 // table is an immutable name → config map, swapped whole.
 type table struct {
-	exact     map[string]*tls.Config
+	exact     map[string]*entry
 	wildcards bool
+}
+
+// entry is a site's config and its twin without h2 for clients that cannot
+// reach TLS 1.2: HTTP/2 forbids older versions (RFC 9113 §9.2), and Go's
+// HTTP/2 server hangs up on them, so such a viewer gets HTTP/1.1 instead.
+type entry struct {
+	full, legacy *tls.Config
+}
+
+func newEntry(c *tls.Config) *entry {
+	e := &entry{full: c, legacy: c}
+	if len(c.NextProtos) > 0 && c.NextProtos[0] == "h2" {
+		e.legacy = c.Clone()
+		e.legacy.NextProtos = alpnH1
+	}
+	return e
+}
+
+func (e *entry) pick(hello *tls.ClientHelloInfo) *tls.Config {
+	for _, v := range hello.SupportedVersions {
+		if v >= tls.VersionTLS12 {
+			return e.full
+		}
+	}
+	return e.legacy
 }
 
 // Selector answers GetConfigForClient from the current table. The zero
 // value is not usable: use NewSelector.
 type Selector struct {
 	base *tls.Config // the operator's: default certificate, versions, suites
-	def  *tls.Config // base with the default ALPN list
+	def  *entry      // base with the default ALPN list
 	tab  atomic.Pointer[table]
 }
 
@@ -55,44 +80,47 @@ type Selector struct {
 // and to ClientHellos without SNI.
 func NewSelector(base *tls.Config) *Selector {
 	s := &Selector{base: base.Clone()}
-	s.def = s.base.Clone()
-	s.def.NextProtos = alpnH2
-	s.tab.Store(&table{exact: map[string]*tls.Config{}})
+	d := s.base.Clone()
+	d.NextProtos = alpnH2
+	s.def = newEntry(d)
+	s.tab.Store(&table{exact: map[string]*entry{}})
 	return s
 }
 
 // Set replaces every site at once. Configs are built here, once per
 // snapshot, so a handshake costs a map lookup.
 func (s *Selector) Set(sites []Site) {
-	t := &table{exact: make(map[string]*tls.Config, len(sites))}
+	t := &table{exact: make(map[string]*entry, len(sites))}
 	// Sites on the default certificate share one config per ALPN list.
-	shared := map[string]*tls.Config{}
+	shared := map[string]*entry{}
 	for i := range sites {
 		site := &sites[i]
 		alpn := ALPN(site.HTTPVersion)
-		var c *tls.Config
+		var e *entry
 		if site.Cert == nil {
 			key := strings.Join(alpn, ",")
-			if c = shared[key]; c == nil {
-				c = s.base.Clone()
+			if e = shared[key]; e == nil {
+				c := s.base.Clone()
 				c.NextProtos = alpn
-				shared[key] = c
+				e = newEntry(c)
+				shared[key] = e
 			}
 		} else {
-			c = s.base.Clone()
+			c := s.base.Clone()
 			c.Certificates = []tls.Certificate{*site.Cert}
 			c.GetCertificate = nil
 			c.MinVersion = site.Policy.MinVersion
 			c.MaxVersion = 0
 			c.CipherSuites = site.Policy.CipherSuites
 			c.NextProtos = alpn
+			e = newEntry(c)
 		}
 		for _, n := range site.Names {
 			n = strings.ToLower(n)
 			if strings.HasPrefix(n, "*.") {
 				t.wildcards = true
 			}
-			t.exact[n] = c
+			t.exact[n] = e
 		}
 	}
 	s.tab.Store(t)
@@ -102,13 +130,13 @@ func (s *Selector) Set(sites []Site) {
 // site hello names (exact name first, then the nearest wildcard), else the
 // default.
 func (s *Selector) GetConfigForClient(hello *tls.ClientHelloInfo) (*tls.Config, error) {
-	if c := s.lookup(hello.ServerName); c != nil {
-		return c, nil
+	if e := s.lookup(hello.ServerName); e != nil {
+		return e.pick(hello), nil
 	}
-	return s.def, nil
+	return s.def.pick(hello), nil
 }
 
-func (s *Selector) lookup(name string) *tls.Config {
+func (s *Selector) lookup(name string) *entry {
 	if name == "" {
 		return nil
 	}
@@ -134,7 +162,7 @@ func (s *Selector) lookup(name string) *tls.Config {
 // Config is the listener's tls.Config: base with this selector choosing
 // per ClientHello.
 func (s *Selector) Config() *tls.Config {
-	c := s.def.Clone()
+	c := s.def.full.Clone()
 	c.GetConfigForClient = s.GetConfigForClient
 	return c
 }

@@ -1,0 +1,98 @@
+package edge
+
+import (
+	"crypto/tls"
+	"sync"
+
+	"github.com/openfront/openfront/internal/certs"
+	"github.com/openfront/openfront/internal/feed"
+)
+
+// viewerTLS keeps the edge's certificate selector in step with the
+// snapshot. Certificates are parsed once per content, not per Apply.
+type viewerTLS struct {
+	sel    *certs.Selector
+	mu     sync.Mutex            // one apply at a time
+	parsed map[string]parsedCert // by ARN
+}
+
+type parsedCert struct {
+	src feed.Certificate
+	p   *certs.Parsed
+}
+
+func newViewerTLS(base *tls.Config) *viewerTLS {
+	if base == nil {
+		return nil
+	}
+	return &viewerTLS{sel: certs.NewSelector(base), parsed: map[string]parsedCert{}}
+}
+
+// TLSConfig is the config of the edge's HTTPS listener: per ClientHello it
+// picks the certificate, protocol versions, cipher suites and ALPN list of
+// the distribution the SNI names. nil when Options.ViewerTLS is nil.
+func (s *Server) TLSConfig() *tls.Config {
+	if s.viewerTLS == nil {
+		return nil
+	}
+	return s.viewerTLS.sel.Config()
+}
+
+// apply rebuilds the selector's sites from snap. A distribution's own
+// DomainName always gets the default certificate (CloudFront's
+// *.cloudfront.net one); its CNAMEs get its imported certificate and
+// security policy. A certificate that is missing, not the distribution
+// owner's or unreadable leaves the CNAMEs on the default certificate:
+// viewers see a name mismatch rather than another tenant's certificate.
+func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
+	if v == nil {
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	byARN := make(map[string]*certs.Parsed, len(snap.Certificates))
+	next := make(map[string]parsedCert, len(snap.Certificates))
+	for _, c := range snap.Certificates {
+		if was, ok := v.parsed[c.ARN]; ok && was.src == c {
+			next[c.ARN] = was
+			byARN[c.ARN] = was.p
+			continue
+		}
+		p, err := certs.Parse([]byte(c.CertificatePEM), []byte(c.PrivateKeyPEM), []byte(c.ChainPEM))
+		if err != nil {
+			s.log.Warn("viewer certificate unusable; its distributions get the default certificate", "arn", c.ARN, "err", err)
+			continue
+		}
+		next[c.ARN] = parsedCert{src: c, p: p}
+		byARN[c.ARN] = p
+	}
+	v.parsed = next
+	owner := make(map[string]string, len(snap.Certificates))
+	for _, c := range snap.Certificates {
+		owner[c.ARN] = c.AccountID
+	}
+	sites := make([]certs.Site, 0, 2*len(snap.Distributions))
+	for i := range snap.Distributions {
+		d := &snap.Distributions[i]
+		hv := d.Config.HTTPVersion
+		sites = append(sites, certs.Site{Names: []string{d.DomainName}, HTTPVersion: hv})
+		if len(d.Config.Aliases) == 0 {
+			continue
+		}
+		alias := certs.Site{Names: d.Config.Aliases, HTTPVersion: hv}
+		if vc := d.Config.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
+			p := byARN[vc.ACMCertificateARN]
+			pol, err := certs.PolicyFor(vc.MinimumProtocolVersion)
+			switch {
+			case p == nil || owner[vc.ACMCertificateARN] != d.AccountID:
+				s.log.Warn("distribution's certificate is not on this edge; its CNAMEs get the default certificate", "distribution", d.ID, "arn", vc.ACMCertificateARN)
+			case err != nil:
+				s.log.Warn("distribution's security policy is unknown; its CNAMEs get the default certificate", "distribution", d.ID, "err", err)
+			default:
+				alias.Cert, alias.Policy = &p.TLS, pol
+			}
+		}
+		sites = append(sites, alias)
+	}
+	v.sel.Set(sites)
+}
