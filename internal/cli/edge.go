@@ -276,7 +276,8 @@ func (c *edgeConfig) listen(g *group, srv *edge.Server, certFile, keyFile, domai
 		if err != nil {
 			return err
 		}
-		if err := g.serve("edge-tls", c.edgeTLSAddr, srv, cfg); err != nil {
+		// The distributions' certificates by SNI, this one by default.
+		if err := g.serve("edge-tls", c.edgeTLSAddr, srv, srv.TLSConfig(cfg)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "edge: https://%s\n", g.addr("edge-tls"))

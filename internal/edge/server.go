@@ -74,11 +74,7 @@ type Options struct {
 	OriginTimeouts OriginTimeouts
 	// OriginTLS configures TLS to HTTPS origins (e.g. RootCAs); nil means
 	// the system roots.
-	OriginTLS *tls.Config
-	// ViewerTLS is the HTTPS listener's default: the certificate for the
-	// distributions' own names, names no distribution has and ClientHellos
-	// without SNI. nil: TLSConfig is nil (no HTTPS listener).
-	ViewerTLS  *tls.Config
+	OriginTLS  *tls.Config
 	SignedURLs SignedURLChecker // nil: signed URLs are not checked
 	AccessLog  func(LogRecord)  // nil: no access log
 	Registerer prometheus.Registerer
@@ -102,8 +98,8 @@ type Server struct {
 	metrics     *metrics
 	// epoch changes on every purge, so a fetch that started before it does
 	// not store an object the purge meant to remove.
-	epoch     atomic.Int64
-	viewerTLS *viewerTLS // nil without Options.ViewerTLS
+	epoch atomic.Int64
+	tls   viewerTLSState
 }
 
 // New returns a Server with an empty snapshot: every host is unknown
@@ -163,7 +159,6 @@ func New(o Options) (*Server, error) {
 	}
 	s.metrics = m
 	s.snap.Store(&compiled{hosts: map[string]*dist{}})
-	s.viewerTLS = newViewerTLS(o.ViewerTLS)
 	return s, nil
 }
 
@@ -174,7 +169,7 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	if err != nil {
 		return err
 	}
-	s.viewerTLS.apply(s, snap)
+	s.applyViewerTLS(snap)
 	old := s.snap.Swap(c)
 	var prefixes []string
 	for id, was := range old.byID {

@@ -8,11 +8,19 @@ import (
 	"github.com/openfront/openfront/internal/feed"
 )
 
+// viewerTLSState is the Server's part for its HTTPS listener: nothing
+// until TLSConfig is called, then a selector kept in step with every
+// snapshot applied.
+type viewerTLSState struct {
+	mu   sync.Mutex
+	last *feed.Snapshot // the latest applied
+	v    *viewerTLS     // nil until TLSConfig
+}
+
 // viewerTLS keeps the edge's certificate selector in step with the
 // snapshot. Certificates are parsed once per content, not per Apply.
 type viewerTLS struct {
 	sel    *certs.Selector
-	mu     sync.Mutex            // one apply at a time
 	parsed map[string]parsedCert // by ARN
 }
 
@@ -21,21 +29,33 @@ type parsedCert struct {
 	p   *certs.Parsed
 }
 
-func newViewerTLS(base *tls.Config) *viewerTLS {
-	if base == nil {
-		return nil
+// TLSConfig returns the config of the edge's HTTPS listener: per
+// ClientHello it picks the certificate, protocol versions, cipher suites
+// and ALPN list of the distribution the SNI names. base is the operator's
+// default: its certificate serves the distributions' own names, names no
+// distribution has and ClientHellos without SNI. The first call's base
+// stays.
+func (s *Server) TLSConfig(base *tls.Config) *tls.Config {
+	st := &s.tls
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.v == nil {
+		st.v = &viewerTLS{sel: certs.NewSelector(base), parsed: map[string]parsedCert{}}
+		if st.last != nil {
+			st.v.apply(s, st.last)
+		}
 	}
-	return &viewerTLS{sel: certs.NewSelector(base), parsed: map[string]parsedCert{}}
+	return st.v.sel.Config()
 }
 
-// TLSConfig is the config of the edge's HTTPS listener: per ClientHello it
-// picks the certificate, protocol versions, cipher suites and ALPN list of
-// the distribution the SNI names. nil when Options.ViewerTLS is nil.
-func (s *Server) TLSConfig() *tls.Config {
-	if s.viewerTLS == nil {
-		return nil
+func (s *Server) applyViewerTLS(snap *feed.Snapshot) {
+	st := &s.tls
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.last = snap
+	if st.v != nil {
+		st.v.apply(s, snap)
 	}
-	return s.viewerTLS.sel.Config()
 }
 
 // apply rebuilds the selector's sites from snap. A distribution's own
@@ -45,11 +65,6 @@ func (s *Server) TLSConfig() *tls.Config {
 // owner's or unreadable leaves the CNAMEs on the default certificate:
 // viewers see a name mismatch rather than another tenant's certificate.
 func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
-	if v == nil {
-		return
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
 	byARN := make(map[string]*certs.Parsed, len(snap.Certificates))
 	next := make(map[string]parsedCert, len(snap.Certificates))
 	for _, c := range snap.Certificates {

@@ -15,16 +15,16 @@ import (
 )
 
 // viewerTLSEdge serves s on a real TLS listener built the way the CLI
-// builds it (tls.NewListener with s.TLSConfig(), http.Server.Serve), and
+// builds it (tls.NewListener with s.TLSConfig(base), http.Server.Serve), and
 // returns its address.
-func viewerTLSEdge(t *testing.T, s *Server) string {
+func viewerTLSEdge(t *testing.T, s *Server, base *tls.Config) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := &http.Server{Handler: s}
-	go srv.Serve(tls.NewListener(ln, s.TLSConfig()))
+	go srv.Serve(tls.NewListener(ln, s.TLSConfig(base)))
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()
 }
@@ -94,8 +94,8 @@ func TestViewerCertificateBySNI(t *testing.T) {
 			{ARN: arnC, AccountID: "999999999999", CertificatePEM: string(stolenC), PrivateKeyPEM: string(stolenK)},
 		},
 	}
-	e := newEdgeSnapshot(t, Options{ViewerTLS: &tls.Config{Certificates: []tls.Certificate{def}, MinVersion: tls.VersionTLS12}}, snap)
-	addr := viewerTLSEdge(t, e.Server)
+	e := newEdgeSnapshot(t, Options{}, snap)
+	addr := viewerTLSEdge(t, e.Server, &tls.Config{Certificates: []tls.Certificate{def}, MinVersion: tls.VersionTLS12})
 	for _, tc := range []struct {
 		name, sni  string
 		maxVersion uint16
