@@ -2,6 +2,8 @@ package certs
 
 import (
 	"crypto/tls"
+	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 )
@@ -22,6 +24,11 @@ func ALPN(httpVersion string) []string {
 		return alpnH1
 	}
 	return alpnH2
+}
+
+// HTTP3 reports whether a CloudFront HttpVersion offers HTTP/3.
+func HTTP3(httpVersion string) bool {
+	return httpVersion == "http3" || httpVersion == "http2and3"
 }
 
 // Site is what one distribution asks of TLS.
@@ -48,10 +55,11 @@ type table struct {
 // HTTP/2 server hangs up on them, so such a viewer gets HTTP/1.1 instead.
 type entry struct {
 	full, legacy *tls.Config
+	h3           bool // HttpVersion http3 or http2and3
 }
 
-func newEntry(c *tls.Config) *entry {
-	e := &entry{full: c, legacy: c}
+func newEntry(c *tls.Config, h3 bool) *entry {
+	e := &entry{full: c, legacy: c, h3: h3}
 	if len(c.NextProtos) > 0 && c.NextProtos[0] == "h2" {
 		e.legacy = c.Clone()
 		e.legacy.NextProtos = alpnH1
@@ -82,7 +90,7 @@ func NewSelector(base *tls.Config) *Selector {
 	s := &Selector{base: base.Clone()}
 	d := s.base.Clone()
 	d.NextProtos = alpnH2
-	s.def = newEntry(d)
+	s.def = newEntry(d, false)
 	s.tab.Store(&table{exact: map[string]*entry{}})
 	return s
 }
@@ -96,13 +104,14 @@ func (s *Selector) Set(sites []Site) {
 	for i := range sites {
 		site := &sites[i]
 		alpn := ALPN(site.HTTPVersion)
+		h3 := HTTP3(site.HTTPVersion)
 		var e *entry
 		if site.Cert == nil {
-			key := strings.Join(alpn, ",")
+			key := fmt.Sprint(alpn, h3)
 			if e = shared[key]; e == nil {
 				c := s.base.Clone()
 				c.NextProtos = alpn
-				e = newEntry(c)
+				e = newEntry(c, h3)
 				shared[key] = e
 			}
 		} else {
@@ -113,7 +122,7 @@ func (s *Selector) Set(sites []Site) {
 			c.MaxVersion = 0
 			c.CipherSuites = site.Policy.CipherSuites
 			c.NextProtos = alpn
-			e = newEntry(c)
+			e = newEntry(c, h3)
 		}
 		for _, n := range site.Names {
 			n = strings.ToLower(n)
@@ -164,5 +173,26 @@ func (s *Selector) lookup(name string) *entry {
 func (s *Selector) Config() *tls.Config {
 	c := s.def.full.Clone()
 	c.GetConfigForClient = s.GetConfigForClient
+	return c
+}
+
+// errNoHTTP3 fails a QUIC handshake for a name whose distribution does not
+// offer HTTP/3 (or that no distribution has).
+var errNoHTTP3 = errors.New("certs: HTTP/3 is not enabled for this name")
+
+// HTTP3Config is the config of the edge's QUIC listener: like Config, but
+// only names whose distribution has HttpVersion http3 or http2and3 get a
+// handshake. Every security policy admits TLS 1.3, which QUIC requires,
+// so MinimumProtocolVersion has nothing left to refuse here. The HTTP/3
+// server sets the ALPN list itself.
+func (s *Selector) HTTP3Config() *tls.Config {
+	c := s.def.full.Clone()
+	c.GetConfigForClient = func(hello *tls.ClientHelloInfo) (*tls.Config, error) {
+		e := s.lookup(hello.ServerName)
+		if e == nil || !e.h3 {
+			return nil, errNoHTTP3
+		}
+		return e.full, nil
+	}
 	return c
 }

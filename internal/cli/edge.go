@@ -29,6 +29,7 @@ import (
 type edgeConfig struct {
 	edgeAddr       string
 	edgeTLSAddr    string
+	edgeH3Addr     string
 	cacheSize      int64
 	maxObjectSize  int64
 	origins        *originaddr.Policy // set by the command from its originFlags
@@ -52,6 +53,7 @@ type edgeConfig struct {
 func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeAddr, "edge-addr", "127.0.0.1:8081", "address the edge serves viewers on (HTTP)")
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
+	fs.StringVar(&c.edgeH3Addr, "edge-h3-addr", "", "UDP address of the edge's HTTP/3 (QUIC) listener for distributions with HttpVersion http3 or http2and3; needs --edge-tls-addr (empty: no HTTP/3)")
 	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge cache's byte budget")
 	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached")
 	fs.StringVar(&c.priceClass, "price-class", "100", "the edge's location: 100, 200 or All (which price classes cover it)")
@@ -281,6 +283,14 @@ func (c *edgeConfig) listen(g *group, srv *edge.Server, certFile, keyFile, domai
 			return err
 		}
 		fmt.Fprintf(stdout, "edge: https://%s\n", g.addr("edge-tls"))
+		if c.edgeH3Addr != "" {
+			if err := serveHTTP3(g, c.edgeH3Addr, srv, cfg); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "edge: HTTP/3 on udp %s\n", g.addr("edge-h3"))
+		}
+	} else if c.edgeH3Addr != "" {
+		return errors.New("--edge-h3-addr needs --edge-tls-addr: viewers learn of HTTP/3 from HTTPS answers (Alt-Svc)")
 	}
 	return nil
 }

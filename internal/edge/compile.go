@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/buckets"
+	"github.com/openfront/openfront/internal/certs"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/pathpattern"
@@ -36,6 +37,7 @@ type dist struct {
 	behaviors  []behavior
 	src        *cloudfront.Distribution
 	counters   *distCounters
+	http3      bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
 }
 
 type cookieMode uint8
@@ -153,7 +155,7 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion)}
 	if cfg.DefaultRootObject != "" {
 		// Canonical like every request path, since it replaces one.
 		root, err := urlpath.Canonical("/" + strings.TrimPrefix(cfg.DefaultRootObject, "/"))

@@ -42,6 +42,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		s.writeErrorPage(w, r, http.StatusForbidden, pr)
 		return resultError, nil
 	}
+	if d.http3 && r.TLS != nil {
+		s.advertiseHTTP3(w)
+	}
 	c := d.counters
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = allowGetHead

@@ -2,7 +2,10 @@ package edge
 
 import (
 	"crypto/tls"
+	"fmt"
+	"net/http"
 	"sync"
+	"sync/atomic"
 
 	"github.com/openfront/openfront/internal/certs"
 	"github.com/openfront/openfront/internal/feed"
@@ -15,6 +18,9 @@ type viewerTLSState struct {
 	mu   sync.Mutex
 	last *feed.Snapshot // the latest applied
 	v    *viewerTLS     // nil until TLSConfig
+	// altSvc is the Alt-Svc value for distributions with HTTP/3, nil
+	// until HTTP3Config.
+	altSvc atomic.Pointer[[]string]
 }
 
 // viewerTLS keeps the edge's certificate selector in step with the
@@ -46,6 +52,22 @@ func (s *Server) TLSConfig(base *tls.Config) *tls.Config {
 		}
 	}
 	return st.v.sel.Config()
+}
+
+// HTTP3Config returns the config of the edge's QUIC listener on UDP port
+// port (see certs.Selector.HTTP3Config) and from then on advertises it
+// (Alt-Svc) in HTTPS answers of distributions with HTTP/3.
+func (s *Server) HTTP3Config(base *tls.Config, port int) *tls.Config {
+	s.TLSConfig(base)
+	v := []string{fmt.Sprintf(`h3=":%d"; ma=86400`, port)}
+	s.tls.altSvc.Store(&v)
+	return s.tls.v.sel.HTTP3Config()
+}
+
+func (s *Server) advertiseHTTP3(w http.ResponseWriter) {
+	if v := s.tls.altSvc.Load(); v != nil {
+		w.Header()["Alt-Svc"] = *v
+	}
 }
 
 func (s *Server) applyViewerTLS(snap *feed.Snapshot) {
