@@ -292,3 +292,37 @@ func TestRedirectToHTTPS(t *testing.T) {
 		})
 	}
 }
+
+// TestMethodBodyNotReplayed: a POST whose body the origin read before the
+// connection broke is not sent again (the origin may have acted on it,
+// and the body is gone): the viewer gets 502 and the origin saw it once.
+func TestMethodBodyNotReplayed(t *testing.T) {
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			conn.Close()
+		}
+	})
+	e := newEdge(t, Options{}, distribution(o.Server, withMethods(allSeven, nil)))
+	for _, chunked := range []bool{false, true} {
+		before := o.hits.Load()
+		var body io.Reader = strings.NewReader("order=1")
+		if chunked {
+			body = io.MultiReader(body)
+		}
+		req, _ := http.NewRequest("POST", e.http.URL+"/order", body)
+		req.Host = "d1.cloudfront.test"
+		resp, err := e.http.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadGateway {
+			t.Errorf("chunked %v: status = %d, want 502", chunked, resp.StatusCode)
+		}
+		if n := o.hits.Load() - before; n != 1 {
+			t.Errorf("chunked %v: origin got the POST %d times, want 1", chunked, n)
+		}
+	}
+}
