@@ -34,7 +34,8 @@ func withMethods(allowed, cached []string) func(*cloudfront.DistributionConfig) 
 
 // TestAllowedMethods: each of CloudFront's three AllowedMethods sets lets
 // its methods through and answers the others with the 403 page, never
-// reaching the origin (API reference, AllowedMethods: "CloudFront forwards
+// reaching the origin (developer guide, "HTTP 403 status code (Invalid
+// method)"; API reference, AllowedMethods: "CloudFront forwards
 // only GET and HEAD requests", "… GET, HEAD and OPTIONS", "… GET, HEAD,
 // OPTIONS, PUT, PATCH, POST, and DELETE").
 func TestAllowedMethods(t *testing.T) {
@@ -224,7 +225,10 @@ func TestOptionsCaching(t *testing.T) {
 // gets 301 to the same URL under https:// for GET and HEAD and 307 for
 // the other methods, with X-Cache "Redirect from cloudfront" (developer
 // guide, "Require HTTPS for communication between viewers and
-// CloudFront"); HTTPS viewers are served; https-only still answers 403.
+// CloudFront": 301 "along with the new HTTPS URL"; DELETE, OPTIONS,
+// PATCH, POST and PUT get 307 Temporary Redirect, which older guides did
+// not redirect at all); HTTPS viewers are served; https-only still
+// answers 403.
 func TestRedirectToHTTPS(t *testing.T) {
 	o := newOrigin(t, echo)
 	d := distribution(o.Server, withMethods(allSeven, nil), func(c *cloudfront.DistributionConfig) {
