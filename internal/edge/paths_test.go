@@ -164,7 +164,7 @@ func TestOnePathPerRequest(t *testing.T) {
 // S3 credentials, which may read other buckets).
 func TestS3KeyStaysInTheBucket(t *testing.T) {
 	o := newPathOrigin(t)
-	e := newEdge(t, Options{S3: S3Options{Endpoint: o.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+	e := newS3Edge(t, Options{S3: S3Options{Endpoint: o.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
 		s3Distribution("bucket-a.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"))
 	for _, target := range []string{"/../bucket-b/key", "/%2e%2e/bucket-b/key", "/x/../../bucket-b/key", "//..//bucket-b/key"} {
 		r := e.rawGet(t, "d3.cloudfront.test", target)
@@ -222,7 +222,7 @@ func TestS3KeyEncodedOnce(t *testing.T) {
 		Region: "us-east-1", BaseEndpoint: aws.String(fake.URL), UsePathStyle: true,
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", secret, ""),
 	})
-	e := newEdge(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: secret}},
+	e := newS3Edge(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: secret}},
 		s3Distribution("media.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"))
 	tests := []struct{ target, key string }{
 		{"/dir/a.txt", "dir/a.txt"},
