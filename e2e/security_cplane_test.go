@@ -374,7 +374,8 @@ func TestSecurityInvalidationStorageBounded(t *testing.T) {
 		}
 		t.Cleanup(func() { syscall.Unmount(dir, syscall.MNT_DETACH) })
 		apiAddr := freeAddr(t)
-		cplaneStart(t, `^\(saved in `, "api", "--data", dir, "--api-addr", apiAddr)
+		// The test origin is on loopback, which api refuses by default.
+		cplaneStart(t, `^\(saved in `, "api", "--data", dir, "--api-addr", apiAddr, "--allow-private-origins")
 		id, secret := credentials(t, filepath.Join(dir, "credentials"))
 		c := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
 		r := c.must(t, "POST", "/2012-07-01/distribution", distConfig("full", host, port, "PriceClass_All", true))

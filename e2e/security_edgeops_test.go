@@ -77,7 +77,7 @@ func TestSecurityEdgeKeyBoundToItsEdge(t *testing.T) {
 	data, apiAddr := t.TempDir(), freeAddr(t)
 	// A long edge timeout: a ghost registered once would block for 30 s,
 	// so nothing here passes by timing out.
-	start(t, `^account `, "api", "--data", data, "--api-addr", apiAddr, "--edge-timeout", "30s")
+	start(t, `^account `, "api", "--data", data, "--api-addr", apiAddr, "--edge-timeout", "30s", "--allow-private-origins")
 	id, secret := credentials(t, filepath.Join(data, "credentials"))
 	client := &apiClient{base: "http://" + apiAddr, id: id, secret: secret}
 
@@ -88,7 +88,7 @@ func TestSecurityEdgeKeyBoundToItsEdge(t *testing.T) {
 	keyB, _, _ := strings.Cut(authB, ":")
 	start(t, `^openfront edge `, "edge", "--control-plane", "http://"+apiAddr, "--feed-auth", authA,
 		"--price-class", "All", "--edge-name", "edge-a", "--state", filepath.Join(data, "edge-a"),
-		"--edge-addr", freeAddr(t), "--admin-addr", "", "--heartbeat", "200ms")
+		"--edge-addr", freeAddr(t), "--admin-addr", "", "--heartbeat", "200ms", "--allow-private-origins")
 	if st, body := edgeopsFeed(t, apiAddr, authB, "POST", "register", `{"ID":"`+keyB+`","Name":"edge-b","PriceClass":"All"}`); st != 200 {
 		t.Fatalf("B registers itself: %d %s", st, body)
 	}

@@ -54,6 +54,7 @@ func (s *Server) routes() {
 	} {
 		m.Handle(prefix+p, s.handle("MethodNotAllowed", methodNotAllowed))
 	}
+	s.register2020()
 	m.Handle("/", s.handle("InvalidURI", invalidURI))
 }
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/wire/v20120701"
+	"github.com/openfront/openfront/internal/wire/v20200531"
 )
 
 // DefaultMaxBody is the largest request body accepted. A distribution with
@@ -278,6 +280,9 @@ func (s *Server) writeError(w http.ResponseWriter, r *request, err error) {
 		cfErr = cloudfront.NewError(cloudfront.InternalError)
 	}
 	body := v20120701.EncodeError(cfErr, r.id)
+	if strings.HasPrefix(r.URL.Path, prefix2020+"/") {
+		body = v20200531.EncodeError(cfErr, r.id) // the same body in 2020-05-31's namespace
+	}
 	h := w.Header()
 	setRequestID(h, r.id)
 	h.Set("Content-Type", "text/xml")

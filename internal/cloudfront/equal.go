@@ -1,46 +1,53 @@
 package cloudfront
 
-import "slices"
+import "reflect"
 
 // EqualDistributionConfigs reports whether two configurations say the same
 // thing: CloudFront's test for a repeated CallerReference. Empty and nil
 // lists are equal; a present-but-empty WhitelistedNames differs from an
-// absent one, as it does on the wire.
+// absent one, as it does on the wire. Pointers compare by what they point
+// to. Both configs are expected normalized (NormalizeDistributionConfig).
 func EqualDistributionConfigs(a, b *DistributionConfig) bool {
-	if a.CallerReference != b.CallerReference || a.DefaultRootObject != b.DefaultRootObject ||
-		a.Comment != b.Comment || a.Logging != b.Logging || a.PriceClass != b.PriceClass ||
-		a.Enabled != b.Enabled || !slices.Equal(a.Aliases, b.Aliases) ||
-		!slices.EqualFunc(a.Origins, b.Origins, equalOrigins) ||
-		!equalBehaviors(&a.DefaultCacheBehavior, &b.DefaultCacheBehavior) ||
-		len(a.CacheBehaviors) != len(b.CacheBehaviors) {
-		return false
-	}
-	for i := range a.CacheBehaviors {
-		if !equalBehaviors(&a.CacheBehaviors[i], &b.CacheBehaviors[i]) {
+	return equalValues(reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem())
+}
+
+// whitelistType marks the one list whose presence matters.
+var whitelistType = reflect.TypeFor[CookiePreference]()
+
+// equalValues is reflect.DeepEqual for the model's plain data, with nil
+// and empty slices equal. Walking the value keeps this in step with the
+// model as it grows: a new member is compared without anyone having to
+// remember this function.
+func equalValues(a, b reflect.Value) bool {
+	switch a.Kind() {
+	case reflect.Struct:
+		for i := 0; i < a.NumField(); i++ {
+			fa, fb := a.Field(i), b.Field(i)
+			if a.Type() == whitelistType && a.Type().Field(i).Name == "WhitelistedNames" &&
+				fa.IsNil() != fb.IsNil() {
+				return false
+			}
+			if !equalValues(fa, fb) {
+				return false
+			}
+		}
+		return true
+	case reflect.Slice:
+		if a.Len() != b.Len() {
 			return false
 		}
+		for i := 0; i < a.Len(); i++ {
+			if !equalValues(a.Index(i), b.Index(i)) {
+				return false
+			}
+		}
+		return true
+	case reflect.Pointer:
+		if a.IsNil() || b.IsNil() {
+			return a.IsNil() == b.IsNil()
+		}
+		return equalValues(a.Elem(), b.Elem())
+	default:
+		return a.Equal(b)
 	}
-	return true
-}
-
-func equalOrigins(a, b Origin) bool {
-	return a.ID == b.ID && a.DomainName == b.DomainName &&
-		equalPtr(a.S3, b.S3) && equalPtr(a.Custom, b.Custom)
-}
-
-func equalPtr[T comparable](a, b *T) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return *a == *b
-}
-
-func equalBehaviors(a, b *CacheBehavior) bool {
-	return a.PathPattern == b.PathPattern && a.TargetOriginID == b.TargetOriginID &&
-		a.QueryString == b.QueryString && a.Cookies.Forward == b.Cookies.Forward &&
-		(a.Cookies.WhitelistedNames == nil) == (b.Cookies.WhitelistedNames == nil) &&
-		slices.Equal(a.Cookies.WhitelistedNames, b.Cookies.WhitelistedNames) &&
-		a.TrustedSigners.Enabled == b.TrustedSigners.Enabled &&
-		slices.Equal(a.TrustedSigners.Items, b.TrustedSigners.Items) &&
-		a.ViewerProtocolPolicy == b.ViewerProtocolPolicy && a.MinTTL == b.MinTTL
 }

@@ -29,17 +29,37 @@ const (
 // DistributionConfig is a download distribution's configuration, exactly
 // what a client sends and gets back. Lists are plain slices; the wire
 // codecs add Quantity and Items.
+//
+// It is the superset of every API version's DistributionConfig: each codec
+// shows the members its version has (2012-07-01 the first ten). Members
+// added by 2020-05-31 hold their default as the zero value (nil, "",
+// false), so that records stored before they existed load unchanged and
+// mean what they meant; the codecs show the default for a zero value (see
+// model2020.go) and NormalizeDistributionConfig turns a default sent
+// explicitly back into the zero value.
 type DistributionConfig struct {
 	CallerReference      string
 	Aliases              []string
 	DefaultRootObject    string
 	Origins              []Origin
+	OriginGroups         []OriginGroup `json:",omitempty"`
 	DefaultCacheBehavior CacheBehavior // PathPattern is always empty (implicitly "*")
 	CacheBehaviors       []CacheBehavior
+	CustomErrorResponses []CustomErrorResponse `json:",omitempty"`
 	Comment              string
 	Logging              Logging
 	PriceClass           string
 	Enabled              bool
+	// ViewerCertificate nil is CloudFront's default certificate.
+	ViewerCertificate *ViewerCertificate `json:",omitempty"`
+	// Restrictions' zero value is no geographic restriction.
+	Restrictions GeoRestriction `json:",omitzero"`
+	WebACLID     string         `json:",omitempty"`
+	// HTTPVersion "" is DefaultHTTPVersion.
+	HTTPVersion                  string `json:",omitempty"`
+	IsIPV6Enabled                bool   `json:",omitempty"`
+	ContinuousDeploymentPolicyID string `json:",omitempty"`
+	Staging                      bool   `json:",omitempty"`
 }
 
 // Origin is where a distribution fetches objects: an S3 bucket or a custom
@@ -49,12 +69,23 @@ type Origin struct {
 	DomainName string
 	S3         *S3OriginConfig
 	Custom     *CustomOriginConfig
+
+	// Members of 2020-05-31; nil means CloudFront's default.
+	OriginPath                string         `json:",omitempty"`
+	CustomHeaders             []CustomHeader `json:",omitempty"`
+	ConnectionAttempts        *int           `json:",omitempty"` // default 3
+	ConnectionTimeout         *int           `json:",omitempty"` // seconds, default 10
+	ResponseCompletionTimeout *int           `json:",omitempty"` // seconds, none by default
+	OriginShield              OriginShield   `json:",omitzero"`
+	OriginAccessControlID     string         `json:",omitempty"`
 }
 
 // S3OriginConfig configures an S3 origin.
 type S3OriginConfig struct {
 	// OriginAccessIdentity is "origin-access-identity/cloudfront/{Id}" or empty.
 	OriginAccessIdentity string
+	// OriginReadTimeout (2020-05-31) in seconds; nil is the default, 30.
+	OriginReadTimeout *int `json:",omitempty"`
 }
 
 // CustomOriginConfig configures a custom (HTTP server) origin.
@@ -62,9 +93,20 @@ type CustomOriginConfig struct {
 	HTTPPort             int
 	HTTPSPort            int
 	OriginProtocolPolicy string
+
+	// Members of 2020-05-31; nil and "" mean CloudFront's defaults.
+	OriginSSLProtocols     []string `json:",omitempty"` // default TLSv1, TLSv1.1, TLSv1.2
+	OriginReadTimeout      *int     `json:",omitempty"` // seconds, default 30
+	OriginKeepaliveTimeout *int     `json:",omitempty"` // seconds, default 5
+	IPAddressType          string   `json:",omitempty"`
 }
 
 // CacheBehavior says how requests whose path matches PathPattern are served.
+//
+// A behaviour has either a CachePolicyID or the legacy cache settings
+// (2020-05-31's ForwardedValues and TTLs; 2012-07-01 knows only those):
+// with a cache policy, QueryString, Cookies, Headers,
+// QueryStringCacheKeys and the TTLs are all zero.
 type CacheBehavior struct {
 	PathPattern          string
 	TargetOriginID       string
@@ -73,6 +115,22 @@ type CacheBehavior struct {
 	TrustedSigners       TrustedSigners
 	ViewerProtocolPolicy string
 	MinTTL               int64
+
+	// Members of 2020-05-31; nil, "" and false mean CloudFront's defaults.
+	TrustedKeyGroups TrustedKeyGroups `json:",omitzero"`
+	// AllowedMethods nil is GET and HEAD; CachedMethods nil is GET and HEAD.
+	AllowedMethods          []string              `json:",omitempty"`
+	CachedMethods           []string              `json:",omitempty"`
+	SmoothStreaming         bool                  `json:",omitempty"`
+	Compress                bool                  `json:",omitempty"`
+	FunctionAssociations    []FunctionAssociation `json:",omitempty"`
+	CachePolicyID           string                `json:",omitempty"`
+	OriginRequestPolicyID   string                `json:",omitempty"`
+	ResponseHeadersPolicyID string                `json:",omitempty"`
+	Headers                 []string              `json:",omitempty"` // ForwardedValues/Headers
+	QueryStringCacheKeys    []string              `json:",omitempty"`
+	DefaultTTL              *int64                `json:",omitempty"` // nil: DefaultDefaultTTL (or MinTTL if larger)
+	MaxTTL                  *int64                `json:",omitempty"` // nil: DefaultMaxTTL (or DefaultTTL if larger)
 }
 
 // CookiePreference is ForwardedValues/Cookies.
@@ -119,6 +177,7 @@ type Distribution struct {
 	InProgressInvalidationBatches int
 	DomainName                    string
 	ActiveTrustedSigners          ActiveTrustedSigners
+	ActiveTrustedKeyGroups        ActiveTrustedKeyGroups // 2020-05-31
 	Config                        DistributionConfig
 	ETag                          string
 	// Revision is the config-feed revision of the last change; edges that

@@ -118,7 +118,8 @@ const (
 //  3. each alias, in order;
 //  4. each origin, in order;
 //  5. each behaviour, default first, then in list order;
-//  6. logging.
+//  6. logging;
+//  7. the members 2020-05-31 added (check2020).
 //
 // CNAME uniqueness across distributions, the existence of OAIs and signer
 // accounts, and per-account counts are the control plane's to check.
@@ -151,7 +152,10 @@ func (r Rules) ValidateDistributionConfig(c *DistributionConfig) error {
 	if err := checkBehaviors(c); err != nil {
 		return err
 	}
-	return r.checkLogging(c.Logging)
+	if err := r.checkLogging(c.Logging); err != nil {
+		return err
+	}
+	return check2020(c)
 }
 
 // checkCounts applies every list-length limit.
@@ -242,10 +246,10 @@ func rootObjectChar(c byte) bool {
 // schema does not list is a bad argument.
 func checkPriceClass(pc string) error {
 	switch pc {
-	case PriceClass100, PriceClass200, PriceClassAll:
+	case PriceClass100, PriceClass200, PriceClassAll, PriceClassNone:
 		return nil
 	}
-	return Errorf(InvalidArgument, "PriceClass must be %s, %s or %s.", PriceClass100, PriceClass200, PriceClassAll)
+	return Errorf(InvalidArgument, "PriceClass must be %s, %s, %s or %s.", PriceClass100, PriceClass200, PriceClassAll, PriceClassNone)
 }
 
 // checkLogging: when logging is on, the bucket must be an S3 bucket
@@ -332,6 +336,7 @@ func NormalizeDistributionConfig(c *DistributionConfig) {
 	for i, a := range c.Aliases {
 		c.Aliases[i] = strings.ToLower(a)
 	}
+	normalize2020(c)
 }
 
 // ValidateOriginAccessIdentityConfig checks an OAI config: CallerReference

@@ -35,11 +35,13 @@ func checkBehaviors(c *DistributionConfig) error {
 
 // checkBehavior checks everything of one behaviour but its path pattern.
 func checkBehavior(c *DistributionConfig, b *CacheBehavior, name string) error {
-	if !hasOrigin(c.Origins, b.TargetOriginID) {
+	if !hasOrigin(c.Origins, b.TargetOriginID) && !hasOriginGroup(c.OriginGroups, b.TargetOriginID) {
 		return Errorf(NoSuchOrigin, "The %s names the origin %q, which does not exist.", name, b.TargetOriginID)
 	}
-	if err := checkCookies(&b.Cookies, name); err != nil {
-		return err
+	if b.LegacyCacheSettings() {
+		if err := checkCookies(&b.Cookies, name); err != nil {
+			return err
+		}
 	}
 	for _, s := range b.TrustedSigners.Items {
 		if !validSigner(s) {
@@ -47,10 +49,10 @@ func checkBehavior(c *DistributionConfig, b *CacheBehavior, name string) error {
 		}
 	}
 	switch b.ViewerProtocolPolicy {
-	case ViewerAllowAll, ViewerHTTPSOnly:
+	case ViewerAllowAll, ViewerHTTPSOnly, ViewerRedirectToHTTPS:
 	default:
 		// Enum violation: code unconfirmed (spec §5.7), see checkCustomOrigin.
-		return Errorf(InvalidArgument, "The ViewerProtocolPolicy of the %s must be %s or %s.", name, ViewerAllowAll, ViewerHTTPSOnly)
+		return Errorf(InvalidArgument, "The ViewerProtocolPolicy of the %s must be %s, %s or %s.", name, ViewerAllowAll, ViewerHTTPSOnly, ViewerRedirectToHTTPS)
 	}
 	if b.MinTTL < 0 || b.MinTTL > maxMinTTL {
 		// Code unconfirmed (spec §5.7); a value out of range is a bad argument.
@@ -82,6 +84,15 @@ func checkCookies(cp *CookiePreference, name string) error {
 		}
 	}
 	return nil
+}
+
+func hasOriginGroup(groups []OriginGroup, id string) bool {
+	for i := range groups {
+		if groups[i].ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 func hasOrigin(origins []Origin, id string) bool {

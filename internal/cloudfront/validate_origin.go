@@ -80,11 +80,11 @@ func (r Rules) checkCustomOrigin(o *Origin) error {
 		return Errorf(InvalidArgument, "HTTPSPort %d of origin %q must be 80, 443 or 1024-65535.", c.HTTPSPort, o.ID)
 	}
 	switch c.OriginProtocolPolicy {
-	case OriginHTTPOnly, OriginMatchViewer:
+	case OriginHTTPOnly, OriginMatchViewer, OriginHTTPSOnly:
 	default:
 		// Enum violations: InvalidArgument or MalformedXML (spec §5.7,
 		// unconfirmed); the value parsed, so it is an argument error.
-		return Errorf(InvalidArgument, "OriginProtocolPolicy must be %s or %s.", OriginHTTPOnly, OriginMatchViewer)
+		return Errorf(InvalidArgument, "OriginProtocolPolicy must be %s, %s or %s.", OriginHTTPOnly, OriginMatchViewer, OriginHTTPSOnly)
 	}
 	return nil
 }

@@ -219,8 +219,9 @@ func TestValidateDistributionConfig(t *testing.T) {
 		{"HTTPS port 81", func(c *DistributionConfig) { c.Origins[1].Custom.HTTPSPort = 81 }, InvalidArgument},
 		{"HTTPS port -443", func(c *DistributionConfig) { c.Origins[1].Custom.HTTPSPort = -443 }, InvalidArgument},
 		{"origin policy http-only", func(c *DistributionConfig) { c.Origins[1].Custom.OriginProtocolPolicy = OriginHTTPOnly }, ""},
-		// https-only arrived after 2012.
-		{"origin policy https-only", func(c *DistributionConfig) { c.Origins[1].Custom.OriginProtocolPolicy = "https-only" }, InvalidArgument},
+		// https-only arrived after 2012: the model takes it, the 2012 codec
+		// refuses it (v20120701's bad-input table).
+		{"origin policy unknown", func(c *DistributionConfig) { c.Origins[1].Custom.OriginProtocolPolicy = "https-first" }, InvalidArgument},
 		{"empty origin policy", func(c *DistributionConfig) { c.Origins[1].Custom.OriginProtocolPolicy = "" }, InvalidArgument},
 
 		// Cache behaviours: counts and path patterns
@@ -288,7 +289,7 @@ func TestValidateDistributionConfig(t *testing.T) {
 		{"empty signer", func(c *DistributionConfig) { c.CacheBehaviors[0].TrustedSigners.Items[0] = "" }, InvalidArgument},
 
 		// Viewer protocol and MinTTL
-		{"viewer redirect-to-https", func(c *DistributionConfig) { c.DefaultCacheBehavior.ViewerProtocolPolicy = "redirect-to-https" }, InvalidArgument},
+		{"viewer policy unknown", func(c *DistributionConfig) { c.DefaultCacheBehavior.ViewerProtocolPolicy = "redirect-to-http" }, InvalidArgument},
 		{"viewer empty", func(c *DistributionConfig) { c.CacheBehaviors[0].ViewerProtocolPolicy = "" }, InvalidArgument},
 		{"MinTTL 100 years", func(c *DistributionConfig) { c.DefaultCacheBehavior.MinTTL = 3153600000 }, ""},
 		{"MinTTL over 100 years", func(c *DistributionConfig) { c.DefaultCacheBehavior.MinTTL = 3153600001 }, InvalidArgument},

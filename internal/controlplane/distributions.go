@@ -13,6 +13,16 @@ import (
 // existing distribution (created is then false); with a different config it
 // is DistributionAlreadyExists.
 func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig) (d cloudfront.Distribution, created bool, err error) {
+	return s.CreateDistributionWithTags(ctx, accountID, cfg, nil)
+}
+
+// CreateDistributionWithTags is CreateDistribution that also tags the new
+// distribution, in the same transaction. A repeated CallerReference answers
+// with the existing distribution and leaves its tags as they are.
+func (s *Service) CreateDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig, tags []cloudfront.Tag) (d cloudfront.Distribution, created bool, err error) {
+	if err := cloudfront.ValidateTags(tags); err != nil {
+		return d, false, err
+	}
 	cloudfront.NormalizeDistributionConfig(&cfg)
 	if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 		return d, false, err
@@ -43,6 +53,9 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		if err := s.checkLogBucket(tx, accountID, cfg.Logging, cloudfront.Logging{}); err != nil {
 			return err
 		}
+		if err := checkLaterReferences(&cfg); err != nil {
+			return err
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
@@ -61,6 +74,11 @@ func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg 
 		}
 		if err := tx.InsertDistribution(d); err != nil {
 			return cnameError(err)
+		}
+		if len(tags) > 0 {
+			if err := tx.SetTags(cloudfront.DistributionARN(accountID, d.ID), tags); err != nil {
+				return err
+			}
 		}
 		created = true
 		return nil
@@ -140,9 +158,21 @@ func (s *Service) GetDistribution(ctx context.Context, accountID, id string) (cl
 	return d, nil
 }
 
-// UpdateDistribution replaces a distribution's config. ifMatch must be the
+// UpdateDistribution replaces a distribution's config with one sent
+// through API 2012-07-01: the members that version cannot express keep
+// their stored values (cloudfront.KeepLaterMembers). ifMatch must be the
 // current ETag.
 func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
+	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, true)
+}
+
+// ReplaceDistributionConfig replaces a distribution's config whole: the
+// update of API 2020-05-31, whose config has every member.
+func (s *Service) ReplaceDistributionConfig(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
+	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, false)
+}
+
+func (s *Service) updateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig, legacy bool) (cloudfront.Distribution, error) {
 	if ifMatch == "" {
 		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
 	}
@@ -156,6 +186,11 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 		if err := checkUpdate(ifMatch, d.ETag, d.Config.CallerReference, cfg.CallerReference); err != nil {
 			return err
 		}
+		if legacy {
+			if err := cloudfront.KeepLaterMembers(&d.Config, &cfg); err != nil {
+				return err
+			}
+		}
 		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
 			return err
 		}
@@ -163,6 +198,9 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 			return err
 		}
 		if err := s.checkLogBucket(tx, accountID, cfg.Logging, d.Config.Logging); err != nil {
+			return err
+		}
+		if err := checkLaterReferences(&cfg); err != nil {
 			return err
 		}
 		if d.Revision, err = tx.NextRevision(); err != nil {
@@ -207,6 +245,9 @@ func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch
 		// Edges drop a deleted distribution's whole cache, so its
 		// invalidations have nothing left to purge: nothing keeps them.
 		if err := tx.DeleteInvalidations(id); err != nil {
+			return err
+		}
+		if err := tx.SetTags(cloudfront.DistributionARN(accountID, id), nil); err != nil {
 			return err
 		}
 		return tx.DeleteDistribution(id, rev)

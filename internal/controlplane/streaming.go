@@ -22,6 +22,15 @@ import (
 // StreamingDistributionAlreadyExists. The per-account limit counts
 // download distributions too.
 func (s *Service) CreateStreamingDistribution(ctx context.Context, accountID string, cfg cloudfront.StreamingDistributionConfig) (d cloudfront.StreamingDistribution, created bool, err error) {
+	return s.CreateStreamingDistributionWithTags(ctx, accountID, cfg, nil)
+}
+
+// CreateStreamingDistributionWithTags is CreateStreamingDistribution that
+// also tags the new streaming distribution in the same transaction.
+func (s *Service) CreateStreamingDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.StreamingDistributionConfig, tags []cloudfront.Tag) (d cloudfront.StreamingDistribution, created bool, err error) {
+	if err := cloudfront.ValidateTags(tags); err != nil {
+		return d, false, err
+	}
 	cloudfront.NormalizeStreamingDistributionConfig(&cfg)
 	if err := s.rules().ValidateStreamingDistributionConfig(&cfg); err != nil {
 		return d, false, err
@@ -70,6 +79,11 @@ func (s *Service) CreateStreamingDistribution(ctx context.Context, accountID str
 		}
 		if err := tx.InsertStreamingDistribution(d); err != nil {
 			return cnameError(err)
+		}
+		if len(tags) > 0 {
+			if err := tx.SetTags(cloudfront.StreamingDistributionARN(accountID, d.ID), tags); err != nil {
+				return err
+			}
 		}
 		created = true
 		return nil
@@ -174,6 +188,9 @@ func (s *Service) DeleteStreamingDistribution(ctx context.Context, accountID, id
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
+			return err
+		}
+		if err := tx.SetTags(cloudfront.StreamingDistributionARN(accountID, id), nil); err != nil {
 			return err
 		}
 		return tx.DeleteStreamingDistribution(id, rev)

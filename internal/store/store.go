@@ -176,6 +176,12 @@ type Tx interface {
 	DeleteBucketGrant(g buckets.Grant, revision int64) error
 	BucketGrantsChangedSince(rev int64) (changed []BucketGrant, deletedKeys []string, err error)
 
+	// Resource tags, by the resource's ARN. Tags returns them ordered by
+	// key (none: an empty list, whether or not the resource exists);
+	// SetTags replaces them whole (none deletes them all).
+	Tags(resource string) ([]cloudfront.Tag, error)
+	SetTags(resource string, tags []cloudfront.Tag) error
+
 	// Edges. UpsertEdge inserts or replaces an edge by id. Edge,
 	// DeleteEdge: ErrNotFound. TouchEdge sets LastSeen (heartbeat) and,
 	// when revision > the stored AckedRevision, AckedRevision; ErrNotFound.

@@ -221,6 +221,17 @@ CREATE TABLE bucket_grant_tombstones (
 );
 CREATE INDEX bucket_grant_tombstones_revision ON bucket_grant_tombstones (revision);
 `,
+	// 6: resource tags (API 2020-05-31), by resource ARN. Tags are not part
+	// of a configuration, so they have a table of their own rather than a
+	// member of the config's JSON.
+	`
+CREATE TABLE resource_tags (
+	resource  TEXT NOT NULL,
+	tag_key   TEXT NOT NULL,
+	tag_value TEXT NOT NULL,
+	PRIMARY KEY (resource, tag_key)
+);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"OAIs", testOAIs},
 		{"Invalidations", testInvalidations},
 		{"InvalidationOrder", testInvalidationOrder},
+		{"Tags", testTags},
 		{"KeyPairs", testKeyPairs},
 		{"BucketGrants", testBucketGrants},
 		{"Edges", testEdges},

@@ -105,6 +105,11 @@ func badDistributionConfigs(seed string) []badCase {
 		{"too many elements", "<DistributionConfig><Aliases><Items>" + strings.Repeat("<CNAME/>", maxElements) + "</Items></Aliases></DistributionConfig>", mx},
 		{"malformed beats inconsistent", edit(edit(seed, "<Quantity>1</Quantity>", "<Quantity>5</Quantity>"), "<PriceClass>PriceClass_All</PriceClass>", ""), mx},
 
+		// Values of later API versions that 2012-07-01's schema lacks.
+		{"viewer redirect-to-https", edit(seed, "<ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>", "<ViewerProtocolPolicy>redirect-to-https</ViewerProtocolPolicy>"), cloudfront.InvalidArgument},
+		{"origin https-only", edit(seed, "<OriginProtocolPolicy>match-viewer</OriginProtocolPolicy>", "<OriginProtocolPolicy>https-only</OriginProtocolPolicy>"), cloudfront.InvalidArgument},
+		{"price class None", edit(seed, "<PriceClass>PriceClass_All</PriceClass>", "<PriceClass>None</PriceClass>"), cloudfront.InvalidArgument},
+
 		// Every Quantity/Items pair.
 		{"Aliases more items", edit(seed, "<Quantity>1</Quantity>", "<Quantity>0</Quantity>"), iq},
 		{"Aliases fewer items", edit(seed, "<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), iq},

@@ -16,6 +16,9 @@ func DecodeDistributionConfig(body []byte) (cloudfront.DistributionConfig, error
 	if err := d.result(); err != nil {
 		return cloudfront.DistributionConfig{}, err
 	}
+	if err := check2012Enums(&c); err != nil {
+		return cloudfront.DistributionConfig{}, err
+	}
 	return c, nil
 }
 

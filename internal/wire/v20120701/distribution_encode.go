@@ -142,7 +142,14 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	w.open("ForwardedValues")
 	w.bool("QueryString", b.QueryString)
 	w.open("Cookies")
-	w.text("Forward", b.Cookies.Forward)
+	forward := b.Cookies.Forward
+	if !b.LegacyCacheSettings() {
+		// A behaviour with a cache policy (2020-05-31) has no ForwardedValues;
+		// 2012-07-01 requires them, and "none" is what sending it back keeps
+		// (cloudfront.KeepLaterMembers).
+		forward = cloudfront.ForwardNone
+	}
+	w.text("Forward", forward)
 	if b.Cookies.WhitelistedNames != nil {
 		w.strings("WhitelistedNames", "Name", b.Cookies.WhitelistedNames)
 	}

@@ -35,6 +35,9 @@ func DecodeStreamingDistributionConfig(body []byte) (cloudfront.StreamingDistrib
 	if err := d.result(); err != nil {
 		return cloudfront.StreamingDistributionConfig{}, err
 	}
+	if err := checkPriceClass2012(c.PriceClass); err != nil {
+		return cloudfront.StreamingDistributionConfig{}, err
+	}
 	return c, nil
 }
 
