@@ -38,6 +38,11 @@ type dist struct {
 	src        *cloudfront.Distribution
 	counters   *distCounters
 	http3      bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	// minTLS is the lowest TLS version of its security policy (custom
+	// certificates only). A viewer can make a connection under another
+	// name's weaker policy (SNI) and then ask for this one (Host): that
+	// request is refused with 421 Misdirected Request (RFC 9110 §15.5.20).
+	minTLS uint16
 }
 
 type cookieMode uint8
@@ -176,6 +181,11 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
 	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion)}
+	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
+		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
+			d.minTLS = p.MinVersion
+		}
+	}
 	if cfg.DefaultRootObject != "" {
 		// Canonical like every request path, since it replaces one.
 		root, err := urlpath.Canonical("/" + strings.TrimPrefix(cfg.DefaultRootObject, "/"))

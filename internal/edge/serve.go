@@ -45,7 +45,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		s.writeErrorPage(w, r, http.StatusForbidden, pr)
 		return resultError, nil
 	}
-	if d.http3 && r.TLS != nil {
+	if r.TLS != nil && (d.http3 || r.TLS.Version < d.minTLS) {
+		if r.TLS.Version < d.minTLS {
+			// The connection was made for another name's weaker policy.
+			d.counters.count(resultError, s.writeErrorPage(w, r, http.StatusMisdirectedRequest, pr))
+			return resultError, d
+		}
 		s.advertiseHTTP3(w)
 	}
 	c := d.counters

@@ -33,13 +33,19 @@ func viewerTLSEdge(t *testing.T, s *Server, base *tls.Config) string {
 // HTTP/2 allowed; it returns the response (body read) and its TLS state.
 func viewerTLSGet(t *testing.T, addr, name string, roots *x509.CertPool, maxVersion uint16) (*http.Response, string, error) {
 	t.Helper()
+	return viewerTLSGetHost(t, addr, name, name, roots, maxVersion)
+}
+
+// viewerTLSGetHost is viewerTLSGet with a Host other than the SNI name.
+func viewerTLSGetHost(t *testing.T, addr, name, host string, roots *x509.CertPool, maxVersion uint16) (*http.Response, string, error) {
+	t.Helper()
 	tr := &http.Transport{
 		TLSClientConfig:   &tls.Config{ServerName: name, RootCAs: roots, MinVersion: tls.VersionTLS10, MaxVersion: maxVersion},
 		ForceAttemptHTTP2: true,
 	}
 	defer tr.CloseIdleConnections()
 	req, _ := http.NewRequest("GET", "https://"+addr+"/x", nil)
-	req.Host = name
+	req.Host = host
 	c := &http.Client{Transport: tr, Timeout: 5 * time.Second}
 	res, err := c.Do(req)
 	if err != nil {
@@ -134,6 +140,22 @@ func TestViewerCertificateBySNI(t *testing.T) {
 				t.Errorf("body %q, want %q", body, tc.wantBody)
 			}
 		})
+	}
+
+	// A TLS 1.0 connection made for the TLSv1 distribution cannot ask for
+	// the TLSv1.2_2021 one: 421; over TLS 1.2 it may (same edge, both
+	// policies met), as a browser coalescing connections would.
+	for _, tc := range []struct {
+		version uint16
+		status  int
+	}{{tls.VersionTLS10, http.StatusMisdirectedRequest}, {tls.VersionTLS12, http.StatusOK}} {
+		res, _, err := viewerTLSGetHost(t, addr, "www.a.example", "shop.b.example", roots, tc.version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.StatusCode != tc.status {
+			t.Errorf("TLS %x, SNI of the TLSv1 distribution, Host of the TLSv1.2_2021 one: %d, want %d", tc.version, res.StatusCode, tc.status)
+		}
 	}
 
 	// A new snapshot without the second certificate: its CNAME falls back
