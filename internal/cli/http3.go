@@ -28,11 +28,18 @@ func serveHTTP3(g *group, addr string, srv *edge.Server, base *tls.Config) error
 		TLSConfig:      srv.HTTP3Config(base, conn.LocalAddr().(*net.UDPAddr).Port),
 		MaxHeaderBytes: 32 << 10, // as the TCP listeners
 	}
+	// Like the TCP listeners, it counts in g.stopped(): logs are delivered
+	// after its last request.
+	g.srvWG.Add(1)
 	g.go_(func(ctx context.Context) error {
+		defer g.srvWG.Done()
 		done := make(chan error, 1)
 		go func() { done <- h3.Serve(conn) }()
 		select {
 		case <-ctx.Done():
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+			defer cancel()
+			h3.Shutdown(sctx)
 			h3.Close()
 			<-done
 			return nil
