@@ -55,6 +55,10 @@ type behavior struct {
 	httpsOnly bool
 	minTTL    time.Duration
 	signed    bool
+	// compress: Compress is on (compress.go). CloudFront offers Brotli
+	// only under cache policies; here legacy settings get it too, since
+	// the edge compresses itself and the key holds the encoding.
+	compress bool
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which
@@ -175,6 +179,7 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 			httpsOnly:  cb.ViewerProtocolPolicy == cloudfront.ViewerHTTPSOnly,
 			minTTL:     time.Duration(cb.MinTTL) * time.Second,
 			signed:     cb.TrustedSigners.Enabled,
+			compress:   cb.Compress,
 		}
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)

@@ -17,6 +17,7 @@ type request struct {
 	query   string // forwarded query
 	cookies string // forwarded cookies
 	gzip    bool
+	br      bool // Compress chose Brotli (compress.go)
 	pr      *perRequest
 	now     time.Time
 }
@@ -85,10 +86,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		q.query = rawQuery
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
-	q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	if b.compress {
+		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		q.gzip, q.br = enc == encGzip, enc == encBrotli
+	} else {
+		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	}
 
 	kp := keyPool.Get().(*[]byte)
-	key := appendKey((*kp)[:0], d.id, q.path, q.query, q.cookies, q.gzip)
+	key := appendKey((*kp)[:0], d.id, q.path, q.query, q.cookies, q.encoding())
 	e, ok := s.cache.get(key)
 	if ok && e.fresh(q.now) {
 		*kp = key
@@ -107,6 +113,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	mq := new(request)
 	*mq = q
 	return s.serveMiss(w, r, mq, k), d
+}
+
+// encoding is the cache key's encoding byte.
+func (q *request) encoding() byte {
+	switch {
+	case q.br:
+		return encBrotli
+	case q.gzip:
+		return encGzip
+	}
+	return encIdentity
 }
 
 var allowGetHead = []string{"GET, HEAD"}
