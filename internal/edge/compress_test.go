@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -134,6 +135,7 @@ func TestCompressCases(t *testing.T) {
 		{name: "origin encoded", ae: []string{"gzip"}, ctype: "text/html", body: gzPage.String(), origEnc: "gzip", want: "gzip"},
 		{name: "no-transform", ae: []string{"gzip"}, ctype: "text/html", body: page, extra: []string{"Cache-Control", "max-age=60, no-transform"}, want: ""},
 		{name: "404 compressed", ae: []string{"gzip"}, ctype: "text/html", body: page, status: 404, want: "gzip", wantVary: true},
+		{name: "403 compressed", ae: []string{"br"}, ctype: "text/html", body: page, status: 403, want: "br", wantVary: true},
 		{name: "500 not compressed", ae: []string{"gzip"}, ctype: "text/html", body: page, status: 500, want: ""},
 		{name: "Compress off", ae: []string{"gzip, br"}, ctype: "text/html", body: page, off: true, want: ""},
 	}
@@ -335,6 +337,46 @@ func TestCompressCurl(t *testing.T) {
 	}
 }
 
+// TestCompressible covers the bounds the edge table cannot cheaply reach
+// (10,000,000 bytes) and the ETag conversion.
+func TestCompressible(t *testing.T) {
+	resp := func(status int, n int64, hdr ...string) *http.Response {
+		h := http.Header{"Content-Type": {"text/html"}}
+		for i := 0; i+1 < len(hdr); i += 2 {
+			h.Set(hdr[i], hdr[i+1])
+		}
+		return &http.Response{StatusCode: status, ContentLength: n, Header: h}
+	}
+	tests := []struct {
+		name string
+		r    *http.Response
+		n    int
+		want bool
+	}{
+		{"10,000,000 bytes", resp(200, 10_000_000), 10_000_000, true},
+		{"10,000,001 bytes", resp(200, 10_000_001), 10_000_001, false},
+		{"1,000 bytes", resp(200, 1000), 1000, true},
+		{"999 bytes", resp(200, 999), 999, false},
+		{"no Content-Length", resp(200, -1), 5000, false},
+		{"206", resp(206, 5000), 5000, false},
+		{"Content-Encoding identity", resp(200, 5000, "Content-Encoding", "identity"), 5000, false},
+		{"NO-TRANSFORM", resp(200, 5000, "Cache-Control", "NO-TRANSFORM"), 5000, false},
+		{"json", resp(200, 5000, "Content-Type", "application/json"), 5000, true},
+		{"octet-stream", resp(200, 5000, "Content-Type", "application/octet-stream"), 5000, false},
+	}
+	for _, tt := range tests {
+		if got := compressible(tt.r, tt.n); got != tt.want {
+			t.Errorf("%s: compressible = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	for in, want := range map[string]string{`"a"`: `W/"a"`, `W/"a"`: `W/"a"`, `bogus`: `bogus`} {
+		h := http.Header{"Etag": {in}}
+		if weakenETag(h); h.Get("ETag") != want {
+			t.Errorf("weakenETag(%s) = %s, want %s", in, h.Get("ETag"), want)
+		}
+	}
+}
+
 func TestViewerEncoding(t *testing.T) {
 	tests := []struct {
 		in   []string
@@ -412,6 +454,37 @@ func TestCompressHitAllocs(t *testing.T) {
 	if allocs > 1 {
 		t.Fatalf("a compressed hit allocates %.1f times, want at most 1", allocs)
 	}
+}
+
+// BenchmarkHit1KBCompressed is BenchmarkHit1KB on a Compress behaviour
+// with a br viewer: what parsing Accept-Encoding adds to a hit.
+func BenchmarkHit1KBCompressed(b *testing.B) {
+	page := textBody(1 << 10)
+	o := httptest.NewServer(text(page, "Content-Type", "text/html", "Content-Length", strconv.Itoa(len(page))))
+	b.Cleanup(o.Close)
+	s, err := New(Options{HostID: "0123456789abcdef0123456789abcdef"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	if err := s.Apply(testSnapshot(1, distribution(o, compressing)), nil); err != nil {
+		b.Fatal(err)
+	}
+	r := httptest.NewRequest(http.MethodGet, "/obj", nil)
+	r.Host = "d1.cloudfront.test"
+	r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+	r.Header.Set("User-Agent", "bench")
+	w := &discardWriter{h: http.Header{}}
+	s.ServeHTTP(w, r)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		w := &discardWriter{h: http.Header{}}
+		for pb.Next() {
+			w.reset()
+			s.ServeHTTP(w, r)
+		}
+	})
 }
 
 // BenchmarkCompressLevels measures the Brotli and gzip levels on 1 MB of
