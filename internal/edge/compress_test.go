@@ -520,3 +520,30 @@ func BenchmarkCompressLevels(b *testing.B) {
 		})
 	}
 }
+
+// TestCompressForwardedAcceptEncoding: when Headers forwards
+// Accept-Encoding, the origin gets the viewer's own value (not the edge's
+// normalised one), each value is its own object, and the edge still
+// compresses what the origin left identity.
+func TestCompressForwardedAcceptEncoding(t *testing.T) {
+	page := textBody(6000)
+	origin := newOrigin(t, text(page, "Content-Type", "text/html", "Content-Length", strconv.Itoa(len(page))))
+	e := newEdge(t, Options{}, distribution(origin.Server, compressing, withHeaders("Accept-Encoding")))
+	for i, tt := range []struct{ ae, want string }{
+		{"gzip, deflate, br", "br"}, {"gzip, br", "br"}, {"gzip", "gzip"}, {"gzip, deflate, br", "br"},
+	} {
+		resp, b := e.compressGet(t, http.MethodGet, "/fwd", "Accept-Encoding", tt.ae)
+		if got := resp.Header.Get("Content-Encoding"); got != tt.want {
+			t.Fatalf("%q: Content-Encoding %q, want %q", tt.ae, got, tt.want)
+		}
+		if decode(t, tt.want, b) != page {
+			t.Fatalf("%q: decoded body differs", tt.ae)
+		}
+		if i < 3 && origin.lastRequest().Header.Get("Accept-Encoding") != tt.ae {
+			t.Fatalf("origin got Accept-Encoding %q, want the viewer's %q", origin.lastRequest().Header.Get("Accept-Encoding"), tt.ae)
+		}
+	}
+	if n := origin.hits.Load(); n != 3 {
+		t.Fatalf("origin hits %d, want 3 (one per Accept-Encoding value)", n)
+	}
+}
