@@ -169,6 +169,7 @@ func TestSelectorBySNI(t *testing.T) {
 		{Names: []string{"d2.cdn.test", "b.example.com"}, Cert: &b.TLS, Policy: legacy, HTTPVersion: "http1.1"},
 		{Names: []string{"d3.cdn.test", "*.wild.example.com"}, Cert: &w.TLS, Policy: tls13},
 		{Names: []string{"d4.cdn.test"}, HTTPVersion: "http1.1"},
+		{Names: []string{"legacy.example.com"}, Cert: &a.TLS, Policy: legacy, HTTPVersion: "http2and3"},
 	})
 	addr := serveTLS(t, s.Config())
 	for _, tc := range []struct {
@@ -193,6 +194,9 @@ func TestSelectorBySNI(t *testing.T) {
 		{"TLSv1 takes TLS 1.0", "b.example.com", tls.VersionTLS10, tls.VersionTLS10, nil, "b", "", tls.VersionTLS10},
 		{"TLSv1.3_2025 refuses TLS 1.2", "y.wild.example.com", tls.VersionTLS12, tls.VersionTLS12, nil, "", "", 0},
 		{"the operator's default refuses TLS 1.1", "nobody.example.net", tls.VersionTLS10, tls.VersionTLS11, nil, "", "", 0},
+		// HTTP/2 forbids TLS below 1.2 (RFC 9113 §9.2): h2 is not offered.
+		{"TLS 1.0 viewer of an h2 site gets http/1.1", "legacy.example.com", tls.VersionTLS10, tls.VersionTLS10, []string{"h2", "http/1.1"}, "a", "http/1.1", tls.VersionTLS10},
+		{"TLS 1.2 viewer of the same site gets h2", "legacy.example.com", tls.VersionTLS12, tls.VersionTLS12, []string{"h2", "http/1.1"}, "a", "h2", tls.VersionTLS12},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st, err := handshake(addr, &tls.Config{ServerName: tc.sni, MinVersion: tc.min, MaxVersion: tc.max, NextProtos: tc.alpn})
