@@ -50,6 +50,11 @@ func TestViewerCertificateChecks(t *testing.T) {
 		{"another account's certificate", nil, acm(tc.ARN), "InvalidViewerCertificate", "doesn't exist, isn't in us-east-1"},
 		{"unknown certificate", nil, acm(strings.Replace(c.ARN, "certificate/", "certificate/0", 1)), "InvalidViewerCertificate", "doesn't exist"},
 		{"another region", nil, acm(strings.Replace(c.ARN, "us-east-1", "eu-west-1", 1)), "InvalidViewerCertificate", ""},
+		// CloudFront: "The specified MinimumProtocolVersion cannot be used
+		// with the specified SSLSupportMethod".
+		{"SSLv3 with sni-only", nil, "<ViewerCertificate><ACMCertificateArn>" + c.ARN + "</ACMCertificateArn><SSLSupportMethod>sni-only</SSLSupportMethod><MinimumProtocolVersion>SSLv3</MinimumProtocolVersion></ViewerCertificate>", "InvalidMinimumProtocolVersion", "cannot be used with the specified SSLSupportMethod"},
+		{"TLSv1.2_2021 with vip", nil, "<ViewerCertificate><ACMCertificateArn>" + c.ARN + "</ACMCertificateArn><SSLSupportMethod>vip</SSLSupportMethod><MinimumProtocolVersion>TLSv1.2_2021</MinimumProtocolVersion></ViewerCertificate>", "InvalidMinimumProtocolVersion", "cannot be used"},
+		{"TLSv1 with vip", nil, "<ViewerCertificate><ACMCertificateArn>" + c.ARN + "</ACMCertificateArn><SSLSupportMethod>vip</SSLSupportMethod><MinimumProtocolVersion>TLSv1</MinimumProtocolVersion></ViewerCertificate>", "", ""},
 		{"IAM certificate", nil, vc("<IAMCertificateId>ASCAEXAMPLE</IAMCertificateId>"), "InvalidViewerCertificate", "doesn't exist"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -86,6 +86,11 @@ func checkViewerCertificate(tx store.Tx, accountID string, cfg *cloudfront.Distr
 		return nil
 	}
 	const invalid = "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain."
+	if !protocolFitsMethod(v.MinimumProtocolVersion, v.SSLSupportMethod) {
+		// CloudFront's message; its code is not documented, and
+		// InvalidMinimumProtocolVersion is the one its model lists for the member.
+		return cloudfront.Errorf(cloudfront.InvalidMinimumProtocolVersion, "The specified MinimumProtocolVersion cannot be used with the specified SSLSupportMethod")
+	}
 	if v.IAMCertificateID != "" {
 		return cloudfront.Errorf(cloudfront.InvalidViewerCertificate, invalid)
 	}
@@ -107,6 +112,18 @@ func checkViewerCertificate(tx store.Tx, accountID string, cfg *cloudfront.Distr
 		}
 	}
 	return nil
+}
+
+// protocolFitsMethod: SSLv3 only with a dedicated IP (vip), which in turn
+// takes only SSLv3 and TLSv1 (CloudFront's legacy clients' policies).
+func protocolFitsMethod(protocol, method string) bool {
+	switch method {
+	case "sni-only":
+		return protocol != "SSLv3"
+	case "vip":
+		return protocol == "" || protocol == "SSLv3" || protocol == "TLSv1"
+	}
+	return true
 }
 
 // newUUID is a random (version 4) UUID, the form of ACM certificate ids.
