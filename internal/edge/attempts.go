@@ -76,12 +76,13 @@ func budgetedDial(dial func(ctx context.Context, network, addr string) (net.Conn
 // budget is spent. ctx must come from a.context. The request is a GET or
 // HEAD without a body, so sending it again is safe.
 func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (*http.Response, error) {
-	t := s.transportFor(o.b.origin)
+	t := s.transportFor(o.g)
 	for {
 		req, err := s.newOriginRequest(ctx, o)
 		if err != nil {
 			return nil, err
 		}
+		before := a.n.Load()
 		resp, err := t.RoundTrip(req)
 		if err == nil {
 			return resp, nil
@@ -89,7 +90,16 @@ func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
-		if errors.Is(err, errForbiddenOrigin) || errors.Is(err, errAttemptsExhausted) || !a.left() {
+		if errors.Is(err, errForbiddenOrigin) || errors.Is(err, errAttemptsExhausted) {
+			return nil, err
+		}
+		if a.n.Load() == before {
+			// A connection that was dialled but never handed over (its TLS
+			// handshake failed or timed out) is an attempt too; without
+			// this a refused handshake would be tried forever.
+			a.n.Add(1)
+		}
+		if !a.left() {
 			return nil, err
 		}
 	}
