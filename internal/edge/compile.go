@@ -39,7 +39,7 @@ type dist struct {
 	// there are none, so a response pays one nil check.
 	errorResponses []customError
 	src            *cloudfront.Distribution
-	counters   *distCounters
+	counters       *distCounters
 }
 
 type cookieMode uint8

@@ -134,9 +134,9 @@ type originRequest struct {
 	viewer   *http.Request
 	b        *behavior
 	g        *origin // b's origin, or its group's secondary after failover
-	path     string // canonical (urlpath), or the default root object
-	query    string // forwarded query, "" if none
-	cookies  string // forwarded Cookie value
+	path     string  // canonical (urlpath), or the default root object
+	query    string  // forwarded query, "" if none
+	cookies  string  // forwarded Cookie value
 	gzip     bool
 	reqID    string
 	via      []string

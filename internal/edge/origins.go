@@ -4,7 +4,7 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
-		"strings"
+	"strings"
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
