@@ -208,4 +208,3 @@ func TestCustomErrorWithOriginGroup(t *testing.T) {
 		t.Fatalf("got %d %q", r.StatusCode, r.body)
 	}
 }
-
