@@ -208,3 +208,27 @@ func TestCustomErrorWithOriginGroup(t *testing.T) {
 		t.Fatalf("got %d %q", r.StatusCode, r.body)
 	}
 }
+
+// FuzzErrorCacheTTL: whatever caching headers an origin sends with an
+// error, its cached time is never below ErrorCachingMinTTL, and 416 is
+// never cached.
+func FuzzErrorCacheTTL(f *testing.F) {
+	for _, s := range []string{"max-age=60", "s-maxage=5, max-age=9", "no-store", "private, max-age=99999999999999", `max-age="7"`, ""} {
+		f.Add(404, s, "Wed, 21 Oct 2099 07:28:00 GMT", int64(30))
+	}
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, status int, cc, expires string, minTTL int64) {
+		if minTTL < 0 || minTTL > 1<<31 {
+			return
+		}
+		ce := &customError{code: status, minTTL: time.Duration(minTTL) * time.Second, hasMinTTL: true}
+		h := http.Header{"Cache-Control": {cc}, "Expires": {expires}}
+		ttl, ok := errorCacheTTL(ce, status, h, now)
+		if ok && ttl < ce.minTTL {
+			t.Fatalf("TTL %v below the minimum %v", ttl, ce.minTTL)
+		}
+		if ok && (ttl <= 0 || status == http.StatusRequestedRangeNotSatisfiable) {
+			t.Fatalf("status %d cached for %v", status, ttl)
+		}
+	})
+}
