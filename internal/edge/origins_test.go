@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -342,5 +343,26 @@ func TestOriginTransportsShared(t *testing.T) {
 		if k.keepalive != 9*time.Second {
 			t.Fatalf("the pool left is for %v, want the 9 s one", k.keepalive)
 		}
+	}
+}
+
+// An S3 origin's OriginPath is a key prefix inside the bucket, and its
+// custom headers are set before the request is signed.
+func TestOriginPathS3(t *testing.T) {
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		if !strings.HasPrefix(auth, "AWS4-HMAC-SHA256 ") || !strings.Contains(auth, "x-origin-secret") {
+			w.WriteHeader(http.StatusForbidden)
+			return
+		}
+		w.Write([]byte("object at " + r.URL.Path))
+	})
+	d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE")
+	d.Config.Origins[0].OriginPath = "/assets/v2"
+	d.Config.Origins[0].CustomHeaders = []cloudfront.CustomHeader{{Name: "X-Origin-Secret", Value: "s"}}
+	e := newS3Edge(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}, d)
+	r := e.get(t, "d3.cloudfront.test", "/a b.txt")
+	if want := "object at /private/assets/v2/a b.txt"; r.StatusCode != 200 || r.body != want {
+		t.Fatalf("got %d %q, want 200 %q", r.StatusCode, r.body, want)
 	}
 }
