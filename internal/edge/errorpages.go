@@ -112,15 +112,25 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 		return false
 	}
 	b := q.d.selectBehavior(ce.page)
+	if !b.caches(mGET) {
+		// The page's behaviour caches nothing (it forwards every header):
+		// the page is not used, rather than asked for on every error.
+		return false
+	}
 	pq := &request{d: q.d, b: b, path: ce.page, gzip: q.gzip, pr: q.pr, now: q.now, errorPage: true}
 	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
-	key := string(appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.gzip))
-	e, ok := s.cache.get([]byte(key))
+	// The page is always fetched with GET, whatever the viewer's method,
+	// and keyed as a GET of its path would be, keyed headers included.
+	pr := new(http.Request)
+	*pr = *r
+	pr.Method, pr.Body, pr.ContentLength, pr.TransferEncoding = http.MethodGet, http.NoBody, 0, nil
+	kb := appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.gzip)
+	if b.extraKey {
+		kb = appendExtraKey(kb, b, pr, mGET)
+	}
+	key := string(kb)
+	e, ok := s.cache.get(kb)
 	if !ok || !e.fresh(pq.now) {
-		// The page is always fetched with GET, whatever the viewer's method.
-		pr := new(http.Request)
-		*pr = *r
-		pr.Method, pr.Body, pr.ContentLength = http.MethodGet, http.NoBody, 0
 		led := false
 		v, _, _ := s.flights.Do(key, func() (any, error) {
 			led = true

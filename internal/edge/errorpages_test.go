@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -231,4 +232,35 @@ func FuzzErrorCacheTTL(f *testing.F) {
 			t.Fatalf("status %d cached for %v", status, ttl)
 		}
 	})
+}
+
+// A method the behaviour does not cache gets the custom page too; the page
+// itself is fetched with GET.
+func TestCustomErrorUncachedMethod(t *testing.T) {
+	var pageMethod atomic.Value
+	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/oops.html" {
+			pageMethod.Store(r.Method)
+			w.Write([]byte("oops page"))
+			return
+		}
+		w.WriteHeader(http.StatusBadGateway)
+	})
+	e := newEdge(t, Options{}, distribution(o.Server, withMethods(allSeven, nil), func(cfg *cloudfront.DistributionConfig) {
+		cfg.CustomErrorResponses = []cloudfront.CustomErrorResponse{errorResponse(502, "/oops.html", "503", nil)}
+	}))
+	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/api/orders", strings.NewReader("{}"))
+	req.Host = "d1.cloudfront.test"
+	resp, err := e.http.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 503 || string(body) != "oops page" {
+		t.Fatalf("got %d %q, want 503 %q", resp.StatusCode, body, "oops page")
+	}
+	if m, _ := pageMethod.Load().(string); m != http.MethodGet {
+		t.Fatalf("the page was fetched with %q, want GET", m)
+	}
 }

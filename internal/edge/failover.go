@@ -2,12 +2,16 @@ package edge
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 )
+
+// errBodyConsumed ends a failover whose viewer body the primary read.
+var errBodyConsumed = errors.New("edge: the primary origin read the request body; it cannot fail over")
 
 // failover is an origin group: requests go to primary, and to secondary
 // when primary answers one of codes or cannot be reached (developer
@@ -64,6 +68,14 @@ func (s *Server) send(ctx context.Context, cancel context.CancelCauseFunc, o *or
 		resp.Body.Close()
 	}
 	pcancel(nil)
+	if o.body != nil && o.body.read.Load() {
+		// The primary read the viewer's body (an OPTIONS with one): it
+		// cannot be sent again.
+		if err == nil {
+			err = errBodyConsumed
+		}
+		return nil, used, err
+	}
 	if ctx.Err() != nil {
 		return nil, used, context.Cause(ctx)
 	}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -122,5 +123,45 @@ func TestFailoverMethods(t *testing.T) {
 		if got := failoverMethod(m); got != want {
 			t.Errorf("failoverMethod(%s) = %v, want %v", m, got, want)
 		}
+	}
+}
+
+// Through the edge: a POST with a body reaches the primary alone and its
+// error is the viewer's; OPTIONS, not cached, still fails over.
+func TestOriginGroupMethodsThroughEdge(t *testing.T) {
+	cases := []struct {
+		method     string
+		body       string
+		wantStatus int
+		wantBackup bool
+	}{
+		{"POST", "payload", 500, false},
+		{"PUT", "payload", 500, false},
+		{"DELETE", "", 500, false},
+		{"OPTIONS", "", 200, true},
+		{"GET", "", 200, true},
+	}
+	for _, c := range cases {
+		t.Run(c.method, func(t *testing.T) {
+			primary := statusOrigin(t, 500, "primary broke")
+			backup := newOrigin(t, echo)
+			e := newEdge(t, Options{}, groupDistribution(primary.Server, backup.Server, []int{500}, withMethods(allSeven, nil)))
+			req, _ := http.NewRequest(c.method, e.http.URL+"/api", strings.NewReader(c.body))
+			req.Host = "d1.cloudfront.test"
+			resp, err := e.http.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.wantStatus {
+				t.Fatalf("status %d, want %d", resp.StatusCode, c.wantStatus)
+			}
+			if got := backup.hits.Load() > 0; got != c.wantBackup {
+				t.Fatalf("secondary asked: %v, want %v", got, c.wantBackup)
+			}
+			if primary.hits.Load() != 1 {
+				t.Fatalf("primary asked %d times, want once", primary.hits.Load())
+			}
+		})
 	}
 }
