@@ -71,7 +71,9 @@ func (d *dist) customError(status int) *customError {
 // s-maxage or Expires and ErrorCachingMinTTL; not at all when the origin
 // says no-store, no-cache or private on a 404, 414 or 501 (and 410, which
 // the edge caches as a normal object) or when the TTL is 0; never 416.
-func errorCacheTTL(ce *customError, status int, h http.Header, now time.Time) (time.Duration, bool) {
+// The origin's time counts up to the behaviour's maxTTL ("can't be greater
+// than the maximum TTL set for the cache behavior").
+func errorCacheTTL(ce *customError, status int, h http.Header, now time.Time, maxTTL time.Duration) (time.Duration, bool) {
 	if status == http.StatusRequestedRangeNotSatisfiable {
 		return 0, false
 	}
@@ -82,17 +84,21 @@ func errorCacheTTL(ce *customError, status int, h http.Header, now time.Time) (t
 			return 0, false
 		}
 	}
-	ttl := ce.minTTL
+	var origin time.Duration
 	switch {
 	case cc.sMaxAge >= 0:
-		ttl = max(ttl, time.Duration(cc.sMaxAge)*time.Second)
+		origin = time.Duration(cc.sMaxAge) * time.Second
 	case cc.maxAge >= 0:
-		ttl = max(ttl, time.Duration(cc.maxAge)*time.Second)
+		origin = time.Duration(cc.maxAge) * time.Second
 	case len(h["Expires"]) > 0:
 		if exp, err := http.ParseTime(h.Get("Expires")); err == nil && exp.After(now) {
-			ttl = max(ttl, exp.Sub(now))
+			origin = exp.Sub(now)
 		}
 	}
+	if maxTTL > 0 {
+		origin = min(origin, maxTTL)
+	}
+	ttl := max(ce.minTTL, origin)
 	return ttl, ttl > 0
 }
 

@@ -162,7 +162,7 @@ func TestCustomErrorUnreachableOrigin(t *testing.T) {
 // ErrorCachingMinTTL: the error is cached for the larger of it and the
 // origin's max-age; 0 caches nothing; no-store on a 404 caches nothing
 // and no-cache alike (developer guide, "Control how long CloudFront
-// caches errors").
+// caches errors"); the origin's time counts up to the behaviour's MaxTTL.
 func TestCustomErrorCachingMinTTL(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -170,20 +170,26 @@ func TestCustomErrorCachingMinTTL(t *testing.T) {
 		header    []string
 		after     time.Duration // clock moved before the second request
 		wantFetch int64         // origin requests after both
+		maxTTL    int64         // the behaviour's MaxTTL; 0: the default
 	}{
-		{"within the TTL", 30, nil, 29 * time.Second, 1},
-		{"past the TTL", 30, nil, 31 * time.Second, 2},
-		{"0 caches nothing", 0, nil, 0, 2},
-		{"origin max-age above the TTL", 30, []string{"Cache-Control", "max-age=60"}, 59 * time.Second, 1},
-		{"origin max-age below the TTL", 30, []string{"Cache-Control", "max-age=5"}, 29 * time.Second, 1},
-		{"no-store on 404 is not cached", 30, []string{"Cache-Control", "no-store"}, 1 * time.Second, 2},
-		{"no-cache on 404 is not cached", 30, []string{"Cache-Control", "no-cache"}, 1 * time.Second, 2},
+		{"within the TTL", 30, nil, 29 * time.Second, 1, 0},
+		{"past the TTL", 30, nil, 31 * time.Second, 2, 0},
+		{"0 caches nothing", 0, nil, 0, 2, 0},
+		{"origin max-age above the TTL", 30, []string{"Cache-Control", "max-age=60"}, 59 * time.Second, 1, 0},
+		{"origin max-age below the TTL", 30, []string{"Cache-Control", "max-age=5"}, 29 * time.Second, 1, 0},
+		{"origin max-age capped by MaxTTL", 30, []string{"Cache-Control", "max-age=600"}, 41 * time.Second, 2, 40},
+		{"origin max-age within MaxTTL", 30, []string{"Cache-Control", "max-age=600"}, 41 * time.Second, 1, 0},
+		{"no-store on 404 is not cached", 30, []string{"Cache-Control", "no-store"}, 1 * time.Second, 2, 0},
+		{"no-cache on 404 is not cached", 30, []string{"Cache-Control", "no-cache"}, 1 * time.Second, 2, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			site := newSiteOrigin(t, nil, c.header...)
 			e := newEdge(t, Options{}, distribution(site.Server, func(cfg *cloudfront.DistributionConfig) {
 				cfg.CustomErrorResponses = []cloudfront.CustomErrorResponse{errorResponse(404, "", "", ptr(c.ttl))}
+				if c.maxTTL > 0 {
+					cfg.DefaultCacheBehavior.DefaultTTL, cfg.DefaultCacheBehavior.MaxTTL = ptr(c.maxTTL), ptr(c.maxTTL)
+				}
 			}))
 			e.get(t, "d1.cloudfront.test", "/gone")
 			e.clock.Advance(c.after)
@@ -224,7 +230,7 @@ func FuzzErrorCacheTTL(f *testing.F) {
 		}
 		ce := &customError{code: status, minTTL: time.Duration(minTTL) * time.Second, hasMinTTL: true}
 		h := http.Header{"Cache-Control": {cc}, "Expires": {expires}}
-		ttl, ok := errorCacheTTL(ce, status, h, now)
+		ttl, ok := errorCacheTTL(ce, status, h, now, 0)
 		if ok && ttl < ce.minTTL {
 			t.Fatalf("TTL %v below the minimum %v", ttl, ce.minTTL)
 		}

@@ -228,7 +228,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	ce := q.d.customError(resp.StatusCode)
 	switch {
 	case e.isError && ce != nil && ce.hasMinTTL:
-		ttl, cacheable = errorCacheTTL(ce, resp.StatusCode, resp.Header, now)
+		ttl, cacheable = errorCacheTTL(ce, resp.StatusCode, resp.Header, now, q.b.maxTTL)
 	case errorCached(resp.StatusCode):
 		ttl = errorTTL
 	case cacheableStatus(resp.StatusCode):
