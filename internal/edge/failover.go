@@ -2,16 +2,12 @@ package edge
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 )
-
-// errBodyConsumed ends a failover whose viewer body the primary read.
-var errBodyConsumed = errors.New("edge: the primary origin read the request body; it cannot fail over")
 
 // failover is an origin group: requests go to primary, and to secondary
 // when primary answers one of codes or cannot be reached (developer
@@ -64,18 +60,15 @@ func (s *Server) send(ctx context.Context, cancel context.CancelCauseFunc, o *or
 	if err == nil && !slices.Contains(f.codes, resp.StatusCode) {
 		return resp, used, nil
 	}
+	if o.body != nil && o.body.read.Load() {
+		// The primary read the viewer's body (an OPTIONS with one): it
+		// cannot be sent again, so the primary's answer stands.
+		return resp, used, err
+	}
 	if err == nil {
 		resp.Body.Close()
 	}
 	pcancel(nil)
-	if o.body != nil && o.body.read.Load() {
-		// The primary read the viewer's body (an OPTIONS with one): it
-		// cannot be sent again.
-		if err == nil {
-			err = errBodyConsumed
-		}
-		return nil, used, err
-	}
 	if ctx.Err() != nil {
 		return nil, used, context.Cause(ctx)
 	}
