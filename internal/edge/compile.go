@@ -68,6 +68,10 @@ type behavior struct {
 	redirectHTTPS bool
 	// defaultTTL and maxTTL are the effective DefaultTTL and MaxTTL.
 	defaultTTL, maxTTL time.Duration
+	// compress: Compress is on (compress.go). CloudFront offers Brotli
+	// only under cache policies; here legacy settings get it too, since
+	// the edge compresses itself and the key holds the encoding.
+	compress bool
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which
@@ -228,6 +232,7 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 			redirectHTTPS: cb.ViewerProtocolPolicy == cloudfront.ViewerRedirectToHTTPS,
 			defaultTTL:    time.Duration(cb.EffectiveDefaultTTL()) * time.Second,
 			maxTTL:        time.Duration(cb.EffectiveMaxTTL()) * time.Second,
+			compress:      cb.Compress,
 		}
 		if f := groups[cb.TargetOriginID]; b.origin == nil && f != nil {
 			b.origin, b.failover = f.primary, f

@@ -123,14 +123,21 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 		// the page is not used, rather than asked for on every error.
 		return false
 	}
-	pq := &request{d: q.d, b: b, path: ce.page, gzip: q.gzip, pr: q.pr, now: q.now, errorPage: true}
+	pq := &request{d: q.d, b: b, path: ce.page, pr: q.pr, now: q.now, errorPage: true}
 	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
+	// The encoding class as the page's own behaviour decides it (serve).
+	if b.compress {
+		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		pq.gzip, pq.br = enc == encGzip, enc == encBrotli
+	} else {
+		pq.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	}
 	// The page is always fetched with GET, whatever the viewer's method,
 	// and keyed as a GET of its path would be, keyed headers included.
 	pr := new(http.Request)
 	*pr = *r
 	pr.Method, pr.Body, pr.ContentLength, pr.TransferEncoding = http.MethodGet, http.NoBody, 0, nil
-	kb := appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.gzip)
+	kb := appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.encoding())
 	if b.extraKey {
 		kb = appendExtraKey(kb, b, pr, mGET)
 	}

@@ -208,13 +208,15 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 // status may be cached.
 func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte, q *request, now time.Time) *fetchResult {
 	full := s.viewerHeader(resp.Header, len(body))
+	body, compressed := compressFor(q.b, q.encoding(), resp, body, full)
 	e := &entry{
-		status:  resp.StatusCode,
-		body:    body,
-		stored:  now,
-		etag:    resp.Header.Get("ETag"),
-		lastMod: resp.Header.Get("Last-Modified"),
-		isError: resp.StatusCode >= 400,
+		status:     resp.StatusCode,
+		body:       body,
+		stored:     now,
+		compressed: compressed,
+		etag:       full.Get("ETag"),
+		lastMod:    resp.Header.Get("Last-Modified"),
+		isError:    resp.StatusCode >= 400,
 	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
 	e.private = cc.noStore || cc.private
@@ -306,10 +308,13 @@ func (s *Server) serveStale(key string, epoch int64, stale *entry, now time.Time
 func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.Time) *entry {
 	e := *stale
 	hdr := stale.header.Clone()
-	for _, k := range []string{"Cache-Control", "Expires", "ETag", "Last-Modified", "Date"} {
+	for _, k := range []string{"Cache-Control", "Expires", "Etag", "Last-Modified", "Date"} {
 		if v, ok := h304[k]; ok {
 			hdr[k] = v
 		}
+	}
+	if stale.compressed {
+		weakenETag(hdr)
 	}
 	e.header = hdr
 	e.etag = hdr.Get("ETag")
@@ -358,7 +363,7 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
 	o := &originRequest{
 		viewer: r, b: q.b, g: q.b.origin, path: q.path, query: q.query, cookies: q.cookies,
-		gzip: q.gzip, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
+		gzip: q.gzip, br: q.br, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
 		method: r.Method,
 	}
 	if r.Method == http.MethodHead && !q.uncached {

@@ -138,6 +138,7 @@ type originRequest struct {
 	query    string  // forwarded query, "" if none
 	cookies  string  // forwarded Cookie value
 	gzip     bool
+	br       bool // ask for br only: the key's 'b' variant holds br or identity
 	reqID    string
 	via      []string
 	passThru bool // forward the viewer's validators and Range
@@ -222,8 +223,14 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	h["Via"] = o.via
 	h["X-Amz-Cf-Id"] = []string{o.reqID}
 	h["Connection"] = keepAlive
-	if _, forwarded := h["Accept-Encoding"]; !forwarded && o.gzip {
-		h["Accept-Encoding"] = gzipOnly
+	if _, forwarded := h["Accept-Encoding"]; !forwarded {
+		// Compress's br variant asks for br only, so it never holds gzip
+		// for a viewer that lacks it.
+		if o.br {
+			h["Accept-Encoding"] = brOnly
+		} else if o.gzip {
+			h["Accept-Encoding"] = gzipOnly
+		}
 	}
 	if o.cookies != "" {
 		h["Cookie"] = []string{o.cookies}
@@ -252,6 +259,7 @@ var (
 	userAgent = []string{"Amazon CloudFront"}
 	keepAlive = []string{"Keep-Alive"}
 	gzipOnly  = []string{"gzip"}
+	brOnly    = []string{"br"}
 )
 
 // clientIP is the host part of a RemoteAddr.

@@ -20,6 +20,7 @@ type request struct {
 	// uncached: the request goes to the origin for this viewer alone,
 	// with its method and body (serveUncached).
 	uncached bool
+	br       bool // Compress chose Brotli (compress.go)
 	pr       *perRequest
 	now      time.Time
 	// errorPage marks the edge's own request for a custom error page, so
@@ -104,7 +105,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		q.query = rawQuery
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
-	q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	if b.compress {
+		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		q.gzip, q.br = enc == encGzip, enc == encBrotli
+	} else {
+		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	}
 	if !cacheable {
 		mq := new(request)
 		*mq = q
@@ -117,7 +123,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	if b.queryKeys != nil {
 		keyQuery = keyedQuery(q.query, b.queryKeys)
 	}
-	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.gzip)
+	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.encoding())
 	if b.extraKey || m&(mGET|mHEAD) == 0 {
 		key = appendExtraKey(key, b, r, m)
 	}
@@ -146,6 +152,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	mq := new(request)
 	*mq = q
 	return s.serveMiss(w, r, mq, k), d
+}
+
+// encoding is the cache key's encoding byte.
+func (q *request) encoding() byte {
+	switch {
+	case q.br:
+		return encBrotli
+	case q.gzip:
+		return encGzip
+	}
+	return encIdentity
 }
 
 // requestTarget is the request target as the viewer sent it, in origin
