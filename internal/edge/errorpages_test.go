@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"compress/gzip"
 	"io"
 	"net/http"
 	"strconv"
@@ -33,6 +34,7 @@ func newSiteOrigin(t *testing.T, pages map[string]string, hdr ...string) *siteOr
 		}
 		if body, ok := pages[r.URL.Path]; ok {
 			w.Header().Set("Content-Type", "text/html")
+			w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 			w.Write([]byte(body))
 			return
 		}
@@ -268,5 +270,37 @@ func TestCustomErrorUncachedMethod(t *testing.T) {
 	}
 	if m, _ := pageMethod.Load().(string); m != http.MethodGet {
 		t.Fatalf("the page was fetched with %q, want GET", m)
+	}
+}
+
+// With Compress, the page is compressed and cached per encoding like any
+// object of its behaviour, and the viewer decodes it.
+func TestCustomErrorPageCompressed(t *testing.T) {
+	page := "<html>" + strings.Repeat("<p>single page app</p>", 100) + "</html>"
+	site := newSiteOrigin(t, map[string]string{"/index.html": page})
+	e := newEdge(t, Options{}, distribution(site.Server, func(cfg *cloudfront.DistributionConfig) {
+		cfg.DefaultCacheBehavior.Compress = true
+		cfg.CustomErrorResponses = []cloudfront.CustomErrorResponse{errorResponse(404, "/index.html", "200", nil)}
+	}))
+	for _, enc := range []string{"gzip", "identity"} {
+		r := e.get(t, "d1.cloudfront.test", "/route/"+enc, "Accept-Encoding", enc)
+		if r.StatusCode != 200 || r.Header.Get("Content-Encoding") != map[string]string{"gzip": "gzip"}[enc] {
+			t.Fatalf("%s: status %d, Content-Encoding %q", enc, r.StatusCode, r.Header.Get("Content-Encoding"))
+		}
+		body := r.body
+		if enc == "gzip" {
+			zr, err := gzip.NewReader(strings.NewReader(r.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body = string(b)
+		}
+		if body != page {
+			t.Fatalf("%s: the page did not arrive whole (%d bytes)", enc, len(body))
+		}
 	}
 }
