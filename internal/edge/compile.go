@@ -35,9 +35,13 @@ type dist struct {
 	enabled    bool
 	rootObject string // "/index.html", or empty
 	behaviors  []behavior
-	src        *cloudfront.Distribution
-	counters   *distCounters
-	http3      bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	origins    []*origin // every origin, for the transports
+	// errorResponses are the CustomErrorResponses by ErrorCode; nil when
+	// there are none, so a response pays one nil check.
+	errorResponses []customError
+	src            *cloudfront.Distribution
+	counters       *distCounters
+	http3          bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
 	// minTLS is the lowest TLS version of its security policy (custom
 	// certificates only). A viewer can make a connection under another
 	// name's weaker policy (SNI) and then ask for this one (Host): that
@@ -58,6 +62,9 @@ type behavior struct {
 	isDefault bool
 	src       *cloudfront.CacheBehavior
 	origin    *origin
+	// failover is the origin group's secondary origin and criteria when
+	// the behaviour targets a group; nil otherwise.
+	failover *failover
 	forwarding
 	httpsOnly bool
 	minTTL    time.Duration
@@ -129,10 +136,17 @@ type origin struct {
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
-	// connectionAttempts bounds the tries per viewer request: 2012 has
-	// CloudFront's default of 3; 2020-05-31's Origin.ConnectionAttempts
-	// (1-3) will set it per origin.
+	// connectionAttempts bounds the tries per viewer request: CloudFront's
+	// default of 3, or 2020-05-31's Origin.ConnectionAttempts (1-3).
 	connectionAttempts int
+	httpsOnly          bool           // OriginProtocolPolicy https-only
+	pathPrefix         string         // OriginPath, canonical; "" for none
+	headers            []customHeader // CustomHeaders
+	conn               connSettings   // selects the transport
+	noTLS              bool           // OriginSslProtocols is SSLv3 alone
+	// Set by Server.bindTransports before the snapshot is published.
+	transport   *http.Transport
+	readTimeout time.Duration // OriginReadTimeout, or the operator's
 }
 
 // compile builds the request-ready snapshot. A distribution that does not
@@ -199,8 +213,21 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 		d.rootObject = root
 	}
 	origins := map[string]*origin{}
-	for _, o := range cfg.Origins {
-		origins[o.ID] = compileOrigin(o, src.AccountID, grants)
+	for i := range cfg.Origins {
+		o := &cfg.Origins[i]
+		g := compileOrigin(*o, src.AccountID, grants)
+		if err := compileOriginSettings(g, o); err != nil {
+			return nil, err
+		}
+		origins[o.ID] = g
+		d.origins = append(d.origins, g)
+	}
+	groups, err := compileGroups(cfg.OriginGroups, origins)
+	if err != nil {
+		return nil, err
+	}
+	if d.errorResponses, err = compileErrorResponses(cfg.CustomErrorResponses); err != nil {
+		return nil, err
 	}
 	add := func(cb *cloudfront.CacheBehavior, isDefault bool) error {
 		b := behavior{
@@ -218,6 +245,9 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 			defaultTTL:    time.Duration(cb.EffectiveDefaultTTL()) * time.Second,
 			maxTTL:        time.Duration(cb.EffectiveMaxTTL()) * time.Second,
 			compress:      cb.Compress,
+		}
+		if f := groups[cb.TargetOriginID]; b.origin == nil && f != nil {
+			b.origin, b.failover = f.primary, f
 		}
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)
@@ -288,13 +318,12 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 // lostSigning reports whether an origin that old signed requests for is
 // no longer signed in d (its grant was revoked).
 func lostSigning(old, d *dist) bool {
-	for i := range old.behaviors {
-		g := old.behaviors[i].origin
+	for _, g := range old.origins {
 		if !g.signed {
 			continue
 		}
-		for j := range d.behaviors {
-			if h := d.behaviors[j].origin; h.id == g.id && !h.signed {
+		for _, h := range d.origins {
+			if h.id == g.id && !h.signed {
 				return true
 			}
 		}

@@ -77,6 +77,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	}
 	switch f.kind {
 	case outEntry:
+		if f.e.isError && q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.e.status) {
+			return resultError
+		}
 		var hdr http.Header // nil: the entry's own
 		if led && f.leader != nil {
 			hdr = f.leader
@@ -84,6 +87,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		c.count(f.res, s.serveEntry(w, r, f.e, hdr, f.res, q.pr, s.now()))
 		return f.res
 	case outFailed:
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
+			return resultError
+		}
 		c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 		return resultError
 	case outBroken:
@@ -94,8 +100,17 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	if !led {
 		// Not cacheable: this viewer fetches for itself, validators and
 		// Range included, with what the flight left of its attempts.
-		f = s.fetchStream(r, q, q.b.origin.connectionAttempts-int(f.attempts))
+		left := q.b.origin.connectionAttempts - int(f.attempts)
+		if q.b.failover != nil {
+			// A group's budget is per origin, and the flight may have spent
+			// the primary's on the way to the secondary: start over.
+			left = q.b.origin.connectionAttempts
+		}
+		f = s.fetchStream(r, q, left)
 		if f.kind == outFailed {
+			if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
+				return resultError
+			}
 			c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 			return resultError
 		}
@@ -104,6 +119,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	res := resultMiss
 	if f.resp.StatusCode >= 400 {
 		res = resultError
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.resp.StatusCode) {
+			return res
+		}
 	}
 	c.count(res, s.writeStream(w, r, f, res, q))
 	return res
@@ -138,17 +156,16 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
 	}
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
-	a := newAttempts(q.b.origin.connectionAttempts, cancel)
 	start := time.Now()
-	resp, err := s.roundTrip(a.context(ctx), a, o)
+	resp, used, err := s.send(ctx, cancel, o, q.b.origin.connectionAttempts)
 	q.d.counters.originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
-		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", q.b.origin.id, "err", err)
+		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", o.g.id, "err", err)
 		if stale != nil {
 			return s.serveStale(key, epoch, stale, now)
 		}
-		return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: a.used()}
+		return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: used}
 	}
 	if resp.StatusCode >= 500 && stale != nil {
 		resp.Body.Close()
@@ -159,12 +176,12 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		resp.Body.Close()
 		cancel(nil)
 		e := s.refreshed(stale, resp.Header, q, now)
-		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: a.used()}
+		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: used}
 		s.keep(key, epoch, e, f, q)
 		return f
 	}
-	idle := newIdleReader(resp.Body, s.opts.OriginTimeouts.ResponseTimeout, cancel)
-	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: a.used()}
+	idle := newIdleReader(resp.Body, s.readTimeout(o.g), cancel)
+	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: used}
 	if resp.ContentLength > s.opts.MaxObjectSize {
 		f.kind = outStream
 		return f
@@ -210,7 +227,10 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	}
 	var ttl time.Duration
 	cacheable := true
+	ce := q.d.customError(resp.StatusCode)
 	switch {
+	case e.isError && ce != nil && ce.hasMinTTL:
+		ttl, cacheable = errorCacheTTL(ce, resp.StatusCode, resp.Header, now, q.b.maxTTL)
 	case errorCached(resp.StatusCode):
 		ttl = errorTTL
 	case cacheableStatus(resp.StatusCode):
@@ -342,7 +362,7 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 // GET for a HEAD, since the object serves both.
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
 	o := &originRequest{
-		viewer: r, b: q.b, path: q.path, query: q.query, cookies: q.cookies,
+		viewer: r, b: q.b, g: q.b.origin, path: q.path, query: q.query, cookies: q.cookies,
 		gzip: q.gzip, br: q.br, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
 		method: r.Method,
 	}
@@ -365,14 +385,14 @@ func (s *Server) fetchStream(r *http.Request, q *request, attempts int) *fetchRe
 		return &fetchResult{kind: outFailed, status: http.StatusBadGateway}
 	}
 	ctx, cancel := context.WithCancelCause(r.Context())
-	a := newAttempts(attempts, cancel)
-	resp, err := s.roundTrip(a.context(ctx), a, s.originReq(r, q, true))
+	o := s.originReq(r, q, true)
+	resp, _, err := s.send(ctx, cancel, o, attempts)
 	if err != nil {
 		cancel(nil)
 		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}
 	}
 	return &fetchResult{kind: outStream, resp: resp, cancel: cancel,
-		idle: newIdleReader(resp.Body, s.opts.OriginTimeouts.ResponseTimeout, cancel)}
+		idle: newIdleReader(resp.Body, s.readTimeout(o.g), cancel)}
 }
 
 // writeStream sends an uncached response as it arrives. A body that

@@ -23,6 +23,9 @@ type request struct {
 	br       bool // Compress chose Brotli (compress.go)
 	pr       *perRequest
 	now      time.Time
+	// errorPage marks the edge's own request for a custom error page, so
+	// that the page's own error is not answered with a page again.
+	errorPage bool
 }
 
 // ServeHTTP serves one viewer request. r.TLS != nil means the viewer used
@@ -139,6 +142,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		res := resultHit
 		if e.isError {
 			res = resultError
+			if d.errorResponses != nil {
+				mq := new(request)
+				*mq = q
+				if s.serveCustomError(w, r, mq, e.status) {
+					return res, d
+				}
+			}
 		}
 		c.count(res, s.serveEntry(w, r, e, nil, res, pr, q.now))
 		return res, d
