@@ -3,6 +3,7 @@ package accesslog
 import (
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -45,6 +46,27 @@ func FuzzFolderName(f *testing.F) {
 		}
 		if p := path.Clean(bucket + "/" + key); !strings.HasPrefix(p, bucket+"/") || len(p) == len(bucket)+1 {
 			t.Fatalf("accepted %q %q, which cleans to %q", bucket, key, p)
+		}
+	})
+}
+
+// FuzzParseContentRange checks that a Content-Range from an origin never
+// yields a range that is not in the header: start <= end, both written
+// back as the digits received.
+func FuzzParseContentRange(f *testing.F) {
+	for _, tt := range contentRangeTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		start, end, ok := ParseContentRange(v)
+		if !ok {
+			return
+		}
+		if start < 0 || end < start {
+			t.Fatalf("ParseContentRange(%q) = %d-%d", v, start, end)
+		}
+		if want := "bytes " + strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end, 10) + "/"; !strings.HasPrefix(v, want) {
+			t.Fatalf("ParseContentRange(%q) = %d-%d", v, start, end)
 		}
 	})
 }

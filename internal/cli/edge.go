@@ -47,6 +47,7 @@ type edgeConfig struct {
 	logS3          accesslog.S3Options
 	logFlush       time.Duration
 	logBuffer      int64
+	logFormat      string
 }
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
@@ -72,6 +73,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	secretVar(fs, &c.logS3.SecretAccessKey, "log-s3-secret-key", "secret key for --log-s3-access-key")
 	fs.DurationVar(&c.logFlush, "log-flush", time.Minute, "how often buffered access-log lines are written as files")
 	fs.Int64Var(&c.logBuffer, "log-buffer", 64<<20, "bytes of access-log lines held in memory before lines are dropped")
+	fs.StringVar(&c.logFormat, "log-format", "standard", "access-log layout: standard (CloudFront's current 33 fields) or 2012 (the 15 fields of 2012)")
 }
 
 // edgeStack is an edge server with what surrounds it: the signed-URL
@@ -94,6 +96,10 @@ func (s *edgeStack) close() {
 }
 
 func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger) (*edgeStack, error) {
+	format, err := accesslog.ParseFormat(c.logFormat)
+	if err != nil {
+		return nil, fmt.Errorf("--log-format: %w", err)
+	}
 	var sink accesslog.Sink
 	switch {
 	case c.logDir != "" && c.logS3.Endpoint != "":
@@ -113,7 +119,7 @@ func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, lo
 	st := &edgeStack{}
 	var logHook func(edge.LogRecord)
 	if sink != nil {
-		w, err := accesslog.New(accesslog.Options{Sink: sink, Location: c.location, FlushEvery: c.logFlush,
+		w, err := accesslog.New(accesslog.Options{Sink: sink, Format: format, Location: c.location, FlushEvery: c.logFlush,
 			MaxBufferedBytes: c.logBuffer, Logger: logger, Registerer: reg})
 		if err != nil {
 			return nil, fmt.Errorf("access logs: %w", err)

@@ -26,9 +26,10 @@ type request struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pr := newPerRequest()
 	if s.opts.AccessLog != nil {
-		lw := &logWriter{ResponseWriter: w}
+		start := s.now()
+		lw := &logWriter{ResponseWriter: w, now: s.now}
 		res, d := s.serve(lw, r, pr)
-		s.logRequest(lw, r, d, res, pr)
+		s.logRequest(lw, r, d, res, pr, start)
 		return
 	}
 	s.serve(w, r, pr)
