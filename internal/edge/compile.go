@@ -36,6 +36,7 @@ type dist struct {
 	behaviors  []behavior
 	src        *cloudfront.Distribution
 	counters   *distCounters
+	geo        *geoRule // nil: no geographic restriction
 }
 
 type cookieMode uint8
@@ -153,7 +154,7 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, geo: compileGeo(cfg.Restrictions)}
 	if cfg.DefaultRootObject != "" {
 		// Canonical like every request path, since it replaces one.
 		root, err := urlpath.Canonical("/" + strings.TrimPrefix(cfg.DefaultRootObject, "/"))

@@ -44,6 +44,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		return resultError, nil
 	}
 	c := d.counters
+	if d.geo != nil && !s.geoAllowed(d.geo, r) {
+		// CloudFront answers 403 and logs it as ClientGeoBlocked.
+		pr.detail = "ClientGeoBlocked"
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		return resultError, d
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header()["Allow"] = allowGetHead
 		c.count(resultError, s.writeErrorPage(w, r, http.StatusMethodNotAllowed, pr))
