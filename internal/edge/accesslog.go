@@ -60,9 +60,15 @@ type logWriter struct {
 	body     int64
 	firstAt  time.Time
 	writeErr bool
-	ctype    string
-	clen     string
-	crange   string
+	// generated: the edge wrote the response itself (writeGenerated);
+	// detail: CloudFront's detailed result type where a check knows it.
+	// Kept here, not in perRequest, so that requests without an access
+	// log carry nothing more.
+	generated bool
+	detail    string
+	ctype     string
+	clen      string
+	crange    string
 }
 
 func (l *logWriter) WriteHeader(status int) {
@@ -134,7 +140,7 @@ func (s *Server) logRequest(lw *logWriter, r *http.Request, d *dist, res result,
 		ResponseResultType: res.String(),
 		ProtocolVersion:    r.Proto,
 		ClientPort:         port,
-		DetailedResultType: detailedResult(res, lw, pr),
+		DetailedResultType: detailedResult(res, lw),
 		ContentType:        lw.ctype,
 		ContentLength:      lw.clen,
 		ContentRange:       lw.crange,
@@ -160,15 +166,15 @@ func (s *Server) logRequest(lw *logWriter, r *http.Request, d *dist, res result,
 // detailedResult is x-edge-detailed-result-type: the result type, or for
 // an error CloudFront's finer name for it where the edge knows it
 // (CloudFront's standard log file fields, field 29).
-func detailedResult(res result, lw *logWriter, pr *perRequest) string {
+func detailedResult(res result, lw *logWriter) string {
 	switch {
-	case pr.detail != "":
-		return pr.detail
+	case lw.detail != "":
+		return lw.detail
 	case lw.status == 0:
 		return "ClientHungUpRequest"
 	case lw.writeErr:
 		return "ClientCommError"
-	case res != resultError || !pr.generated:
+	case res != resultError || !lw.generated:
 		return res.String() // an origin's own error response is "Error" too
 	}
 	switch lw.status {
@@ -182,6 +188,14 @@ func detailedResult(res result, lw *logWriter, pr *perRequest) string {
 		return "OriginCommError"
 	}
 	return res.String()
+}
+
+// noteDetail sets the detailed result type of the access-log line, when
+// there is one.
+func noteDetail(w http.ResponseWriter, detail string) {
+	if lw, ok := w.(*logWriter); ok {
+		lw.detail = detail
+	}
 }
 
 // requestBytes is cs-bytes: the request as it came on the wire in HTTP/1.1

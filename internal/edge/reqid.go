@@ -19,10 +19,6 @@ type perRequest struct {
 	ageBuf [20]byte
 	id     [1]string
 	age    [1]string
-	// For the access log: the edge generated the response itself, and
-	// CloudFront's detailed result type when a check knows it better.
-	generated bool
-	detail    string
 }
 
 // newPerRequest draws a request id. It needs to be unique, not secret, so

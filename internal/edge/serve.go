@@ -46,7 +46,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	c := d.counters
 	if d.geo != nil && !s.geoAllowed(d.geo, r) {
 		// CloudFront answers 403 and logs it as ClientGeoBlocked.
-		pr.detail = "ClientGeoBlocked"
+		noteDetail(w, "ClientGeoBlocked")
 		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
 		return resultError, d
 	}
