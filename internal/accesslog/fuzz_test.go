@@ -51,8 +51,8 @@ func FuzzFolderName(f *testing.F) {
 }
 
 // FuzzParseContentRange checks that a Content-Range from an origin never
-// yields a range that is not in the header: start <= end, both written
-// back as the digits received.
+// yields a range that is not in the header: start <= end, both the
+// header's numbers as strconv reads them.
 func FuzzParseContentRange(f *testing.F) {
 	for _, tt := range contentRangeTests {
 		f.Add(tt.in)
@@ -62,10 +62,12 @@ func FuzzParseContentRange(f *testing.F) {
 		if !ok {
 			return
 		}
-		if start < 0 || end < start {
-			t.Fatalf("ParseContentRange(%q) = %d-%d", v, start, end)
-		}
-		if want := "bytes " + strconv.FormatInt(start, 10) + "-" + strconv.FormatInt(end, 10) + "/"; !strings.HasPrefix(v, want) {
+		span, _, _ := strings.Cut(strings.TrimPrefix(v, "bytes "), "/")
+		a, b, _ := strings.Cut(span, "-")
+		wantStart, err1 := strconv.ParseUint(a, 10, 63)
+		wantEnd, err2 := strconv.ParseUint(b, 10, 63)
+		if !strings.HasPrefix(v, "bytes ") || err1 != nil || err2 != nil ||
+			start != int64(wantStart) || end != int64(wantEnd) || end < start {
 			t.Fatalf("ParseContentRange(%q) = %d-%d", v, start, end)
 		}
 	})

@@ -145,6 +145,7 @@ var contentRangeTests = []struct {
 }{
 	{"bytes 0-99/1000", 0, 99, true},
 	{"bytes 100-100/*", 100, 100, true},
+	{"bytes 0-00/", 0, 0, true}, // leading zeros are digits too (RFC 9110 1*DIGIT)
 	{"bytes 999999999999999999-999999999999999999/*", 999999999999999999, 999999999999999999, true},
 	{"bytes */1000", 0, 0, false},
 	{"bytes 5-4/10", 0, 0, false},
