@@ -180,8 +180,6 @@ func detailedResult(res result, lw *logWriter) string {
 	switch lw.status {
 	case http.StatusBadRequest, http.StatusRequestURITooLong:
 		return "InvalidRequest"
-	case http.StatusMethodNotAllowed:
-		return "InvalidRequestMethod"
 	case http.StatusBadGateway:
 		return "OriginConnectError"
 	case http.StatusGatewayTimeout:

@@ -110,7 +110,7 @@ func TestAccessLogDetailedResultType(t *testing.T) {
 	}{
 		{"served", "GET", "d1.cloudfront.test", "/ok", 200, "Miss", "Miss"},
 		{"origin's 404", "GET", "d1.cloudfront.test", "/missing", 404, "Error", "Error"},
-		{"method refused", "POST", "d1.cloudfront.test", "/ok", 405, "Error", "InvalidRequestMethod"},
+		{"method refused", "POST", "d1.cloudfront.test", "/ok", 403, "Error", "InvalidRequestMethod"},
 		{"path refused", "GET", "d1.cloudfront.test", "/a%2Fb", 400, "Error", "InvalidRequest"},
 		{"origin unreachable", "GET", "d1.cloudfront.test", "/down/x", 502, "Error", "OriginConnectError"},
 		{"unknown host", "GET", "nobody.example.com", "/ok", 403, "Error", "Error"},

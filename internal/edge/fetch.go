@@ -191,13 +191,15 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 // status may be cached.
 func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte, q *request, now time.Time) *fetchResult {
 	full := s.viewerHeader(resp.Header, len(body))
+	body, compressed := compressFor(q.b, q.encoding(), resp, body, full)
 	e := &entry{
-		status:  resp.StatusCode,
-		body:    body,
-		stored:  now,
-		etag:    resp.Header.Get("ETag"),
-		lastMod: resp.Header.Get("Last-Modified"),
-		isError: resp.StatusCode >= 400,
+		status:     resp.StatusCode,
+		body:       body,
+		stored:     now,
+		compressed: compressed,
+		etag:       full.Get("ETag"),
+		lastMod:    resp.Header.Get("Last-Modified"),
+		isError:    resp.StatusCode >= 400,
 	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
 	e.private = cc.noStore || cc.private
@@ -212,7 +214,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	case errorCached(resp.StatusCode):
 		ttl = errorTTL
 	case cacheableStatus(resp.StatusCode):
-		ttl = ttl2012(resp.Header, now, q.b.minTTL)
+		ttl = q.b.ttl(resp.Header, now)
 	default:
 		cacheable = false
 	}
@@ -286,10 +288,13 @@ func (s *Server) serveStale(key string, epoch int64, stale *entry, now time.Time
 func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.Time) *entry {
 	e := *stale
 	hdr := stale.header.Clone()
-	for _, k := range []string{"Cache-Control", "Expires", "ETag", "Last-Modified", "Date"} {
+	for _, k := range []string{"Cache-Control", "Expires", "Etag", "Last-Modified", "Date"} {
 		if v, ok := h304[k]; ok {
 			hdr[k] = v
 		}
+	}
+	if stale.compressed {
+		weakenETag(hdr)
 	}
 	e.header = hdr
 	e.etag = hdr.Get("ETag")
@@ -297,7 +302,7 @@ func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.
 	cc := parseCacheControl(hdr["Cache-Control"])
 	e.private = cc.noStore || cc.private
 	e.stored = now
-	e.expires = now.Add(ttl2012(hdr, now, q.b.minTTL))
+	e.expires = now.Add(q.b.ttl(hdr, now))
 	seal(&e)
 	return &e
 }
@@ -333,11 +338,24 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	return body, nil
 }
 
+// originReq is the origin request for q. A cacheable flight asks with
+// GET for a HEAD, since the object serves both.
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
-	return &originRequest{
+	o := &originRequest{
 		viewer: r, b: q.b, path: q.path, query: q.query, cookies: q.cookies,
-		gzip: q.gzip, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
+		gzip: q.gzip, br: q.br, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
+		method: r.Method,
 	}
+	if r.Method == http.MethodHead && !q.uncached {
+		o.method = http.MethodGet
+	}
+	if q.uncached {
+		o.uncached = true
+		if hasBody(r) {
+			o.body = &viewerBody{r: r.Body}
+		}
+	}
+	return o
 }
 
 // fetchStream fetches for one viewer without caching, with at most
