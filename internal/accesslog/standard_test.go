@@ -259,3 +259,18 @@ func TestGoaccessCloudFront(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkAppendLine compares the two layouts' formatting alone, into a
+// reused buffer.
+func BenchmarkAppendLine(b *testing.B) {
+	r := standardRecord()
+	for _, f := range []Format{Format2012, FormatStandard} {
+		b.Run(f.String(), func(b *testing.B) {
+			buf := make([]byte, 0, 1024)
+			b.ReportAllocs()
+			for b.Loop() {
+				buf = f.AppendLine(buf[:0], &r, r.Time, "", "")
+			}
+		})
+	}
+}
