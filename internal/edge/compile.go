@@ -47,6 +47,7 @@ type dist struct {
 	// name's weaker policy (SNI) and then ask for this one (Host): that
 	// request is refused with 421 Misdirected Request (RFC 9110 §15.5.20).
 	minTLS uint16
+	geo    *geoRule // nil: no geographic restriction
 }
 
 type cookieMode uint8
@@ -198,7 +199,7 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion)}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions)}
 	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
 		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
 			d.minTLS = p.MinVersion

@@ -60,6 +60,7 @@ var pageMethodNotAllowed = errorPage("This distribution is not configured to all
 // writeMethodNotAllowed answers a method the behaviour does not allow:
 // 403 with CloudFront's page, never forwarded.
 func (s *Server) writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, pr *perRequest) int {
+	noteDetail(w, "InvalidRequestMethod")
 	return s.writeGenerated(w, r, http.StatusForbidden, "text/html", pageMethodNotAllowed, pr)
 }
 

@@ -33,9 +33,10 @@ type request struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pr := newPerRequest()
 	if s.opts.AccessLog != nil {
-		lw := &logWriter{ResponseWriter: w}
+		start := s.now()
+		lw := &logWriter{ResponseWriter: w, now: s.now}
 		res, d := s.serve(lw, r, pr)
-		s.logRequest(lw, r, d, res, pr)
+		s.logRequest(lw, r, d, res, pr, start)
 		return
 	}
 	s.serve(w, r, pr)
@@ -58,6 +59,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		s.advertiseHTTP3(w)
 	}
 	c := d.counters
+	if d.geo != nil && !s.geoAllowed(d.geo, r) {
+		// CloudFront answers 403 and logs it as ClientGeoBlocked.
+		noteDetail(w, "ClientGeoBlocked")
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		return resultError, d
+	}
 	m := methodBit(r.Method)
 	if m == 0 {
 		// No behaviour allows a method CloudFront does not know.

@@ -78,6 +78,9 @@ type Options struct {
 	OriginTLS  *tls.Config
 	SignedURLs SignedURLChecker // nil: signed URLs are not checked
 	AccessLog  func(LogRecord)  // nil: no access log
+	// Countries locates viewers for geographic restrictions; nil: no
+	// database, and restricted distributions answer 403 to everyone.
+	Countries  CountryLookup
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
 	Now        func() time.Time
@@ -184,6 +187,7 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	used := s.bindTransports(c)
 	old := s.snap.Swap(c)
 	s.dropTransports(used)
+	s.warnGeoWithoutDB(c)
 	var prefixes []string
 	for id, was := range old.byID {
 		d, ok := c.byID[id]
