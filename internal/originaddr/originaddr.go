@@ -183,12 +183,22 @@ func (p Policy) Allow(a netip.Addr) bool {
 // names can only be judged on the address they resolve to, when the edge
 // dials. The error says why, for the tenant.
 func (p Policy) CheckHost(host string) error {
-	h := strings.TrimSuffix(strings.ToLower(host), ".")
-	if a, err := netip.ParseAddr(strings.Trim(h, "[]")); err == nil {
-		if !p.Allow(a) {
-			return fmt.Errorf("%s is a %s address", host, Classify(a))
+	lower := strings.ToLower(host)
+	h := strings.TrimSuffix(lower, ".")
+	// As given first: "::%." is "::" with the zone ".", which trimming the
+	// dot would turn into something that no longer parses.
+	for _, literal := range []string{lower, h} {
+		if a, err := netip.ParseAddr(strings.Trim(literal, "[]")); err == nil {
+			if !p.Allow(a) {
+				return fmt.Errorf("%s is a %s address", host, Classify(a))
+			}
+			return nil
 		}
-		return nil
+	}
+	// No host name holds these; an address that does not parse is refused
+	// rather than passed on to a resolver that might read it differently.
+	if strings.ContainsAny(h, ":%[]") {
+		return fmt.Errorf("%s is neither a host name nor an address", host)
 	}
 	if !p.AllowPrivate && (h == "localhost" || strings.HasSuffix(h, ".localhost")) {
 		return fmt.Errorf("%s resolves to loopback", host)
