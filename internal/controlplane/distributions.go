@@ -39,14 +39,9 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 	limit:          func(l cloudfront.Limits) int { return l.DistributionsPerAccount },
 	count:          countAllDistributions,
 	newDomainLabel: cloudfront.NewDomainLabel,
+	enabled:        func(c *cloudfront.DistributionConfig) bool { return c.Enabled },
+	notDisabled:    cloudfront.DistributionNotDisabled,
 	arn:            cloudfront.DistributionARN,
-	deletable: func(s *Service, tx store.Tx, d *cloudfront.Distribution) error {
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		return checkDisabled(d.Config.Enabled, s.status(*d, es), cloudfront.DistributionNotDisabled)
-	},
 	// Edges drop a deleted distribution's whole cache, so its
 	// invalidations have nothing left to purge: nothing keeps them.
 	onDelete: func(tx store.Tx, id string) error { return tx.DeleteInvalidations(id) },
@@ -61,19 +56,12 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 	list:              store.Tx.Distributions,
 }
 
-// CreateDistribution creates a download distribution for the account. A
-// repeated CallerReference with an identical config answers with the
-// existing distribution (created is then false); with a different config it
-// is DistributionAlreadyExists.
-func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig) (d cloudfront.Distribution, created bool, err error) {
-	return s.CreateDistributionWithTags(ctx, accountID, cfg, nil)
-}
-
-// CreateDistributionWithTags is CreateDistribution that also tags the new
-// distribution, in the same transaction. A repeated CallerReference answers
-// with the existing distribution and leaves its tags as they are.
-func (s *Service) CreateDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig, tags []cloudfront.Tag) (d cloudfront.Distribution, created bool, err error) {
-	return createResource(ctx, s, distributions, accountID, cfg, tags)
+// Distributions are the download distributions' operations. Create
+// counts streaming distributions against the per-account limit too;
+// Delete needs the distribution disabled and Deployed and drops its
+// invalidations.
+func (s *Service) Distributions() Resources[cloudfront.Distribution, cloudfront.DistributionConfig] {
+	return Resources[cloudfront.Distribution, cloudfront.DistributionConfig]{s, distributions}
 }
 
 // countAllDistributions counts the account's download and streaming
@@ -121,33 +109,13 @@ func ownDistribution(tx store.Tx, accountID, id string) (cloudfront.Distribution
 	return distributions.own(tx, accountID, id)
 }
 
-// GetDistribution returns one of the account's distributions.
-func (s *Service) GetDistribution(ctx context.Context, accountID, id string) (cloudfront.Distribution, error) {
-	return getResource(ctx, s, distributions, accountID, id)
-}
-
 // UpdateDistribution replaces a distribution's config with one sent
 // through API 2012-07-01: the members that version cannot express keep
 // their stored values (cloudfront.KeepLaterMembers). ifMatch must be the
-// current ETag.
+// current ETag. API 2020-05-31 replaces the config whole
+// (Distributions().Replace).
 func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
 	return updateResource(ctx, s, distributions, accountID, id, ifMatch, cfg, cloudfront.KeepLaterMembers)
-}
-
-// ReplaceDistributionConfig replaces a distribution's config whole: the
-// update of API 2020-05-31, whose config has every member.
-func (s *Service) ReplaceDistributionConfig(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
-	return updateResource(ctx, s, distributions, accountID, id, ifMatch, cfg, nil)
-}
-
-// DeleteDistribution deletes a distribution that is disabled and deployed.
-func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch string) error {
-	return deleteResource(ctx, s, distributions, accountID, id, ifMatch)
-}
-
-// ListDistributions lists the account's distributions, one page.
-func (s *Service) ListDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.Distribution, error) {
-	return listResources(ctx, s, distributions, accountID, p)
 }
 
 // decorateTx derives Status, ActiveTrustedSigners and

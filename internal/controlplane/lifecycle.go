@@ -54,8 +54,12 @@ type kind[R, C any] struct {
 	// (optional).
 	newDomainLabel func() string
 	arn            func(accountID, id string) string
-	// deletable refuses a delete the kind does not allow (still enabled,
-	// not deployed, in use); If-Match is checked before it.
+	// enabled, for kinds that must be disabled and Deployed before they
+	// are deleted (optional; then notDisabled and status are set).
+	enabled     func(*C) bool
+	notDisabled cloudfront.Code
+	// deletable refuses a delete for the kind's own reasons, such as a
+	// policy still in use (optional). If-Match is checked before it.
 	deletable func(s *Service, tx store.Tx, r *R) error
 	// onDelete removes what the record owns besides its tags (optional).
 	onDelete func(tx store.Tx, id string) error
@@ -246,8 +250,19 @@ func deleteResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		if ifMatch != *k.members(&r).ETag {
 			return cloudfront.NewError(cloudfront.PreconditionFailed)
 		}
-		if err := k.deletable(s, tx, &r); err != nil {
-			return err
+		if k.enabled != nil {
+			es, err := edges(tx)
+			if err != nil {
+				return err
+			}
+			if err := checkDisabled(k.enabled(k.members(&r).Config), k.status(s, r, es), k.notDisabled); err != nil {
+				return err
+			}
+		}
+		if k.deletable != nil {
+			if err := k.deletable(s, tx, &r); err != nil {
+				return err
+			}
 		}
 		rev, err := tx.NextRevision()
 		if err != nil {
@@ -298,4 +313,41 @@ func decorateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], 
 		return zero, s.internal("decorate"+k.name, err)
 	}
 	return r, nil
+}
+
+// Resources are one kind's lifecycle operations, as the API layer calls
+// them: Service.Distributions(), Service.StreamingDistributions().
+type Resources[R, C any] struct {
+	s *Service
+	k *kind[R, C]
+}
+
+// Create creates a record for the account, tagged with tags in the same
+// transaction. A repeated CallerReference with an equal config answers
+// with the existing record (created false) and leaves its tags as they
+// are; with another config it is the kind's AlreadyExists code.
+func (r Resources[R, C]) Create(ctx context.Context, accountID string, cfg C, tags []cloudfront.Tag) (rec R, created bool, err error) {
+	return createResource(ctx, r.s, r.k, accountID, cfg, tags)
+}
+
+// Get returns one of the account's records.
+func (r Resources[R, C]) Get(ctx context.Context, accountID, id string) (R, error) {
+	return getResource(ctx, r.s, r.k, accountID, id)
+}
+
+// Replace replaces a record's config whole; ifMatch must be its current
+// ETag.
+func (r Resources[R, C]) Replace(ctx context.Context, accountID, id, ifMatch string, cfg C) (R, error) {
+	return updateResource(ctx, r.s, r.k, accountID, id, ifMatch, cfg, nil)
+}
+
+// Delete deletes one of the account's records; ifMatch must be its
+// current ETag.
+func (r Resources[R, C]) Delete(ctx context.Context, accountID, id, ifMatch string) error {
+	return deleteResource(ctx, r.s, r.k, accountID, id, ifMatch)
+}
+
+// List lists one page of the account's records.
+func (r Resources[R, C]) List(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []R, error) {
+	return listResources(ctx, r.s, r.k, accountID, p)
 }

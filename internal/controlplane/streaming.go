@@ -1,8 +1,6 @@
 package controlplane
 
 import (
-	"context"
-
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/store"
@@ -45,16 +43,11 @@ var streamingDistributions = &kind[cloudfront.StreamingDistribution, cloudfront.
 	limit:          func(l cloudfront.Limits) int { return l.DistributionsPerAccount },
 	count:          countAllDistributions,
 	newDomainLabel: cloudfront.NewStreamingDomainLabel,
+	enabled:        func(c *cloudfront.StreamingDistributionConfig) bool { return c.Enabled },
+	notDisabled:    cloudfront.StreamingDistributionNotDisabled,
 	arn:            cloudfront.StreamingDistributionARN,
-	deletable: func(s *Service, tx store.Tx, d *cloudfront.StreamingDistribution) error {
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		return checkDisabled(d.Config.Enabled, s.streamingStatus(*d, es), cloudfront.StreamingDistributionNotDisabled)
-	},
-	decorate: (*Service).decorateStreamingTx,
-	status:   (*Service).streamingStatus,
+	decorate:       (*Service).decorateStreamingTx,
+	status:         (*Service).streamingStatus,
 
 	byID:              store.Tx.StreamingDistribution,
 	byCallerReference: store.Tx.StreamingDistributionByCallerReference,
@@ -64,49 +57,17 @@ var streamingDistributions = &kind[cloudfront.StreamingDistribution, cloudfront.
 	list:              store.Tx.StreamingDistributions,
 }
 
-// CreateStreamingDistribution creates a streaming distribution for the
-// account. A repeated CallerReference with an identical config answers
-// with the existing one (created false); with a different config it is
-// StreamingDistributionAlreadyExists. The per-account limit counts
-// download distributions too.
-func (s *Service) CreateStreamingDistribution(ctx context.Context, accountID string, cfg cloudfront.StreamingDistributionConfig) (d cloudfront.StreamingDistribution, created bool, err error) {
-	return s.CreateStreamingDistributionWithTags(ctx, accountID, cfg, nil)
-}
-
-// CreateStreamingDistributionWithTags is CreateStreamingDistribution that
-// also tags the new streaming distribution in the same transaction.
-func (s *Service) CreateStreamingDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.StreamingDistributionConfig, tags []cloudfront.Tag) (d cloudfront.StreamingDistribution, created bool, err error) {
-	return createResource(ctx, s, streamingDistributions, accountID, cfg, tags)
+// StreamingDistributions are the streaming distributions' operations.
+// Create counts download distributions against the per-account limit
+// too; Delete needs the distribution disabled and Deployed.
+func (s *Service) StreamingDistributions() Resources[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig] {
+	return Resources[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{s, streamingDistributions}
 }
 
 // ownStreaming loads a streaming distribution of the account; another
 // account's is simply not found.
 func ownStreaming(tx store.Tx, accountID, id string) (cloudfront.StreamingDistribution, error) {
 	return streamingDistributions.own(tx, accountID, id)
-}
-
-// GetStreamingDistribution returns one of the account's streaming
-// distributions.
-func (s *Service) GetStreamingDistribution(ctx context.Context, accountID, id string) (cloudfront.StreamingDistribution, error) {
-	return getResource(ctx, s, streamingDistributions, accountID, id)
-}
-
-// UpdateStreamingDistribution replaces a streaming distribution's config.
-// ifMatch must be the current ETag.
-func (s *Service) UpdateStreamingDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.StreamingDistributionConfig) (cloudfront.StreamingDistribution, error) {
-	return updateResource(ctx, s, streamingDistributions, accountID, id, ifMatch, cfg, nil)
-}
-
-// DeleteStreamingDistribution deletes a streaming distribution that is
-// disabled and deployed.
-func (s *Service) DeleteStreamingDistribution(ctx context.Context, accountID, id, ifMatch string) error {
-	return deleteResource(ctx, s, streamingDistributions, accountID, id, ifMatch)
-}
-
-// ListStreamingDistributions lists the account's streaming distributions,
-// one page.
-func (s *Service) ListStreamingDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.StreamingDistribution, error) {
-	return listResources(ctx, s, streamingDistributions, accountID, p)
 }
 
 func (s *Service) streamingStatus(d cloudfront.StreamingDistribution, es []store.Edge) string {
