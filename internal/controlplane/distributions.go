@@ -48,12 +48,7 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 	decorate: (*Service).decorateTx,
 	status:   (*Service).status,
 
-	byID:              store.Tx.Distribution,
-	byCallerReference: store.Tx.DistributionByCallerReference,
-	insert:            store.Tx.InsertDistribution,
-	update:            store.Tx.UpdateDistribution,
-	delete:            store.Tx.DeleteDistribution,
-	list:              store.Tx.Distributions,
+	records: store.Tx.DistributionRecords,
 }
 
 // Distributions are the download distributions' operations. Create

@@ -69,18 +69,14 @@ type kind[R, C any] struct {
 	// members.Status is not nil).
 	status func(s *Service, r R, es []store.Edge) string
 
-	byID              func(tx store.Tx, id string) (R, error)
-	byCallerReference func(tx store.Tx, accountID, ref string) (R, error)
-	insert            func(tx store.Tx, r R) error
-	update            func(tx store.Tx, r R) error
-	delete            func(tx store.Tx, id string, rev int64) error
-	list              func(tx store.Tx, accountID, marker string, limit int) ([]R, error)
+	// records are the kind's records in the store.
+	records func(store.Tx) store.Records[R]
 }
 
 // own loads a record of the account; another account's record is simply
 // not found.
 func (k *kind[R, C]) own(tx store.Tx, accountID, id string) (R, error) {
-	r, err := k.byID(tx, id)
+	r, err := k.records(tx).Get(id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && *k.members(&r).AccountID != accountID) {
 		var zero R
 		return zero, cloudfront.NewError(k.noSuch)
@@ -110,7 +106,7 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 	}
 	err = s.Store.Update(ctx, func(tx store.Tx) error {
 		created = false
-		prev, err := k.byCallerReference(tx, accountID, k.callerReference(&cfg))
+		prev, err := k.records(tx).ByCallerReference(accountID, k.callerReference(&cfg))
 		switch {
 		case err == nil:
 			if !k.equal(k.members(&prev).Config, &cfg) {
@@ -149,7 +145,7 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		if err := k.checkAliases(s, tx, &cfg); err != nil {
 			return err
 		}
-		if err := k.insert(tx, r); err != nil {
+		if err := k.records(tx).Insert(r); err != nil {
 			return cnameError(err)
 		}
 		if len(tags) > 0 {
@@ -227,7 +223,7 @@ func updateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		*m.Config = cfg
 		*m.ETag = cloudfront.NewETag()
 		*m.LastModified = s.now()
-		return cnameError(k.update(tx, r))
+		return cnameError(k.records(tx).Update(r))
 	})
 	if err != nil {
 		return zero, s.internal("Update"+k.name, err)
@@ -276,7 +272,7 @@ func deleteResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		if err := tx.SetTags(k.arn(accountID, id), nil); err != nil {
 			return err
 		}
-		return k.delete(tx, id, rev)
+		return k.records(tx).Delete(id, rev)
 	})
 	if err != nil {
 		return s.internal("Delete"+k.name, err)
@@ -289,7 +285,7 @@ func deleteResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 func listResources[R, C any](ctx context.Context, s *Service, k *kind[R, C], accountID string, p Page) (cloudfront.ListPage, []R, error) {
 	return list(ctx, s, "List"+k.name+"s", p, func(r R) string { return *k.members(&r).ID },
 		func(tx store.Tx, limit int) ([]R, error) {
-			items, err := k.list(tx, accountID, p.Marker, limit)
+			items, err := k.records(tx).List(accountID, p.Marker, limit)
 			if err != nil || k.status == nil {
 				return items, err
 			}

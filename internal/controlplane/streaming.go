@@ -49,12 +49,7 @@ var streamingDistributions = &kind[cloudfront.StreamingDistribution, cloudfront.
 	decorate:       (*Service).decorateStreamingTx,
 	status:         (*Service).streamingStatus,
 
-	byID:              store.Tx.StreamingDistribution,
-	byCallerReference: store.Tx.StreamingDistributionByCallerReference,
-	insert:            store.Tx.InsertStreamingDistribution,
-	update:            store.Tx.UpdateStreamingDistribution,
-	delete:            store.Tx.DeleteStreamingDistribution,
-	list:              store.Tx.StreamingDistributions,
+	records: store.Tx.StreamingDistributionRecords,
 }
 
 // StreamingDistributions are the streaming distributions' operations.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
 )
 
 // Kinds of the shared lifecycle keep their records alike: a table with the
@@ -170,4 +171,34 @@ func (rt *recordTable[R]) changedSince(t *Tx, rev int64) ([]R, []string, error) 
 		return nil, nil, err
 	}
 	return changed, deleted, nil
+}
+
+// records is a recordTable in one transaction: store.Records.
+type records[R any] struct {
+	t  *Tx
+	rt *recordTable[R]
+}
+
+func (t *Tx) DistributionRecords() store.Records[cloudfront.Distribution] {
+	return records[cloudfront.Distribution]{t, distributionTable}
+}
+
+func (t *Tx) StreamingDistributionRecords() store.Records[cloudfront.StreamingDistribution] {
+	return records[cloudfront.StreamingDistribution]{t, streamingTable}
+}
+
+func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }
+func (r records[R]) Get(id string) (R, error)            { return r.rt.get(r.t, id) }
+func (r records[R]) Count(accountID string) (int, error) { return r.rt.count(r.t, accountID) }
+func (r records[R]) Update(rec R) error                  { return r.rt.update(r.t, rec) }
+func (r records[R]) Delete(id string, revision int64) error {
+	return r.rt.delete(r.t, id, revision)
+}
+
+func (r records[R]) ByCallerReference(accountID, callerReference string) (R, error) {
+	return r.rt.byCallerReference(r.t, accountID, callerReference)
+}
+
+func (r records[R]) List(accountID, after string, limit int) ([]R, error) {
+	return r.rt.list(r.t, accountID, after, limit)
 }
