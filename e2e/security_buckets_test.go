@@ -36,14 +36,12 @@ func bucketsStart(t *testing.T, edgeArgs ...string) *bucketsSetup {
 	s := &bucketsSetup{data: t.TempDir(), edgeAddr: freeAddr(t)}
 	apiAddr := freeAddr(t)
 	s.base = "http://" + apiAddr
-	start(t, `^account `, "api", "--data", s.data, "--api-addr", apiAddr, "--edge-timeout", "2s")
-	var key map[string]string
-	if err := json.Unmarshal(bucketsAdmin(t, s.data, "--json", "edge-key", "create"), &key); err != nil {
-		t.Fatal(err)
-	}
-	args := append([]string{"edge", "--control-plane", s.base, "--feed-auth", key["feed_auth"],
+	// The test's origins and S3 server listen on loopback, which api and
+	// edge refuse by default.
+	start(t, `^account `, "api", "--data", s.data, "--api-addr", apiAddr, "--edge-timeout", "2s", "--allow-private-origins")
+	args := append([]string{"edge", "--control-plane", s.base, "--feed-auth", edgeopsKey(t, s.data, "All"),
 		"--price-class", "All", "--edge-name", "sec", "--state", filepath.Join(s.data, "edge"),
-		"--edge-addr", s.edgeAddr, "--admin-addr", "", "--heartbeat", "200ms"}, edgeArgs...)
+		"--edge-addr", s.edgeAddr, "--admin-addr", "", "--heartbeat", "200ms", "--allow-private-origins"}, edgeArgs...)
 	start(t, `^openfront edge `, args...)
 	return s
 }

@@ -73,8 +73,9 @@ func budgetedDial(dial func(ctx context.Context, network, addr string) (net.Conn
 
 // roundTrip sends o to its origin, trying again after a failure that came
 // before any response (refused or dropped connection, timeout) until the
-// budget is spent. ctx must come from a.context. The request is a GET or
-// HEAD without a body, so sending it again is safe.
+// budget is spent. ctx must come from a.context. A request without a body
+// is safe to send again; one with a body only while no byte of the body
+// was read.
 func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (*http.Response, error) {
 	t := s.transportFor(o.b.origin)
 	for {
@@ -90,6 +91,9 @@ func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (
 			return nil, context.Cause(ctx)
 		}
 		if errors.Is(err, errForbiddenOrigin) || errors.Is(err, errAttemptsExhausted) || !a.left() {
+			return nil, err
+		}
+		if o.body != nil && o.body.read.Load() {
 			return nil, err
 		}
 	}

@@ -55,6 +55,12 @@ type behavior struct {
 	httpsOnly bool
 	minTTL    time.Duration
 	signed    bool
+	// methods and cached are AllowedMethods and CachedMethods.
+	methods, cached methodSet
+	// redirectHTTPS: redirect-to-https, HTTP viewers get a redirect.
+	redirectHTTPS bool
+	// defaultTTL and maxTTL are the effective DefaultTTL and MaxTTL.
+	defaultTTL, maxTTL time.Duration
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which
@@ -67,10 +73,21 @@ type forwarding struct {
 	queryString bool
 	cookies     cookieMode
 	whitelist   []string // sorted
-	// headers are viewer headers forwarded even though the edge would
-	// drop them (canonical names, sorted). They must be in the cache key
-	// too; 2012 has none.
+	// headers are ForwardedValues/Headers (canonical names, sorted): each
+	// is forwarded, even one the edge would drop, and is in the cache key.
+	// 2012 has none.
 	headers []string
+	// allHeaders is Headers "*": every viewer header is forwarded and
+	// nothing is cached, as CloudFront does.
+	allHeaders bool
+	// forwardHost: the viewer's Host goes to a custom origin, and into
+	// the key (Headers lists Host, or "*").
+	forwardHost bool
+	// queryKeys is QueryStringCacheKeys: the whole query is forwarded and
+	// only these parameters are keyed. nil keys the whole query.
+	queryKeys []string
+	// extraKey: the key has parts beyond the 2012 ones (headers, Host).
+	extraKey bool
 }
 
 // forwardsHeader reports whether the viewer's header k (canonical) goes to
@@ -83,8 +100,11 @@ func (f *forwarding) forwardsHeader(k string) bool {
 		// as X-Forwarded-Host.
 		name = http.CanonicalHeaderKey(strings.ReplaceAll(k, "_", "-"))
 	}
+	if edgeOwnedHeaders[name] {
+		return false
+	}
 	if removedRequestHeaders[name] || routingHeader(name) {
-		return len(f.headers) > 0 && contains(f.headers, k)
+		return f.allHeaders || len(f.headers) > 0 && contains(f.headers, k)
 	}
 	return true
 }
@@ -175,10 +195,17 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 			httpsOnly:  cb.ViewerProtocolPolicy == cloudfront.ViewerHTTPSOnly,
 			minTTL:     time.Duration(cb.MinTTL) * time.Second,
 			signed:     cb.TrustedSigners.Enabled,
+
+			methods:       compileMethods(cb.AllowedMethods),
+			cached:        compileMethods(cb.CachedMethods),
+			redirectHTTPS: cb.ViewerProtocolPolicy == cloudfront.ViewerRedirectToHTTPS,
+			defaultTTL:    time.Duration(cb.EffectiveDefaultTTL()) * time.Second,
+			maxTTL:        time.Duration(cb.EffectiveMaxTTL()) * time.Second,
 		}
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)
 		}
+		compileHeaders(&b.forwarding, cb, b.origin)
 		if !isDefault {
 			p, err := pathpattern.Compile(cb.PathPattern)
 			if err != nil {
@@ -200,10 +227,13 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 	return d, nil
 }
 
-// compileForwarding is the recipe of 2012's ForwardedValues: the query
-// string or not, cookies none, whitelisted or all, and no headers.
+// compileForwarding is the recipe of ForwardedValues' query string and
+// cookies; compileHeaders adds its headers.
 func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
 	f := forwarding{queryString: cb.QueryString}
+	if cb.QueryString && cb.QueryStringCacheKeys != nil {
+		f.queryKeys = append([]string{}, cb.QueryStringCacheKeys...)
+	}
 	switch cb.Cookies.Forward {
 	case cloudfront.ForwardAll:
 		f.cookies = cookiesAll

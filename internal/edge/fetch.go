@@ -212,7 +212,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	case errorCached(resp.StatusCode):
 		ttl = errorTTL
 	case cacheableStatus(resp.StatusCode):
-		ttl = ttl2012(resp.Header, now, q.b.minTTL)
+		ttl = q.b.ttl(resp.Header, now)
 	default:
 		cacheable = false
 	}
@@ -297,7 +297,7 @@ func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.
 	cc := parseCacheControl(hdr["Cache-Control"])
 	e.private = cc.noStore || cc.private
 	e.stored = now
-	e.expires = now.Add(ttl2012(hdr, now, q.b.minTTL))
+	e.expires = now.Add(q.b.ttl(hdr, now))
 	seal(&e)
 	return &e
 }
@@ -333,11 +333,24 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 	return body, nil
 }
 
+// originReq is the origin request for q. A cacheable flight asks with
+// GET for a HEAD, since the object serves both.
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
-	return &originRequest{
+	o := &originRequest{
 		viewer: r, b: q.b, path: q.path, query: q.query, cookies: q.cookies,
 		gzip: q.gzip, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
+		method: r.Method,
 	}
+	if r.Method == http.MethodHead && !q.uncached {
+		o.method = http.MethodGet
+	}
+	if q.uncached {
+		o.uncached = true
+		if hasBody(r) {
+			o.body = &viewerBody{r: r.Body}
+		}
+	}
+	return o
 }
 
 // fetchStream fetches for one viewer without caching, with at most

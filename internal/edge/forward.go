@@ -126,6 +126,14 @@ type originRequest struct {
 	reqID    string
 	via      []string
 	passThru bool // forward the viewer's validators and Range
+	// method is the origin request's method; "" is GET.
+	method string
+	// body is the viewer's body, for a method that is not cached.
+	body *viewerBody
+	// uncached: the answer goes to this viewer only, so the origin may
+	// have the viewer's Authorization (CloudFront forwards it for
+	// DELETE, PATCH, POST, PUT and uncached OPTIONS).
+	uncached bool
 	// Validators of a stale copy, for revalidation.
 	etag, lastMod string
 }
@@ -145,9 +153,20 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	if o.query != "" {
 		target += "?" + o.query
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	method := o.method
+	if method == "" {
+		method = http.MethodGet
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, nil)
 	if err != nil {
 		return nil, err
+	}
+	if o.body != nil {
+		req.Body = o.body
+		req.ContentLength = o.viewer.ContentLength
+		if req.ContentLength == 0 {
+			req.ContentLength = -1 // chunked from the viewer: length unknown
+		}
 	}
 	h := req.Header
 	for k, v := range o.viewer.Header {
@@ -155,23 +174,33 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 			h[k] = v
 		}
 	}
+	if o.uncached && o.method != http.MethodGet && o.method != http.MethodHead {
+		if v, ok := o.viewer.Header["Authorization"]; ok {
+			h["Authorization"] = v
+		}
+	}
 	if !o.passThru {
 		for _, k := range conditionalHeaders {
 			delete(h, k)
 		}
 	}
-	if g.s3 {
+	switch {
+	case g.s3:
 		req.Host = s.s3.host(g, req.URL)
-	} else if https {
+	case o.b.forwardHost:
+		req.Host = o.viewer.Host
+	case https:
 		req.Host = g.httpsHost
-	} else {
+	default:
 		req.Host = g.httpHost
 	}
-	h["User-Agent"] = userAgent
+	if _, ok := h["User-Agent"]; !ok {
+		h["User-Agent"] = userAgent
+	}
 	h["Via"] = o.via
 	h["X-Amz-Cf-Id"] = []string{o.reqID}
 	h["Connection"] = keepAlive
-	if o.gzip {
+	if _, forwarded := h["Accept-Encoding"]; !forwarded && o.gzip {
 		h["Accept-Encoding"] = gzipOnly
 	}
 	if o.cookies != "" {

@@ -15,18 +15,18 @@ type metrics struct {
 
 // distCounters are one distribution's children of the vectors.
 type distCounters struct {
-	byResult      [4]prometheus.Counter
+	byResult      [len(resultLabels)]prometheus.Counter
 	bytes         prometheus.Counter
 	originLatency prometheus.Observer
 }
 
-var resultLabels = [...]string{"hit", "refresh-hit", "miss", "error"}
+var resultLabels = [...]string{"hit", "refresh-hit", "miss", "error", "redirect"}
 
 func newMetrics(reg prometheus.Registerer, s *Server) (*metrics, error) {
 	m := &metrics{
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "openfront", Subsystem: "edge", Name: "requests_total",
-			Help: "Viewer requests by distribution and result (hit, refresh-hit, miss, error).",
+			Help: "Viewer requests by distribution and result (hit, refresh-hit, miss, error, redirect).",
 		}, []string{"distribution", "result"}),
 		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Namespace: "openfront", Subsystem: "edge", Name: "response_body_bytes_total",

@@ -164,7 +164,7 @@ func TestOnePathPerRequest(t *testing.T) {
 // S3 credentials, which may read other buckets).
 func TestS3KeyStaysInTheBucket(t *testing.T) {
 	o := newPathOrigin(t)
-	e := newEdge(t, Options{S3: S3Options{Endpoint: o.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
+	e := newS3Edge(t, Options{S3: S3Options{Endpoint: o.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
 		s3Distribution("bucket-a.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"))
 	for _, target := range []string{"/../bucket-b/key", "/%2e%2e/bucket-b/key", "/x/../../bucket-b/key", "//..//bucket-b/key"} {
 		r := e.rawGet(t, "d3.cloudfront.test", target)

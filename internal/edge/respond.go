@@ -15,10 +15,11 @@ const (
 	resultRefreshHit
 	resultMiss
 	resultError
+	resultRedirect
 )
 
 func (r result) String() string {
-	return [...]string{"Hit", "RefreshHit", "Miss", "Error"}[r]
+	return [...]string{"Hit", "RefreshHit", "Miss", "Error", "Redirect"}[r]
 }
 
 var xCacheValues = [...][]string{
@@ -26,6 +27,7 @@ var xCacheValues = [...][]string{
 	{"RefreshHit from cloudfront"},
 	{"Miss from cloudfront"},
 	{"Error from cloudfront"},
+	{"Redirect from cloudfront"},
 }
 
 // hopHeaders are not passed from the origin to the viewer; Via, Age and

@@ -17,8 +17,11 @@ type request struct {
 	query   string // forwarded query
 	cookies string // forwarded cookies
 	gzip    bool
-	pr      *perRequest
-	now     time.Time
+	// uncached: the request goes to the origin for this viewer alone,
+	// with its method and body (serveUncached).
+	uncached bool
+	pr       *perRequest
+	now      time.Time
 }
 
 // ServeHTTP serves one viewer request. r.TLS != nil means the viewer used
@@ -43,14 +46,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		return resultError, nil
 	}
 	c := d.counters
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header()["Allow"] = allowGetHead
-		c.count(resultError, s.writeErrorPage(w, r, http.StatusMethodNotAllowed, pr))
-		return resultError, d
-	}
-	if r.ContentLength > 0 || len(r.TransferEncoding) > 0 {
-		// A GET with a body is refused (spec §3.1).
-		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+	m := methodBit(r.Method)
+	if m == 0 {
+		// No behaviour allows a method CloudFront does not know.
+		c.count(resultError, s.writeMethodNotAllowed(w, r, pr))
 		return resultError, d
 	}
 	// The one path this request means, decided before anything reads it.
@@ -67,9 +66,26 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		path = d.rootObject
 	}
 	b := d.selectBehavior(path)
-	if b.httpsOnly && r.TLS == nil {
+	if b.methods&m == 0 {
+		c.count(resultError, s.writeMethodNotAllowed(w, r, pr))
+		return resultError, d
+	}
+	cacheable := b.caches(m)
+	if hasBody(r) && (cacheable || m&(mGET|mHEAD) != 0) {
+		// A GET with a body is refused (spec §3.1); so is any cached
+		// method, whose body would change the answer but not the key.
 		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
 		return resultError, d
+	}
+	if r.TLS == nil {
+		if b.httpsOnly {
+			c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+			return resultError, d
+		}
+		if b.redirectHTTPS {
+			c.count(resultRedirect, s.writeRedirect(w, r, pr))
+			return resultRedirect, d
+		}
 	}
 	if b.signed {
 		if s.opts.SignedURLs != nil {
@@ -86,9 +102,22 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	if !cacheable {
+		mq := new(request)
+		*mq = q
+		mq.uncached = true
+		return s.serveUncached(w, r, mq), d
+	}
 
 	kp := keyPool.Get().(*[]byte)
-	key := appendKey((*kp)[:0], d.id, q.path, q.query, q.cookies, q.gzip)
+	keyQuery := q.query
+	if b.queryKeys != nil {
+		keyQuery = keyedQuery(q.query, b.queryKeys)
+	}
+	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.gzip)
+	if b.extraKey || m&(mGET|mHEAD) == 0 {
+		key = appendExtraKey(key, b, r, m)
+	}
 	e, ok := s.cache.get(key)
 	if ok && e.fresh(q.now) {
 		*kp = key
@@ -108,8 +137,6 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	*mq = q
 	return s.serveMiss(w, r, mq, k), d
 }
-
-var allowGetHead = []string{"GET, HEAD"}
 
 // requestTarget is the request target as the viewer sent it, in origin
 // form ("/path?query"). An absolute-form target ("http://host/path") is

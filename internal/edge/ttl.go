@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -80,9 +81,25 @@ func parseSeconds(s string) (int64, bool) {
 // Expires, or 24 h, never below minTTL; no-cache, no-store and private give
 // minTTL (0: revalidate on every request).
 func ttl2012(h http.Header, now time.Time, minTTL time.Duration) time.Duration {
+	return objectTTL(h, now, minTTL, defaultTTL, math.MaxInt64)
+}
+
+// ttl is the object's TTL under the behaviour's MinTTL, DefaultTTL and
+// MaxTTL (spec §4.1, "Later"): the origin's s-maxage, max-age or Expires,
+// or DefaultTTL without them, raised to MinTTL and capped at MaxTTL.
+// CloudFront's developer guide, "Managing how long content stays in the
+// cache (expiration)", table for MinTTL, DefaultTTL and MaxTTL.
+func (b *behavior) ttl(h http.Header, now time.Time) time.Duration {
+	return objectTTL(h, now, b.minTTL, b.defaultTTL, b.maxTTL)
+}
+
+// objectTTL is min(max(t, minTTL), maxTTL) for the origin's TTL t, or
+// defTTL when the origin sends none; no-cache, no-store and private give
+// minTTL (0: revalidate on every request).
+func objectTTL(h http.Header, now time.Time, minTTL, defTTL, maxTTL time.Duration) time.Duration {
 	cc := parseCacheControl(h["Cache-Control"])
 	if cc.noCache || cc.noStore || cc.private {
-		return minTTL
+		return min(minTTL, maxTTL)
 	}
 	var t time.Duration
 	switch {
@@ -95,9 +112,9 @@ func ttl2012(h http.Header, now time.Time, minTTL time.Duration) time.Duration {
 			t = exp.Sub(now)
 		}
 	default:
-		t = defaultTTL
+		t = defTTL
 	}
-	return max(t, minTTL)
+	return min(max(t, minTTL), maxTTL)
 }
 
 // errorCached reports the statuses 2012 cached for errorTTL.
