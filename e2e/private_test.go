@@ -117,8 +117,9 @@ func TestPrivateContentAndLogs(t *testing.T) {
 		t.Fatalf("%d log lines, want %d: %q", len(lines), len(cases), lines)
 	}
 	f := strings.Split(lines[0], "\t")
-	if len(f) != 15 || f[6] != domain || f[5] != "GET" {
-		t.Errorf("log line %q: want 15 tab-separated fields with the distribution's domain", lines[0])
+	// CloudFront's current standard format, the default: 33 fields.
+	if len(f) != 33 || f[6] != domain || f[5] != "GET" {
+		t.Errorf("log line %q: want 33 tab-separated fields with the distribution's domain", lines[0])
 	}
 }
 

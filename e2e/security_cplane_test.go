@@ -172,6 +172,11 @@ func TestSecurityAssignedDomainsCannotBeTakenOver(t *testing.T) {
 		"level=WARN msg=\"alias conflicts with assigned domain names\" alias=" + aDomain + " distribution=" + bID + " account=222222222222 domain_name_of=" + aID,
 		"alias=10.0.0.1 distribution=" + bID,
 	} {
+		// stderr is read by another goroutine: give it a moment.
+		deadline := time.Now().Add(5 * time.Second)
+		for !strings.Contains(p.logs(), want) && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
 		if !strings.Contains(p.logs(), want) {
 			t.Errorf("start-up log lacks %q:\n%s", want, p.logs())
 		}

@@ -1,5 +1,6 @@
-// Package accesslog writes CloudFront access logs in the 2012 format: W3C
-// extended, tab-separated lines gathered per distribution and UTC hour,
+// Package accesslog writes CloudFront access logs, in CloudFront's current
+// standard format (33 fields) or the 2012 one (15): W3C extended,
+// tab-separated lines gathered per distribution and UTC hour,
 // delivered as gzip files named <Prefix><DistributionId>.YYYY-MM-DD-HH.<id>.gz
 // to a local folder or an S3-compatible bucket.
 //

@@ -90,7 +90,7 @@ func TestEdgeToFolder(t *testing.T) {
 		}
 		id := strings.Split(name, "/")[1]
 		f := strings.Split(lines[2], "\t")
-		if len(f) != 15 {
+		if len(f) != 33 {
 			t.Fatalf("%d fields: %q", len(f), lines[2])
 		}
 		w := want[id]

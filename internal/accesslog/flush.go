@@ -102,7 +102,7 @@ func (w *Writer) Flush(ctx context.Context) error {
 				return nil // dropped and counted by makeRoom
 			}
 			if buf != nil {
-				f.body = compress(buf)
+				f.body = compress(w.opts.Format.Header(), buf)
 			}
 			err := w.opts.Sink.Put(ctx, f.bucket, f.key, f.body)
 			w.mu.Lock()
@@ -141,13 +141,13 @@ func (w *Writer) Flush(ctx context.Context) error {
 var gzipPool = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
 
 // compress makes a gzip file: the header lines, then the lines.
-func compress(lines []byte) []byte {
+func compress(header string, lines []byte) []byte {
 	var zbuf bytes.Buffer
 	zw := gzipPool.Get().(*gzip.Writer)
 	defer gzipPool.Put(zw)
 	zw.Reset(&zbuf)
 	// Writes to a bytes.Buffer cannot fail.
-	zw.Write([]byte(Header))
+	zw.Write([]byte(header))
 	zw.Write(lines)
 	zw.Close()
 	return zbuf.Bytes()

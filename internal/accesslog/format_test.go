@@ -118,11 +118,19 @@ func TestAppendStatus(t *testing.T) {
 }
 
 func TestHeader(t *testing.T) {
-	lines := strings.Split(strings.TrimSuffix(Header, "\n"), "\n")
-	if len(lines) != 2 || lines[0] != "#Version: 1.0" {
-		t.Fatalf("header %q", Header)
-	}
-	if fields := strings.Fields(strings.TrimPrefix(lines[1], "#Fields: ")); len(fields) != 15 {
-		t.Fatalf("%d fields, want 15", len(fields))
+	for _, tt := range []struct {
+		f      Format
+		fields int
+	}{{Format2012, 15}, {FormatStandard, 33}} {
+		t.Run(tt.f.String(), func(t *testing.T) {
+			h := tt.f.Header()
+			lines := strings.Split(strings.TrimSuffix(h, "\n"), "\n")
+			if len(lines) != 2 || lines[0] != "#Version: 1.0" || !strings.HasPrefix(lines[1], "#Fields: ") {
+				t.Fatalf("header %q", h)
+			}
+			if fields := strings.Fields(strings.TrimPrefix(lines[1], "#Fields: ")); len(fields) != tt.fields {
+				t.Fatalf("%d fields, want %d", len(fields), tt.fields)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package accesslog
 import (
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -45,6 +46,29 @@ func FuzzFolderName(f *testing.F) {
 		}
 		if p := path.Clean(bucket + "/" + key); !strings.HasPrefix(p, bucket+"/") || len(p) == len(bucket)+1 {
 			t.Fatalf("accepted %q %q, which cleans to %q", bucket, key, p)
+		}
+	})
+}
+
+// FuzzParseContentRange checks that a Content-Range from an origin never
+// yields a range that is not in the header: start <= end, both the
+// header's numbers as strconv reads them.
+func FuzzParseContentRange(f *testing.F) {
+	for _, tt := range contentRangeTests {
+		f.Add(tt.in)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		start, end, ok := ParseContentRange(v)
+		if !ok {
+			return
+		}
+		span, _, _ := strings.Cut(strings.TrimPrefix(v, "bytes "), "/")
+		a, b, _ := strings.Cut(span, "-")
+		wantStart, err1 := strconv.ParseUint(a, 10, 63)
+		wantEnd, err2 := strconv.ParseUint(b, 10, 63)
+		if !strings.HasPrefix(v, "bytes ") || err1 != nil || err2 != nil ||
+			start != int64(wantStart) || end != int64(wantEnd) || end < start {
+			t.Fatalf("ParseContentRange(%q) = %d-%d", v, start, end)
 		}
 	})
 }

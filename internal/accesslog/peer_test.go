@@ -27,7 +27,7 @@ const goaccessFormat = `%d\t%t\t%^\t%b\t%h\t%m\t%v\t%U\t%s\t%R\t%u\t%q\t%^\t%C\t
 func TestGoaccessParses(t *testing.T) {
 	bin := testpeer.Need(t, "goaccess")
 	root := t.TempDir()
-	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
+	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Format: Format2012})
 	dist := loggingDist("EONE", "one.s3.amazonaws.com", "")
 	dist.Config.Logging.IncludeCookies = true
 	w.Update([]cloudfront.Distribution{dist}, allBuckets)

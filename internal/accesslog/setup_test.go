@@ -114,10 +114,11 @@ func logFiles(t *testing.T, root string) map[string][]string {
 	return files
 }
 
-// checkHeader fails unless lines start with the two header lines.
+// checkHeader fails unless lines start with the two header lines of one
+// of the formats.
 func checkHeader(t *testing.T, name string, lines []string) {
 	t.Helper()
-	if len(lines) < 2 || lines[0]+"\n"+lines[1]+"\n" != Header {
+	if len(lines) < 2 || (lines[0]+"\n"+lines[1]+"\n" != HeaderStandard && lines[0]+"\n"+lines[1]+"\n" != Header2012) {
 		t.Fatalf("%s: no header: %q", name, lines)
 	}
 }

@@ -23,6 +23,9 @@ const (
 // Options configures a Writer.
 type Options struct {
 	Sink Sink // where files go; required
+	// Format is the files' layout: CloudFront's current standard one (the
+	// zero value) or the 2012 one.
+	Format Format
 	// Location is the x-edge-location written for records that carry
 	// none; records from the edge normally do.
 	Location string
@@ -231,7 +234,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 		t = w.now()
 	}
 	bp := linePool.Get().(*[]byte)
-	line := AppendLine((*bp)[:0], &r, t, d.domain, w.opts.Location)
+	line := w.opts.Format.AppendLine((*bp)[:0], &r, t, d.domain, w.opts.Location)
 	n := int64(len(line))
 	key := batchKey{d: d, hour: unixHour(t)}
 

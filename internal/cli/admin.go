@@ -37,6 +37,10 @@ const adminUsage = `usage: openfront admin [--data DIR] [--store DSN] [--json] <
                                                   use a bucket through the operator's S3 key
   bucket revoke --bucket NAME|'*' (--account ID | --oai ID)
   bucket list [--bucket NAME]
+  certificate import --account ID --cert FILE --key FILE [--chain FILE]
+                                                  a viewer certificate for the account's CNAMEs;
+                                                  prints its ARN (ACMCertificateArn)
+  certificate list [--account ID] | delete ARN
   edge-key create [--price-class 100|200|All]     an edge's credential: the key id is the edge's id
   edge-key list | delete ID                       keys and their edges; delete revokes and forgets the edge
   edge list | delete ID                           registered edges and their state; forget one
@@ -117,6 +121,12 @@ func runAdmin(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return a.bucketRevoke(ctx, vargs, stderr)
 	case "bucket list":
 		return a.bucketList(ctx, vargs, stderr)
+	case "certificate import":
+		return a.certificateImport(ctx, vargs, stderr)
+	case "certificate list":
+		return a.certificateList(ctx, vargs, stderr)
+	case "certificate delete":
+		return a.certificateDelete(ctx, vargs)
 	case "edge-key create":
 		return a.edgeKeyCreate(ctx, vargs, stderr)
 	case "edge-key list":

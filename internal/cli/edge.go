@@ -21,6 +21,7 @@ import (
 	"github.com/openfront/openfront/internal/accesslog"
 	"github.com/openfront/openfront/internal/edge"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/geoip"
 	"github.com/openfront/openfront/internal/originaddr"
 	"github.com/openfront/openfront/internal/signedurl"
 )
@@ -29,6 +30,7 @@ import (
 type edgeConfig struct {
 	edgeAddr       string
 	edgeTLSAddr    string
+	edgeH3Addr     string
 	cacheSize      int64
 	maxObjectSize  int64
 	origins        *originaddr.Policy // set by the command from its originFlags
@@ -47,11 +49,14 @@ type edgeConfig struct {
 	logS3          accesslog.S3Options
 	logFlush       time.Duration
 	logBuffer      int64
+	logFormat      string
+	geoIPDB        string
 }
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeAddr, "edge-addr", "127.0.0.1:8081", "address the edge serves viewers on (HTTP)")
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
+	fs.StringVar(&c.edgeH3Addr, "edge-h3-addr", "", "UDP address of the edge's HTTP/3 (QUIC) listener for distributions with HttpVersion http3 or http2and3; needs --edge-tls-addr (empty: no HTTP/3)")
 	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge cache's byte budget")
 	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached")
 	fs.StringVar(&c.priceClass, "price-class", "100", "the edge's location: 100, 200 or All (which price classes cover it)")
@@ -72,6 +77,8 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	secretVar(fs, &c.logS3.SecretAccessKey, "log-s3-secret-key", "secret key for --log-s3-access-key")
 	fs.DurationVar(&c.logFlush, "log-flush", time.Minute, "how often buffered access-log lines are written as files")
 	fs.Int64Var(&c.logBuffer, "log-buffer", 64<<20, "bytes of access-log lines held in memory before lines are dropped")
+	fs.StringVar(&c.geoIPDB, "geoip-db", "", "MaxMind-format country database (GeoLite2-Country, GeoIP2-Country or -City .mmdb) for distributions' geographic restrictions; without it, restricted distributions answer 403 to everyone")
+	fs.StringVar(&c.logFormat, "log-format", "standard", "access-log layout: standard (CloudFront's current 33 fields) or 2012 (the 15 fields of 2012)")
 }
 
 // edgeStack is an edge server with what surrounds it: the signed-URL
@@ -80,12 +87,16 @@ type edgeStack struct {
 	srv     *edge.Server
 	applier feed.Applier
 	logs    *accesslog.Writer // nil when no access-log sink is configured
+	geo     *geoip.DB         // nil without --geoip-db
 }
 
 // close stops the edge and delivers the buffered access logs; call it after
 // the listeners have stopped.
 func (s *edgeStack) close() {
 	s.srv.Close()
+	if s.geo != nil {
+		s.geo.Close()
+	}
 	if s.logs != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
@@ -94,6 +105,10 @@ func (s *edgeStack) close() {
 }
 
 func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger) (*edgeStack, error) {
+	format, err := accesslog.ParseFormat(c.logFormat)
+	if err != nil {
+		return nil, fmt.Errorf("--log-format: %w", err)
+	}
 	var sink accesslog.Sink
 	switch {
 	case c.logDir != "" && c.logS3.Endpoint != "":
@@ -113,16 +128,30 @@ func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, lo
 	st := &edgeStack{}
 	var logHook func(edge.LogRecord)
 	if sink != nil {
-		w, err := accesslog.New(accesslog.Options{Sink: sink, Location: c.location, FlushEvery: c.logFlush,
+		w, err := accesslog.New(accesslog.Options{Sink: sink, Format: format, Location: c.location, FlushEvery: c.logFlush,
 			MaxBufferedBytes: c.logBuffer, Logger: logger, Registerer: reg})
 		if err != nil {
 			return nil, fmt.Errorf("access logs: %w", err)
 		}
 		st.logs, logHook = w, w.Log
 	}
+	var countries edge.CountryLookup
+	if c.geoIPDB != "" {
+		db, err := geoip.Open(c.geoIPDB)
+		if err != nil {
+			return nil, fmt.Errorf("--geoip-db: %w", err)
+		}
+		st.geo, countries = db, db
+		logger.Info("edge: geographic restrictions use the GeoIP database", "file", c.geoIPDB, "type", db.Type())
+	} else {
+		logger.Warn("edge: no --geoip-db: distributions with a geographic restriction (whitelist or blacklist) will answer 403 to every viewer")
+	}
 	checker := signedurl.NewChecker(signedurl.Options{Logger: logger})
-	srv, err := c.newServer(domainSuffix, reg, logger, checker, logHook)
+	srv, err := c.newServer(domainSuffix, reg, logger, checker, logHook, countries)
 	if err != nil {
+		if st.geo != nil {
+			st.geo.Close()
+		}
 		return nil, err
 	}
 	st.srv = srv
@@ -134,7 +163,7 @@ func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, lo
 }
 
 func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, logger *slog.Logger,
-	signed edge.SignedURLChecker, accessLog func(edge.LogRecord)) (*edge.Server, error) {
+	signed edge.SignedURLChecker, accessLog func(edge.LogRecord), countries edge.CountryLookup) (*edge.Server, error) {
 	var originTLS *tls.Config
 	if c.originCA != "" {
 		pool, err := certPool(c.originCA)
@@ -155,6 +184,7 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 		OriginTimeouts: edge.OriginTimeouts{ConnectTimeout: c.connectTimeout, ResponseTimeout: c.readTimeout},
 		SignedURLs:     signed,
 		AccessLog:      accessLog,
+		Countries:      countries,
 		Registerer:     reg,
 		Logger:         logger,
 	})
@@ -276,10 +306,19 @@ func (c *edgeConfig) listen(g *group, srv *edge.Server, certFile, keyFile, domai
 		if err != nil {
 			return err
 		}
-		if err := g.serve("edge-tls", c.edgeTLSAddr, srv, cfg); err != nil {
+		// The distributions' certificates by SNI, this one by default.
+		if err := g.serve("edge-tls", c.edgeTLSAddr, srv, srv.TLSConfig(cfg)); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "edge: https://%s\n", g.addr("edge-tls"))
+		if c.edgeH3Addr != "" {
+			if err := serveHTTP3(g, c.edgeH3Addr, srv, cfg); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "edge: HTTP/3 on udp %s\n", g.addr("edge-h3"))
+		}
+	} else if c.edgeH3Addr != "" {
+		return errors.New("--edge-h3-addr needs --edge-tls-addr: viewers learn of HTTP/3 from HTTPS answers (Alt-Svc)")
 	}
 	return nil
 }

@@ -34,7 +34,10 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 		if err := s.checkLogBucket(tx, accountID, cfg.Logging, prev); err != nil {
 			return err
 		}
-		return checkLaterReferences(cfg)
+		if err := checkLaterReferences(cfg); err != nil {
+			return err
+		}
+		return checkViewerCertificate(tx, accountID, cfg)
 	},
 	limit:          func(l cloudfront.Limits) int { return l.DistributionsPerAccount },
 	count:          countAllDistributions,

@@ -77,12 +77,13 @@ func budgetedDial(dial func(ctx context.Context, network, addr string) (net.Conn
 // is safe to send again; one with a body only while no byte of the body
 // was read.
 func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (*http.Response, error) {
-	t := s.transportFor(o.b.origin)
+	t := s.transportFor(o.g)
 	for {
 		req, err := s.newOriginRequest(ctx, o)
 		if err != nil {
 			return nil, err
 		}
+		before := a.n.Load()
 		resp, err := t.RoundTrip(req)
 		if err == nil {
 			return resp, nil
@@ -90,7 +91,16 @@ func (s *Server) roundTrip(ctx context.Context, a *attempts, o *originRequest) (
 		if ctx.Err() != nil {
 			return nil, context.Cause(ctx)
 		}
-		if errors.Is(err, errForbiddenOrigin) || errors.Is(err, errAttemptsExhausted) || !a.left() {
+		if errors.Is(err, errForbiddenOrigin) || errors.Is(err, errAttemptsExhausted) {
+			return nil, err
+		}
+		if a.n.Load() == before {
+			// A connection that was dialled but never handed over (its TLS
+			// handshake failed or timed out) is an attempt too; without
+			// this a refused handshake would be tried forever.
+			a.n.Add(1)
+		}
+		if !a.left() {
 			return nil, err
 		}
 		if o.body != nil && o.body.read.Load() {

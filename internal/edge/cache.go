@@ -31,7 +31,10 @@ type entry struct {
 	lastMod string
 	isError bool // 4xx/5xx: X-Cache "Error from cloudfront"
 	private bool // Cache-Control no-store or private: one viewer's copy
-	weight  uint32
+	// compressed: the edge compressed body (compress.go), so the ETag
+	// stays weak when a 304 renews it.
+	compressed bool
+	weight     uint32
 }
 
 func (e *entry) fresh(now time.Time) bool { return now.Before(e.expires) }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/buckets"
+	"github.com/openfront/openfront/internal/certs"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/pathpattern"
@@ -34,8 +35,19 @@ type dist struct {
 	enabled    bool
 	rootObject string // "/index.html", or empty
 	behaviors  []behavior
-	src        *cloudfront.Distribution
-	counters   *distCounters
+	origins    []*origin // every origin, for the transports
+	// errorResponses are the CustomErrorResponses by ErrorCode; nil when
+	// there are none, so a response pays one nil check.
+	errorResponses []customError
+	src            *cloudfront.Distribution
+	counters       *distCounters
+	http3          bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	// minTLS is the lowest TLS version of its security policy (custom
+	// certificates only). A viewer can make a connection under another
+	// name's weaker policy (SNI) and then ask for this one (Host): that
+	// request is refused with 421 Misdirected Request (RFC 9110 §15.5.20).
+	minTLS uint16
+	geo    *geoRule // nil: no geographic restriction
 }
 
 type cookieMode uint8
@@ -51,6 +63,9 @@ type behavior struct {
 	isDefault bool
 	src       *cloudfront.CacheBehavior
 	origin    *origin
+	// failover is the origin group's secondary origin and criteria when
+	// the behaviour targets a group; nil otherwise.
+	failover *failover
 	forwarding
 	httpsOnly bool
 	minTTL    time.Duration
@@ -61,6 +76,10 @@ type behavior struct {
 	redirectHTTPS bool
 	// defaultTTL and maxTTL are the effective DefaultTTL and MaxTTL.
 	defaultTTL, maxTTL time.Duration
+	// compress: Compress is on (compress.go). CloudFront offers Brotli
+	// only under cache policies; here legacy settings get it too, since
+	// the edge compresses itself and the key holds the encoding.
+	compress bool
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which
@@ -118,10 +137,17 @@ type origin struct {
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
-	// connectionAttempts bounds the tries per viewer request: 2012 has
-	// CloudFront's default of 3; 2020-05-31's Origin.ConnectionAttempts
-	// (1-3) will set it per origin.
+	// connectionAttempts bounds the tries per viewer request: CloudFront's
+	// default of 3, or 2020-05-31's Origin.ConnectionAttempts (1-3).
 	connectionAttempts int
+	httpsOnly          bool           // OriginProtocolPolicy https-only
+	pathPrefix         string         // OriginPath, canonical; "" for none
+	headers            []customHeader // CustomHeaders
+	conn               connSettings   // selects the transport
+	noTLS              bool           // OriginSslProtocols is SSLv3 alone
+	// Set by Server.bindTransports before the snapshot is published.
+	transport   *http.Transport
+	readTimeout time.Duration // OriginReadTimeout, or the operator's
 }
 
 // compile builds the request-ready snapshot. A distribution that does not
@@ -173,7 +199,12 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions)}
+	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
+		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
+			d.minTLS = p.MinVersion
+		}
+	}
 	if cfg.DefaultRootObject != "" {
 		// Canonical like every request path, since it replaces one.
 		root, err := urlpath.Canonical("/" + strings.TrimPrefix(cfg.DefaultRootObject, "/"))
@@ -183,8 +214,21 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 		d.rootObject = root
 	}
 	origins := map[string]*origin{}
-	for _, o := range cfg.Origins {
-		origins[o.ID] = compileOrigin(o, src.AccountID, grants)
+	for i := range cfg.Origins {
+		o := &cfg.Origins[i]
+		g := compileOrigin(*o, src.AccountID, grants)
+		if err := compileOriginSettings(g, o); err != nil {
+			return nil, err
+		}
+		origins[o.ID] = g
+		d.origins = append(d.origins, g)
+	}
+	groups, err := compileGroups(cfg.OriginGroups, origins)
+	if err != nil {
+		return nil, err
+	}
+	if d.errorResponses, err = compileErrorResponses(cfg.CustomErrorResponses); err != nil {
+		return nil, err
 	}
 	add := func(cb *cloudfront.CacheBehavior, isDefault bool) error {
 		b := behavior{
@@ -201,6 +245,10 @@ func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, erro
 			redirectHTTPS: cb.ViewerProtocolPolicy == cloudfront.ViewerRedirectToHTTPS,
 			defaultTTL:    time.Duration(cb.EffectiveDefaultTTL()) * time.Second,
 			maxTTL:        time.Duration(cb.EffectiveMaxTTL()) * time.Second,
+			compress:      cb.Compress,
+		}
+		if f := groups[cb.TargetOriginID]; b.origin == nil && f != nil {
+			b.origin, b.failover = f.primary, f
 		}
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)
@@ -271,13 +319,12 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 // lostSigning reports whether an origin that old signed requests for is
 // no longer signed in d (its grant was revoked).
 func lostSigning(old, d *dist) bool {
-	for i := range old.behaviors {
-		g := old.behaviors[i].origin
+	for _, g := range old.origins {
 		if !g.signed {
 			continue
 		}
-		for j := range d.behaviors {
-			if h := d.behaviors[j].origin; h.id == g.id && !h.signed {
+		for _, h := range d.origins {
+			if h.id == g.id && !h.signed {
 				return true
 			}
 		}

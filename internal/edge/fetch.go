@@ -77,6 +77,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	}
 	switch f.kind {
 	case outEntry:
+		if f.e.isError && q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.e.status) {
+			return resultError
+		}
 		var hdr http.Header // nil: the entry's own
 		if led && f.leader != nil {
 			hdr = f.leader
@@ -84,6 +87,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		c.count(f.res, s.serveEntry(w, r, f.e, hdr, f.res, q.pr, s.now()))
 		return f.res
 	case outFailed:
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
+			return resultError
+		}
 		c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 		return resultError
 	case outBroken:
@@ -94,8 +100,17 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	if !led {
 		// Not cacheable: this viewer fetches for itself, validators and
 		// Range included, with what the flight left of its attempts.
-		f = s.fetchStream(r, q, q.b.origin.connectionAttempts-int(f.attempts))
+		left := q.b.origin.connectionAttempts - int(f.attempts)
+		if q.b.failover != nil {
+			// A group's budget is per origin, and the flight may have spent
+			// the primary's on the way to the secondary: start over.
+			left = q.b.origin.connectionAttempts
+		}
+		f = s.fetchStream(r, q, left)
 		if f.kind == outFailed {
+			if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
+				return resultError
+			}
 			c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 			return resultError
 		}
@@ -104,6 +119,9 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	res := resultMiss
 	if f.resp.StatusCode >= 400 {
 		res = resultError
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.resp.StatusCode) {
+			return res
+		}
 	}
 	c.count(res, s.writeStream(w, r, f, res, q))
 	return res
@@ -138,17 +156,16 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
 	}
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
-	a := newAttempts(q.b.origin.connectionAttempts, cancel)
 	start := time.Now()
-	resp, err := s.roundTrip(a.context(ctx), a, o)
+	resp, used, err := s.send(ctx, cancel, o, q.b.origin.connectionAttempts)
 	q.d.counters.originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
-		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", q.b.origin.id, "err", err)
+		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", o.g.id, "err", err)
 		if stale != nil {
 			return s.serveStale(key, epoch, stale, now)
 		}
-		return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: a.used()}
+		return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: used}
 	}
 	if resp.StatusCode >= 500 && stale != nil {
 		resp.Body.Close()
@@ -159,12 +176,12 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		resp.Body.Close()
 		cancel(nil)
 		e := s.refreshed(stale, resp.Header, q, now)
-		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: a.used()}
+		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: used}
 		s.keep(key, epoch, e, f, q)
 		return f
 	}
-	idle := newIdleReader(resp.Body, s.opts.OriginTimeouts.ResponseTimeout, cancel)
-	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: a.used()}
+	idle := newIdleReader(resp.Body, s.readTimeout(o.g), cancel)
+	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: used}
 	if resp.ContentLength > s.opts.MaxObjectSize {
 		f.kind = outStream
 		return f
@@ -191,13 +208,15 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 // status may be cached.
 func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte, q *request, now time.Time) *fetchResult {
 	full := s.viewerHeader(resp.Header, len(body))
+	body, compressed := compressFor(q.b, q.encoding(), resp, body, full)
 	e := &entry{
-		status:  resp.StatusCode,
-		body:    body,
-		stored:  now,
-		etag:    resp.Header.Get("ETag"),
-		lastMod: resp.Header.Get("Last-Modified"),
-		isError: resp.StatusCode >= 400,
+		status:     resp.StatusCode,
+		body:       body,
+		stored:     now,
+		compressed: compressed,
+		etag:       full.Get("ETag"),
+		lastMod:    resp.Header.Get("Last-Modified"),
+		isError:    resp.StatusCode >= 400,
 	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
 	e.private = cc.noStore || cc.private
@@ -208,7 +227,10 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	}
 	var ttl time.Duration
 	cacheable := true
+	ce := q.d.customError(resp.StatusCode)
 	switch {
+	case e.isError && ce != nil && ce.hasMinTTL:
+		ttl, cacheable = errorCacheTTL(ce, resp.StatusCode, resp.Header, now, q.b.maxTTL)
 	case errorCached(resp.StatusCode):
 		ttl = errorTTL
 	case cacheableStatus(resp.StatusCode):
@@ -286,10 +308,13 @@ func (s *Server) serveStale(key string, epoch int64, stale *entry, now time.Time
 func (s *Server) refreshed(stale *entry, h304 http.Header, q *request, now time.Time) *entry {
 	e := *stale
 	hdr := stale.header.Clone()
-	for _, k := range []string{"Cache-Control", "Expires", "ETag", "Last-Modified", "Date"} {
+	for _, k := range []string{"Cache-Control", "Expires", "Etag", "Last-Modified", "Date"} {
 		if v, ok := h304[k]; ok {
 			hdr[k] = v
 		}
+	}
+	if stale.compressed {
+		weakenETag(hdr)
 	}
 	e.header = hdr
 	e.etag = hdr.Get("ETag")
@@ -337,8 +362,8 @@ func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
 // GET for a HEAD, since the object serves both.
 func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRequest {
 	o := &originRequest{
-		viewer: r, b: q.b, path: q.path, query: q.query, cookies: q.cookies,
-		gzip: q.gzip, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
+		viewer: r, b: q.b, g: q.b.origin, path: q.path, query: q.query, cookies: q.cookies,
+		gzip: q.gzip, br: q.br, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
 		method: r.Method,
 	}
 	if r.Method == http.MethodHead && !q.uncached {
@@ -360,14 +385,14 @@ func (s *Server) fetchStream(r *http.Request, q *request, attempts int) *fetchRe
 		return &fetchResult{kind: outFailed, status: http.StatusBadGateway}
 	}
 	ctx, cancel := context.WithCancelCause(r.Context())
-	a := newAttempts(attempts, cancel)
-	resp, err := s.roundTrip(a.context(ctx), a, s.originReq(r, q, true))
+	o := s.originReq(r, q, true)
+	resp, _, err := s.send(ctx, cancel, o, attempts)
 	if err != nil {
 		cancel(nil)
 		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}
 	}
 	return &fetchResult{kind: outStream, resp: resp, cancel: cancel,
-		idle: newIdleReader(resp.Body, s.opts.OriginTimeouts.ResponseTimeout, cancel)}
+		idle: newIdleReader(resp.Body, s.readTimeout(o.g), cancel)}
 }
 
 // writeStream sends an uncached response as it arrives. A body that

@@ -2,6 +2,7 @@ package edge
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"net"
 	"net/http"
@@ -16,12 +17,16 @@ import (
 // errForbiddenOrigin is returned when Options.Origins refuses an address.
 var errForbiddenOrigin = errors.New("edge: origin address refused by the origin address policy")
 
+// errNoTLSVersion is returned for HTTPS to an origin whose
+// OriginSslProtocols names SSLv3 alone, which Go's TLS cannot speak.
+var errNoTLSVersion = errors.New("edge: the origin's OriginSslProtocols has no TLS version (SSLv3 is not supported)")
+
 // newTransport returns the transport to origins. With a policy, every
 // connection is checked on the address actually dialled, so a name that
 // resolves (or re-resolves) to a refused address is refused too. Every
 // dial goes through the connection-attempt budget of its request.
-func newTransport(o Options, policy *originaddr.Policy) *http.Transport {
-	d := &net.Dialer{Timeout: o.OriginTimeouts.ConnectTimeout, KeepAlive: 30 * time.Second}
+func newTransport(o Options, policy *originaddr.Policy, k connSettings) *http.Transport {
+	d := &net.Dialer{Timeout: k.connect, KeepAlive: 30 * time.Second}
 	if policy != nil {
 		d.Control = func(network, address string, _ syscall.RawConn) error {
 			ap, err := netip.ParseAddrPort(address)
@@ -33,11 +38,11 @@ func newTransport(o Options, policy *originaddr.Policy) *http.Transport {
 	}
 	t := &http.Transport{
 		DialContext:           budgetedDial(d.DialContext),
-		TLSHandshakeTimeout:   o.OriginTimeouts.ConnectTimeout,
-		ResponseHeaderTimeout: o.OriginTimeouts.ResponseTimeout,
+		TLSHandshakeTimeout:   k.connect,
+		ResponseHeaderTimeout: k.read,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   64,
-		IdleConnTimeout:       90 * time.Second,
+		IdleConnTimeout:       k.keepalive,
 		// The edge forwards Accept-Encoding itself and caches the bytes the
 		// origin sent; it must not decompress them.
 		DisableCompression: true,
@@ -45,12 +50,21 @@ func newTransport(o Options, policy *originaddr.Policy) *http.Transport {
 	if o.OriginTLS != nil {
 		t.TLSClientConfig = o.OriginTLS.Clone()
 	}
+	if k.minTLS != 0 {
+		if t.TLSClientConfig == nil {
+			t.TLSClientConfig = &tls.Config{}
+		}
+		t.TLSClientConfig.MinVersion, t.TLSClientConfig.MaxVersion = k.minTLS, k.maxTLS
+	}
 	return t
 }
 
 // transportFor is the transport to g: the operator's own S3 endpoint is
 // trusted wherever it is; every tenant-named host goes through the policy.
 func (s *Server) transportFor(g *origin) *http.Transport {
+	if g.transport != nil {
+		return g.transport // bound to its settings (bindTransports)
+	}
 	if g.s3 && s.s3.endpoint != nil {
 		return s.s3Transport
 	}
@@ -119,10 +133,12 @@ var conditionalHeaders = []string{
 type originRequest struct {
 	viewer   *http.Request
 	b        *behavior
-	path     string // canonical (urlpath), or the default root object
-	query    string // forwarded query, "" if none
-	cookies  string // forwarded Cookie value
+	g        *origin // b's origin, or its group's secondary after failover
+	path     string  // canonical (urlpath), or the default root object
+	query    string  // forwarded query, "" if none
+	cookies  string  // forwarded Cookie value
 	gzip     bool
+	br       bool // ask for br only: the key's 'b' variant holds br or identity
 	reqID    string
 	via      []string
 	passThru bool // forward the viewer's validators and Range
@@ -140,15 +156,22 @@ type originRequest struct {
 
 // newOriginRequest builds the request to the behaviour's origin.
 func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.Request, error) {
-	g := o.b.origin
-	https := o.viewer.TLS != nil && (g.matchViewer || g.s3)
+	g := o.g
+	https := g.httpsOnly || o.viewer.TLS != nil && (g.matchViewer || g.s3)
+	if https && g.noTLS {
+		return nil, errNoTLSVersion
+	}
+	path := o.path
+	if g.pathPrefix != "" {
+		path = g.pathPrefix + path
+	}
 	var target string
 	if g.s3 {
-		target = s.s3.url(g, o.path, https)
+		target = s.s3.url(g, path, https)
 	} else if https {
-		target = "https://" + g.httpsHost + o.path
+		target = "https://" + g.httpsHost + path
 	} else {
-		target = "http://" + g.httpHost + o.path
+		target = "http://" + g.httpHost + path
 	}
 	if o.query != "" {
 		target += "?" + o.query
@@ -200,8 +223,14 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	h["Via"] = o.via
 	h["X-Amz-Cf-Id"] = []string{o.reqID}
 	h["Connection"] = keepAlive
-	if _, forwarded := h["Accept-Encoding"]; !forwarded && o.gzip {
-		h["Accept-Encoding"] = gzipOnly
+	if _, forwarded := h["Accept-Encoding"]; !forwarded {
+		// Compress's br variant asks for br only, so it never holds gzip
+		// for a viewer that lacks it.
+		if o.br {
+			h["Accept-Encoding"] = brOnly
+		} else if o.gzip {
+			h["Accept-Encoding"] = gzipOnly
+		}
 	}
 	if o.cookies != "" {
 		h["Cookie"] = []string{o.cookies}
@@ -217,6 +246,7 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	if o.lastMod != "" {
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
+	g.setCustomHeaders(h)
 	if g.s3 && g.signed {
 		if err := s.s3.sign(ctx, req, time.Now()); err != nil {
 			return nil, err
@@ -229,6 +259,7 @@ var (
 	userAgent = []string{"Amazon CloudFront"}
 	keepAlive = []string{"Keep-Alive"}
 	gzipOnly  = []string{"gzip"}
+	brOnly    = []string{"br"}
 )
 
 // clientIP is the host part of a RemoteAddr.

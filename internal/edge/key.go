@@ -12,8 +12,9 @@ import (
 //	distribution ID \0 path \0 query \0 cookies \0 encoding
 //
 // The query is empty unless the behaviour forwards it; cookies are the
-// forwarded ones, sorted by name; encoding is 'g' (gzip) or 'i'.
-func appendKey(dst []byte, distID, path, query, cookies string, gzip bool) []byte {
+// forwarded ones, sorted by name; encoding is 'g' (gzip), 'b' (Brotli,
+// behaviours with Compress only) or 'i'.
+func appendKey(dst []byte, distID, path, query, cookies string, enc byte) []byte {
 	dst = append(dst, distID...)
 	dst = append(dst, 0)
 	dst = append(dst, path...)
@@ -22,10 +23,7 @@ func appendKey(dst []byte, distID, path, query, cookies string, gzip bool) []byt
 	dst = append(dst, 0)
 	dst = append(dst, cookies...)
 	dst = append(dst, 0)
-	if gzip {
-		return append(dst, 'g')
-	}
-	return append(dst, 'i')
+	return append(dst, enc)
 }
 
 // invalidationPrefix is the key prefix an invalidation path removes: every

@@ -60,6 +60,7 @@ var pageMethodNotAllowed = errorPage("This distribution is not configured to all
 // writeMethodNotAllowed answers a method the behaviour does not allow:
 // 403 with CloudFront's page, never forwarded.
 func (s *Server) writeMethodNotAllowed(w http.ResponseWriter, r *http.Request, pr *perRequest) int {
+	noteDetail(w, "InvalidRequestMethod")
 	return s.writeGenerated(w, r, http.StatusForbidden, "text/html", pageMethodNotAllowed, pr)
 }
 
@@ -125,6 +126,9 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *reques
 	c := q.d.counters
 	f := s.fetchStream(r, q, q.b.origin.connectionAttempts)
 	if f.kind == outFailed {
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
+			return resultError
+		}
 		c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 		return resultError
 	}
@@ -132,6 +136,9 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *reques
 	res := resultMiss
 	if f.resp.StatusCode >= 400 {
 		res = resultError
+		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.resp.StatusCode) {
+			return res
+		}
 	}
 	c.count(res, s.writeStream(w, r, f, res, q))
 	return res

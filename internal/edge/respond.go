@@ -276,6 +276,9 @@ var (
 
 // writeGenerated writes a response CloudFront generates itself.
 func (s *Server) writeGenerated(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte, pr *perRequest) int {
+	if lw, ok := w.(*logWriter); ok {
+		lw.generated = true
+	}
 	h := w.Header()
 	h["Server"] = []string{"CloudFront"}
 	h["Content-Type"] = []string{contentType}

@@ -20,8 +20,12 @@ type request struct {
 	// uncached: the request goes to the origin for this viewer alone,
 	// with its method and body (serveUncached).
 	uncached bool
+	br       bool // Compress chose Brotli (compress.go)
 	pr       *perRequest
 	now      time.Time
+	// errorPage marks the edge's own request for a custom error page, so
+	// that the page's own error is not answered with a page again.
+	errorPage bool
 }
 
 // ServeHTTP serves one viewer request. r.TLS != nil means the viewer used
@@ -29,9 +33,10 @@ type request struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pr := newPerRequest()
 	if s.opts.AccessLog != nil {
-		lw := &logWriter{ResponseWriter: w}
+		start := s.now()
+		lw := &logWriter{ResponseWriter: w, now: s.now}
 		res, d := s.serve(lw, r, pr)
-		s.logRequest(lw, r, d, res, pr)
+		s.logRequest(lw, r, d, res, pr, start)
 		return
 	}
 	s.serve(w, r, pr)
@@ -45,7 +50,21 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		s.writeErrorPage(w, r, http.StatusForbidden, pr)
 		return resultError, nil
 	}
+	if r.TLS != nil && (d.http3 || r.TLS.Version < d.minTLS) {
+		if r.TLS.Version < d.minTLS {
+			// The connection was made for another name's weaker policy.
+			d.counters.count(resultError, s.writeErrorPage(w, r, http.StatusMisdirectedRequest, pr))
+			return resultError, d
+		}
+		s.advertiseHTTP3(w)
+	}
 	c := d.counters
+	if d.geo != nil && !s.geoAllowed(d.geo, r) {
+		// CloudFront answers 403 and logs it as ClientGeoBlocked.
+		noteDetail(w, "ClientGeoBlocked")
+		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		return resultError, d
+	}
 	m := methodBit(r.Method)
 	if m == 0 {
 		// No behaviour allows a method CloudFront does not know.
@@ -101,7 +120,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		q.query = rawQuery
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
-	q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	if b.compress {
+		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		q.gzip, q.br = enc == encGzip, enc == encBrotli
+	} else {
+		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	}
 	if !cacheable {
 		mq := new(request)
 		*mq = q
@@ -114,7 +138,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	if b.queryKeys != nil {
 		keyQuery = keyedQuery(q.query, b.queryKeys)
 	}
-	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.gzip)
+	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.encoding())
 	if b.extraKey || m&(mGET|mHEAD) == 0 {
 		key = appendExtraKey(key, b, r, m)
 	}
@@ -125,6 +149,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		res := resultHit
 		if e.isError {
 			res = resultError
+			if d.errorResponses != nil {
+				mq := new(request)
+				*mq = q
+				if s.serveCustomError(w, r, mq, e.status) {
+					return res, d
+				}
+			}
 		}
 		c.count(res, s.serveEntry(w, r, e, nil, res, pr, q.now))
 		return res, d
@@ -136,6 +167,17 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	mq := new(request)
 	*mq = q
 	return s.serveMiss(w, r, mq, k), d
+}
+
+// encoding is the cache key's encoding byte.
+func (q *request) encoding() byte {
+	switch {
+	case q.br:
+		return encBrotli
+	case q.gzip:
+		return encGzip
+	}
+	return encIdentity
 }
 
 // requestTarget is the request target as the viewer sent it, in origin

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -77,6 +78,9 @@ type Options struct {
 	OriginTLS  *tls.Config
 	SignedURLs SignedURLChecker // nil: signed URLs are not checked
 	AccessLog  func(LogRecord)  // nil: no access log
+	// Countries locates viewers for geographic restrictions; nil: no
+	// database, and restricted distributions answer 403 to everyone.
+	Countries  CountryLookup
 	Registerer prometheus.Registerer
 	Logger     *slog.Logger
 	Now        func() time.Time
@@ -92,6 +96,11 @@ type Server struct {
 	cache     *objectCache
 	flights   singleflight.Group
 	transport *http.Transport // to tenants' origins, under Options.Origins
+	// transports are the pools of origins whose connection settings
+	// differ from defaultConn (origins.go).
+	transportsMu sync.Mutex
+	transports   map[connSettings]*http.Transport
+	defaultConn  connSettings
 	// s3Transport reaches the configured S3 endpoint, unchecked.
 	s3Transport *http.Transport
 	s3          *s3Client
@@ -99,6 +108,7 @@ type Server struct {
 	// epoch changes on every purge, so a fetch that started before it does
 	// not store an object the purge meant to remove.
 	epoch atomic.Int64
+	tls   viewerTLSState
 }
 
 // New returns a Server with an empty snapshot: every host is unknown
@@ -145,8 +155,13 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.cache = c
-	s.transport = newTransport(o, o.Origins)
-	s.s3Transport = newTransport(o, nil)
+	lo, hi, _ := tlsRange(nil)
+	s.defaultConn = connSettings{keepalive: defaultOriginKeepalive, minTLS: lo, maxTLS: hi}.effective(o.OriginTimeouts)
+	s.transports = map[connSettings]*http.Transport{}
+	s.transport = newTransport(o, o.Origins, s.defaultConn)
+	// The operator's S3 endpoint keeps Go's TLS defaults and a longer idle
+	// time: it is one server, shared by every tenant.
+	s.s3Transport = newTransport(o, nil, connSettings{keepalive: 90 * time.Second}.effective(o.OriginTimeouts))
 	s3c, err := newS3Client(o.S3)
 	if err != nil {
 		return nil, err
@@ -168,7 +183,11 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	if err != nil {
 		return err
 	}
+	s.applyViewerTLS(snap)
+	used := s.bindTransports(c)
 	old := s.snap.Swap(c)
+	s.dropTransports(used)
+	s.warnGeoWithoutDB(c)
 	var prefixes []string
 	for id, was := range old.byID {
 		d, ok := c.byID[id]
@@ -196,6 +215,7 @@ func (s *Server) Revision() int64 { return s.snap.Load().rev }
 func (s *Server) Close() error {
 	s.transport.CloseIdleConnections()
 	s.s3Transport.CloseIdleConnections()
+	s.closeTransports()
 	s.cache.close()
 	return nil
 }

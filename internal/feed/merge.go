@@ -24,6 +24,7 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 			Distributions: slices.Clone(d.Distributions),
 			KeyPairs:      slices.Clone(d.KeyPairs),
 			BucketGrants:  slices.Clone(d.BucketGrants),
+			Certificates:  slices.Clone(d.Certificates),
 		}
 		sortSnapshot(out)
 		return out, nil
@@ -64,7 +65,20 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 	for _, x := range d.BucketGrants {
 		grants[x.Key()] = x
 	}
+	certs := make(map[string]Certificate, len(s.Certificates)+len(d.Certificates))
+	for _, x := range s.Certificates {
+		certs[x.ARN] = x
+	}
+	for _, arn := range d.DeletedCertificates {
+		delete(certs, arn)
+	}
+	for _, x := range d.Certificates {
+		certs[x.ARN] = x
+	}
 	out := &Snapshot{Revision: d.Revision}
+	for _, x := range certs {
+		out.Certificates = append(out.Certificates, x)
+	}
 	for _, x := range dists {
 		out.Distributions = append(out.Distributions, x)
 	}
@@ -82,4 +96,5 @@ func sortSnapshot(s *Snapshot) {
 	slices.SortFunc(s.Distributions, func(a, b cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.KeyPairs, func(a, b KeyPair) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.BucketGrants, func(a, b buckets.Grant) int { return strings.Compare(a.Key(), b.Key()) })
+	slices.SortFunc(s.Certificates, func(a, b Certificate) int { return strings.Compare(a.ARN, b.ARN) })
 }

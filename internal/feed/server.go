@@ -359,6 +359,17 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 		if !full {
 			out.DeletedBucketGrants = deletedGrants
 		}
+		certs, deletedCerts, err := tx.CertificatesChangedSince(from)
+		if err != nil {
+			return err
+		}
+		for _, c := range certs {
+			out.Certificates = append(out.Certificates, Certificate{ARN: c.ARN, AccountID: c.AccountID,
+				CertificatePEM: c.CertificatePEM, ChainPEM: c.ChainPEM, PrivateKeyPEM: c.PrivateKeyPEM})
+		}
+		if !full {
+			out.DeletedCertificates = deletedCerts
+		}
 		if full {
 			// A fresh edge has nothing cached to purge; it only needs the
 			// invalidations still waiting for edges, so they can complete.

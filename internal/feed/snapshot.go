@@ -14,6 +14,9 @@ import (
 //	1 (2026-12): bucket grants in deltas and snapshots, a field older
 //	  edges ignore (they would go on signing every OAI origin: upgrade
 //	  edges with the control plane).
+//	1 (2026-12): viewer certificates (with their private keys) in deltas
+//	  and snapshots; older edges ignore them and serve the default
+//	  certificate.
 const ProtocolVersion = 1
 
 // Snapshot is everything an edge needs to serve, as of Revision.
@@ -26,6 +29,19 @@ type Snapshot struct {
 	// have none: the edge then signs nothing and delivers no logs until
 	// the control plane sends them.
 	BucketGrants []buckets.Grant `json:",omitempty"`
+	// Certificates are the imported viewer certificates, keys included:
+	// the feed is then exactly as secret as its TLS and the edges'
+	// snapshot files (0600).
+	Certificates []Certificate `json:",omitempty"`
+}
+
+// Certificate is an imported viewer certificate and its private key.
+type Certificate struct {
+	ARN            string
+	AccountID      string
+	CertificatePEM string
+	ChainPEM       string `json:",omitempty"`
+	PrivateKeyPEM  string
 }
 
 // KeyPair is the public half of a CloudFront key pair, which verifies
@@ -38,7 +54,7 @@ type KeyPair struct {
 }
 
 // Delta is the change from revision From to revision Revision. When Full is
-// set, Distributions, KeyPairs and BucketGrants are complete and replace what the edge
+// set, Distributions, KeyPairs, BucketGrants and Certificates are complete and replace what the edge
 // had (From is then 0).
 type Delta struct {
 	From                 int64
@@ -50,6 +66,8 @@ type Delta struct {
 	DeletedKeyPairs      []string
 	BucketGrants         []buckets.Grant `json:",omitempty"`
 	DeletedBucketGrants  []string        `json:",omitempty"` // grant keys (buckets.Grant.Key)
+	Certificates         []Certificate   `json:",omitempty"`
+	DeletedCertificates  []string        `json:",omitempty"` // ARNs
 	// Invalidations whose paths the edge must purge (revision > From).
 	Invalidations []cloudfront.Invalidation
 }

@@ -181,6 +181,17 @@ type Tx interface {
 	DeleteBucketGrant(g buckets.Grant, revision int64) error
 	BucketGrantsChangedSince(rev int64) (changed []BucketGrant, deletedKeys []string, err error)
 
+	// Viewer certificates, by ARN. InsertCertificate: ErrExists;
+	// ErrNotFound if the account does not exist. Certificate,
+	// DeleteCertificate: ErrNotFound. Changes carry revisions like key
+	// pairs so edges learn of them; deleting an account deletes its
+	// certificates with tombstones at a new revision.
+	InsertCertificate(c Certificate) error
+	Certificate(arn string) (Certificate, error)
+	Certificates(accountID string) ([]Certificate, error) // "" lists all; ordered by ARN
+	DeleteCertificate(arn string, revision int64) error
+	CertificatesChangedSince(rev int64) (changed []Certificate, deletedARNs []string, err error)
+
 	// Resource tags, by the resource's ARN. Tags returns them ordered by
 	// key (none: an empty list, whether or not the resource exists);
 	// SetTags replaces them whole (none deletes them all).
@@ -236,6 +247,21 @@ type KeyPair struct {
 	Active       bool
 	Created      time.Time
 	Revision     int64
+}
+
+// Certificate is an imported viewer certificate. PrivateKeyPEM is a
+// secret: nothing prints it, and it leaves the store only for the edges.
+type Certificate struct {
+	ARN            string // arn:aws:acm:us-east-1:<account>:certificate/<uuid>
+	AccountID      string
+	CertificatePEM string
+	ChainPEM       string
+	PrivateKeyPEM  string
+	Names          []string // the certificate's DNS names, lower case
+	NotBefore      time.Time
+	NotAfter       time.Time
+	Created        time.Time
+	Revision       int64
 }
 
 // BucketGrant is a grant as stored: when it was made, and the feed

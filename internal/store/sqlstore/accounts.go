@@ -72,6 +72,9 @@ func (t *Tx) DeleteAccount(id string) error {
 	if err := t.dropBucketGrants("account_id", id); err != nil {
 		return err
 	}
+	if err := t.dropCertificates(id); err != nil {
+		return err
+	}
 	res, err := t.exec(`DELETE FROM accounts WHERE id = $1`, id)
 	return t.mustAffect(res, err, "account", id)
 }

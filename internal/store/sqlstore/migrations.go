@@ -232,6 +232,30 @@ CREATE TABLE resource_tags (
 	PRIMARY KEY (resource, tag_key)
 );
 `,
+	// 7: imported viewer certificates (ACM-style ARNs). private_key_pem is
+	// a secret: it lives here as the access keys' secrets do, readable by
+	// whoever can read the store, and leaves it only over the config feed.
+	`
+CREATE TABLE certificates (
+	arn             TEXT PRIMARY KEY,
+	account_id      TEXT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+	certificate_pem TEXT NOT NULL,
+	chain_pem       TEXT NOT NULL,
+	private_key_pem TEXT NOT NULL,
+	names           TEXT NOT NULL, -- JSON array, lower case
+	not_before      {{.Time}} NOT NULL,
+	not_after       {{.Time}} NOT NULL,
+	created         {{.Time}} NOT NULL,
+	revision        {{.Int64}} NOT NULL
+);
+CREATE INDEX certificates_account ON certificates (account_id);
+CREATE INDEX certificates_revision ON certificates (revision);
+CREATE TABLE certificate_tombstones (
+	arn      TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE INDEX certificate_tombstones_revision ON certificate_tombstones (revision);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"InvalidationOrder", testInvalidationOrder},
 		{"Tags", testTags},
 		{"KeyPairs", testKeyPairs},
+		{"Certificates", testCertificates},
 		{"BucketGrants", testBucketGrants},
 		{"Edges", testEdges},
 		{"EdgeKeys", testEdgeKeys},

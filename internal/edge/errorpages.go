@@ -1,0 +1,197 @@
+package edge
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/urlpath"
+)
+
+// customError is one of a distribution's CustomErrorResponses.
+type customError struct {
+	code   int    // ErrorCode
+	page   string // ResponsePagePath, canonical; "" for none
+	status int    // ResponseCode; 0 keeps the error's own status
+	// minTTL is ErrorCachingMinTTL when hasMinTTL; otherwise the edge's
+	// usual error caching applies.
+	minTTL    time.Duration
+	hasMinTTL bool
+}
+
+func compileErrorResponses(rs []cloudfront.CustomErrorResponse) ([]customError, error) {
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	out := make([]customError, 0, len(rs))
+	for _, r := range rs {
+		ce := customError{code: r.ErrorCode}
+		if r.ResponsePagePath != "" {
+			// The page is asked for like a request for that path, so it takes
+			// the same canonical form. A path that has none (the control plane
+			// checks only its first byte) gets no page rather than taking the
+			// whole distribution off the edge.
+			if p, err := urlpath.Canonical(r.ResponsePagePath); err == nil {
+				ce.page = p
+			}
+		}
+		if r.ResponseCode != "" {
+			n, err := strconv.Atoi(r.ResponseCode)
+			if err != nil || n < 100 || n > 599 {
+				return nil, &compileError{"ResponseCode " + strconv.Quote(r.ResponseCode)}
+			}
+			ce.status = n
+		}
+		if r.ErrorCachingMinTTL != nil {
+			ce.minTTL, ce.hasMinTTL = time.Duration(*r.ErrorCachingMinTTL)*time.Second, true
+		}
+		out = append(out, ce)
+	}
+	return out, nil
+}
+
+type compileError struct{ what string }
+
+func (e *compileError) Error() string { return "edge: custom error response: bad " + e.what }
+
+// customError returns the custom error response for status, or nil.
+func (d *dist) customError(status int) *customError {
+	for i := range d.errorResponses {
+		if d.errorResponses[i].code == status {
+			return &d.errorResponses[i]
+		}
+	}
+	return nil
+}
+
+// errorCacheTTL is how long an error response with ErrorCachingMinTTL is
+// cached, as CloudFront's developer guide says ("Control how long
+// CloudFront caches errors"): the larger of the origin's max-age,
+// s-maxage or Expires and ErrorCachingMinTTL; not at all when the origin
+// says no-store, no-cache or private on a 404, 414 or 501 (and 410, which
+// the edge caches as a normal object) or when the TTL is 0; never 416.
+// The origin's time counts up to the behaviour's maxTTL ("can't be greater
+// than the maximum TTL set for the cache behavior").
+func errorCacheTTL(ce *customError, status int, h http.Header, now time.Time, maxTTL time.Duration) (time.Duration, bool) {
+	if status == http.StatusRequestedRangeNotSatisfiable {
+		return 0, false
+	}
+	cc := parseCacheControl(h["Cache-Control"])
+	switch status {
+	case 404, 410, 414, 501:
+		if cc.noStore || cc.noCache || cc.private {
+			return 0, false
+		}
+	}
+	var origin time.Duration
+	switch {
+	case cc.sMaxAge >= 0:
+		origin = time.Duration(cc.sMaxAge) * time.Second
+	case cc.maxAge >= 0:
+		origin = time.Duration(cc.maxAge) * time.Second
+	case len(h["Expires"]) > 0:
+		if exp, err := http.ParseTime(h.Get("Expires")); err == nil && exp.After(now) {
+			origin = exp.Sub(now)
+		}
+	}
+	if maxTTL > 0 {
+		origin = min(origin, maxTTL)
+	}
+	ttl := max(ce.minTTL, origin)
+	return ttl, ttl > 0
+}
+
+// serveCustomError answers an error status with the distribution's
+// custom error page for it, if it has one, and reports whether it did.
+// The page is requested from the distribution itself, through the
+// behaviour its path matches, and cached like any object of that path.
+//
+// When the page cannot be had, the viewer gets what the page's origin
+// answered (its error, or 502/504 when it could not be reached), as
+// CloudFront does (developer guide, "Generate custom error responses": a
+// deleted error page in S3 makes CloudFront return 404). A page too large
+// to cache is not used: the original error is served instead.
+func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *request, status int) bool {
+	ce := q.d.customError(status)
+	if ce == nil || ce.page == "" || q.errorPage {
+		return false
+	}
+	b := q.d.selectBehavior(ce.page)
+	if !b.caches(mGET) {
+		// The page's behaviour caches nothing (it forwards every header):
+		// the page is not used, rather than asked for on every error.
+		return false
+	}
+	pq := &request{d: q.d, b: b, path: ce.page, pr: q.pr, now: q.now, errorPage: true}
+	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
+	// The encoding class as the page's own behaviour decides it (serve).
+	if b.compress {
+		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		pq.gzip, pq.br = enc == encGzip, enc == encBrotli
+	} else {
+		pq.gzip = acceptsGzip(r.Header["Accept-Encoding"])
+	}
+	// The page is always fetched with GET, whatever the viewer's method,
+	// and keyed as a GET of its path would be, keyed headers included.
+	pr := new(http.Request)
+	*pr = *r
+	pr.Method, pr.Body, pr.ContentLength, pr.TransferEncoding = http.MethodGet, http.NoBody, 0, nil
+	kb := appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.encoding())
+	if b.extraKey {
+		kb = appendExtraKey(kb, b, pr, mGET)
+	}
+	key := string(kb)
+	e, ok := s.cache.get(kb)
+	if !ok || !e.fresh(pq.now) {
+		led := false
+		v, _, _ := s.flights.Do(key, func() (any, error) {
+			led = true
+			return s.fetch(pr, pq, key), nil
+		})
+		f := v.(*fetchResult)
+		if f.kind == outEntry && f.perViewer && !led {
+			f = s.fetch(pr, pq, key)
+		}
+		switch f.kind {
+		case outEntry:
+			e = f.e
+		case outFailed:
+			q.d.counters.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
+			return true
+		default:
+			if led || f.kind == outBroken {
+				f.close()
+			}
+			return false
+		}
+	}
+	if e.isError {
+		// The page's own error, unchanged.
+		q.d.counters.count(resultError, s.serveEntry(w, r, e, nil, resultError, q.pr, q.now))
+		return true
+	}
+	if ce.status != 0 {
+		status = ce.status
+	}
+	q.d.counters.count(resultError, s.writePage(w, r, e, status, q.pr))
+	return true
+}
+
+// writePage sends a cached page as the answer to an error, with status.
+// The viewer's validators and Range are not applied: they name the object
+// it asked for, not the page.
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, e *entry, status int, pr *perRequest) int {
+	h := w.Header()
+	for k, v := range e.header {
+		h[k] = v
+	}
+	h["X-Cache"] = xCacheValues[resultError]
+	h["X-Amz-Cf-Id"] = pr.id[:]
+	w.WriteHeader(status)
+	if r.Method == http.MethodHead || len(e.body) == 0 {
+		return 0
+	}
+	n, _ := w.Write(e.body)
+	return n
+}
