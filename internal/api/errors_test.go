@@ -92,13 +92,13 @@ func TestErrors(t *testing.T) {
 			return call{"POST", "/2012-07-01/distribution", distConfig("signers", signers("self", "1", "2", "3", "4", "5")), nil}
 		}, status: 400, code: "TooManyTrustedSigners"},
 		{name: "too many CNAMEs", call: func(fixture) call {
-			return call{"POST", "/2012-07-01/distribution", distConfig("aliases", numberedAliases(11)), nil}
+			return call{"POST", "/2012-07-01/distribution", distConfig("aliases", numberedAliases(101)), nil}
 		}, status: 400, code: "TooManyDistributionCNAMEs"},
 		{name: "too many origins", call: func(fixture) call {
-			return call{"POST", "/2012-07-01/distribution", distConfig("origins", customOrigins(11)), nil}
+			return call{"POST", "/2012-07-01/distribution", distConfig("origins", customOrigins(26)), nil}
 		}, status: 400, code: "TooManyOrigins"},
 		{name: "too many cache behaviors", call: func(fixture) call {
-			return call{"POST", "/2012-07-01/distribution", distConfig("behaviors", behaviors(11)), nil}
+			return call{"POST", "/2012-07-01/distribution", distConfig("behaviors", behaviors(76)), nil}
 		}, status: 400, code: "TooManyCacheBehaviors"},
 		{name: "too many whitelisted cookies", call: func(fixture) call {
 			return call{"POST", "/2012-07-01/distribution", distConfig("cookies", whitelist(11)), nil}

@@ -111,7 +111,7 @@ func (s *Server) createDistribution(ctx context.Context, r *request) (reply, err
 	if err != nil {
 		return reply{}, err
 	}
-	d, _, err := s.Service.CreateDistribution(ctx, r.account, cfg)
+	d, _, err := s.Service.Distributions().Create(ctx, r.account, cfg, nil)
 	if err != nil {
 		return reply{}, err
 	}
@@ -120,7 +120,7 @@ func (s *Server) createDistribution(ctx context.Context, r *request) (reply, err
 }
 
 func (s *Server) getDistribution(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.Distributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -128,7 +128,7 @@ func (s *Server) getDistribution(ctx context.Context, r *request) (reply, error)
 }
 
 func (s *Server) getDistributionConfig(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.Distributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -151,14 +151,14 @@ func (s *Server) updateDistribution(ctx context.Context, r *request) (reply, err
 }
 
 func (s *Server) deleteDistribution(ctx context.Context, r *request) (reply, error) {
-	if err := s.Service.DeleteDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r)); err != nil {
+	if err := s.Service.Distributions().Delete(ctx, r.account, r.PathValue("id"), ifMatch(r)); err != nil {
 		return reply{}, err
 	}
 	return reply{status: http.StatusNoContent}, nil
 }
 
 func (s *Server) listDistributions(ctx context.Context, r *request) (reply, error) {
-	lp, items, err := s.Service.ListDistributions(ctx, r.account, page(r))
+	lp, items, err := s.Service.Distributions().List(ctx, r.account, page(r))
 	if err != nil {
 		return reply{}, err
 	}
@@ -170,7 +170,7 @@ func (s *Server) createStreaming(ctx context.Context, r *request) (reply, error)
 	if err != nil {
 		return reply{}, err
 	}
-	d, _, err := s.Service.CreateStreamingDistribution(ctx, r.account, cfg)
+	d, _, err := s.Service.StreamingDistributions().Create(ctx, r.account, cfg, nil)
 	if err != nil {
 		return reply{}, err
 	}
@@ -179,7 +179,7 @@ func (s *Server) createStreaming(ctx context.Context, r *request) (reply, error)
 }
 
 func (s *Server) getStreaming(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.StreamingDistributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -187,7 +187,7 @@ func (s *Server) getStreaming(ctx context.Context, r *request) (reply, error) {
 }
 
 func (s *Server) getStreamingConfig(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.StreamingDistributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -202,7 +202,7 @@ func (s *Server) updateStreaming(ctx context.Context, r *request) (reply, error)
 	if err != nil {
 		return reply{}, err
 	}
-	d, err := s.Service.UpdateStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
+	d, err := s.Service.StreamingDistributions().Replace(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
 	if err != nil {
 		return reply{}, err
 	}
@@ -210,14 +210,14 @@ func (s *Server) updateStreaming(ctx context.Context, r *request) (reply, error)
 }
 
 func (s *Server) deleteStreaming(ctx context.Context, r *request) (reply, error) {
-	if err := s.Service.DeleteStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r)); err != nil {
+	if err := s.Service.StreamingDistributions().Delete(ctx, r.account, r.PathValue("id"), ifMatch(r)); err != nil {
 		return reply{}, err
 	}
 	return reply{status: http.StatusNoContent}, nil
 }
 
 func (s *Server) listStreaming(ctx context.Context, r *request) (reply, error) {
-	lp, items, err := s.Service.ListStreamingDistributions(ctx, r.account, page(r))
+	lp, items, err := s.Service.StreamingDistributions().List(ctx, r.account, page(r))
 	if err != nil {
 		return reply{}, err
 	}

@@ -182,7 +182,7 @@ func (s *Server) createDistributionWithTags2020(ctx context.Context, r *request)
 }
 
 func (s *Server) createDistributionReply(ctx context.Context, r *request, cfg cloudfront.DistributionConfig, tags []cloudfront.Tag) (reply, error) {
-	d, _, err := s.Service.CreateDistributionWithTags(ctx, r.account, cfg, tags)
+	d, _, err := s.Service.Distributions().Create(ctx, r.account, cfg, tags)
 	if err != nil {
 		return reply{}, err
 	}
@@ -191,7 +191,7 @@ func (s *Server) createDistributionReply(ctx context.Context, r *request, cfg cl
 }
 
 func (s *Server) getDistribution2020(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.Distributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -199,7 +199,7 @@ func (s *Server) getDistribution2020(ctx context.Context, r *request) (reply, er
 }
 
 func (s *Server) getDistributionConfig2020(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.Distributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -214,7 +214,7 @@ func (s *Server) updateDistribution2020(ctx context.Context, r *request) (reply,
 	if err != nil {
 		return reply{}, err
 	}
-	d, err := s.Service.ReplaceDistributionConfig(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
+	d, err := s.Service.Distributions().Replace(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
 	if err != nil {
 		return reply{}, err
 	}
@@ -222,7 +222,7 @@ func (s *Server) updateDistribution2020(ctx context.Context, r *request) (reply,
 }
 
 func (s *Server) listDistributions2020(ctx context.Context, r *request) (reply, error) {
-	lp, items, err := s.Service.ListDistributions(ctx, r.account, page(r))
+	lp, items, err := s.Service.Distributions().List(ctx, r.account, page(r))
 	if err != nil {
 		return reply{}, err
 	}
@@ -358,7 +358,7 @@ func (s *Server) createStreamingWithTags2020(ctx context.Context, r *request) (r
 }
 
 func (s *Server) createStreamingReply(ctx context.Context, r *request, cfg cloudfront.StreamingDistributionConfig, tags []cloudfront.Tag) (reply, error) {
-	d, _, err := s.Service.CreateStreamingDistributionWithTags(ctx, r.account, cfg, tags)
+	d, _, err := s.Service.StreamingDistributions().Create(ctx, r.account, cfg, tags)
 	if err != nil {
 		return reply{}, err
 	}
@@ -367,7 +367,7 @@ func (s *Server) createStreamingReply(ctx context.Context, r *request, cfg cloud
 }
 
 func (s *Server) getStreaming2020(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.StreamingDistributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -375,7 +375,7 @@ func (s *Server) getStreaming2020(ctx context.Context, r *request) (reply, error
 }
 
 func (s *Server) getStreamingConfig2020(ctx context.Context, r *request) (reply, error) {
-	d, err := s.Service.GetStreamingDistribution(ctx, r.account, r.PathValue("id"))
+	d, err := s.Service.StreamingDistributions().Get(ctx, r.account, r.PathValue("id"))
 	if err != nil {
 		return reply{}, err
 	}
@@ -390,7 +390,7 @@ func (s *Server) updateStreaming2020(ctx context.Context, r *request) (reply, er
 	if err != nil {
 		return reply{}, err
 	}
-	d, err := s.Service.UpdateStreamingDistribution(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
+	d, err := s.Service.StreamingDistributions().Replace(ctx, r.account, r.PathValue("id"), ifMatch(r), cfg)
 	if err != nil {
 		return reply{}, err
 	}
@@ -398,7 +398,7 @@ func (s *Server) updateStreaming2020(ctx context.Context, r *request) (reply, er
 }
 
 func (s *Server) listStreaming2020(ctx context.Context, r *request) (reply, error) {
-	lp, items, err := s.Service.ListStreamingDistributions(ctx, r.account, page(r))
+	lp, items, err := s.Service.StreamingDistributions().List(ctx, r.account, page(r))
 	if err != nil {
 		return reply{}, err
 	}

@@ -277,7 +277,7 @@ func TestStreamingErrors(t *testing.T) {
 			return call{"POST", streamingPath, sc("signers", signers("1111-2222-3333")), nil}
 		}, status: 400, code: "InvalidArgument"},
 		{name: "too many CNAMEs", call: func(streamingFixture) call {
-			return call{"POST", streamingPath, sc("aliases", numberedAliases(11)), nil}
+			return call{"POST", streamingPath, sc("aliases", numberedAliases(101)), nil}
 		}, status: 400, code: "TooManyStreamingDistributionCNAMEs"},
 		{name: "bad price class", call: func(streamingFixture) call {
 			return call{"POST", streamingPath, sc("priceclass", "PriceClass_50"), nil}

@@ -56,6 +56,11 @@ func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.OAIsPerAccount, "limit-origin-access-identities", l.OAIsPerAccount, "origin access identities per account")
 	fs.IntVar(&l.InvalidationBatchesInProgress, "limit-invalidations-in-progress", l.InvalidationBatchesInProgress, "invalidation batches in progress per distribution")
 	fs.IntVar(&l.PathsPerInvalidationBatch, "limit-invalidation-paths", l.PathsPerInvalidationBatch, "paths per invalidation batch")
+	fs.IntVar(&l.OriginGroupsPerDistribution, "limit-origin-groups", l.OriginGroupsPerDistribution, "origin groups per distribution")
+	fs.IntVar(&l.CustomHeadersPerOrigin, "limit-origin-custom-headers", l.CustomHeadersPerOrigin, "custom headers per origin")
+	fs.IntVar(&l.HeadersPerBehavior, "limit-whitelisted-headers", l.HeadersPerBehavior, "whitelisted headers per cache behaviour")
+	fs.IntVar(&l.QueryStringCacheKeysPerBehavior, "limit-query-string-cache-keys", l.QueryStringCacheKeysPerBehavior, "query string cache keys per cache behaviour")
+	fs.IntVar(&l.KeyGroupsPerBehavior, "limit-key-groups", l.KeyGroupsPerBehavior, "trusted key groups per cache behaviour")
 }
 
 // controlPlane is a running control plane's parts.

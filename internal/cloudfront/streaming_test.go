@@ -31,8 +31,8 @@ func TestValidateStreamingDistributionConfig(t *testing.T) {
 		{"empty caller reference", func(c *StreamingDistributionConfig) { c.CallerReference = "" }, InvalidArgument},
 		{"caller reference 128 bytes", func(c *StreamingDistributionConfig) { c.CallerReference = strings.Repeat("x", 128) }, InvalidArgument},
 		{"comment 129 chars", func(c *StreamingDistributionConfig) { c.Comment = strings.Repeat("x", 129) }, InvalidArgument},
-		{"ten aliases", func(c *StreamingDistributionConfig) { c.Aliases = aliasNames(10) }, ""},
-		{"eleven aliases", func(c *StreamingDistributionConfig) { c.Aliases = aliasNames(11) }, TooManyStreamingDistributionCNAMEs},
+		{"100 aliases", func(c *StreamingDistributionConfig) { c.Aliases = aliasNames(100) }, ""},
+		{"101 aliases", func(c *StreamingDistributionConfig) { c.Aliases = aliasNames(101) }, TooManyStreamingDistributionCNAMEs},
 		{"bad alias", func(c *StreamingDistributionConfig) { c.Aliases = []string{"localhost"} }, InvalidArgument},
 		{"duplicate alias", func(c *StreamingDistributionConfig) { c.Aliases = []string{"a.example.com", "A.example.com"} }, InvalidArgument},
 		{"custom origin domain", func(c *StreamingDistributionConfig) { c.S3Origin.DomainName = "www.example.com" }, InvalidOrigin},
@@ -56,7 +56,7 @@ func TestValidateStreamingDistributionConfig(t *testing.T) {
 		{"log prefix 257 chars", func(c *StreamingDistributionConfig) { c.Logging.Prefix = strings.Repeat("p", 257) }, InvalidArgument},
 		// Order: counts come before everything else.
 		{"too many aliases and bad origin", func(c *StreamingDistributionConfig) {
-			c.Aliases = aliasNames(11)
+			c.Aliases = aliasNames(101)
 			c.S3Origin.DomainName = "x"
 		}, TooManyStreamingDistributionCNAMEs},
 	}

@@ -8,34 +8,56 @@ import (
 	"github.com/openfront/openfront/internal/originaddr"
 )
 
-// Limits are the per-account and per-resource quotas of the 2012 era
-// (spec §7). A zero field means the default, so Rules{} behaves like
-// DefaultRules().
+// Limits are the per-account and per-resource quotas. They are the
+// service's, not an API version's: a request through 2012-07-01 gets the
+// same ones as through 2020-05-31, as CloudFront applies its current
+// quotas to every version it still answers. A zero field means the
+// default, so Rules{} behaves like DefaultRules(); an operator raises or
+// lowers any of them (openfront api --limit-…), as AWS raises a quota on
+// request.
 type Limits struct {
-	DistributionsPerAccount       int
-	CNAMEsPerDistribution         int
-	OriginsPerDistribution        int
-	CacheBehaviorsPerDistribution int
-	TrustedSignersPerBehavior     int
-	CookieNamesPerBehavior        int
-	OAIsPerAccount                int
-	InvalidationBatchesInProgress int
-	PathsPerInvalidationBatch     int
+	DistributionsPerAccount         int
+	CNAMEsPerDistribution           int
+	OriginsPerDistribution          int
+	CacheBehaviorsPerDistribution   int
+	TrustedSignersPerBehavior       int
+	CookieNamesPerBehavior          int
+	OAIsPerAccount                  int
+	InvalidationBatchesInProgress   int
+	PathsPerInvalidationBatch       int
+	OriginGroupsPerDistribution     int
+	CustomHeadersPerOrigin          int
+	HeadersPerBehavior              int // whitelisted headers (ForwardedValues/Headers)
+	QueryStringCacheKeysPerBehavior int
+	KeyGroupsPerBehavior            int
 }
 
-// DefaultLimits returns the limits of spec §7. Origins (10) and trusted
-// signers (5) are the usual 2012 figures; the spec marks both unconfirmed.
+// DefaultLimits returns CloudFront's default quotas ("Quotas", General
+// quotas on distributions, CloudFront Developer Guide): 100 alternate
+// domain names, 75 cache behaviours and 25 origins per distribution, 10
+// origin groups, 10 custom headers per origin, 10 whitelisted headers, 10
+// whitelisted cookies and 10 query string cache keys per behaviour, 4 key
+// groups per behaviour. Distributions and OAIs per account (100) and the
+// invalidation limits stay at spec §7's figures, which are below
+// CloudFront's (500 distributions) on purpose: on a shared CDN one tenant
+// should not be able to take most of it by default. Trusted signers (5)
+// is the 2012 figure, which CloudFront's quotas page no longer lists.
 func DefaultLimits() Limits {
 	return Limits{
-		DistributionsPerAccount:       100,
-		CNAMEsPerDistribution:         10,
-		OriginsPerDistribution:        10,
-		CacheBehaviorsPerDistribution: 10,
-		TrustedSignersPerBehavior:     5,
-		CookieNamesPerBehavior:        10,
-		OAIsPerAccount:                100,
-		InvalidationBatchesInProgress: 3,
-		PathsPerInvalidationBatch:     1000,
+		DistributionsPerAccount:         100,
+		CNAMEsPerDistribution:           100,
+		OriginsPerDistribution:          25,
+		CacheBehaviorsPerDistribution:   75,
+		TrustedSignersPerBehavior:       5,
+		CookieNamesPerBehavior:          10,
+		OAIsPerAccount:                  100,
+		InvalidationBatchesInProgress:   3,
+		PathsPerInvalidationBatch:       1000,
+		OriginGroupsPerDistribution:     10,
+		CustomHeadersPerOrigin:          10,
+		HeadersPerBehavior:              10,
+		QueryStringCacheKeysPerBehavior: 10,
+		KeyGroupsPerBehavior:            4,
 	}
 }
 
@@ -52,6 +74,11 @@ func (l Limits) withDefaults() Limits {
 		{&l.OAIsPerAccount, &d.OAIsPerAccount},
 		{&l.InvalidationBatchesInProgress, &d.InvalidationBatchesInProgress},
 		{&l.PathsPerInvalidationBatch, &d.PathsPerInvalidationBatch},
+		{&l.OriginGroupsPerDistribution, &d.OriginGroupsPerDistribution},
+		{&l.CustomHeadersPerOrigin, &d.CustomHeadersPerOrigin},
+		{&l.HeadersPerBehavior, &d.HeadersPerBehavior},
+		{&l.QueryStringCacheKeysPerBehavior, &d.QueryStringCacheKeysPerBehavior},
+		{&l.KeyGroupsPerBehavior, &d.KeyGroupsPerBehavior},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.d
@@ -84,7 +111,7 @@ type Rules struct {
 	DomainSuffix string
 }
 
-// DefaultRules returns the 2012 limits and Amazon S3's endpoint.
+// DefaultRules returns the default limits and Amazon S3's endpoint.
 func DefaultRules() Rules {
 	return Rules{Limits: DefaultLimits(), S3DomainSuffixes: []string{DefaultS3DomainSuffix}}
 }
@@ -155,7 +182,7 @@ func (r Rules) ValidateDistributionConfig(c *DistributionConfig) error {
 	if err := r.checkLogging(c.Logging); err != nil {
 		return err
 	}
-	return check2020(c)
+	return check2020(c, lim)
 }
 
 // checkCounts applies every list-length limit.

@@ -5,17 +5,12 @@ import (
 	"strings"
 )
 
-// Limits of the members 2020-05-31 added (CloudFront's default quotas).
+// Value ranges of the members 2020-05-31 added; their counts are Limits.
 const (
-	maxOriginGroups         = 10
-	maxCustomHeaders        = 10
-	maxForwardedHeaders     = 10
-	maxQueryStringCacheKeys = 10
-	maxKeyGroupsPerBehavior = 4
-	maxOriginPath           = 255
-	maxOriginTimeout        = 120 // OriginReadTimeout and OriginKeepaliveTimeout, seconds (quota raised on request)
-	maxConnectionTimeout    = 10
-	maxConnectionAttempts   = 3
+	maxOriginPath         = 255
+	maxOriginTimeout      = 120 // OriginReadTimeout and OriginKeepaliveTimeout, seconds (quota raised on request)
+	maxConnectionTimeout  = 10
+	maxConnectionAttempts = 3
 )
 
 // Sets of values the 2020-05-31 model allows.
@@ -46,21 +41,21 @@ var (
 // 2012-07-01 has: origin groups, each origin's and each behaviour's new
 // members, custom error responses, the viewer certificate, restrictions
 // and the top-level scalars.
-func check2020(c *DistributionConfig) error {
-	if err := checkOriginGroups(c); err != nil {
+func check2020(c *DistributionConfig, lim Limits) error {
+	if err := checkOriginGroups(c, lim); err != nil {
 		return err
 	}
 	for i := range c.Origins {
-		if err := checkOrigin2020(&c.Origins[i]); err != nil {
+		if err := checkOrigin2020(&c.Origins[i], lim); err != nil {
 			return err
 		}
 	}
-	if err := checkBehavior2020(&c.DefaultCacheBehavior, "DefaultCacheBehavior"); err != nil {
+	if err := checkBehavior2020(&c.DefaultCacheBehavior, "DefaultCacheBehavior", lim); err != nil {
 		return err
 	}
 	for i := range c.CacheBehaviors {
 		b := &c.CacheBehaviors[i]
-		if err := checkBehavior2020(b, "CacheBehavior "+b.PathPattern); err != nil {
+		if err := checkBehavior2020(b, "CacheBehavior "+b.PathPattern, lim); err != nil {
 			return err
 		}
 	}
@@ -89,9 +84,9 @@ func check2020(c *DistributionConfig) error {
 	return nil
 }
 
-func checkOriginGroups(c *DistributionConfig) error {
-	if n := len(c.OriginGroups); n > maxOriginGroups {
-		return Errorf(TooManyOriginGroupsPerDistribution, "Your request contains %d origin groups; at most %d are allowed per distribution.", n, maxOriginGroups)
+func checkOriginGroups(c *DistributionConfig, lim Limits) error {
+	if n := len(c.OriginGroups); n > lim.OriginGroupsPerDistribution {
+		return Errorf(TooManyOriginGroupsPerDistribution, "Your request contains %d origin groups; at most %d are allowed per distribution.", n, lim.OriginGroupsPerDistribution)
 	}
 	for i, g := range c.OriginGroups {
 		if g.ID == "" {
@@ -126,14 +121,14 @@ func checkOriginGroups(c *DistributionConfig) error {
 	return nil
 }
 
-func checkOrigin2020(o *Origin) error {
+func checkOrigin2020(o *Origin, lim Limits) error {
 	if p := o.OriginPath; p != "" {
 		if len(p) > maxOriginPath || p[0] != '/' || strings.HasSuffix(p, "/") || strings.ContainsAny(p, "?#") {
 			return Errorf(InvalidArgument, "The OriginPath of origin %q must begin with / and not end with /, at most %d characters, without ? or #.", o.ID, maxOriginPath)
 		}
 	}
-	if n := len(o.CustomHeaders); n > maxCustomHeaders {
-		return Errorf(TooManyOriginCustomHeaders, "Origin %q has %d custom headers; at most %d are allowed.", o.ID, n, maxCustomHeaders)
+	if n := len(o.CustomHeaders); n > lim.CustomHeadersPerOrigin {
+		return Errorf(TooManyOriginCustomHeaders, "Origin %q has %d custom headers; at most %d are allowed.", o.ID, n, lim.CustomHeadersPerOrigin)
 	}
 	for i, h := range o.CustomHeaders {
 		lower := strings.ToLower(h.Name)
@@ -206,18 +201,18 @@ func checkRange(v *int, lo, hi int, code Code, name, origin string) error {
 
 // checkBehavior2020 checks a behaviour's 2020 members; checkBehavior has
 // checked the 2012 ones (for a behaviour with legacy cache settings).
-func checkBehavior2020(b *CacheBehavior, name string) error {
+func checkBehavior2020(b *CacheBehavior, name string, lim Limits) error {
 	if !b.LegacyCacheSettings() {
 		if b.QueryString || b.Cookies.Forward != "" || b.Cookies.WhitelistedNames != nil || b.Headers != nil ||
 			b.QueryStringCacheKeys != nil || b.MinTTL != 0 || b.DefaultTTL != nil || b.MaxTTL != nil {
 			return Errorf(InvalidArgument, "The %s has a CachePolicyId, so it must not have ForwardedValues, MinTTL, DefaultTTL or MaxTTL.", name)
 		}
 	} else {
-		if n := len(b.Headers); n > maxForwardedHeaders {
-			return Errorf(TooManyHeadersInForwardedValues, "The %s forwards %d headers; at most %d are allowed.", name, n, maxForwardedHeaders)
+		if n := len(b.Headers); n > lim.HeadersPerBehavior {
+			return Errorf(TooManyHeadersInForwardedValues, "The %s forwards %d headers; at most %d are allowed.", name, n, lim.HeadersPerBehavior)
 		}
-		if n := len(b.QueryStringCacheKeys); n > maxQueryStringCacheKeys {
-			return Errorf(TooManyQueryStringParameters, "The %s has %d query string cache keys; at most %d are allowed.", name, n, maxQueryStringCacheKeys)
+		if n := len(b.QueryStringCacheKeys); n > lim.QueryStringCacheKeysPerBehavior {
+			return Errorf(TooManyQueryStringParameters, "The %s has %d query string cache keys; at most %d are allowed.", name, n, lim.QueryStringCacheKeysPerBehavior)
 		}
 		for _, h := range b.Headers {
 			if h != "*" && !validCookieName(h) {
@@ -256,8 +251,8 @@ func checkBehavior2020(b *CacheBehavior, name string) error {
 			return Errorf(InvalidArgument, "The CachedMethods of the %s must be GET, HEAD or GET, HEAD, OPTIONS, and among the AllowedMethods.", name)
 		}
 	}
-	if n := len(b.TrustedKeyGroups.Items); n > maxKeyGroupsPerBehavior {
-		return Errorf(TooManyKeyGroupsAssociatedToDistribution, "The %s trusts %d key groups; at most %d are allowed.", name, n, maxKeyGroupsPerBehavior)
+	if n := len(b.TrustedKeyGroups.Items); n > lim.KeyGroupsPerBehavior {
+		return Errorf(TooManyKeyGroupsAssociatedToDistribution, "The %s trusts %d key groups; at most %d are allowed.", name, n, lim.KeyGroupsPerBehavior)
 	}
 	if len(b.TrustedKeyGroups.Items) > 0 && len(b.TrustedSigners.Items) > 0 {
 		return Errorf(InvalidArgument, "The %s cannot trust both key groups and trusted signers.", name)

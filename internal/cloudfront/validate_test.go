@@ -116,8 +116,10 @@ func TestValidateDistributionConfig(t *testing.T) {
 
 		// Aliases
 		{"no aliases", func(c *DistributionConfig) { c.Aliases = nil }, ""},
-		{"ten aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(10) }, ""},
-		{"eleven aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(11) }, TooManyDistributionCNAMEs},
+		// CloudFront's quotas: 100 alternate domain names, 25 origins and
+		// 75 cache behaviours per distribution, for every API version.
+		{"100 aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(100) }, ""},
+		{"101 aliases", func(c *DistributionConfig) { c.Aliases = aliasNames(101) }, TooManyDistributionCNAMEs},
 		{"alias with wildcard", func(c *DistributionConfig) { c.Aliases = []string{"*.example.com"} }, ""},
 		{"alias with wildcard inside", func(c *DistributionConfig) { c.Aliases = []string{"www.*.example.com"} }, InvalidArgument},
 		{"alias with underscore", func(c *DistributionConfig) { c.Aliases = []string{"a_b.example.com"} }, InvalidArgument},
@@ -154,13 +156,13 @@ func TestValidateDistributionConfig(t *testing.T) {
 
 		// Origins: counts and ids
 		{"no origins", func(c *DistributionConfig) { c.Origins = nil }, InvalidArgument},
-		{"ten origins", func(c *DistributionConfig) {
-			for i := 0; i < 8; i++ {
+		{"25 origins", func(c *DistributionConfig) {
+			for i := 0; i < 23; i++ {
 				c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
 			}
 		}, ""},
-		{"eleven origins", func(c *DistributionConfig) {
-			for i := 0; i < 9; i++ {
+		{"26 origins", func(c *DistributionConfig) {
+			for i := 0; i < 24; i++ {
 				c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
 			}
 		}, TooManyOrigins},
@@ -226,13 +228,13 @@ func TestValidateDistributionConfig(t *testing.T) {
 
 		// Cache behaviours: counts and path patterns
 		{"no cache behaviors", func(c *DistributionConfig) { c.CacheBehaviors = nil }, ""},
-		{"ten cache behaviors", func(c *DistributionConfig) {
-			for i := 0; i < 9; i++ {
+		{"75 cache behaviors", func(c *DistributionConfig) {
+			for i := 0; i < 74; i++ {
 				c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("/p%d/*", i)))
 			}
 		}, ""},
-		{"eleven cache behaviors", func(c *DistributionConfig) {
-			for i := 0; i < 10; i++ {
+		{"76 cache behaviors", func(c *DistributionConfig) {
+			for i := 0; i < 75; i++ {
 				c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("/p%d/*", i)))
 			}
 		}, TooManyCacheBehaviors},
@@ -310,7 +312,7 @@ func TestValidateDistributionConfig(t *testing.T) {
 		// Order: cheap limits first, then scalars, aliases, origins,
 		// behaviours, logging.
 		{"order: CNAME count before caller reference", func(c *DistributionConfig) {
-			c.Aliases = aliasNames(11)
+			c.Aliases = aliasNames(101)
 			c.CallerReference = ""
 		}, TooManyDistributionCNAMEs},
 		{"order: signer count before unknown origin", func(c *DistributionConfig) {
@@ -358,15 +360,20 @@ func TestValidateDistributionConfigNil(t *testing.T) {
 
 func TestDefaultLimits(t *testing.T) {
 	want := Limits{
-		DistributionsPerAccount:       100,
-		CNAMEsPerDistribution:         10,
-		OriginsPerDistribution:        10,
-		CacheBehaviorsPerDistribution: 10,
-		TrustedSignersPerBehavior:     5,
-		CookieNamesPerBehavior:        10,
-		OAIsPerAccount:                100,
-		InvalidationBatchesInProgress: 3,
-		PathsPerInvalidationBatch:     1000,
+		DistributionsPerAccount:         100,
+		CNAMEsPerDistribution:           100,
+		OriginsPerDistribution:          25,
+		CacheBehaviorsPerDistribution:   75,
+		TrustedSignersPerBehavior:       5,
+		CookieNamesPerBehavior:          10,
+		OAIsPerAccount:                  100,
+		InvalidationBatchesInProgress:   3,
+		PathsPerInvalidationBatch:       1000,
+		OriginGroupsPerDistribution:     10,
+		CustomHeadersPerOrigin:          10,
+		HeadersPerBehavior:              10,
+		QueryStringCacheKeysPerBehavior: 10,
+		KeyGroupsPerBehavior:            4,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)
@@ -375,7 +382,7 @@ func TestDefaultLimits(t *testing.T) {
 		t.Fatalf("DefaultRules() = %+v", got)
 	}
 	// Zero fields take the defaults; set ones are kept.
-	if got := (Limits{CNAMEsPerDistribution: 2}).withDefaults(); got.CNAMEsPerDistribution != 2 || got.OriginsPerDistribution != 10 {
+	if got := (Limits{CNAMEsPerDistribution: 2}).withDefaults(); got.CNAMEsPerDistribution != 2 || got.OriginsPerDistribution != 25 {
 		t.Fatalf("withDefaults = %+v", got)
 	}
 }
@@ -411,7 +418,45 @@ func TestLimitsRespected(t *testing.T) {
 				c.DefaultCacheBehavior.Cookies.WhitelistedNames = numberedNames("c", n)
 			}, 2, TooManyCookieNamesInWhiteList},
 		{"CNAMEsPerDistribution raised", func(l *Limits, n int) { l.CNAMEsPerDistribution = n },
-			func(c *DistributionConfig, n int) { c.Aliases = aliasNames(n) }, 20, TooManyDistributionCNAMEs},
+			func(c *DistributionConfig, n int) { c.Aliases = aliasNames(n) }, 120, TooManyDistributionCNAMEs},
+		{"OriginsPerDistribution raised", func(l *Limits, n int) { l.OriginsPerDistribution = n },
+			func(c *DistributionConfig, n int) {
+				for i := len(c.Origins); i < n; i++ {
+					c.Origins = append(c.Origins, testCustomOrigin(fmt.Sprint("o", i)))
+				}
+			}, 30, TooManyOrigins},
+		{"CacheBehaviorsPerDistribution raised", func(l *Limits, n int) { l.CacheBehaviorsPerDistribution = n },
+			func(c *DistributionConfig, n int) {
+				for i := len(c.CacheBehaviors); i < n; i++ {
+					c.CacheBehaviors = append(c.CacheBehaviors, testBehavior(fmt.Sprintf("p%d/*", i)))
+				}
+			}, 80, TooManyCacheBehaviors},
+		// The limits of the members 2020-05-31 added are operators' too.
+		{"OriginGroupsPerDistribution", func(l *Limits, n int) { l.OriginGroupsPerDistribution = n },
+			func(c *DistributionConfig, n int) {
+				for i := range n {
+					c.OriginGroups = append(c.OriginGroups, OriginGroup{ID: fmt.Sprint("g", i), StatusCodes: []int{502},
+						Members: []string{"example-Amazon S3-origin", "example-custom-origin"}})
+				}
+			}, 2, TooManyOriginGroupsPerDistribution},
+		{"CustomHeadersPerOrigin", func(l *Limits, n int) { l.CustomHeadersPerOrigin = n },
+			func(c *DistributionConfig, n int) {
+				for i := range n {
+					c.Origins[1].CustomHeaders = append(c.Origins[1].CustomHeaders, CustomHeader{Name: fmt.Sprint("X-H", i), Value: "v"})
+				}
+			}, 12, TooManyOriginCustomHeaders},
+		{"HeadersPerBehavior", func(l *Limits, n int) { l.HeadersPerBehavior = n },
+			func(c *DistributionConfig, n int) { c.DefaultCacheBehavior.Headers = numberedNames("X-H", n) }, 3, TooManyHeadersInForwardedValues},
+		{"QueryStringCacheKeysPerBehavior", func(l *Limits, n int) { l.QueryStringCacheKeysPerBehavior = n },
+			func(c *DistributionConfig, n int) {
+				c.DefaultCacheBehavior.QueryString = true
+				c.DefaultCacheBehavior.QueryStringCacheKeys = numberedNames("q", n)
+			}, 15, TooManyQueryStringParameters},
+		{"KeyGroupsPerBehavior", func(l *Limits, n int) { l.KeyGroupsPerBehavior = n },
+			func(c *DistributionConfig, n int) {
+				c.DefaultCacheBehavior.TrustedSigners = TrustedSigners{}
+				c.DefaultCacheBehavior.TrustedKeyGroups = TrustedKeyGroups{Enabled: true, Items: numberedNames("kg", n)}
+			}, 6, TooManyKeyGroupsAssociatedToDistribution},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

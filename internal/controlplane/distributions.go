@@ -8,92 +8,58 @@ import (
 	"github.com/openfront/openfront/internal/store"
 )
 
-// CreateDistribution creates a download distribution for the account. A
-// repeated CallerReference with an identical config answers with the
-// existing distribution (created is then false); with a different config it
-// is DistributionAlreadyExists.
-func (s *Service) CreateDistribution(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig) (d cloudfront.Distribution, created bool, err error) {
-	return s.CreateDistributionWithTags(ctx, accountID, cfg, nil)
+// distributions is the download distribution's part in the lifecycle.
+var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig]{
+	name:          "Distribution",
+	noSuch:        cloudfront.NoSuchDistribution,
+	alreadyExists: cloudfront.DistributionAlreadyExists,
+	tooMany:       cloudfront.TooManyDistributions,
+	members: func(d *cloudfront.Distribution) members[cloudfront.DistributionConfig] {
+		return members[cloudfront.DistributionConfig]{ID: &d.ID, AccountID: &d.AccountID, ETag: &d.ETag,
+			DomainName: &d.DomainName, Status: &d.Status, LastModified: &d.LastModifiedTime, Revision: &d.Revision, Config: &d.Config}
+	},
+	callerReference: func(c *cloudfront.DistributionConfig) string { return c.CallerReference },
+	aliases:         func(c *cloudfront.DistributionConfig) []string { return c.Aliases },
+	normalize:       cloudfront.NormalizeDistributionConfig,
+	validate:        (*cloudfront.Rules).ValidateDistributionConfig,
+	equal:           cloudfront.EqualDistributionConfigs,
+	check: func(s *Service, tx store.Tx, accountID string, cfg, old *cloudfront.DistributionConfig) error {
+		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(cfg), cfg.OAIReferences()); err != nil {
+			return err
+		}
+		var prev cloudfront.Logging
+		if old != nil {
+			prev = old.Logging
+		}
+		if err := s.checkLogBucket(tx, accountID, cfg.Logging, prev); err != nil {
+			return err
+		}
+		if err := checkLaterReferences(cfg); err != nil {
+			return err
+		}
+		return checkViewerCertificate(tx, accountID, cfg)
+	},
+	limit:          func(l cloudfront.Limits) int { return l.DistributionsPerAccount },
+	count:          countAllDistributions,
+	newDomainLabel: cloudfront.NewDomainLabel,
+	enabled:        func(c *cloudfront.DistributionConfig) bool { return c.Enabled },
+	notDisabled:    cloudfront.DistributionNotDisabled,
+	arn:            cloudfront.DistributionARN,
+	// Edges drop a deleted distribution's whole cache, so its
+	// invalidations have nothing left to purge: nothing keeps them.
+	onDelete: func(tx store.Tx, id string) error { return tx.DeleteInvalidations(id) },
+	decorate: (*Service).decorateTx,
+	status:   (*Service).status,
+
+	records: store.Tx.DistributionRecords,
 }
 
-// CreateDistributionWithTags is CreateDistribution that also tags the new
-// distribution, in the same transaction. A repeated CallerReference answers
-// with the existing distribution and leaves its tags as they are.
-func (s *Service) CreateDistributionWithTags(ctx context.Context, accountID string, cfg cloudfront.DistributionConfig, tags []cloudfront.Tag) (d cloudfront.Distribution, created bool, err error) {
-	if err := cloudfront.ValidateTags(tags); err != nil {
-		return d, false, err
-	}
-	cloudfront.NormalizeDistributionConfig(&cfg)
-	if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
-		return d, false, err
-	}
-	err = s.Store.Update(ctx, func(tx store.Tx) error {
-		created = false
-		prev, err := tx.DistributionByCallerReference(accountID, cfg.CallerReference)
-		switch {
-		case err == nil:
-			if !cloudfront.EqualDistributionConfigs(&prev.Config, &cfg) {
-				return cloudfront.NewError(cloudfront.DistributionAlreadyExists)
-			}
-			d = prev
-			return nil
-		case !errors.Is(err, store.ErrNotFound):
-			return err
-		}
-		n, err := countAllDistributions(tx, accountID)
-		if err != nil {
-			return err
-		}
-		if n >= s.limits().DistributionsPerAccount {
-			return cloudfront.NewError(cloudfront.TooManyDistributions)
-		}
-		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
-			return err
-		}
-		if err := s.checkLogBucket(tx, accountID, cfg.Logging, cloudfront.Logging{}); err != nil {
-			return err
-		}
-		if err := checkLaterReferences(&cfg); err != nil {
-			return err
-		}
-		if err := checkViewerCertificate(tx, accountID, &cfg); err != nil {
-			return err
-		}
-		rev, err := tx.NextRevision()
-		if err != nil {
-			return err
-		}
-		d = cloudfront.Distribution{
-			ID:               cloudfront.NewResourceID(),
-			AccountID:        accountID,
-			LastModifiedTime: s.now(),
-			DomainName:       cloudfront.NewDomainLabel() + "." + s.DomainSuffix,
-			Config:           cfg,
-			ETag:             cloudfront.NewETag(),
-			Revision:         rev,
-		}
-		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
-			return err
-		}
-		if err := tx.InsertDistribution(d); err != nil {
-			return cnameError(err)
-		}
-		if len(tags) > 0 {
-			if err := tx.SetTags(cloudfront.DistributionARN(accountID, d.ID), tags); err != nil {
-				return err
-			}
-		}
-		created = true
-		return nil
-	})
-	if err != nil {
-		return cloudfront.Distribution{}, false, s.internal("CreateDistribution", err)
-	}
-	if created {
-		s.changed()
-	}
-	d, err = s.decorate(ctx, d)
-	return d, created, err
+// Distributions are the download distributions' operations. Create
+// counts streaming distributions against the per-account limit too;
+// Delete needs the distribution disabled and Deployed and drops its
+// invalidations.
+func (s *Service) Distributions() Resources[cloudfront.Distribution, cloudfront.DistributionConfig] {
+	return Resources[cloudfront.Distribution, cloudfront.DistributionConfig]{s, distributions}
 }
 
 // countAllDistributions counts the account's download and streaming
@@ -138,159 +104,16 @@ func (s *Service) checkReferences(tx store.Tx, accountID string, signers, oais [
 // ownDistribution loads a distribution of the account; another account's
 // distribution is simply not found.
 func ownDistribution(tx store.Tx, accountID, id string) (cloudfront.Distribution, error) {
-	d, err := tx.Distribution(id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && d.AccountID != accountID) {
-		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.NoSuchDistribution)
-	}
-	return d, err
-}
-
-// GetDistribution returns one of the account's distributions.
-func (s *Service) GetDistribution(ctx context.Context, accountID, id string) (cloudfront.Distribution, error) {
-	var d cloudfront.Distribution
-	err := s.Store.View(ctx, func(tx store.Tx) error {
-		var err error
-		if d, err = ownDistribution(tx, accountID, id); err != nil {
-			return err
-		}
-		return s.decorateTx(tx, &d)
-	})
-	if err != nil {
-		return cloudfront.Distribution{}, s.internal("GetDistribution", err)
-	}
-	return d, nil
+	return distributions.own(tx, accountID, id)
 }
 
 // UpdateDistribution replaces a distribution's config with one sent
 // through API 2012-07-01: the members that version cannot express keep
 // their stored values (cloudfront.KeepLaterMembers). ifMatch must be the
-// current ETag.
+// current ETag. API 2020-05-31 replaces the config whole
+// (Distributions().Replace).
 func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
-	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, true)
-}
-
-// ReplaceDistributionConfig replaces a distribution's config whole: the
-// update of API 2020-05-31, whose config has every member.
-func (s *Service) ReplaceDistributionConfig(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig) (cloudfront.Distribution, error) {
-	return s.updateDistribution(ctx, accountID, id, ifMatch, cfg, false)
-}
-
-func (s *Service) updateDistribution(ctx context.Context, accountID, id, ifMatch string, cfg cloudfront.DistributionConfig, legacy bool) (cloudfront.Distribution, error) {
-	if ifMatch == "" {
-		return cloudfront.Distribution{}, cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
-	}
-	cloudfront.NormalizeDistributionConfig(&cfg)
-	var d cloudfront.Distribution
-	err := s.Store.Update(ctx, func(tx store.Tx) error {
-		var err error
-		if d, err = ownDistribution(tx, accountID, id); err != nil {
-			return err
-		}
-		if err := checkUpdate(ifMatch, d.ETag, d.Config.CallerReference, cfg.CallerReference); err != nil {
-			return err
-		}
-		if legacy {
-			if err := cloudfront.KeepLaterMembers(&d.Config, &cfg); err != nil {
-				return err
-			}
-		}
-		if err := s.rules().ValidateDistributionConfig(&cfg); err != nil {
-			return err
-		}
-		if err := s.checkReferences(tx, accountID, cloudfront.ActiveSignerAccounts(&cfg), cfg.OAIReferences()); err != nil {
-			return err
-		}
-		if err := s.checkLogBucket(tx, accountID, cfg.Logging, d.Config.Logging); err != nil {
-			return err
-		}
-		if err := checkLaterReferences(&cfg); err != nil {
-			return err
-		}
-		if err := checkViewerCertificate(tx, accountID, &cfg); err != nil {
-			return err
-		}
-		if d.Revision, err = tx.NextRevision(); err != nil {
-			return err
-		}
-		if err := s.checkAliasesFree(tx, cfg.Aliases); err != nil {
-			return err
-		}
-		d.Config = cfg
-		d.ETag = cloudfront.NewETag()
-		d.LastModifiedTime = s.now()
-		return cnameError(tx.UpdateDistribution(d))
-	})
-	if err != nil {
-		return cloudfront.Distribution{}, s.internal("UpdateDistribution", err)
-	}
-	s.changed()
-	return s.decorate(ctx, d)
-}
-
-// DeleteDistribution deletes a distribution that is disabled and deployed.
-func (s *Service) DeleteDistribution(ctx context.Context, accountID, id, ifMatch string) error {
-	if ifMatch == "" {
-		return cloudfront.NewError(cloudfront.InvalidIfMatchVersion)
-	}
-	err := s.Store.Update(ctx, func(tx store.Tx) error {
-		d, err := ownDistribution(tx, accountID, id)
-		if err != nil {
-			return err
-		}
-		es, err := edges(tx)
-		if err != nil {
-			return err
-		}
-		if err := checkDelete(ifMatch, d.ETag, d.Config.Enabled, s.status(d, es), cloudfront.DistributionNotDisabled); err != nil {
-			return err
-		}
-		rev, err := tx.NextRevision()
-		if err != nil {
-			return err
-		}
-		// Edges drop a deleted distribution's whole cache, so its
-		// invalidations have nothing left to purge: nothing keeps them.
-		if err := tx.DeleteInvalidations(id); err != nil {
-			return err
-		}
-		if err := tx.SetTags(cloudfront.DistributionARN(accountID, id), nil); err != nil {
-			return err
-		}
-		return tx.DeleteDistribution(id, rev)
-	})
-	if err != nil {
-		return s.internal("DeleteDistribution", err)
-	}
-	s.changed()
-	return nil
-}
-
-// ListDistributions lists the account's distributions, one page.
-func (s *Service) ListDistributions(ctx context.Context, accountID string, p Page) (cloudfront.ListPage, []cloudfront.Distribution, error) {
-	return list(ctx, s, "ListDistributions", p, func(d cloudfront.Distribution) string { return d.ID },
-		func(tx store.Tx, limit int) ([]cloudfront.Distribution, error) {
-			items, err := tx.Distributions(accountID, p.Marker, limit)
-			if err != nil {
-				return nil, err
-			}
-			es, err := edges(tx)
-			if err != nil {
-				return nil, err
-			}
-			for i := range items {
-				items[i].Status = s.status(items[i], es)
-			}
-			return items, nil
-		})
-}
-
-// decorate fills in the derived fields in a fresh read transaction.
-func (s *Service) decorate(ctx context.Context, d cloudfront.Distribution) (cloudfront.Distribution, error) {
-	err := s.Store.View(ctx, func(tx store.Tx) error { return s.decorateTx(tx, &d) })
-	if err != nil {
-		return cloudfront.Distribution{}, s.internal("decorate", err)
-	}
-	return d, nil
+	return updateResource(ctx, s, distributions, accountID, id, ifMatch, cfg, cloudfront.KeepLaterMembers)
 }
 
 // decorateTx derives Status, ActiveTrustedSigners and

@@ -14,15 +14,13 @@ func checkUpdate(ifMatch, etag, oldRef, newRef string) error {
 	return nil
 }
 
-// checkDelete holds the preconditions of deleting a distribution of either
-// kind (spec §5.4): If-Match names the current version, and the
-// distribution is disabled and Deployed. Disabled but still InProgress
-// means edges may still serve it, so it is not disabled yet as far as
-// CloudFront is concerned: the same code, with a message that says why.
-func checkDelete(ifMatch, etag string, enabled bool, status string, notDisabled cloudfront.Code) error {
+// checkDisabled holds the condition of deleting a distribution of either
+// kind (spec §5.4), after If-Match: the distribution is disabled and
+// Deployed. Disabled but still InProgress means edges may still serve it,
+// so it is not disabled yet as far as CloudFront is concerned: the same
+// code, with a message that says why.
+func checkDisabled(enabled bool, status string, notDisabled cloudfront.Code) error {
 	switch {
-	case ifMatch != etag:
-		return cloudfront.NewError(cloudfront.PreconditionFailed)
 	case enabled:
 		return cloudfront.NewError(notDisabled)
 	case status != cloudfront.StatusDeployed:

@@ -32,9 +32,18 @@ func NormalizeEdgePriceClass(s string) (string, error) {
 // classRank orders the classes by how many locations they cover. An
 // empty or unknown distribution class counts as PriceClass_All, the
 // API's default.
+//
+// "None" (2020-05-31) covers what PriceClass_100 covers. CloudFront
+// documents no locations for it: its price-class docs say a class other
+// than PriceClass_All is served from "the edge locations in your price
+// class", and the locations every class includes are PriceClass_100's.
+// Reading it as All would spread a tenant's content (and the operator's
+// cost) to every location when the tenant named no class at all, and
+// keep its Deployed waiting on the farthest edges; the narrowest
+// footprint is what a shared CDN should assume until told otherwise.
 func classRank(c string) int {
 	switch c {
-	case cloudfront.PriceClass100:
+	case cloudfront.PriceClass100, cloudfront.PriceClassNone:
 		return 1
 	case cloudfront.PriceClass200:
 		return 2

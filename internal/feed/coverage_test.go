@@ -61,6 +61,10 @@ func TestCovers(t *testing.T) {
 		{c100, c100, true},
 		{c100, c200, false},
 		{c200, cAll, false},
+		// None covers what PriceClass_100 covers: class-100 edges only.
+		{cloudfront.PriceClassNone, "100", true},
+		{cloudfront.PriceClassNone, "200", false},
+		{cloudfront.PriceClassNone, "All", false},
 		// An unknown edge class is treated as All-only.
 		{c100, "mars", false},
 		{cAll, "mars", true},
@@ -141,5 +145,33 @@ func TestDistributionStatusAndInvalidationDone(t *testing.T) {
 				t.Errorf("InvalidationDone = %v, want %v", got, tt.want == cloudfront.StatusDeployed)
 			}
 		})
+	}
+}
+
+// TestDistributionStatusNone: a PriceClass None distribution is Deployed
+// once the live class-100 edges have it, whatever the 200 and All edges
+// have acknowledged (it was counted as All before).
+func TestDistributionStatusNone(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	edges := []store.Edge{
+		{ID: "fra", PriceClass: cloudfront.PriceClass100, LastSeen: now, AckedRevision: 7},
+		{ID: "nrt", PriceClass: cloudfront.PriceClass200, LastSeen: now, AckedRevision: 3},
+		{ID: "gru", PriceClass: cloudfront.PriceClassAll, LastSeen: now, AckedRevision: 3},
+	}
+	for _, tt := range []struct {
+		class string
+		rev   int64
+		want  string
+	}{
+		{cloudfront.PriceClassNone, 7, cloudfront.StatusDeployed},
+		{cloudfront.PriceClassNone, 8, cloudfront.StatusInProgress},
+		{cloudfront.PriceClass100, 7, cloudfront.StatusDeployed},
+		{cloudfront.PriceClass200, 7, cloudfront.StatusInProgress},
+		{cloudfront.PriceClassAll, 7, cloudfront.StatusInProgress},
+	} {
+		d := cloudfront.Distribution{Revision: tt.rev, Config: cloudfront.DistributionConfig{PriceClass: tt.class}}
+		if got := DistributionStatus(d, edges, now, time.Minute); got != tt.want {
+			t.Errorf("%s at revision %d: %s, want %s", tt.class, tt.rev, got, tt.want)
+		}
 	}
 }

@@ -80,6 +80,11 @@ type Tx interface {
 	// included; ErrCNAMEInUse as above). DeleteDistribution remembers the id
 	// as deleted at the given revision for DistributionsChangedSince.
 	InsertDistribution(d cloudfront.Distribution) error
+	// DistributionRecords and StreamingDistributionRecords are the two
+	// kinds' methods above as Records, for code written once for every
+	// kind of the lifecycle.
+	DistributionRecords() Records[cloudfront.Distribution]
+	StreamingDistributionRecords() Records[cloudfront.StreamingDistribution]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)
@@ -294,4 +299,19 @@ type EdgeKey struct {
 type Bootstrap struct {
 	AccountID string
 	Created   time.Time
+}
+
+// Records are one lifecycle kind's records in a transaction: the methods
+// every such kind has (see the distribution methods of Tx for their
+// errors), so that the control plane's lifecycle is written once.
+type Records[R any] interface {
+	Insert(r R) error
+	Get(id string) (R, error)
+	ByCallerReference(accountID, callerReference string) (R, error)
+	// List pages through an account's records ("" for all accounts) in id
+	// order, after the id after; limit <= 0 means no limit.
+	List(accountID, after string, limit int) ([]R, error)
+	Count(accountID string) (int, error)
+	Update(r R) error
+	Delete(id string, revision int64) error
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SharedCNAMEs", testSharedCNAMEs},
 		{"StreamingPagination", testStreamingPagination},
 		{"StreamingChangedSince", testStreamingChangedSince},
+		{"Records", testRecords},
 		{"OAIs", testOAIs},
 		{"Invalidations", testInvalidations},
 		{"InvalidationOrder", testInvalidationOrder},

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // badCase is a document that must not decode, and the code it must get.
@@ -101,8 +103,8 @@ func badDistributionConfigs(seed string) []badCase {
 		{"element in integer", edit(seed, "<MinTTL>0</MinTTL>", "<MinTTL><a/>0</MinTTL>"), mx},
 		{"empty CacheBehavior", edit(seed, seed[strings.Index(seed, "<CacheBehavior>"):strings.Index(seed, "</CacheBehavior>")+len("</CacheBehavior>")], "<CacheBehavior/>"), mx},
 		{"empty CacheBehavior with space", edit(seed, seed[strings.Index(seed, "<CacheBehavior>"):strings.Index(seed, "</CacheBehavior>")+len("</CacheBehavior>")], "<CacheBehavior> </CacheBehavior>"), mx},
-		{"too deep", nested(maxDepth), mx},
-		{"too many elements", "<DistributionConfig><Aliases><Items>" + strings.Repeat("<CNAME/>", maxElements) + "</Items></Aliases></DistributionConfig>", mx},
+		{"too deep", nested(xmlwire.MaxDepth), mx},
+		{"too many elements", "<DistributionConfig><Aliases><Items>" + strings.Repeat("<CNAME/>", xmlwire.MaxElements) + "</Items></Aliases></DistributionConfig>", mx},
 		{"malformed beats inconsistent", edit(edit(seed, "<Quantity>1</Quantity>", "<Quantity>5</Quantity>"), "<PriceClass>PriceClass_All</PriceClass>", ""), mx},
 
 		// Values of later API versions that 2012-07-01's schema lacks.
@@ -212,8 +214,8 @@ func TestDecodeLimits(t *testing.T) {
 		name string
 		body string
 	}{
-		{"depth at limit", nested(maxDepth - 1)},
-		{"elements at limit", "<DistributionConfig><Aliases><Items>" + strings.Repeat("<CNAME/>", maxElements-3) + "</Items></Aliases></DistributionConfig>"},
+		{"depth at limit", nested(xmlwire.MaxDepth - 1)},
+		{"elements at limit", "<DistributionConfig><Aliases><Items>" + strings.Repeat("<CNAME/>", xmlwire.MaxElements-3) + "</Items></Aliases></DistributionConfig>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

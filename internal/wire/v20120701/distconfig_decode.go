@@ -13,7 +13,7 @@ func DecodeDistributionConfig(body []byte) (cloudfront.DistributionConfig, error
 	}
 	var d decoder
 	c := d.distributionConfig(root)
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.DistributionConfig{}, err
 	}
 	if err := check2012Enums(&c); err != nil {
@@ -23,44 +23,44 @@ func DecodeDistributionConfig(body []byte) (cloudfront.DistributionConfig, error
 }
 
 func (d *decoder) distributionConfig(n *node) cloudfront.DistributionConfig {
-	f := d.open(n, "CallerReference", "Aliases", "DefaultRootObject", "Origins",
+	f := d.Open(n, "CallerReference", "Aliases", "DefaultRootObject", "Origins",
 		"DefaultCacheBehavior", "CacheBehaviors", "Comment", "Logging", "PriceClass", "Enabled")
 	c := cloudfront.DistributionConfig{
-		CallerReference:   d.str(f.req("CallerReference")),
-		Aliases:           d.strings(f.req("Aliases"), "CNAME"),
-		DefaultRootObject: d.str(f.req("DefaultRootObject")),
+		CallerReference:   d.Str(f.Req("CallerReference")),
+		Aliases:           d.Strings(f.Req("Aliases"), "CNAME"),
+		DefaultRootObject: d.Str(f.Req("DefaultRootObject")),
 	}
-	for _, o := range d.list(f.req("Origins"), "Origin") {
+	for _, o := range d.List(f.Req("Origins"), "Origin") {
 		c.Origins = append(c.Origins, d.origin(o))
 	}
-	c.DefaultCacheBehavior = d.cacheBehavior(f.req("DefaultCacheBehavior"), false)
-	for _, b := range d.list(f.req("CacheBehaviors"), "CacheBehavior") {
+	c.DefaultCacheBehavior = d.cacheBehavior(f.Req("DefaultCacheBehavior"), false)
+	for _, b := range d.List(f.Req("CacheBehaviors"), "CacheBehavior") {
 		c.CacheBehaviors = append(c.CacheBehaviors, d.cacheBehavior(b, true))
 	}
-	c.Comment = d.str(f.req("Comment"))
-	c.Logging = d.logging(f.req("Logging"))
-	c.PriceClass = d.str(f.req("PriceClass"))
-	c.Enabled = d.boolean(f.req("Enabled"))
+	c.Comment = d.Str(f.Req("Comment"))
+	c.Logging = d.logging(f.Req("Logging"))
+	c.PriceClass = d.Str(f.Req("PriceClass"))
+	c.Enabled = d.Boolean(f.Req("Enabled"))
 	return c
 }
 
 func (d *decoder) origin(n *node) cloudfront.Origin {
-	f := d.open(n, "Id", "DomainName", "S3OriginConfig", "CustomOriginConfig")
+	f := d.Open(n, "Id", "DomainName", "S3OriginConfig", "CustomOriginConfig")
 	o := cloudfront.Origin{
-		ID:         d.str(f.req("Id")),
-		DomainName: d.str(f.req("DomainName")),
+		ID:         d.Str(f.Req("Id")),
+		DomainName: d.Str(f.Req("DomainName")),
 	}
 	// Both or neither is carried through; validation rejects it.
-	if s := f.opt("S3OriginConfig"); s != nil {
-		sf := d.open(s, "OriginAccessIdentity")
-		o.S3 = &cloudfront.S3OriginConfig{OriginAccessIdentity: d.str(sf.req("OriginAccessIdentity"))}
+	if s := f.Opt("S3OriginConfig"); s != nil {
+		sf := d.Open(s, "OriginAccessIdentity")
+		o.S3 = &cloudfront.S3OriginConfig{OriginAccessIdentity: d.Str(sf.Req("OriginAccessIdentity"))}
 	}
-	if c := f.opt("CustomOriginConfig"); c != nil {
-		cf := d.open(c, "HTTPPort", "HTTPSPort", "OriginProtocolPolicy")
+	if c := f.Opt("CustomOriginConfig"); c != nil {
+		cf := d.Open(c, "HTTPPort", "HTTPSPort", "OriginProtocolPolicy")
 		o.Custom = &cloudfront.CustomOriginConfig{
-			HTTPPort:             d.integerInt(cf.req("HTTPPort")),
-			HTTPSPort:            d.integerInt(cf.req("HTTPSPort")),
-			OriginProtocolPolicy: d.str(cf.req("OriginProtocolPolicy")),
+			HTTPPort:             d.IntegerInt(cf.Req("HTTPPort")),
+			HTTPSPort:            d.IntegerInt(cf.Req("HTTPSPort")),
+			OriginProtocolPolicy: d.Str(cf.Req("OriginProtocolPolicy")),
 		}
 	}
 	return o
@@ -72,50 +72,50 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	names := []string{"TargetOriginId", "ForwardedValues", "TrustedSigners", "ViewerProtocolPolicy", "MinTTL"}
 	if withPattern {
 		names = append(names, "PathPattern")
-		if n != nil && d.err == nil && len(n.kids) == 0 {
-			d.fail("element %s is empty", n.path)
+		if n != nil && !d.Failed() && len(n.Kids) == 0 {
+			d.Fail("element %s is empty", n.Path)
 		}
 	}
-	f := d.open(n, names...)
+	f := d.Open(n, names...)
 	var b cloudfront.CacheBehavior
 	if withPattern {
-		b.PathPattern = d.str(f.req("PathPattern"))
+		b.PathPattern = d.Str(f.Req("PathPattern"))
 	}
-	b.TargetOriginID = d.str(f.req("TargetOriginId"))
+	b.TargetOriginID = d.Str(f.Req("TargetOriginId"))
 
-	fv := d.open(f.req("ForwardedValues"), "QueryString", "Cookies")
-	b.QueryString = d.boolean(fv.req("QueryString"))
-	cf := d.open(fv.req("Cookies"), "Forward", "WhitelistedNames")
-	b.Cookies.Forward = d.str(cf.req("Forward"))
-	if wl := cf.opt("WhitelistedNames"); wl != nil {
+	fv := d.Open(f.Req("ForwardedValues"), "QueryString", "Cookies")
+	b.QueryString = d.Boolean(fv.Req("QueryString"))
+	cf := d.Open(fv.Req("Cookies"), "Forward", "WhitelistedNames")
+	b.Cookies.Forward = d.Str(cf.Req("Forward"))
+	if wl := cf.Opt("WhitelistedNames"); wl != nil {
 		// Present means non-nil, even when empty: validation tells an
 		// empty whitelist from none.
-		b.Cookies.WhitelistedNames = append([]string{}, d.strings(wl, "Name")...)
+		b.Cookies.WhitelistedNames = append([]string{}, d.Strings(wl, "Name")...)
 	}
 
-	b.TrustedSigners = d.trustedSigners(f.req("TrustedSigners"))
+	b.TrustedSigners = d.trustedSigners(f.Req("TrustedSigners"))
 
-	b.ViewerProtocolPolicy = d.str(f.req("ViewerProtocolPolicy"))
-	b.MinTTL = d.integer(f.req("MinTTL"), 64)
+	b.ViewerProtocolPolicy = d.Str(f.Req("ViewerProtocolPolicy"))
+	b.MinTTL = d.Integer(f.Req("MinTTL"), 64)
 	return b
 }
 
 // trustedSigners decodes a TrustedSigners element, of a cache behaviour or
 // a streaming distribution.
 func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
-	ts := d.open(n, "Enabled", "Quantity", "Items")
+	ts := d.Open(n, "Enabled", "Quantity", "Items")
 	return cloudfront.TrustedSigners{
-		Enabled: d.boolean(ts.req("Enabled")),
-		Items:   d.texts(d.items(ts, "AwsAccountNumber")),
+		Enabled: d.Boolean(ts.Req("Enabled")),
+		Items:   d.Texts(d.Items(ts, "AwsAccountNumber")),
 	}
 }
 
 func (d *decoder) logging(n *node) cloudfront.Logging {
-	f := d.open(n, "Enabled", "IncludeCookies", "Bucket", "Prefix")
+	f := d.Open(n, "Enabled", "IncludeCookies", "Bucket", "Prefix")
 	return cloudfront.Logging{
-		Enabled:        d.boolean(f.req("Enabled")),
-		IncludeCookies: d.boolean(f.req("IncludeCookies")),
-		Bucket:         d.str(f.req("Bucket")),
-		Prefix:         d.str(f.req("Prefix")),
+		Enabled:        d.Boolean(f.Req("Enabled")),
+		IncludeCookies: d.Boolean(f.Req("IncludeCookies")),
+		Bucket:         d.Str(f.Req("Bucket")),
+		Prefix:         d.Str(f.Req("Prefix")),
 	}
 }

@@ -9,23 +9,23 @@ import (
 func EncodeDistributionConfig(c cloudfront.DistributionConfig) []byte {
 	w := newDoc("DistributionConfig")
 	w.distributionConfigBody(c)
-	return w.bytes("DistributionConfig")
+	return w.Bytes("DistributionConfig")
 }
 
 // EncodeDistribution encodes a <Distribution> document (POST Distribution,
 // GET Distribution, PUT Distribution Config).
 func EncodeDistribution(dist cloudfront.Distribution) []byte {
 	w := newDoc("Distribution")
-	w.text("Id", dist.ID)
-	w.text("Status", dist.Status)
-	w.time("LastModifiedTime", dist.LastModifiedTime)
-	w.int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
-	w.text("DomainName", dist.DomainName)
+	w.Text("Id", dist.ID)
+	w.Text("Status", dist.Status)
+	w.Time("LastModifiedTime", dist.LastModifiedTime)
+	w.Int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
+	w.Text("DomainName", dist.DomainName)
 	w.activeTrustedSigners(dist.ActiveTrustedSigners)
-	w.open("DistributionConfig")
+	w.Open("DistributionConfig")
 	w.distributionConfigBody(dist.Config)
-	w.close("DistributionConfig")
-	return w.bytes("Distribution")
+	w.Close("DistributionConfig")
+	return w.Bytes("Distribution")
 }
 
 // EncodeDistributionList encodes a <DistributionList> of
@@ -34,114 +34,114 @@ func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distributi
 	w := newDoc("DistributionList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, dist := range items {
 			c := dist.Config
-			w.open("DistributionSummary")
-			w.text("Id", dist.ID)
-			w.text("Status", dist.Status)
-			w.time("LastModifiedTime", dist.LastModifiedTime)
-			w.text("DomainName", dist.DomainName)
-			w.strings("Aliases", "CNAME", c.Aliases)
+			w.Open("DistributionSummary")
+			w.Text("Id", dist.ID)
+			w.Text("Status", dist.Status)
+			w.Time("LastModifiedTime", dist.LastModifiedTime)
+			w.Text("DomainName", dist.DomainName)
+			w.Strings("Aliases", "CNAME", c.Aliases)
 			w.origins(c.Origins)
 			w.defaultCacheBehavior(c.DefaultCacheBehavior)
 			w.cacheBehaviors(c.CacheBehaviors)
-			w.text("Comment", c.Comment)
-			w.text("PriceClass", c.PriceClass)
-			w.bool("Enabled", c.Enabled)
-			w.close("DistributionSummary")
+			w.Text("Comment", c.Comment)
+			w.Text("PriceClass", c.PriceClass)
+			w.Bool("Enabled", c.Enabled)
+			w.Close("DistributionSummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("DistributionList")
+	return w.Bytes("DistributionList")
 }
 
 // listHead writes the children every list root starts with.
 func (w *writer) listHead(p cloudfront.ListPage, n int) {
-	w.text("Marker", p.Marker)
+	w.Text("Marker", p.Marker)
 	if p.IsTruncated {
-		w.text("NextMarker", p.NextMarker)
+		w.Text("NextMarker", p.NextMarker)
 	}
-	w.int("MaxItems", int64(p.MaxItems))
-	w.bool("IsTruncated", p.IsTruncated)
-	w.int("Quantity", int64(n))
+	w.Int("MaxItems", int64(p.MaxItems))
+	w.Bool("IsTruncated", p.IsTruncated)
+	w.Int("Quantity", int64(n))
 }
 
 func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
-	w.text("CallerReference", c.CallerReference)
-	w.strings("Aliases", "CNAME", c.Aliases)
-	w.text("DefaultRootObject", c.DefaultRootObject)
+	w.Text("CallerReference", c.CallerReference)
+	w.Strings("Aliases", "CNAME", c.Aliases)
+	w.Text("DefaultRootObject", c.DefaultRootObject)
 	w.origins(c.Origins)
 	w.defaultCacheBehavior(c.DefaultCacheBehavior)
 	w.cacheBehaviors(c.CacheBehaviors)
-	w.text("Comment", c.Comment)
-	w.open("Logging")
-	w.bool("Enabled", c.Logging.Enabled)
-	w.bool("IncludeCookies", c.Logging.IncludeCookies)
-	w.text("Bucket", c.Logging.Bucket)
-	w.text("Prefix", c.Logging.Prefix)
-	w.close("Logging")
-	w.text("PriceClass", c.PriceClass)
-	w.bool("Enabled", c.Enabled)
+	w.Text("Comment", c.Comment)
+	w.Open("Logging")
+	w.Bool("Enabled", c.Logging.Enabled)
+	w.Bool("IncludeCookies", c.Logging.IncludeCookies)
+	w.Text("Bucket", c.Logging.Bucket)
+	w.Text("Prefix", c.Logging.Prefix)
+	w.Close("Logging")
+	w.Text("PriceClass", c.PriceClass)
+	w.Bool("Enabled", c.Enabled)
 }
 
 func (w *writer) origins(origins []cloudfront.Origin) {
-	w.open("Origins")
-	w.int("Quantity", int64(len(origins)))
+	w.Open("Origins")
+	w.Int("Quantity", int64(len(origins)))
 	if len(origins) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, o := range origins {
-			w.open("Origin")
-			w.text("Id", o.ID)
-			w.text("DomainName", o.DomainName)
+			w.Open("Origin")
+			w.Text("Id", o.ID)
+			w.Text("DomainName", o.DomainName)
 			if o.S3 != nil {
-				w.open("S3OriginConfig")
-				w.text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
-				w.close("S3OriginConfig")
+				w.Open("S3OriginConfig")
+				w.Text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
+				w.Close("S3OriginConfig")
 			}
 			if o.Custom != nil {
-				w.open("CustomOriginConfig")
-				w.int("HTTPPort", int64(o.Custom.HTTPPort))
-				w.int("HTTPSPort", int64(o.Custom.HTTPSPort))
-				w.text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
-				w.close("CustomOriginConfig")
+				w.Open("CustomOriginConfig")
+				w.Int("HTTPPort", int64(o.Custom.HTTPPort))
+				w.Int("HTTPSPort", int64(o.Custom.HTTPSPort))
+				w.Text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
+				w.Close("CustomOriginConfig")
 			}
-			w.close("Origin")
+			w.Close("Origin")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("Origins")
+	w.Close("Origins")
 }
 
 func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
-	w.open("DefaultCacheBehavior")
+	w.Open("DefaultCacheBehavior")
 	w.cacheBehaviorBody(b)
-	w.close("DefaultCacheBehavior")
+	w.Close("DefaultCacheBehavior")
 }
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
-	w.open("CacheBehaviors")
-	w.int("Quantity", int64(len(bs)))
+	w.Open("CacheBehaviors")
+	w.Int("Quantity", int64(len(bs)))
 	if len(bs) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, b := range bs {
-			w.open("CacheBehavior")
-			w.text("PathPattern", b.PathPattern)
+			w.Open("CacheBehavior")
+			w.Text("PathPattern", b.PathPattern)
 			w.cacheBehaviorBody(b)
-			w.close("CacheBehavior")
+			w.Close("CacheBehavior")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("CacheBehaviors")
+	w.Close("CacheBehaviors")
 }
 
 // cacheBehaviorBody writes the five children shared by DefaultCacheBehavior
 // and CacheBehavior.
 func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
-	w.text("TargetOriginId", b.TargetOriginID)
-	w.open("ForwardedValues")
-	w.bool("QueryString", b.QueryString)
-	w.open("Cookies")
+	w.Text("TargetOriginId", b.TargetOriginID)
+	w.Open("ForwardedValues")
+	w.Bool("QueryString", b.QueryString)
+	w.Open("Cookies")
 	forward := b.Cookies.Forward
 	if !b.LegacyCacheSettings() {
 		// A behaviour with a cache policy (2020-05-31) has no ForwardedValues;
@@ -149,46 +149,46 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 		// (cloudfront.KeepLaterMembers).
 		forward = cloudfront.ForwardNone
 	}
-	w.text("Forward", forward)
+	w.Text("Forward", forward)
 	if b.Cookies.WhitelistedNames != nil {
-		w.strings("WhitelistedNames", "Name", b.Cookies.WhitelistedNames)
+		w.Strings("WhitelistedNames", "Name", b.Cookies.WhitelistedNames)
 	}
-	w.close("Cookies")
-	w.close("ForwardedValues")
+	w.Close("Cookies")
+	w.Close("ForwardedValues")
 	w.trustedSigners(b.TrustedSigners)
-	w.text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
-	w.int("MinTTL", b.MinTTL)
+	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
+	w.Int("MinTTL", b.MinTTL)
 }
 
 // trustedSigners writes a TrustedSigners element, of a cache behaviour or
 // a streaming distribution.
 func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
-	w.open("TrustedSigners")
-	w.bool("Enabled", ts.Enabled)
-	w.int("Quantity", int64(len(ts.Items)))
+	w.Open("TrustedSigners")
+	w.Bool("Enabled", ts.Enabled)
+	w.Int("Quantity", int64(len(ts.Items)))
 	if len(ts.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, s := range ts.Items {
-			w.text("AwsAccountNumber", s)
+			w.Text("AwsAccountNumber", s)
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("TrustedSigners")
+	w.Close("TrustedSigners")
 }
 
 func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
-	w.open("ActiveTrustedSigners")
-	w.bool("Enabled", a.Enabled)
-	w.int("Quantity", int64(len(a.Items)))
+	w.Open("ActiveTrustedSigners")
+	w.Bool("Enabled", a.Enabled)
+	w.Int("Quantity", int64(len(a.Items)))
 	if len(a.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, s := range a.Items {
-			w.open("Signer")
-			w.text("AwsAccountNumber", s.AwsAccountNumber)
-			w.strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.close("Signer")
+			w.Open("Signer")
+			w.Text("AwsAccountNumber", s.AwsAccountNumber)
+			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
+			w.Close("Signer")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("ActiveTrustedSigners")
+	w.Close("ActiveTrustedSigners")
 }

@@ -12,7 +12,3 @@ package v20120701
 
 // Namespace is the default XML namespace of every 2012-07-01 document.
 const Namespace = "http://cloudfront.amazonaws.com/doc/2012-07-01/"
-
-// prolog starts every encoded document. It is not xml.Header: the real
-// service sent no encoding attribute.
-const prolog = `<?xml version="1.0"?>` + "\n"

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 func summaryDistribution(id string) cloudfront.Distribution {
@@ -64,10 +66,10 @@ func TestGoldenLists(t *testing.T) {
 // root in Namespace, well-formed compact XML.
 func checkDocument(t *testing.T, doc []byte) {
 	t.Helper()
-	if !bytes.HasPrefix(doc, []byte(prolog+"<")) {
+	if !bytes.HasPrefix(doc, []byte(xmlwire.Prolog+"<")) {
 		t.Fatalf("document does not start with the prolog: %.60q", doc)
 	}
-	if body := doc[len(prolog):]; bytes.Contains(body, []byte(">\n")) || bytes.Contains(body, []byte("> <")) {
+	if body := doc[len(xmlwire.Prolog):]; bytes.Contains(body, []byte(">\n")) || bytes.Contains(body, []byte("> <")) {
 		t.Errorf("document is not compact")
 	}
 	d := xml.NewDecoder(bytes.NewReader(doc))

@@ -11,11 +11,11 @@ func EncodeError(e *cloudfront.Error, requestID string) []byte {
 		e = cloudfront.NewError(cloudfront.InternalError)
 	}
 	w := newDoc("ErrorResponse")
-	w.open("Error")
-	w.text("Type", e.Type())
-	w.text("Code", string(e.Code))
-	w.text("Message", e.Message)
-	w.close("Error")
-	w.text("RequestId", requestID)
-	return w.bytes("ErrorResponse")
+	w.Open("Error")
+	w.Text("Type", e.Type())
+	w.Text("Code", string(e.Code))
+	w.Text("Message", e.Message)
+	w.Close("Error")
+	w.Text("RequestId", requestID)
+	return w.Bytes("ErrorResponse")
 }

@@ -212,7 +212,7 @@ func TestGoldenCreateInvalidation(t *testing.T) {
 // encodeInvalidationBatch is the canonical request form of a batch.
 func encodeInvalidationBatch(b cloudfront.InvalidationBatch) []byte {
 	w := newDoc("InvalidationBatch")
-	w.strings("Paths", "Path", b.Paths)
-	w.text("CallerReference", b.CallerReference)
-	return w.bytes("InvalidationBatch")
+	w.Strings("Paths", "Path", b.Paths)
+	w.Text("CallerReference", b.CallerReference)
+	return w.Bytes("InvalidationBatch")
 }

@@ -12,12 +12,12 @@ func DecodeInvalidationBatch(body []byte) (cloudfront.InvalidationBatch, error) 
 		return cloudfront.InvalidationBatch{}, err
 	}
 	var d decoder
-	f := d.open(root, "Paths", "CallerReference")
+	f := d.Open(root, "Paths", "CallerReference")
 	b := cloudfront.InvalidationBatch{
-		Paths:           d.strings(f.req("Paths"), "Path"),
-		CallerReference: d.str(f.req("CallerReference")),
+		Paths:           d.Strings(f.Req("Paths"), "Path"),
+		CallerReference: d.Str(f.Req("CallerReference")),
 	}
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.InvalidationBatch{}, err
 	}
 	return b, nil
@@ -26,14 +26,14 @@ func DecodeInvalidationBatch(body []byte) (cloudfront.InvalidationBatch, error) 
 // EncodeInvalidation encodes an <Invalidation> document.
 func EncodeInvalidation(inv cloudfront.Invalidation) []byte {
 	w := newDoc("Invalidation")
-	w.text("Id", inv.ID)
-	w.text("Status", inv.Status)
-	w.time("CreateTime", inv.CreateTime)
-	w.open("InvalidationBatch")
-	w.strings("Paths", "Path", inv.Batch.Paths)
-	w.text("CallerReference", inv.Batch.CallerReference)
-	w.close("InvalidationBatch")
-	return w.bytes("Invalidation")
+	w.Text("Id", inv.ID)
+	w.Text("Status", inv.Status)
+	w.Time("CreateTime", inv.CreateTime)
+	w.Open("InvalidationBatch")
+	w.Strings("Paths", "Path", inv.Batch.Paths)
+	w.Text("CallerReference", inv.Batch.CallerReference)
+	w.Close("InvalidationBatch")
+	return w.Bytes("Invalidation")
 }
 
 // EncodeInvalidationList encodes an <InvalidationList> of summaries. Each
@@ -43,15 +43,15 @@ func EncodeInvalidationList(p cloudfront.ListPage, items []cloudfront.Invalidati
 	w := newDoc("InvalidationList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, inv := range items {
-			w.open("InvalidationSummary")
-			w.text("Id", inv.ID)
-			w.time("CreateTime", inv.CreateTime)
-			w.text("Status", inv.Status)
-			w.close("InvalidationSummary")
+			w.Open("InvalidationSummary")
+			w.Text("Id", inv.ID)
+			w.Time("CreateTime", inv.CreateTime)
+			w.Text("Status", inv.Status)
+			w.Close("InvalidationSummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("InvalidationList")
+	return w.Bytes("InvalidationList")
 }

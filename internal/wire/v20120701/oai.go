@@ -13,12 +13,12 @@ func DecodeOriginAccessIdentityConfig(body []byte) (cloudfront.OriginAccessIdent
 		return cloudfront.OriginAccessIdentityConfig{}, err
 	}
 	var d decoder
-	f := d.open(root, "CallerReference", "Comment")
+	f := d.Open(root, "CallerReference", "Comment")
 	c := cloudfront.OriginAccessIdentityConfig{
-		CallerReference: d.str(f.req("CallerReference")),
-		Comment:         d.str(f.req("Comment")),
+		CallerReference: d.Str(f.Req("CallerReference")),
+		Comment:         d.Str(f.Req("Comment")),
 	}
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.OriginAccessIdentityConfig{}, err
 	}
 	return c, nil
@@ -29,19 +29,19 @@ func DecodeOriginAccessIdentityConfig(body []byte) (cloudfront.OriginAccessIdent
 func EncodeOriginAccessIdentityConfig(c cloudfront.OriginAccessIdentityConfig) []byte {
 	w := newDoc("CloudFrontOriginAccessIdentityConfig")
 	w.oaiConfigBody(c)
-	return w.bytes("CloudFrontOriginAccessIdentityConfig")
+	return w.Bytes("CloudFrontOriginAccessIdentityConfig")
 }
 
 // EncodeOriginAccessIdentity encodes a <CloudFrontOriginAccessIdentity>
 // document.
 func EncodeOriginAccessIdentity(o cloudfront.OriginAccessIdentity) []byte {
 	w := newDoc("CloudFrontOriginAccessIdentity")
-	w.text("Id", o.ID)
-	w.text("S3CanonicalUserId", o.S3CanonicalUserID)
-	w.open("CloudFrontOriginAccessIdentityConfig")
+	w.Text("Id", o.ID)
+	w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
+	w.Open("CloudFrontOriginAccessIdentityConfig")
 	w.oaiConfigBody(o.Config)
-	w.close("CloudFrontOriginAccessIdentityConfig")
-	return w.bytes("CloudFrontOriginAccessIdentity")
+	w.Close("CloudFrontOriginAccessIdentityConfig")
+	return w.Bytes("CloudFrontOriginAccessIdentity")
 }
 
 // EncodeOriginAccessIdentityList encodes a
@@ -50,20 +50,20 @@ func EncodeOriginAccessIdentityList(p cloudfront.ListPage, items []cloudfront.Or
 	w := newDoc("CloudFrontOriginAccessIdentityList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, o := range items {
-			w.open("CloudFrontOriginAccessIdentitySummary")
-			w.text("Id", o.ID)
-			w.text("S3CanonicalUserId", o.S3CanonicalUserID)
-			w.text("Comment", o.Config.Comment)
-			w.close("CloudFrontOriginAccessIdentitySummary")
+			w.Open("CloudFrontOriginAccessIdentitySummary")
+			w.Text("Id", o.ID)
+			w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
+			w.Text("Comment", o.Config.Comment)
+			w.Close("CloudFrontOriginAccessIdentitySummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("CloudFrontOriginAccessIdentityList")
+	return w.Bytes("CloudFrontOriginAccessIdentityList")
 }
 
 func (w *writer) oaiConfigBody(c cloudfront.OriginAccessIdentityConfig) {
-	w.text("CallerReference", c.CallerReference)
-	w.text("Comment", c.Comment)
+	w.Text("CallerReference", c.CallerReference)
+	w.Text("Comment", c.Comment)
 }

@@ -13,26 +13,26 @@ func DecodeStreamingDistributionConfig(body []byte) (cloudfront.StreamingDistrib
 		return cloudfront.StreamingDistributionConfig{}, err
 	}
 	var d decoder
-	f := d.open(root, "CallerReference", "S3Origin", "Aliases", "Comment", "Logging",
+	f := d.Open(root, "CallerReference", "S3Origin", "Aliases", "Comment", "Logging",
 		"TrustedSigners", "PriceClass", "Enabled")
-	c := cloudfront.StreamingDistributionConfig{CallerReference: d.str(f.req("CallerReference"))}
-	o := d.open(f.req("S3Origin"), "DomainName", "OriginAccessIdentity")
+	c := cloudfront.StreamingDistributionConfig{CallerReference: d.Str(f.Req("CallerReference"))}
+	o := d.Open(f.Req("S3Origin"), "DomainName", "OriginAccessIdentity")
 	c.S3Origin = cloudfront.S3Origin{
-		DomainName:           d.str(o.req("DomainName")),
-		OriginAccessIdentity: d.str(o.req("OriginAccessIdentity")),
+		DomainName:           d.Str(o.Req("DomainName")),
+		OriginAccessIdentity: d.Str(o.Req("OriginAccessIdentity")),
 	}
-	c.Aliases = d.strings(f.req("Aliases"), "CNAME")
-	c.Comment = d.str(f.req("Comment"))
-	l := d.open(f.req("Logging"), "Enabled", "Bucket", "Prefix")
+	c.Aliases = d.Strings(f.Req("Aliases"), "CNAME")
+	c.Comment = d.Str(f.Req("Comment"))
+	l := d.Open(f.Req("Logging"), "Enabled", "Bucket", "Prefix")
 	c.Logging = cloudfront.StreamingLogging{
-		Enabled: d.boolean(l.req("Enabled")),
-		Bucket:  d.str(l.req("Bucket")),
-		Prefix:  d.str(l.req("Prefix")),
+		Enabled: d.Boolean(l.Req("Enabled")),
+		Bucket:  d.Str(l.Req("Bucket")),
+		Prefix:  d.Str(l.Req("Prefix")),
 	}
-	c.TrustedSigners = d.trustedSigners(f.req("TrustedSigners"))
-	c.PriceClass = d.str(f.req("PriceClass"))
-	c.Enabled = d.boolean(f.req("Enabled"))
-	if err := d.result(); err != nil {
+	c.TrustedSigners = d.trustedSigners(f.Req("TrustedSigners"))
+	c.PriceClass = d.Str(f.Req("PriceClass"))
+	c.Enabled = d.Boolean(f.Req("Enabled"))
+	if err := d.Result(); err != nil {
 		return cloudfront.StreamingDistributionConfig{}, err
 	}
 	if err := checkPriceClass2012(c.PriceClass); err != nil {
@@ -46,7 +46,7 @@ func DecodeStreamingDistributionConfig(body []byte) (cloudfront.StreamingDistrib
 func EncodeStreamingDistributionConfig(c cloudfront.StreamingDistributionConfig) []byte {
 	w := newDoc("StreamingDistributionConfig")
 	w.streamingConfigBody(c)
-	return w.bytes("StreamingDistributionConfig")
+	return w.Bytes("StreamingDistributionConfig")
 }
 
 // EncodeStreamingDistribution encodes a <StreamingDistribution> document
@@ -54,15 +54,15 @@ func EncodeStreamingDistributionConfig(c cloudfront.StreamingDistributionConfig)
 // InProgressInvalidationBatches.
 func EncodeStreamingDistribution(sd cloudfront.StreamingDistribution) []byte {
 	w := newDoc("StreamingDistribution")
-	w.text("Id", sd.ID)
-	w.text("Status", sd.Status)
-	w.time("LastModifiedTime", sd.LastModifiedTime)
-	w.text("DomainName", sd.DomainName)
+	w.Text("Id", sd.ID)
+	w.Text("Status", sd.Status)
+	w.Time("LastModifiedTime", sd.LastModifiedTime)
+	w.Text("DomainName", sd.DomainName)
 	w.activeTrustedSigners(sd.ActiveTrustedSigners)
-	w.open("StreamingDistributionConfig")
+	w.Open("StreamingDistributionConfig")
 	w.streamingConfigBody(sd.Config)
-	w.close("StreamingDistributionConfig")
-	return w.bytes("StreamingDistribution")
+	w.Close("StreamingDistributionConfig")
+	return w.Bytes("StreamingDistribution")
 }
 
 // EncodeStreamingDistributionList encodes a <StreamingDistributionList> of
@@ -71,45 +71,45 @@ func EncodeStreamingDistributionList(p cloudfront.ListPage, items []cloudfront.S
 	w := newDoc("StreamingDistributionList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, sd := range items {
 			c := sd.Config
-			w.open("StreamingDistributionSummary")
-			w.text("Id", sd.ID)
-			w.text("Status", sd.Status)
-			w.time("LastModifiedTime", sd.LastModifiedTime)
-			w.text("DomainName", sd.DomainName)
+			w.Open("StreamingDistributionSummary")
+			w.Text("Id", sd.ID)
+			w.Text("Status", sd.Status)
+			w.Time("LastModifiedTime", sd.LastModifiedTime)
+			w.Text("DomainName", sd.DomainName)
 			w.s3Origin(c.S3Origin)
-			w.strings("Aliases", "CNAME", c.Aliases)
+			w.Strings("Aliases", "CNAME", c.Aliases)
 			w.trustedSigners(c.TrustedSigners)
-			w.text("Comment", c.Comment)
-			w.text("PriceClass", c.PriceClass)
-			w.bool("Enabled", c.Enabled)
-			w.close("StreamingDistributionSummary")
+			w.Text("Comment", c.Comment)
+			w.Text("PriceClass", c.PriceClass)
+			w.Bool("Enabled", c.Enabled)
+			w.Close("StreamingDistributionSummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("StreamingDistributionList")
+	return w.Bytes("StreamingDistributionList")
 }
 
 func (w *writer) streamingConfigBody(c cloudfront.StreamingDistributionConfig) {
-	w.text("CallerReference", c.CallerReference)
+	w.Text("CallerReference", c.CallerReference)
 	w.s3Origin(c.S3Origin)
-	w.strings("Aliases", "CNAME", c.Aliases)
-	w.text("Comment", c.Comment)
-	w.open("Logging")
-	w.bool("Enabled", c.Logging.Enabled)
-	w.text("Bucket", c.Logging.Bucket)
-	w.text("Prefix", c.Logging.Prefix)
-	w.close("Logging")
+	w.Strings("Aliases", "CNAME", c.Aliases)
+	w.Text("Comment", c.Comment)
+	w.Open("Logging")
+	w.Bool("Enabled", c.Logging.Enabled)
+	w.Text("Bucket", c.Logging.Bucket)
+	w.Text("Prefix", c.Logging.Prefix)
+	w.Close("Logging")
 	w.trustedSigners(c.TrustedSigners)
-	w.text("PriceClass", c.PriceClass)
-	w.bool("Enabled", c.Enabled)
+	w.Text("PriceClass", c.PriceClass)
+	w.Bool("Enabled", c.Enabled)
 }
 
 func (w *writer) s3Origin(o cloudfront.S3Origin) {
-	w.open("S3Origin")
-	w.text("DomainName", o.DomainName)
-	w.text("OriginAccessIdentity", o.OriginAccessIdentity)
-	w.close("S3Origin")
+	w.Open("S3Origin")
+	w.Text("DomainName", o.DomainName)
+	w.Text("OriginAccessIdentity", o.OriginAccessIdentity)
+	w.Close("S3Origin")
 }

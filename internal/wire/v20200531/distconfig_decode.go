@@ -13,7 +13,7 @@ func DecodeDistributionConfig(body []byte) (cloudfront.DistributionConfig, error
 	}
 	var d decoder
 	c := d.distributionConfig(root)
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.DistributionConfig{}, err
 	}
 	return c, nil
@@ -27,10 +27,10 @@ func DecodeDistributionConfigWithTags(body []byte) (cloudfront.DistributionConfi
 		return cloudfront.DistributionConfig{}, nil, err
 	}
 	var d decoder
-	f := d.open(root, "DistributionConfig", "Tags")
-	c := d.distributionConfig(f.req("DistributionConfig"))
-	tags := d.tags(f.req("Tags"))
-	if err := d.result(); err != nil {
+	f := d.Open(root, "DistributionConfig", "Tags")
+	c := d.distributionConfig(f.Req("DistributionConfig"))
+	tags := d.tags(f.Req("Tags"))
+	if err := d.Result(); err != nil {
 		return cloudfront.DistributionConfig{}, nil, err
 	}
 	return c, tags, nil
@@ -41,70 +41,70 @@ var unsupportedConfigMembers = []string{"AnycastIpListId", "TenantConfig", "Conn
 	"ViewerMtlsConfig", "ConnectionFunctionAssociation", "CacheTagConfig"}
 
 func (d *decoder) distributionConfig(n *node) cloudfront.DistributionConfig {
-	f := d.open(n, append([]string{"CallerReference", "Aliases", "DefaultRootObject", "Origins", "OriginGroups",
+	f := d.Open(n, append([]string{"CallerReference", "Aliases", "DefaultRootObject", "Origins", "OriginGroups",
 		"DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses", "Comment", "Logging", "PriceClass", "Enabled",
 		"ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion", "IsIPV6Enabled",
 		"ContinuousDeploymentPolicyId", "Staging"}, unsupportedConfigMembers...)...)
 	c := cloudfront.DistributionConfig{
-		CallerReference:   d.str(f.req("CallerReference")),
-		DefaultRootObject: d.str(f.opt("DefaultRootObject")),
+		CallerReference:   d.Str(f.Req("CallerReference")),
+		DefaultRootObject: d.Str(f.Opt("DefaultRootObject")),
 	}
-	if a := f.opt("Aliases"); a != nil {
-		c.Aliases = d.strings(a, "CNAME")
+	if a := f.Opt("Aliases"); a != nil {
+		c.Aliases = d.Strings(a, "CNAME")
 	}
-	for _, o := range d.list(f.req("Origins"), "Origin") {
+	for _, o := range d.List(f.Req("Origins"), "Origin") {
 		c.Origins = append(c.Origins, d.origin(o))
 	}
-	if g := f.opt("OriginGroups"); g != nil {
-		for _, o := range d.list(g, "OriginGroup") {
+	if g := f.Opt("OriginGroups"); g != nil {
+		for _, o := range d.List(g, "OriginGroup") {
 			c.OriginGroups = append(c.OriginGroups, d.originGroup(o))
 		}
 	}
-	c.DefaultCacheBehavior = d.cacheBehavior(f.req("DefaultCacheBehavior"), false)
-	if bs := f.opt("CacheBehaviors"); bs != nil {
-		for _, b := range d.list(bs, "CacheBehavior") {
+	c.DefaultCacheBehavior = d.cacheBehavior(f.Req("DefaultCacheBehavior"), false)
+	if bs := f.Opt("CacheBehaviors"); bs != nil {
+		for _, b := range d.List(bs, "CacheBehavior") {
 			c.CacheBehaviors = append(c.CacheBehaviors, d.cacheBehavior(b, true))
 		}
 	}
-	if es := f.opt("CustomErrorResponses"); es != nil {
-		for _, e := range d.list(es, "CustomErrorResponse") {
+	if es := f.Opt("CustomErrorResponses"); es != nil {
+		for _, e := range d.List(es, "CustomErrorResponse") {
 			c.CustomErrorResponses = append(c.CustomErrorResponses, d.customErrorResponse(e))
 		}
 	}
-	c.Comment = d.str(f.req("Comment"))
-	if l := f.opt("Logging"); l != nil {
-		lf := d.open(l, "Enabled", "IncludeCookies", "Bucket", "Prefix")
+	c.Comment = d.Str(f.Req("Comment"))
+	if l := f.Opt("Logging"); l != nil {
+		lf := d.Open(l, "Enabled", "IncludeCookies", "Bucket", "Prefix")
 		c.Logging = cloudfront.Logging{
-			Enabled:        d.boolean(lf.opt("Enabled")),
-			IncludeCookies: d.boolean(lf.opt("IncludeCookies")),
-			Bucket:         d.str(lf.opt("Bucket")),
-			Prefix:         d.str(lf.opt("Prefix")),
+			Enabled:        d.Boolean(lf.Opt("Enabled")),
+			IncludeCookies: d.Boolean(lf.Opt("IncludeCookies")),
+			Bucket:         d.Str(lf.Opt("Bucket")),
+			Prefix:         d.Str(lf.Opt("Prefix")),
 		}
 	}
 	// CloudFront's default price class is All.
 	c.PriceClass = cloudfront.PriceClassAll
-	if pc := f.opt("PriceClass"); pc != nil {
-		c.PriceClass = d.str(pc)
+	if pc := f.Opt("PriceClass"); pc != nil {
+		c.PriceClass = d.Str(pc)
 	}
-	c.Enabled = d.boolean(f.req("Enabled"))
-	if v := f.opt("ViewerCertificate"); v != nil {
+	c.Enabled = d.Boolean(f.Req("Enabled"))
+	if v := f.Opt("ViewerCertificate"); v != nil {
 		c.ViewerCertificate = d.viewerCertificate(v)
 	}
-	if r := f.opt("Restrictions"); r != nil {
-		rf := d.open(r, "GeoRestriction")
-		gf := d.open(rf.req("GeoRestriction"), "RestrictionType", "Quantity", "Items")
+	if r := f.Opt("Restrictions"); r != nil {
+		rf := d.Open(r, "GeoRestriction")
+		gf := d.Open(rf.Req("GeoRestriction"), "RestrictionType", "Quantity", "Items")
 		c.Restrictions = cloudfront.GeoRestriction{
-			RestrictionType: d.str(gf.req("RestrictionType")),
-			Locations:       d.texts(d.items(gf, "Location")),
+			RestrictionType: d.Str(gf.Req("RestrictionType")),
+			Locations:       d.Texts(d.Items(gf, "Location")),
 		}
 	}
-	c.WebACLID = d.str(f.opt("WebACLId"))
-	c.HTTPVersion = d.str(f.opt("HttpVersion"))
-	c.IsIPV6Enabled = d.boolean(f.opt("IsIPV6Enabled"))
-	c.ContinuousDeploymentPolicyID = d.str(f.opt("ContinuousDeploymentPolicyId"))
-	c.Staging = d.boolean(f.opt("Staging"))
+	c.WebACLID = d.Str(f.Opt("WebACLId"))
+	c.HTTPVersion = d.Str(f.Opt("HttpVersion"))
+	c.IsIPV6Enabled = d.Boolean(f.Opt("IsIPV6Enabled"))
+	c.ContinuousDeploymentPolicyID = d.Str(f.Opt("ContinuousDeploymentPolicyId"))
+	c.Staging = d.Boolean(f.Opt("Staging"))
 	for _, name := range unsupportedConfigMembers {
-		d.unsupported(f.opt(name), name)
+		d.unsupported(f.Opt(name), name)
 	}
 	return c
 }
@@ -113,93 +113,85 @@ func (d *decoder) distributionConfig(n *node) cloudfront.DistributionConfig {
 // string member (AnycastIpListId) and ConnectionMode "direct", the
 // default, say nothing and pass.
 func (d *decoder) unsupported(n *node, what string) {
-	if n == nil || d.err != nil {
+	if n == nil || d.Failed() {
 		return
 	}
-	if len(n.kids) == 0 {
-		if v := string(n.text); v == "" || what == "ConnectionMode" && v == "direct" {
+	if len(n.Kids) == 0 {
+		if v := string(n.Text); v == "" || what == "ConnectionMode" && v == "direct" {
 			return
 		}
 	}
-	d.refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support %s.", what))
-}
-
-// refuse records a semantic error found while decoding; a structural error
-// found earlier or later wins, as MalformedXML always does.
-func (d *decoder) refuse(e *cloudfront.Error) {
-	if d.refused == nil {
-		d.refused = e
-	}
+	d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support %s.", what))
 }
 
 func (d *decoder) origin(n *node) cloudfront.Origin {
-	f := d.open(n, "Id", "DomainName", "OriginPath", "CustomHeaders", "S3OriginConfig", "CustomOriginConfig",
+	f := d.Open(n, "Id", "DomainName", "OriginPath", "CustomHeaders", "S3OriginConfig", "CustomOriginConfig",
 		"VpcOriginConfig", "ConnectionAttempts", "ConnectionTimeout", "ResponseCompletionTimeout", "OriginShield",
 		"OriginAccessControlId")
 	o := cloudfront.Origin{
-		ID:                    d.str(f.req("Id")),
-		DomainName:            d.str(f.req("DomainName")),
-		OriginPath:            d.str(f.opt("OriginPath")),
-		OriginAccessControlID: d.str(f.opt("OriginAccessControlId")),
+		ID:                    d.Str(f.Req("Id")),
+		DomainName:            d.Str(f.Req("DomainName")),
+		OriginPath:            d.Str(f.Opt("OriginPath")),
+		OriginAccessControlID: d.Str(f.Opt("OriginAccessControlId")),
 	}
-	if h := f.opt("CustomHeaders"); h != nil {
-		for _, k := range d.list(h, "OriginCustomHeader") {
-			hf := d.open(k, "HeaderName", "HeaderValue")
+	if h := f.Opt("CustomHeaders"); h != nil {
+		for _, k := range d.List(h, "OriginCustomHeader") {
+			hf := d.Open(k, "HeaderName", "HeaderValue")
 			o.CustomHeaders = append(o.CustomHeaders, cloudfront.CustomHeader{
-				Name: d.str(hf.req("HeaderName")), Value: d.str(hf.req("HeaderValue"))})
+				Name: d.Str(hf.Req("HeaderName")), Value: d.Str(hf.Req("HeaderValue"))})
 		}
 	}
-	if s := f.opt("S3OriginConfig"); s != nil {
-		sf := d.open(s, "OriginAccessIdentity", "OriginReadTimeout")
+	if s := f.Opt("S3OriginConfig"); s != nil {
+		sf := d.Open(s, "OriginAccessIdentity", "OriginReadTimeout")
 		o.S3 = &cloudfront.S3OriginConfig{
-			OriginAccessIdentity: d.str(sf.req("OriginAccessIdentity")),
-			OriginReadTimeout:    d.optInt(sf.opt("OriginReadTimeout")),
+			OriginAccessIdentity: d.Str(sf.Req("OriginAccessIdentity")),
+			OriginReadTimeout:    d.optInt(sf.Opt("OriginReadTimeout")),
 		}
 	}
-	if c := f.opt("CustomOriginConfig"); c != nil {
-		cf := d.open(c, "HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginSslProtocols", "OriginReadTimeout",
+	if c := f.Opt("CustomOriginConfig"); c != nil {
+		cf := d.Open(c, "HTTPPort", "HTTPSPort", "OriginProtocolPolicy", "OriginSslProtocols", "OriginReadTimeout",
 			"OriginKeepaliveTimeout", "IpAddressType", "OriginMtlsConfig")
 		o.Custom = &cloudfront.CustomOriginConfig{
-			HTTPPort:               d.integerInt(cf.req("HTTPPort")),
-			HTTPSPort:              d.integerInt(cf.req("HTTPSPort")),
-			OriginProtocolPolicy:   d.str(cf.req("OriginProtocolPolicy")),
-			OriginReadTimeout:      d.optInt(cf.opt("OriginReadTimeout")),
-			OriginKeepaliveTimeout: d.optInt(cf.opt("OriginKeepaliveTimeout")),
-			IPAddressType:          d.str(cf.opt("IpAddressType")),
+			HTTPPort:               d.IntegerInt(cf.Req("HTTPPort")),
+			HTTPSPort:              d.IntegerInt(cf.Req("HTTPSPort")),
+			OriginProtocolPolicy:   d.Str(cf.Req("OriginProtocolPolicy")),
+			OriginReadTimeout:      d.optInt(cf.Opt("OriginReadTimeout")),
+			OriginKeepaliveTimeout: d.optInt(cf.Opt("OriginKeepaliveTimeout")),
+			IPAddressType:          d.Str(cf.Opt("IpAddressType")),
 		}
-		if p := cf.opt("OriginSslProtocols"); p != nil {
-			o.Custom.OriginSSLProtocols = append([]string{}, d.strings(p, "SslProtocol")...)
+		if p := cf.Opt("OriginSslProtocols"); p != nil {
+			o.Custom.OriginSSLProtocols = append([]string{}, d.Strings(p, "SslProtocol")...)
 		}
-		if cf.opt("OriginMtlsConfig") != nil {
-			d.refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support OriginMtlsConfig."))
+		if cf.Opt("OriginMtlsConfig") != nil {
+			d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support OriginMtlsConfig."))
 		}
 	}
-	if f.opt("VpcOriginConfig") != nil {
-		d.refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support VPC origins (VpcOriginConfig)."))
+	if f.Opt("VpcOriginConfig") != nil {
+		d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support VPC origins (VpcOriginConfig)."))
 	}
-	o.ConnectionAttempts = d.optInt(f.opt("ConnectionAttempts"))
-	o.ConnectionTimeout = d.optInt(f.opt("ConnectionTimeout"))
-	o.ResponseCompletionTimeout = d.optInt(f.opt("ResponseCompletionTimeout"))
-	if s := f.opt("OriginShield"); s != nil {
-		sf := d.open(s, "Enabled", "OriginShieldRegion")
+	o.ConnectionAttempts = d.optInt(f.Opt("ConnectionAttempts"))
+	o.ConnectionTimeout = d.optInt(f.Opt("ConnectionTimeout"))
+	o.ResponseCompletionTimeout = d.optInt(f.Opt("ResponseCompletionTimeout"))
+	if s := f.Opt("OriginShield"); s != nil {
+		sf := d.Open(s, "Enabled", "OriginShieldRegion")
 		o.OriginShield = cloudfront.OriginShield{
-			Enabled: d.boolean(sf.req("Enabled")),
-			Region:  d.str(sf.opt("OriginShieldRegion")),
+			Enabled: d.Boolean(sf.Req("Enabled")),
+			Region:  d.Str(sf.Opt("OriginShieldRegion")),
 		}
 	}
 	return o
 }
 
 func (d *decoder) originGroup(n *node) cloudfront.OriginGroup {
-	f := d.open(n, "Id", "FailoverCriteria", "Members", "SelectionCriteria")
-	g := cloudfront.OriginGroup{ID: d.str(f.req("Id")), SelectionCriteria: d.str(f.opt("SelectionCriteria"))}
-	fc := d.open(f.req("FailoverCriteria"), "StatusCodes")
-	for _, s := range d.list(fc.req("StatusCodes"), "StatusCode") {
-		g.StatusCodes = append(g.StatusCodes, d.integerInt(s))
+	f := d.Open(n, "Id", "FailoverCriteria", "Members", "SelectionCriteria")
+	g := cloudfront.OriginGroup{ID: d.Str(f.Req("Id")), SelectionCriteria: d.Str(f.Opt("SelectionCriteria"))}
+	fc := d.Open(f.Req("FailoverCriteria"), "StatusCodes")
+	for _, s := range d.List(fc.Req("StatusCodes"), "StatusCode") {
+		g.StatusCodes = append(g.StatusCodes, d.IntegerInt(s))
 	}
-	for _, m := range d.list(f.req("Members"), "OriginGroupMember") {
-		mf := d.open(m, "OriginId")
-		g.Members = append(g.Members, d.str(mf.req("OriginId")))
+	for _, m := range d.List(f.Req("Members"), "OriginGroupMember") {
+		mf := d.Open(m, "OriginId")
+		g.Members = append(g.Members, d.Str(mf.Req("OriginId")))
 	}
 	return g
 }
@@ -214,111 +206,111 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	if withPattern {
 		names = append(names, "PathPattern")
 	}
-	f := d.open(n, names...)
+	f := d.Open(n, names...)
 	var b cloudfront.CacheBehavior
 	if withPattern {
-		b.PathPattern = d.str(f.req("PathPattern"))
+		b.PathPattern = d.Str(f.Req("PathPattern"))
 	}
-	b.TargetOriginID = d.str(f.req("TargetOriginId"))
-	if ts := f.opt("TrustedSigners"); ts != nil {
+	b.TargetOriginID = d.Str(f.Req("TargetOriginId"))
+	if ts := f.Opt("TrustedSigners"); ts != nil {
 		b.TrustedSigners = d.trustedSigners(ts)
 	}
-	if kg := f.opt("TrustedKeyGroups"); kg != nil {
-		kf := d.open(kg, "Enabled", "Quantity", "Items")
+	if kg := f.Opt("TrustedKeyGroups"); kg != nil {
+		kf := d.Open(kg, "Enabled", "Quantity", "Items")
 		b.TrustedKeyGroups = cloudfront.TrustedKeyGroups{
-			Enabled: d.boolean(kf.req("Enabled")),
-			Items:   d.texts(d.items(kf, "KeyGroup")),
+			Enabled: d.Boolean(kf.Req("Enabled")),
+			Items:   d.Texts(d.Items(kf, "KeyGroup")),
 		}
 	}
-	b.ViewerProtocolPolicy = d.str(f.req("ViewerProtocolPolicy"))
-	if am := f.opt("AllowedMethods"); am != nil {
-		af := d.open(am, "Quantity", "Items", "CachedMethods")
-		b.AllowedMethods = append([]string{}, d.texts(d.items(af, "Method"))...)
-		if cm := af.opt("CachedMethods"); cm != nil {
-			b.CachedMethods = append([]string{}, d.strings(cm, "Method")...)
+	b.ViewerProtocolPolicy = d.Str(f.Req("ViewerProtocolPolicy"))
+	if am := f.Opt("AllowedMethods"); am != nil {
+		af := d.Open(am, "Quantity", "Items", "CachedMethods")
+		b.AllowedMethods = append([]string{}, d.Texts(d.Items(af, "Method"))...)
+		if cm := af.Opt("CachedMethods"); cm != nil {
+			b.CachedMethods = append([]string{}, d.Strings(cm, "Method")...)
 		}
 	}
-	b.SmoothStreaming = d.boolean(f.opt("SmoothStreaming"))
-	b.Compress = d.boolean(f.opt("Compress"))
-	if la := f.opt("LambdaFunctionAssociations"); la != nil && len(d.list(la, "LambdaFunctionAssociation")) > 0 {
-		d.refuse(cloudfront.Errorf(cloudfront.InvalidLambdaFunctionAssociation, "openfront does not run Lambda@Edge functions; use CloudFront Functions."))
+	b.SmoothStreaming = d.Boolean(f.Opt("SmoothStreaming"))
+	b.Compress = d.Boolean(f.Opt("Compress"))
+	if la := f.Opt("LambdaFunctionAssociations"); la != nil && len(d.List(la, "LambdaFunctionAssociation")) > 0 {
+		d.Refuse(cloudfront.Errorf(cloudfront.InvalidLambdaFunctionAssociation, "openfront does not run Lambda@Edge functions; use CloudFront Functions."))
 	}
-	if fa := f.opt("FunctionAssociations"); fa != nil {
-		for _, a := range d.list(fa, "FunctionAssociation") {
-			af := d.open(a, "FunctionARN", "EventType")
+	if fa := f.Opt("FunctionAssociations"); fa != nil {
+		for _, a := range d.List(fa, "FunctionAssociation") {
+			af := d.Open(a, "FunctionARN", "EventType")
 			b.FunctionAssociations = append(b.FunctionAssociations, cloudfront.FunctionAssociation{
-				FunctionARN: d.str(af.req("FunctionARN")), EventType: d.str(af.req("EventType"))})
+				FunctionARN: d.Str(af.Req("FunctionARN")), EventType: d.Str(af.Req("EventType"))})
 		}
 	}
-	if id := d.str(f.opt("FieldLevelEncryptionId")); id != "" {
-		d.refuse(cloudfront.Errorf(cloudfront.NoSuchFieldLevelEncryptionConfig, "The field-level encryption configuration %s does not exist: openfront has none.", id))
+	if id := d.Str(f.Opt("FieldLevelEncryptionId")); id != "" {
+		d.Refuse(cloudfront.Errorf(cloudfront.NoSuchFieldLevelEncryptionConfig, "The field-level encryption configuration %s does not exist: openfront has none.", id))
 	}
-	if arn := d.str(f.opt("RealtimeLogConfigArn")); arn != "" {
-		d.refuse(cloudfront.Errorf(cloudfront.NoSuchRealtimeLogConfig, "The real-time log configuration %s does not exist: openfront has none.", arn))
+	if arn := d.Str(f.Opt("RealtimeLogConfigArn")); arn != "" {
+		d.Refuse(cloudfront.Errorf(cloudfront.NoSuchRealtimeLogConfig, "The real-time log configuration %s does not exist: openfront has none.", arn))
 	}
-	b.CachePolicyID = d.str(f.opt("CachePolicyId"))
-	b.OriginRequestPolicyID = d.str(f.opt("OriginRequestPolicyId"))
-	b.ResponseHeadersPolicyID = d.str(f.opt("ResponseHeadersPolicyId"))
-	if g := f.opt("GrpcConfig"); g != nil {
-		gf := d.open(g, "Enabled")
-		if d.boolean(gf.req("Enabled")) {
-			d.refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support gRPC (GrpcConfig)."))
+	b.CachePolicyID = d.Str(f.Opt("CachePolicyId"))
+	b.OriginRequestPolicyID = d.Str(f.Opt("OriginRequestPolicyId"))
+	b.ResponseHeadersPolicyID = d.Str(f.Opt("ResponseHeadersPolicyId"))
+	if g := f.Opt("GrpcConfig"); g != nil {
+		gf := d.Open(g, "Enabled")
+		if d.Boolean(gf.Req("Enabled")) {
+			d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support gRPC (GrpcConfig)."))
 		}
 	}
-	if fv := f.opt("ForwardedValues"); fv != nil {
-		ff := d.open(fv, "QueryString", "Cookies", "Headers", "QueryStringCacheKeys")
-		b.QueryString = d.boolean(ff.req("QueryString"))
-		cf := d.open(ff.req("Cookies"), "Forward", "WhitelistedNames")
-		b.Cookies.Forward = d.str(cf.req("Forward"))
-		if wl := cf.opt("WhitelistedNames"); wl != nil {
+	if fv := f.Opt("ForwardedValues"); fv != nil {
+		ff := d.Open(fv, "QueryString", "Cookies", "Headers", "QueryStringCacheKeys")
+		b.QueryString = d.Boolean(ff.Req("QueryString"))
+		cf := d.Open(ff.Req("Cookies"), "Forward", "WhitelistedNames")
+		b.Cookies.Forward = d.Str(cf.Req("Forward"))
+		if wl := cf.Opt("WhitelistedNames"); wl != nil {
 			// Present means non-nil, even when empty (see v20120701).
-			b.Cookies.WhitelistedNames = append([]string{}, d.strings(wl, "Name")...)
+			b.Cookies.WhitelistedNames = append([]string{}, d.Strings(wl, "Name")...)
 		}
-		if h := ff.opt("Headers"); h != nil {
-			b.Headers = d.strings(h, "Name")
+		if h := ff.Opt("Headers"); h != nil {
+			b.Headers = d.Strings(h, "Name")
 		}
-		if q := ff.opt("QueryStringCacheKeys"); q != nil {
-			b.QueryStringCacheKeys = d.strings(q, "Name")
+		if q := ff.Opt("QueryStringCacheKeys"); q != nil {
+			b.QueryStringCacheKeys = d.Strings(q, "Name")
 		}
-	} else if b.CachePolicyID == "" && d.err == nil && n != nil {
-		d.refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "The %s needs either a CachePolicyId or ForwardedValues.", n.path))
+	} else if b.CachePolicyID == "" && !d.Failed() && n != nil {
+		d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "The %s needs either a CachePolicyId or ForwardedValues.", n.Path))
 	}
-	b.MinTTL = d.integer(f.opt("MinTTL"), 64)
-	b.DefaultTTL = d.optInt64(f.opt("DefaultTTL"))
-	b.MaxTTL = d.optInt64(f.opt("MaxTTL"))
+	b.MinTTL = d.Integer(f.Opt("MinTTL"), 64)
+	b.DefaultTTL = d.optInt64(f.Opt("DefaultTTL"))
+	b.MaxTTL = d.optInt64(f.Opt("MaxTTL"))
 	return b
 }
 
 // trustedSigners decodes a TrustedSigners element.
 func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
-	ts := d.open(n, "Enabled", "Quantity", "Items")
+	ts := d.Open(n, "Enabled", "Quantity", "Items")
 	return cloudfront.TrustedSigners{
-		Enabled: d.boolean(ts.req("Enabled")),
-		Items:   d.texts(d.items(ts, "AwsAccountNumber")),
+		Enabled: d.Boolean(ts.Req("Enabled")),
+		Items:   d.Texts(d.Items(ts, "AwsAccountNumber")),
 	}
 }
 
 func (d *decoder) customErrorResponse(n *node) cloudfront.CustomErrorResponse {
-	f := d.open(n, "ErrorCode", "ResponsePagePath", "ResponseCode", "ErrorCachingMinTTL")
+	f := d.Open(n, "ErrorCode", "ResponsePagePath", "ResponseCode", "ErrorCachingMinTTL")
 	return cloudfront.CustomErrorResponse{
-		ErrorCode:          d.integerInt(f.req("ErrorCode")),
-		ResponsePagePath:   d.str(f.opt("ResponsePagePath")),
-		ResponseCode:       d.str(f.opt("ResponseCode")),
-		ErrorCachingMinTTL: d.optInt64(f.opt("ErrorCachingMinTTL")),
+		ErrorCode:          d.IntegerInt(f.Req("ErrorCode")),
+		ResponsePagePath:   d.Str(f.Opt("ResponsePagePath")),
+		ResponseCode:       d.Str(f.Opt("ResponseCode")),
+		ErrorCachingMinTTL: d.optInt64(f.Opt("ErrorCachingMinTTL")),
 	}
 }
 
 func (d *decoder) viewerCertificate(n *node) *cloudfront.ViewerCertificate {
-	f := d.open(n, "CloudFrontDefaultCertificate", "IAMCertificateId", "ACMCertificateArn", "SSLSupportMethod",
+	f := d.Open(n, "CloudFrontDefaultCertificate", "IAMCertificateId", "ACMCertificateArn", "SSLSupportMethod",
 		"MinimumProtocolVersion", "Certificate", "CertificateSource")
 	return &cloudfront.ViewerCertificate{
-		CloudFrontDefaultCertificate: d.boolean(f.opt("CloudFrontDefaultCertificate")),
-		IAMCertificateID:             d.str(f.opt("IAMCertificateId")),
-		ACMCertificateARN:            d.str(f.opt("ACMCertificateArn")),
-		SSLSupportMethod:             d.str(f.opt("SSLSupportMethod")),
-		MinimumProtocolVersion:       d.str(f.opt("MinimumProtocolVersion")),
-		Certificate:                  d.str(f.opt("Certificate")),
-		CertificateSource:            d.str(f.opt("CertificateSource")),
+		CloudFrontDefaultCertificate: d.Boolean(f.Opt("CloudFrontDefaultCertificate")),
+		IAMCertificateID:             d.Str(f.Opt("IAMCertificateId")),
+		ACMCertificateARN:            d.Str(f.Opt("ACMCertificateArn")),
+		SSLSupportMethod:             d.Str(f.Opt("SSLSupportMethod")),
+		MinimumProtocolVersion:       d.Str(f.Opt("MinimumProtocolVersion")),
+		Certificate:                  d.Str(f.Opt("Certificate")),
+		CertificateSource:            d.Str(f.Opt("CertificateSource")),
 	}
 }
 
@@ -327,7 +319,7 @@ func (d *decoder) optInt(n *node) *int {
 	if n == nil {
 		return nil
 	}
-	v := d.integerInt(n)
+	v := d.IntegerInt(n)
 	return &v
 }
 
@@ -335,6 +327,6 @@ func (d *decoder) optInt64(n *node) *int64 {
 	if n == nil {
 		return nil
 	}
-	v := d.integer(n, 64)
+	v := d.Integer(n, 64)
 	return &v
 }

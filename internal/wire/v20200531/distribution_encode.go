@@ -9,25 +9,25 @@ import (
 func EncodeDistributionConfig(c cloudfront.DistributionConfig) []byte {
 	w := newDoc("DistributionConfig")
 	w.distributionConfigBody(c)
-	return w.bytes("DistributionConfig")
+	return w.Bytes("DistributionConfig")
 }
 
 // EncodeDistribution encodes a <Distribution> document (Create, Get,
 // Update).
 func EncodeDistribution(dist cloudfront.Distribution) []byte {
 	w := newDoc("Distribution")
-	w.text("Id", dist.ID)
-	w.text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
-	w.text("Status", dist.Status)
-	w.time("LastModifiedTime", dist.LastModifiedTime)
-	w.int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
-	w.text("DomainName", dist.DomainName)
+	w.Text("Id", dist.ID)
+	w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
+	w.Text("Status", dist.Status)
+	w.Time("LastModifiedTime", dist.LastModifiedTime)
+	w.Int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
+	w.Text("DomainName", dist.DomainName)
 	w.activeTrustedSigners(dist.ActiveTrustedSigners)
 	w.activeTrustedKeyGroups(dist.ActiveTrustedKeyGroups)
-	w.open("DistributionConfig")
+	w.Open("DistributionConfig")
 	w.distributionConfigBody(dist.Config)
-	w.close("DistributionConfig")
-	return w.bytes("Distribution")
+	w.Close("DistributionConfig")
+	return w.Bytes("Distribution")
 }
 
 // EncodeDistributionList encodes a <DistributionList> of
@@ -36,47 +36,47 @@ func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distributi
 	w := newDoc("DistributionList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, dist := range items {
 			c := dist.Config
-			w.open("DistributionSummary")
-			w.text("Id", dist.ID)
-			w.text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
-			w.text("ETag", dist.ETag)
-			w.text("Status", dist.Status)
-			w.time("LastModifiedTime", dist.LastModifiedTime)
-			w.text("DomainName", dist.DomainName)
-			w.strings("Aliases", "CNAME", c.Aliases)
+			w.Open("DistributionSummary")
+			w.Text("Id", dist.ID)
+			w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
+			w.Text("ETag", dist.ETag)
+			w.Text("Status", dist.Status)
+			w.Time("LastModifiedTime", dist.LastModifiedTime)
+			w.Text("DomainName", dist.DomainName)
+			w.Strings("Aliases", "CNAME", c.Aliases)
 			w.origins(c.Origins)
 			w.originGroups(c.OriginGroups)
 			w.defaultCacheBehavior(c.DefaultCacheBehavior)
 			w.cacheBehaviors(c.CacheBehaviors)
 			w.customErrorResponses(c.CustomErrorResponses)
-			w.text("Comment", c.Comment)
-			w.text("PriceClass", c.PriceClass)
-			w.bool("Enabled", c.Enabled)
+			w.Text("Comment", c.Comment)
+			w.Text("PriceClass", c.PriceClass)
+			w.Bool("Enabled", c.Enabled)
 			w.viewerCertificate(c.ViewerCertificate)
 			w.restrictions(c.Restrictions)
-			w.text("WebACLId", c.WebACLID)
-			w.text("HttpVersion", httpVersion(c.HTTPVersion))
-			w.bool("IsIPV6Enabled", c.IsIPV6Enabled)
-			w.bool("Staging", c.Staging)
-			w.close("DistributionSummary")
+			w.Text("WebACLId", c.WebACLID)
+			w.Text("HttpVersion", httpVersion(c.HTTPVersion))
+			w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
+			w.Bool("Staging", c.Staging)
+			w.Close("DistributionSummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("DistributionList")
+	return w.Bytes("DistributionList")
 }
 
 // listHead writes the children every list root starts with.
 func (w *writer) listHead(p cloudfront.ListPage, n int) {
-	w.text("Marker", p.Marker)
+	w.Text("Marker", p.Marker)
 	if p.IsTruncated {
-		w.text("NextMarker", p.NextMarker)
+		w.Text("NextMarker", p.NextMarker)
 	}
-	w.int("MaxItems", int64(p.MaxItems))
-	w.bool("IsTruncated", p.IsTruncated)
-	w.int("Quantity", int64(n))
+	w.Int("MaxItems", int64(p.MaxItems))
+	w.Bool("IsTruncated", p.IsTruncated)
+	w.Int("Quantity", int64(n))
 }
 
 func httpVersion(v string) string {
@@ -87,101 +87,101 @@ func httpVersion(v string) string {
 }
 
 func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
-	w.text("CallerReference", c.CallerReference)
-	w.strings("Aliases", "CNAME", c.Aliases)
-	w.text("DefaultRootObject", c.DefaultRootObject)
+	w.Text("CallerReference", c.CallerReference)
+	w.Strings("Aliases", "CNAME", c.Aliases)
+	w.Text("DefaultRootObject", c.DefaultRootObject)
 	w.origins(c.Origins)
 	w.originGroups(c.OriginGroups)
 	w.defaultCacheBehavior(c.DefaultCacheBehavior)
 	w.cacheBehaviors(c.CacheBehaviors)
 	w.customErrorResponses(c.CustomErrorResponses)
-	w.text("Comment", c.Comment)
-	w.open("Logging")
-	w.bool("Enabled", c.Logging.Enabled)
-	w.bool("IncludeCookies", c.Logging.IncludeCookies)
-	w.text("Bucket", c.Logging.Bucket)
-	w.text("Prefix", c.Logging.Prefix)
-	w.close("Logging")
-	w.text("PriceClass", c.PriceClass)
-	w.bool("Enabled", c.Enabled)
+	w.Text("Comment", c.Comment)
+	w.Open("Logging")
+	w.Bool("Enabled", c.Logging.Enabled)
+	w.Bool("IncludeCookies", c.Logging.IncludeCookies)
+	w.Text("Bucket", c.Logging.Bucket)
+	w.Text("Prefix", c.Logging.Prefix)
+	w.Close("Logging")
+	w.Text("PriceClass", c.PriceClass)
+	w.Bool("Enabled", c.Enabled)
 	w.viewerCertificate(c.ViewerCertificate)
 	w.restrictions(c.Restrictions)
-	w.text("WebACLId", c.WebACLID)
-	w.text("HttpVersion", httpVersion(c.HTTPVersion))
-	w.bool("IsIPV6Enabled", c.IsIPV6Enabled)
-	w.text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
-	w.bool("Staging", c.Staging)
+	w.Text("WebACLId", c.WebACLID)
+	w.Text("HttpVersion", httpVersion(c.HTTPVersion))
+	w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
+	w.Text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
+	w.Bool("Staging", c.Staging)
 }
 
 func (w *writer) origins(origins []cloudfront.Origin) {
-	w.open("Origins")
-	w.int("Quantity", int64(len(origins)))
+	w.Open("Origins")
+	w.Int("Quantity", int64(len(origins)))
 	if len(origins) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, o := range origins {
 			w.origin(o)
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("Origins")
+	w.Close("Origins")
 }
 
 func (w *writer) origin(o cloudfront.Origin) {
-	w.open("Origin")
-	w.text("Id", o.ID)
-	w.text("DomainName", o.DomainName)
-	w.text("OriginPath", o.OriginPath)
-	w.open("CustomHeaders")
-	w.int("Quantity", int64(len(o.CustomHeaders)))
+	w.Open("Origin")
+	w.Text("Id", o.ID)
+	w.Text("DomainName", o.DomainName)
+	w.Text("OriginPath", o.OriginPath)
+	w.Open("CustomHeaders")
+	w.Int("Quantity", int64(len(o.CustomHeaders)))
 	if len(o.CustomHeaders) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, h := range o.CustomHeaders {
-			w.open("OriginCustomHeader")
-			w.text("HeaderName", h.Name)
-			w.text("HeaderValue", h.Value)
-			w.close("OriginCustomHeader")
+			w.Open("OriginCustomHeader")
+			w.Text("HeaderName", h.Name)
+			w.Text("HeaderValue", h.Value)
+			w.Close("OriginCustomHeader")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("CustomHeaders")
+	w.Close("CustomHeaders")
 	if s := o.S3; s != nil {
-		w.open("S3OriginConfig")
-		w.text("OriginAccessIdentity", s.OriginAccessIdentity)
+		w.Open("S3OriginConfig")
+		w.Text("OriginAccessIdentity", s.OriginAccessIdentity)
 		if s.OriginReadTimeout != nil {
-			w.int("OriginReadTimeout", int64(*s.OriginReadTimeout))
+			w.Int("OriginReadTimeout", int64(*s.OriginReadTimeout))
 		}
-		w.close("S3OriginConfig")
+		w.Close("S3OriginConfig")
 	}
 	if c := o.Custom; c != nil {
-		w.open("CustomOriginConfig")
-		w.int("HTTPPort", int64(c.HTTPPort))
-		w.int("HTTPSPort", int64(c.HTTPSPort))
-		w.text("OriginProtocolPolicy", c.OriginProtocolPolicy)
+		w.Open("CustomOriginConfig")
+		w.Int("HTTPPort", int64(c.HTTPPort))
+		w.Int("HTTPSPort", int64(c.HTTPSPort))
+		w.Text("OriginProtocolPolicy", c.OriginProtocolPolicy)
 		protocols := c.OriginSSLProtocols
 		if protocols == nil {
 			protocols = cloudfront.DefaultOriginSSLProtocols
 		}
-		w.strings("OriginSslProtocols", "SslProtocol", protocols)
-		w.int("OriginReadTimeout", int64(orDefault(c.OriginReadTimeout, cloudfront.DefaultOriginReadTimeout)))
-		w.int("OriginKeepaliveTimeout", int64(orDefault(c.OriginKeepaliveTimeout, cloudfront.DefaultOriginKeepaliveTimeout)))
+		w.Strings("OriginSslProtocols", "SslProtocol", protocols)
+		w.Int("OriginReadTimeout", int64(orDefault(c.OriginReadTimeout, cloudfront.DefaultOriginReadTimeout)))
+		w.Int("OriginKeepaliveTimeout", int64(orDefault(c.OriginKeepaliveTimeout, cloudfront.DefaultOriginKeepaliveTimeout)))
 		if c.IPAddressType != "" {
-			w.text("IpAddressType", c.IPAddressType)
+			w.Text("IpAddressType", c.IPAddressType)
 		}
-		w.close("CustomOriginConfig")
+		w.Close("CustomOriginConfig")
 	}
-	w.int("ConnectionAttempts", int64(orDefault(o.ConnectionAttempts, cloudfront.DefaultConnectionAttempts)))
-	w.int("ConnectionTimeout", int64(orDefault(o.ConnectionTimeout, cloudfront.DefaultConnectionTimeout)))
+	w.Int("ConnectionAttempts", int64(orDefault(o.ConnectionAttempts, cloudfront.DefaultConnectionAttempts)))
+	w.Int("ConnectionTimeout", int64(orDefault(o.ConnectionTimeout, cloudfront.DefaultConnectionTimeout)))
 	if o.ResponseCompletionTimeout != nil {
-		w.int("ResponseCompletionTimeout", int64(*o.ResponseCompletionTimeout))
+		w.Int("ResponseCompletionTimeout", int64(*o.ResponseCompletionTimeout))
 	}
-	w.open("OriginShield")
-	w.bool("Enabled", o.OriginShield.Enabled)
+	w.Open("OriginShield")
+	w.Bool("Enabled", o.OriginShield.Enabled)
 	if o.OriginShield.Region != "" {
-		w.text("OriginShieldRegion", o.OriginShield.Region)
+		w.Text("OriginShieldRegion", o.OriginShield.Region)
 	}
-	w.close("OriginShield")
-	w.text("OriginAccessControlId", o.OriginAccessControlID)
-	w.close("Origin")
+	w.Close("OriginShield")
+	w.Text("OriginAccessControlId", o.OriginAccessControlID)
+	w.Close("Origin")
 }
 
 func orDefault[T any](p *T, def T) T {
@@ -192,67 +192,67 @@ func orDefault[T any](p *T, def T) T {
 }
 
 func (w *writer) originGroups(gs []cloudfront.OriginGroup) {
-	w.open("OriginGroups")
-	w.int("Quantity", int64(len(gs)))
+	w.Open("OriginGroups")
+	w.Int("Quantity", int64(len(gs)))
 	if len(gs) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, g := range gs {
-			w.open("OriginGroup")
-			w.text("Id", g.ID)
-			w.open("FailoverCriteria")
-			w.open("StatusCodes")
-			w.int("Quantity", int64(len(g.StatusCodes)))
+			w.Open("OriginGroup")
+			w.Text("Id", g.ID)
+			w.Open("FailoverCriteria")
+			w.Open("StatusCodes")
+			w.Int("Quantity", int64(len(g.StatusCodes)))
 			if len(g.StatusCodes) > 0 {
-				w.open("Items")
+				w.Open("Items")
 				for _, s := range g.StatusCodes {
-					w.int("StatusCode", int64(s))
+					w.Int("StatusCode", int64(s))
 				}
-				w.close("Items")
+				w.Close("Items")
 			}
-			w.close("StatusCodes")
-			w.close("FailoverCriteria")
-			w.open("Members")
-			w.int("Quantity", int64(len(g.Members)))
+			w.Close("StatusCodes")
+			w.Close("FailoverCriteria")
+			w.Open("Members")
+			w.Int("Quantity", int64(len(g.Members)))
 			if len(g.Members) > 0 {
-				w.open("Items")
+				w.Open("Items")
 				for _, m := range g.Members {
-					w.open("OriginGroupMember")
-					w.text("OriginId", m)
-					w.close("OriginGroupMember")
+					w.Open("OriginGroupMember")
+					w.Text("OriginId", m)
+					w.Close("OriginGroupMember")
 				}
-				w.close("Items")
+				w.Close("Items")
 			}
-			w.close("Members")
+			w.Close("Members")
 			if g.SelectionCriteria != "" {
-				w.text("SelectionCriteria", g.SelectionCriteria)
+				w.Text("SelectionCriteria", g.SelectionCriteria)
 			}
-			w.close("OriginGroup")
+			w.Close("OriginGroup")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("OriginGroups")
+	w.Close("OriginGroups")
 }
 
 func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
-	w.open("DefaultCacheBehavior")
+	w.Open("DefaultCacheBehavior")
 	w.cacheBehaviorBody(b)
-	w.close("DefaultCacheBehavior")
+	w.Close("DefaultCacheBehavior")
 }
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
-	w.open("CacheBehaviors")
-	w.int("Quantity", int64(len(bs)))
+	w.Open("CacheBehaviors")
+	w.Int("Quantity", int64(len(bs)))
 	if len(bs) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, b := range bs {
-			w.open("CacheBehavior")
-			w.text("PathPattern", b.PathPattern)
+			w.Open("CacheBehavior")
+			w.Text("PathPattern", b.PathPattern)
 			w.cacheBehaviorBody(b)
-			w.close("CacheBehavior")
+			w.Close("CacheBehavior")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("CacheBehaviors")
+	w.Close("CacheBehaviors")
 }
 
 // cacheBehaviorBody writes the members shared by DefaultCacheBehavior and
@@ -260,20 +260,20 @@ func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 // written only for legacy cache settings; with a cache policy CloudFront
 // has none.
 func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
-	w.text("TargetOriginId", b.TargetOriginID)
+	w.Text("TargetOriginId", b.TargetOriginID)
 	w.trustedSigners(b.TrustedSigners)
-	w.open("TrustedKeyGroups")
-	w.bool("Enabled", b.TrustedKeyGroups.Enabled)
-	w.int("Quantity", int64(len(b.TrustedKeyGroups.Items)))
+	w.Open("TrustedKeyGroups")
+	w.Bool("Enabled", b.TrustedKeyGroups.Enabled)
+	w.Int("Quantity", int64(len(b.TrustedKeyGroups.Items)))
 	if len(b.TrustedKeyGroups.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, k := range b.TrustedKeyGroups.Items {
-			w.text("KeyGroup", k)
+			w.Text("KeyGroup", k)
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("TrustedKeyGroups")
-	w.text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
+	w.Close("TrustedKeyGroups")
+	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
 	allowed, cached := b.AllowedMethods, b.CachedMethods
 	if allowed == nil {
 		allowed = cloudfront.DefaultMethods
@@ -281,96 +281,96 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	if cached == nil {
 		cached = cloudfront.DefaultMethods
 	}
-	w.open("AllowedMethods")
-	w.int("Quantity", int64(len(allowed)))
-	w.open("Items")
+	w.Open("AllowedMethods")
+	w.Int("Quantity", int64(len(allowed)))
+	w.Open("Items")
 	for _, m := range allowed {
-		w.text("Method", m)
+		w.Text("Method", m)
 	}
-	w.close("Items")
-	w.strings("CachedMethods", "Method", cached)
-	w.close("AllowedMethods")
-	w.bool("SmoothStreaming", b.SmoothStreaming)
-	w.bool("Compress", b.Compress)
-	w.open("LambdaFunctionAssociations")
-	w.int("Quantity", 0)
-	w.close("LambdaFunctionAssociations")
-	w.open("FunctionAssociations")
-	w.int("Quantity", int64(len(b.FunctionAssociations)))
+	w.Close("Items")
+	w.Strings("CachedMethods", "Method", cached)
+	w.Close("AllowedMethods")
+	w.Bool("SmoothStreaming", b.SmoothStreaming)
+	w.Bool("Compress", b.Compress)
+	w.Open("LambdaFunctionAssociations")
+	w.Int("Quantity", 0)
+	w.Close("LambdaFunctionAssociations")
+	w.Open("FunctionAssociations")
+	w.Int("Quantity", int64(len(b.FunctionAssociations)))
 	if len(b.FunctionAssociations) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, fa := range b.FunctionAssociations {
-			w.open("FunctionAssociation")
-			w.text("FunctionARN", fa.FunctionARN)
-			w.text("EventType", fa.EventType)
-			w.close("FunctionAssociation")
+			w.Open("FunctionAssociation")
+			w.Text("FunctionARN", fa.FunctionARN)
+			w.Text("EventType", fa.EventType)
+			w.Close("FunctionAssociation")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("FunctionAssociations")
-	w.text("FieldLevelEncryptionId", "")
+	w.Close("FunctionAssociations")
+	w.Text("FieldLevelEncryptionId", "")
 	if b.CachePolicyID != "" {
-		w.text("CachePolicyId", b.CachePolicyID)
+		w.Text("CachePolicyId", b.CachePolicyID)
 	}
 	if b.OriginRequestPolicyID != "" {
-		w.text("OriginRequestPolicyId", b.OriginRequestPolicyID)
+		w.Text("OriginRequestPolicyId", b.OriginRequestPolicyID)
 	}
 	if b.ResponseHeadersPolicyID != "" {
-		w.text("ResponseHeadersPolicyId", b.ResponseHeadersPolicyID)
+		w.Text("ResponseHeadersPolicyId", b.ResponseHeadersPolicyID)
 	}
 	if !b.LegacyCacheSettings() {
 		return
 	}
-	w.open("ForwardedValues")
-	w.bool("QueryString", b.QueryString)
-	w.open("Cookies")
-	w.text("Forward", b.Cookies.Forward)
+	w.Open("ForwardedValues")
+	w.Bool("QueryString", b.QueryString)
+	w.Open("Cookies")
+	w.Text("Forward", b.Cookies.Forward)
 	if b.Cookies.WhitelistedNames != nil {
-		w.strings("WhitelistedNames", "Name", b.Cookies.WhitelistedNames)
+		w.Strings("WhitelistedNames", "Name", b.Cookies.WhitelistedNames)
 	}
-	w.close("Cookies")
-	w.strings("Headers", "Name", b.Headers)
-	w.strings("QueryStringCacheKeys", "Name", b.QueryStringCacheKeys)
-	w.close("ForwardedValues")
-	w.int("MinTTL", b.MinTTL)
-	w.int("DefaultTTL", b.EffectiveDefaultTTL())
-	w.int("MaxTTL", b.EffectiveMaxTTL())
+	w.Close("Cookies")
+	w.Strings("Headers", "Name", b.Headers)
+	w.Strings("QueryStringCacheKeys", "Name", b.QueryStringCacheKeys)
+	w.Close("ForwardedValues")
+	w.Int("MinTTL", b.MinTTL)
+	w.Int("DefaultTTL", b.EffectiveDefaultTTL())
+	w.Int("MaxTTL", b.EffectiveMaxTTL())
 }
 
 // trustedSigners writes a TrustedSigners element, of a cache behaviour or
 // a streaming distribution.
 func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
-	w.open("TrustedSigners")
-	w.bool("Enabled", ts.Enabled)
-	w.int("Quantity", int64(len(ts.Items)))
+	w.Open("TrustedSigners")
+	w.Bool("Enabled", ts.Enabled)
+	w.Int("Quantity", int64(len(ts.Items)))
 	if len(ts.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, s := range ts.Items {
-			w.text("AwsAccountNumber", s)
+			w.Text("AwsAccountNumber", s)
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("TrustedSigners")
+	w.Close("TrustedSigners")
 }
 
 func (w *writer) customErrorResponses(rs []cloudfront.CustomErrorResponse) {
-	w.open("CustomErrorResponses")
-	w.int("Quantity", int64(len(rs)))
+	w.Open("CustomErrorResponses")
+	w.Int("Quantity", int64(len(rs)))
 	if len(rs) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, r := range rs {
-			w.open("CustomErrorResponse")
-			w.int("ErrorCode", int64(r.ErrorCode))
-			w.text("ResponsePagePath", r.ResponsePagePath)
-			w.text("ResponseCode", r.ResponseCode)
+			w.Open("CustomErrorResponse")
+			w.Int("ErrorCode", int64(r.ErrorCode))
+			w.Text("ResponsePagePath", r.ResponsePagePath)
+			w.Text("ResponseCode", r.ResponseCode)
 			if r.ErrorCachingMinTTL != nil {
-				w.int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
+				w.Int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
 			}
-			w.close("CustomErrorResponse")
+			w.Close("CustomErrorResponse")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("CustomErrorResponses")
+	w.Close("CustomErrorResponses")
 }
 
 func (w *writer) viewerCertificate(v *cloudfront.ViewerCertificate) {
@@ -378,9 +378,9 @@ func (w *writer) viewerCertificate(v *cloudfront.ViewerCertificate) {
 		d := cloudfront.DefaultViewerCertificate()
 		v = &d
 	}
-	w.open("ViewerCertificate")
+	w.Open("ViewerCertificate")
 	if v.CloudFrontDefaultCertificate {
-		w.bool("CloudFrontDefaultCertificate", true)
+		w.Bool("CloudFrontDefaultCertificate", true)
 	}
 	for _, m := range []struct{ name, value string }{
 		{"IAMCertificateId", v.IAMCertificateID},
@@ -391,10 +391,10 @@ func (w *writer) viewerCertificate(v *cloudfront.ViewerCertificate) {
 		{"CertificateSource", v.CertificateSource},
 	} {
 		if m.value != "" {
-			w.text(m.name, m.value)
+			w.Text(m.name, m.value)
 		}
 	}
-	w.close("ViewerCertificate")
+	w.Close("ViewerCertificate")
 }
 
 func (w *writer) restrictions(g cloudfront.GeoRestriction) {
@@ -402,51 +402,51 @@ func (w *writer) restrictions(g cloudfront.GeoRestriction) {
 	if t == "" {
 		t = cloudfront.GeoNone
 	}
-	w.open("Restrictions")
-	w.open("GeoRestriction")
-	w.text("RestrictionType", t)
-	w.int("Quantity", int64(len(g.Locations)))
+	w.Open("Restrictions")
+	w.Open("GeoRestriction")
+	w.Text("RestrictionType", t)
+	w.Int("Quantity", int64(len(g.Locations)))
 	if len(g.Locations) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, l := range g.Locations {
-			w.text("Location", l)
+			w.Text("Location", l)
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("GeoRestriction")
-	w.close("Restrictions")
+	w.Close("GeoRestriction")
+	w.Close("Restrictions")
 }
 
 func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
-	w.open("ActiveTrustedSigners")
-	w.bool("Enabled", a.Enabled)
-	w.int("Quantity", int64(len(a.Items)))
+	w.Open("ActiveTrustedSigners")
+	w.Bool("Enabled", a.Enabled)
+	w.Int("Quantity", int64(len(a.Items)))
 	if len(a.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, s := range a.Items {
-			w.open("Signer")
-			w.text("AwsAccountNumber", s.AwsAccountNumber)
-			w.strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.close("Signer")
+			w.Open("Signer")
+			w.Text("AwsAccountNumber", s.AwsAccountNumber)
+			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
+			w.Close("Signer")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("ActiveTrustedSigners")
+	w.Close("ActiveTrustedSigners")
 }
 
 func (w *writer) activeTrustedKeyGroups(a cloudfront.ActiveTrustedKeyGroups) {
-	w.open("ActiveTrustedKeyGroups")
-	w.bool("Enabled", a.Enabled)
-	w.int("Quantity", int64(len(a.Items)))
+	w.Open("ActiveTrustedKeyGroups")
+	w.Bool("Enabled", a.Enabled)
+	w.Int("Quantity", int64(len(a.Items)))
 	if len(a.Items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, k := range a.Items {
-			w.open("KeyGroup")
-			w.text("KeyGroupId", k.KeyGroupID)
-			w.strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
-			w.close("KeyGroup")
+			w.Open("KeyGroup")
+			w.Text("KeyGroupId", k.KeyGroupID)
+			w.Strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
+			w.Close("KeyGroup")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	w.close("ActiveTrustedKeyGroups")
+	w.Close("ActiveTrustedKeyGroups")
 }

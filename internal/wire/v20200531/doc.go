@@ -22,13 +22,9 @@
 // cloudfront/model2020.go), so that a client that sends back exactly what
 // it got changes nothing.
 //
-// tree.go, decoder.go, scalar.go and writer.go are v20120701's, with this
-// version's namespace; they are kept apart so that either version's codec
-// can change without the other.
+// The parser, decoder and writer are xmlwire's, shared with v20120701 and
+// every codec to come, with this version's namespace.
 package v20200531
 
 // Namespace is the default XML namespace of every 2020-05-31 document.
 const Namespace = "http://cloudfront.amazonaws.com/doc/2020-05-31/"
-
-// prolog starts every encoded document.
-const prolog = `<?xml version="1.0"?>` + "\n"

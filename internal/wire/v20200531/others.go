@@ -11,13 +11,13 @@ func EncodeError(e *cloudfront.Error, requestID string) []byte {
 		e = cloudfront.NewError(cloudfront.InternalError)
 	}
 	w := newDoc("ErrorResponse")
-	w.open("Error")
-	w.text("Type", e.Type())
-	w.text("Code", string(e.Code))
-	w.text("Message", e.Message)
-	w.close("Error")
-	w.text("RequestId", requestID)
-	return w.bytes("ErrorResponse")
+	w.Open("Error")
+	w.Text("Type", e.Type())
+	w.Text("Code", string(e.Code))
+	w.Text("Message", e.Message)
+	w.Close("Error")
+	w.Text("RequestId", requestID)
+	return w.Bytes("ErrorResponse")
 }
 
 // DecodeInvalidationBatch decodes an InvalidationBatch request body.
@@ -27,12 +27,12 @@ func DecodeInvalidationBatch(body []byte) (cloudfront.InvalidationBatch, error) 
 		return cloudfront.InvalidationBatch{}, err
 	}
 	var d decoder
-	f := d.open(root, "Paths", "CallerReference")
+	f := d.Open(root, "Paths", "CallerReference")
 	b := cloudfront.InvalidationBatch{
-		Paths:           d.strings(f.req("Paths"), "Path"),
-		CallerReference: d.str(f.req("CallerReference")),
+		Paths:           d.Strings(f.Req("Paths"), "Path"),
+		CallerReference: d.Str(f.Req("CallerReference")),
 	}
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.InvalidationBatch{}, err
 	}
 	return b, nil
@@ -41,14 +41,14 @@ func DecodeInvalidationBatch(body []byte) (cloudfront.InvalidationBatch, error) 
 // EncodeInvalidation encodes an <Invalidation> document.
 func EncodeInvalidation(inv cloudfront.Invalidation) []byte {
 	w := newDoc("Invalidation")
-	w.text("Id", inv.ID)
-	w.text("Status", inv.Status)
-	w.time("CreateTime", inv.CreateTime)
-	w.open("InvalidationBatch")
-	w.strings("Paths", "Path", inv.Batch.Paths)
-	w.text("CallerReference", inv.Batch.CallerReference)
-	w.close("InvalidationBatch")
-	return w.bytes("Invalidation")
+	w.Text("Id", inv.ID)
+	w.Text("Status", inv.Status)
+	w.Time("CreateTime", inv.CreateTime)
+	w.Open("InvalidationBatch")
+	w.Strings("Paths", "Path", inv.Batch.Paths)
+	w.Text("CallerReference", inv.Batch.CallerReference)
+	w.Close("InvalidationBatch")
+	return w.Bytes("Invalidation")
 }
 
 // EncodeInvalidationList encodes an <InvalidationList> of summaries.
@@ -56,17 +56,17 @@ func EncodeInvalidationList(p cloudfront.ListPage, items []cloudfront.Invalidati
 	w := newDoc("InvalidationList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, inv := range items {
-			w.open("InvalidationSummary")
-			w.text("Id", inv.ID)
-			w.time("CreateTime", inv.CreateTime)
-			w.text("Status", inv.Status)
-			w.close("InvalidationSummary")
+			w.Open("InvalidationSummary")
+			w.Text("Id", inv.ID)
+			w.Time("CreateTime", inv.CreateTime)
+			w.Text("Status", inv.Status)
+			w.Close("InvalidationSummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("InvalidationList")
+	return w.Bytes("InvalidationList")
 }
 
 // DecodeOriginAccessIdentityConfig decodes a
@@ -77,12 +77,12 @@ func DecodeOriginAccessIdentityConfig(body []byte) (cloudfront.OriginAccessIdent
 		return cloudfront.OriginAccessIdentityConfig{}, err
 	}
 	var d decoder
-	f := d.open(root, "CallerReference", "Comment")
+	f := d.Open(root, "CallerReference", "Comment")
 	c := cloudfront.OriginAccessIdentityConfig{
-		CallerReference: d.str(f.req("CallerReference")),
-		Comment:         d.str(f.req("Comment")),
+		CallerReference: d.Str(f.Req("CallerReference")),
+		Comment:         d.Str(f.Req("Comment")),
 	}
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return cloudfront.OriginAccessIdentityConfig{}, err
 	}
 	return c, nil
@@ -92,22 +92,22 @@ func DecodeOriginAccessIdentityConfig(body []byte) (cloudfront.OriginAccessIdent
 // <CloudFrontOriginAccessIdentityConfig> document.
 func EncodeOriginAccessIdentityConfig(c cloudfront.OriginAccessIdentityConfig) []byte {
 	w := newDoc("CloudFrontOriginAccessIdentityConfig")
-	w.text("CallerReference", c.CallerReference)
-	w.text("Comment", c.Comment)
-	return w.bytes("CloudFrontOriginAccessIdentityConfig")
+	w.Text("CallerReference", c.CallerReference)
+	w.Text("Comment", c.Comment)
+	return w.Bytes("CloudFrontOriginAccessIdentityConfig")
 }
 
 // EncodeOriginAccessIdentity encodes a <CloudFrontOriginAccessIdentity>
 // document.
 func EncodeOriginAccessIdentity(o cloudfront.OriginAccessIdentity) []byte {
 	w := newDoc("CloudFrontOriginAccessIdentity")
-	w.text("Id", o.ID)
-	w.text("S3CanonicalUserId", o.S3CanonicalUserID)
-	w.open("CloudFrontOriginAccessIdentityConfig")
-	w.text("CallerReference", o.Config.CallerReference)
-	w.text("Comment", o.Config.Comment)
-	w.close("CloudFrontOriginAccessIdentityConfig")
-	return w.bytes("CloudFrontOriginAccessIdentity")
+	w.Text("Id", o.ID)
+	w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
+	w.Open("CloudFrontOriginAccessIdentityConfig")
+	w.Text("CallerReference", o.Config.CallerReference)
+	w.Text("Comment", o.Config.Comment)
+	w.Close("CloudFrontOriginAccessIdentityConfig")
+	return w.Bytes("CloudFrontOriginAccessIdentity")
 }
 
 // EncodeOriginAccessIdentityList encodes a
@@ -116,17 +116,17 @@ func EncodeOriginAccessIdentityList(p cloudfront.ListPage, items []cloudfront.Or
 	w := newDoc("CloudFrontOriginAccessIdentityList")
 	w.listHead(p, len(items))
 	if len(items) > 0 {
-		w.open("Items")
+		w.Open("Items")
 		for _, o := range items {
-			w.open("CloudFrontOriginAccessIdentitySummary")
-			w.text("Id", o.ID)
-			w.text("S3CanonicalUserId", o.S3CanonicalUserID)
-			w.text("Comment", o.Config.Comment)
-			w.close("CloudFrontOriginAccessIdentitySummary")
+			w.Open("CloudFrontOriginAccessIdentitySummary")
+			w.Text("Id", o.ID)
+			w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
+			w.Text("Comment", o.Config.Comment)
+			w.Close("CloudFrontOriginAccessIdentitySummary")
 		}
-		w.close("Items")
+		w.Close("Items")
 	}
-	return w.bytes("CloudFrontOriginAccessIdentityList")
+	return w.Bytes("CloudFrontOriginAccessIdentityList")
 }
 
 // DecodeTags decodes a <Tags> request body (TagResource).
@@ -137,7 +137,7 @@ func DecodeTags(body []byte) ([]cloudfront.Tag, error) {
 	}
 	var d decoder
 	tags := d.tags(root)
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return nil, err
 	}
 	return tags, nil
@@ -150,12 +150,12 @@ func DecodeTagKeys(body []byte) ([]string, error) {
 		return nil, err
 	}
 	var d decoder
-	f := d.open(root, "Items")
+	f := d.Open(root, "Items")
 	var keys []string
-	if items := f.opt("Items"); items != nil {
-		keys = d.texts(d.itemsOnly(items, "Key"))
+	if items := f.Opt("Items"); items != nil {
+		keys = d.Texts(d.ItemsOnly(items, "Key"))
 	}
-	if err := d.result(); err != nil {
+	if err := d.Result(); err != nil {
 		return nil, err
 	}
 	return keys, nil
@@ -165,7 +165,7 @@ func DecodeTagKeys(body []byte) ([]string, error) {
 func EncodeTags(tags []cloudfront.Tag) []byte {
 	w := newDoc("Tags")
 	w.tags(tags)
-	return w.bytes("Tags")
+	return w.Bytes("Tags")
 }
 
 func (w *writer) tags(tags []cloudfront.Tag) {
@@ -173,45 +173,26 @@ func (w *writer) tags(tags []cloudfront.Tag) {
 	if len(tags) == 0 {
 		return
 	}
-	w.open("Items")
+	w.Open("Items")
 	for _, t := range tags {
-		w.open("Tag")
-		w.text("Key", t.Key)
-		w.text("Value", t.Value)
-		w.close("Tag")
+		w.Open("Tag")
+		w.Text("Key", t.Key)
+		w.Text("Value", t.Value)
+		w.Close("Tag")
 	}
-	w.close("Items")
+	w.Close("Items")
 }
 
 // tags decodes a Tags element: Items of Tag, no Quantity. A tag without a
 // Value has the empty value.
 func (d *decoder) tags(n *node) []cloudfront.Tag {
-	f := d.open(n, "Items")
+	f := d.Open(n, "Items")
 	var out []cloudfront.Tag
-	if items := f.opt("Items"); items != nil {
-		for _, k := range d.itemsOnly(items, "Tag") {
-			tf := d.open(k, "Key", "Value")
-			out = append(out, cloudfront.Tag{Key: d.str(tf.req("Key")), Value: d.str(tf.opt("Value"))})
+	if items := f.Opt("Items"); items != nil {
+		for _, k := range d.ItemsOnly(items, "Tag") {
+			tf := d.Open(k, "Key", "Value")
+			out = append(out, cloudfront.Tag{Key: d.Str(tf.Req("Key")), Value: d.Str(tf.Opt("Value"))})
 		}
 	}
 	return out
-}
-
-// itemsOnly returns the children of an Items element that has no Quantity
-// beside it; they must all be named item.
-func (d *decoder) itemsOnly(items *node, item string) []*node {
-	if items == nil || d.err != nil {
-		return nil
-	}
-	if items.nonSpace {
-		d.fail("element %s holds text where elements are expected", items.path)
-		return nil
-	}
-	for _, k := range items.kids {
-		if k.name != item {
-			d.fail("unknown element %s", k.path)
-			return nil
-		}
-	}
-	return items.kids
 }

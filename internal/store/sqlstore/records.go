@@ -1,0 +1,204 @@
+package sqlstore
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// Kinds of the shared lifecycle keep their records alike: a table with the
+// columns id, account_id, caller_reference, domain_name, etag,
+// last_modified, revision and config (the config as JSON), a tombstone
+// table that tells edges what was deleted at which revision, and (for
+// kinds with CNAMEs) rows in distribution_aliases under a column of their
+// own. recordTable holds the SQL of that shape once; each kind names its
+// tables and how to reach its record's members.
+type recordTable[R any] struct {
+	table, tombstones string // "distributions", "distribution_tombstones"
+	noun              string // "distribution", in errors
+	aliasOwner        string // its column in distribution_aliases
+	fields            func(*R) recordFields
+}
+
+// recordFields points at a record's stored members. CallerReference and
+// Aliases are read from a filled record, on writes.
+type recordFields struct {
+	ID, AccountID, DomainName, ETag *string
+	LastModified                    *time.Time
+	Revision                        *int64
+	Config                          any // a pointer to the config
+	CallerReference                 string
+	Aliases                         []string
+}
+
+var (
+	distributionTable = &recordTable[cloudfront.Distribution]{
+		table: "distributions", tombstones: "distribution_tombstones", noun: "distribution", aliasOwner: "distribution_id",
+		fields: func(d *cloudfront.Distribution) recordFields {
+			return recordFields{&d.ID, &d.AccountID, &d.DomainName, &d.ETag, &d.LastModifiedTime, &d.Revision, &d.Config,
+				d.Config.CallerReference, d.Config.Aliases}
+		},
+	}
+	streamingTable = &recordTable[cloudfront.StreamingDistribution]{
+		table: "streaming_distributions", tombstones: "streaming_distribution_tombstones", noun: "streaming distribution",
+		aliasOwner: "streaming_distribution_id",
+		fields: func(d *cloudfront.StreamingDistribution) recordFields {
+			return recordFields{&d.ID, &d.AccountID, &d.DomainName, &d.ETag, &d.LastModifiedTime, &d.Revision, &d.Config,
+				d.Config.CallerReference, d.Config.Aliases}
+		},
+	}
+)
+
+const recordCols = `id, account_id, domain_name, etag, last_modified, revision, config`
+
+func (rt *recordTable[R]) scan(s interface{ Scan(...any) error }) (R, error) {
+	var r R
+	f := rt.fields(&r)
+	var config string
+	if err := s.Scan(f.ID, f.AccountID, f.DomainName, f.ETag, at(f.LastModified), f.Revision, &config); err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal([]byte(config), f.Config); err != nil {
+		return r, fmt.Errorf("%s %q: decode config: %w", rt.noun, *f.ID, err)
+	}
+	return r, nil
+}
+
+// check returns ErrExists or ErrCNAMEInUse when f would break a
+// uniqueness rule; self is the id whose own rows do not count (on
+// update).
+func (rt *recordTable[R]) check(t *Tx, f recordFields, self string) error {
+	if ok, err := t.exists(`SELECT 1 FROM `+rt.table+` WHERE account_id = $1 AND caller_reference = $2 AND id <> $3`,
+		*f.AccountID, f.CallerReference, self); err != nil || ok {
+		return existsErr(err, ok, rt.noun+" caller reference", f.CallerReference)
+	}
+	return t.checkAliases(f.Aliases, rt.aliasOwner, self)
+}
+
+func (rt *recordTable[R]) insert(t *Tx, r R) error {
+	f := rt.fields(&r)
+	if ok, err := t.exists(`SELECT 1 FROM `+rt.table+` WHERE id = $1`, *f.ID); err != nil || ok {
+		return existsErr(err, ok, rt.noun, *f.ID)
+	}
+	if err := rt.check(t, f, ""); err != nil {
+		return err
+	}
+	config, err := json.Marshal(f.Config)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(`INSERT INTO `+rt.table+` (`+recordCols+`, caller_reference) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		*f.ID, *f.AccountID, *f.DomainName, *f.ETag, t.time(*f.LastModified), *f.Revision, string(config), f.CallerReference); err != nil {
+		return t.constraint(err)
+	}
+	if _, err := t.exec(`DELETE FROM `+rt.tombstones+` WHERE id = $1`, *f.ID); err != nil {
+		return err
+	}
+	return t.insertAliasRows(f.Aliases, rt.aliasOwner, *f.ID)
+}
+
+func (rt *recordTable[R]) get(t *Tx, id string) (R, error) {
+	r, err := rt.scan(t.queryRow(`SELECT `+recordCols+` FROM `+rt.table+` WHERE id = $1`, id))
+	return r, notFound(err, rt.noun, id)
+}
+
+func (rt *recordTable[R]) byCallerReference(t *Tx, accountID, callerReference string) (R, error) {
+	r, err := rt.scan(t.queryRow(`SELECT `+recordCols+` FROM `+rt.table+`
+		WHERE account_id = $1 AND caller_reference = $2`, accountID, callerReference))
+	return r, notFound(err, rt.noun+" caller reference", callerReference)
+}
+
+// list pages through the records of accountID ("" for every account).
+func (rt *recordTable[R]) list(t *Tx, accountID, after string, limit int) ([]R, error) {
+	return collect(t, rt.scan, `SELECT `+recordCols+` FROM `+rt.table+`
+		WHERE ($1 = '' OR account_id = $2) AND id > $3 ORDER BY id LIMIT $4`, accountID, accountID, after, noLimit(limit))
+}
+
+func (rt *recordTable[R]) count(t *Tx, accountID string) (int, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM `+rt.table+` WHERE $1 = '' OR account_id = $2`, accountID, accountID).Scan(&n)
+	return n, err
+}
+
+func (rt *recordTable[R]) update(t *Tx, r R) error {
+	f := rt.fields(&r)
+	if ok, err := t.exists(`SELECT 1 FROM `+rt.table+` WHERE id = $1`, *f.ID); err != nil || !ok {
+		return notFoundIf(err, ok, rt.noun, *f.ID)
+	}
+	if err := rt.check(t, f, *f.ID); err != nil {
+		return err
+	}
+	config, err := json.Marshal(f.Config)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(`UPDATE `+rt.table+` SET account_id = $1, caller_reference = $2, domain_name = $3, etag = $4,
+		last_modified = $5, revision = $6, config = $7 WHERE id = $8`,
+		*f.AccountID, f.CallerReference, *f.DomainName, *f.ETag, t.time(*f.LastModified), *f.Revision, string(config), *f.ID); err != nil {
+		return t.constraint(err)
+	}
+	if _, err := t.exec(`DELETE FROM distribution_aliases WHERE `+rt.aliasOwner+` = $1`, *f.ID); err != nil {
+		return err
+	}
+	return t.insertAliasRows(f.Aliases, rt.aliasOwner, *f.ID)
+}
+
+// delete removes the record and leaves a tombstone at revision, so that
+// edges following the feed learn of the deletion.
+func (rt *recordTable[R]) delete(t *Tx, id string, revision int64) error {
+	res, err := t.exec(`DELETE FROM `+rt.table+` WHERE id = $1`, id)
+	if err := t.mustAffect(res, err, rt.noun, id); err != nil {
+		return err
+	}
+	_, err = t.exec(`INSERT INTO `+rt.tombstones+` (id, revision) VALUES ($1, $2)
+		ON CONFLICT (id) DO UPDATE SET revision = excluded.revision`, id, revision)
+	return err
+}
+
+// changedSince returns the records written after revision rev and the ids
+// deleted after it.
+func (rt *recordTable[R]) changedSince(t *Tx, rev int64) ([]R, []string, error) {
+	changed, err := collect(t, rt.scan, `SELECT `+recordCols+` FROM `+rt.table+`
+		WHERE revision > $1 ORDER BY revision, id`, rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	deleted, err := collect(t, scanString, `SELECT id FROM `+rt.tombstones+` WHERE revision > $1 ORDER BY revision, id`, rev)
+	if err != nil {
+		return nil, nil, err
+	}
+	return changed, deleted, nil
+}
+
+// records is a recordTable in one transaction: store.Records.
+type records[R any] struct {
+	t  *Tx
+	rt *recordTable[R]
+}
+
+func (t *Tx) DistributionRecords() store.Records[cloudfront.Distribution] {
+	return records[cloudfront.Distribution]{t, distributionTable}
+}
+
+func (t *Tx) StreamingDistributionRecords() store.Records[cloudfront.StreamingDistribution] {
+	return records[cloudfront.StreamingDistribution]{t, streamingTable}
+}
+
+func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }
+func (r records[R]) Get(id string) (R, error)            { return r.rt.get(r.t, id) }
+func (r records[R]) Count(accountID string) (int, error) { return r.rt.count(r.t, accountID) }
+func (r records[R]) Update(rec R) error                  { return r.rt.update(r.t, rec) }
+func (r records[R]) Delete(id string, revision int64) error {
+	return r.rt.delete(r.t, id, revision)
+}
+
+func (r records[R]) ByCallerReference(accountID, callerReference string) (R, error) {
+	return r.rt.byCallerReference(r.t, accountID, callerReference)
+}
+
+func (r records[R]) List(accountID, after string, limit int) ([]R, error) {
+	return r.rt.list(r.t, accountID, after, limit)
+}

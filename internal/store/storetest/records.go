@@ -1,0 +1,83 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// recordsCase is one lifecycle kind for testRecords: its Records view, the
+// kind's own named getter (which the view must agree with), two records
+// of one account and a change to a record.
+type recordsCase[R any] struct {
+	records func(store.Tx) store.Records[R]
+	get     func(tx store.Tx, id string) (R, error)
+	a, b    R
+	id      func(R) string
+	change  func(*R)
+	norm    func(R) R
+}
+
+// testRecords: the Records view of each kind is the kind's store
+// methods, so the lifecycle written against it keeps their contract.
+func testRecords(t *testing.T, s store.Store) {
+	t.Run("distributions", func(t *testing.T) {
+		runRecords(t, s, recordsCase[cloudfront.Distribution]{
+			records: store.Tx.DistributionRecords, get: store.Tx.Distribution,
+			a: dist("EDFDVBD632BHDR1", acct1, "rec-a", "rec-a.example.com"), b: dist("EDFDVBD632BHDR2", acct1, "rec-b"),
+			id: distID, change: func(d *cloudfront.Distribution) { d.Config.Comment = "changed"; d.ETag = "E2" }, norm: normDist,
+		})
+	})
+	t.Run("streaming distributions", func(t *testing.T) {
+		runRecords(t, s, recordsCase[cloudfront.StreamingDistribution]{
+			records: store.Tx.StreamingDistributionRecords, get: store.Tx.StreamingDistribution,
+			a: streaming("EGTXBD79H29REC1", acct1, "rec-a", "rec-s.example.com"), b: streaming("EGTXBD79H29REC2", acct1, "rec-b"),
+			id: streamingID, change: func(d *cloudfront.StreamingDistribution) { d.Config.Comment = "changed"; d.ETag = "E2" }, norm: normStreaming,
+		})
+	})
+}
+
+func runRecords[R any](t *testing.T, s store.Store, c recordsCase[R]) {
+	update(t, s, func(tx store.Tx) error {
+		noErr(t, "Insert", c.records(tx).Insert(c.a))
+		wantErr(t, "Insert again", c.records(tx).Insert(c.a), store.ErrExists)
+		return c.records(tx).Insert(c.b)
+	})
+	view(t, s, func(tx store.Tx) error {
+		got, err := c.get(tx, c.id(c.a))
+		noErr(t, "named getter", err)
+		equal(t, "named getter", got, c.a, c.norm)
+		got, err = c.records(tx).Get(c.id(c.b))
+		noErr(t, "Get", err)
+		equal(t, "Get", got, c.b, c.norm)
+		got, err = c.records(tx).ByCallerReference(acct1, "rec-a")
+		noErr(t, "ByCallerReference", err)
+		equal(t, "ByCallerReference", got, c.a, c.norm)
+		n, err := c.records(tx).Count(acct1)
+		noErr(t, "Count", err)
+		page, err := c.records(tx).List(acct1, c.id(c.a), 10)
+		noErr(t, "List", err)
+		if n != 2 || len(page) != 1 || c.id(page[0]) != c.id(c.b) {
+			t.Errorf("Count = %d, List after %s = %d records; want 2 and [%s]", n, c.id(c.a), len(page), c.id(c.b))
+		}
+		return nil
+	})
+	changed := c.a
+	c.change(&changed)
+	update(t, s, func(tx store.Tx) error { return c.records(tx).Update(changed) })
+	update(t, s, func(tx store.Tx) error {
+		got, err := c.get(tx, c.id(c.a))
+		noErr(t, "named getter after Update", err)
+		equal(t, "after Update", got, changed, c.norm)
+		rev, err := tx.NextRevision()
+		noErr(t, "NextRevision", err)
+		return c.records(tx).Delete(c.id(c.a), rev)
+	})
+	update(t, s, func(tx store.Tx) error {
+		_, err := c.records(tx).Get(c.id(c.a))
+		wantErr(t, "Get after Delete", err, store.ErrNotFound)
+		wantErr(t, "Delete again", c.records(tx).Delete(c.id(c.a), 1), store.ErrNotFound)
+		return nil
+	})
+}
