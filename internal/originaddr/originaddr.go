@@ -187,8 +187,12 @@ func (p Policy) CheckHost(host string) error {
 	h := strings.TrimSuffix(lower, ".")
 	// As given first: "::%." is "::" with the zone ".", which trimming the
 	// dot would turn into something that no longer parses.
-	for _, literal := range []string{lower, h} {
-		if a, err := netip.ParseAddr(strings.Trim(literal, "[]")); err == nil {
+	literals := []string{lower, h}
+	if len(h) > 2 && h[0] == '[' && h[len(h)-1] == ']' {
+		literals = append(literals, h[1:len(h)-1])
+	}
+	for _, literal := range literals {
+		if a, err := netip.ParseAddr(literal); err == nil {
 			if !p.Allow(a) {
 				return fmt.Errorf("%s is a %s address", host, Classify(a))
 			}
