@@ -189,9 +189,9 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, e *entry, sta
 	h["X-Cache"] = xCacheValues[resultError]
 	h["X-Amz-Cf-Id"] = pr.id[:]
 	w.WriteHeader(status)
-	if r.Method == http.MethodHead || len(e.body) == 0 {
+	if r.Method == http.MethodHead || e.size() == 0 {
 		return 0
 	}
-	n, _ := w.Write(e.body)
-	return n
+	n, _ := e.writeBody(w, 0, e.size())
+	return int(n)
 }

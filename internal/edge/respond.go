@@ -127,7 +127,8 @@ func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hd
 		age := int64(now.Sub(e.stored) / time.Second)
 		h["Age"] = pr.ageHeader(max(age, 0))
 	}
-	status, body := e.status, e.body
+	status, size := e.status, e.size()
+	off, n := int64(0), size
 	if status == http.StatusOK {
 		if notModified(r, e) {
 			delete(h, "Content-Length")
@@ -135,27 +136,27 @@ func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hd
 			return 0
 		}
 		if rh := r.Header["Range"]; len(rh) > 0 && ifRangeMatches(r, e) {
-			start, end, ok := parseRange(rh, int64(len(body)))
+			start, end, ok := parseRange(rh, size)
 			switch {
 			case ok && start < 0:
-				h["Content-Range"] = []string{"bytes */" + strconv.Itoa(len(body))}
+				h["Content-Range"] = []string{"bytes */" + strconv.FormatInt(size, 10)}
 				h["Content-Length"] = []string{"0"}
-				status, body = http.StatusRequestedRangeNotSatisfiable, nil
+				status, n = http.StatusRequestedRangeNotSatisfiable, 0
 			case ok:
 				h["Content-Range"] = []string{"bytes " + strconv.FormatInt(start, 10) + "-" +
-					strconv.FormatInt(end, 10) + "/" + strconv.Itoa(len(body))}
-				body = body[start : end+1]
-				h["Content-Length"] = []string{strconv.Itoa(len(body))}
+					strconv.FormatInt(end, 10) + "/" + strconv.FormatInt(size, 10)}
+				off, n = start, end+1-start
+				h["Content-Length"] = []string{strconv.FormatInt(n, 10)}
 				status = http.StatusPartialContent
 			}
 		}
 	}
 	w.WriteHeader(status)
-	if r.Method == http.MethodHead || len(body) == 0 {
+	if r.Method == http.MethodHead || n == 0 {
 		return 0
 	}
-	n, _ := w.Write(body)
-	return n
+	m, _ := e.writeBody(w, off, n)
+	return int(m)
 }
 
 // notModified evaluates the viewer's If-None-Match (only against a cached
