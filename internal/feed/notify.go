@@ -11,6 +11,16 @@ import (
 // cannot call this node's Notify) still wake them.
 const revisionCheckEvery = time.Second
 
+// listeningCheckEvery replaces revisionCheckEvery while the store wakes
+// this node itself (RevisionWatcher): the poll is then only a safety net.
+const listeningCheckEvery = 10 * time.Second
+
+// RevisionWatcher is a store that tells of revisions committed by any
+// node (PostgreSQL's LISTEN/NOTIFY); see postgres.Store.WatchRevisions.
+type RevisionWatcher interface {
+	WatchRevisions(ctx context.Context, wake func(), connected func(bool)) error
+}
+
 // notifier wakes waiting long polls. A broadcast closes the current
 // channel; waiters subscribe before they read the store's revision, so a
 // write committed between the read and the wait is not missed.
@@ -20,10 +30,14 @@ type notifier struct {
 	waiters  int
 	watching bool
 	low      int64 // lowest revision a waiter has seen since the last broadcast
+	// gen counts broadcasts: a delta read in generation g is current for
+	// every waiter that subscribed in g (the delta cache's key).
+	gen uint64
 }
 
-// subscribe returns the channel that the next broadcast closes.
-func (n *notifier) subscribe(watch func(*notifier)) <-chan struct{} {
+// subscribe returns the channel that the next broadcast closes and the
+// generation it ends.
+func (n *notifier) subscribe(watch func(*notifier)) (<-chan struct{}, uint64) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.ch == nil {
@@ -35,7 +49,7 @@ func (n *notifier) subscribe(watch func(*notifier)) <-chan struct{} {
 		n.low = -1
 		go watch(n)
 	}
-	return n.ch
+	return n.ch, n.gen
 }
 
 // observe records that a waiter saw revision rev in the store.
@@ -55,6 +69,7 @@ func (n *notifier) unsubscribe() {
 
 func (n *notifier) broadcast() {
 	n.mu.Lock()
+	n.gen++
 	if n.ch != nil {
 		close(n.ch)
 		n.ch = nil
@@ -66,9 +81,19 @@ func (n *notifier) broadcast() {
 // reads the store's revision and broadcasts when it is above what some
 // waiter has seen. One goroutine per server, not one query per waiter.
 func (s *Server) watchRevision(n *notifier) {
-	t := time.NewTicker(revisionCheckEvery)
+	every := func() time.Duration {
+		switch {
+		case s.RevisionCheckEvery > 0:
+			return s.RevisionCheckEvery
+		case s.listening.Load():
+			return listeningCheckEvery
+		}
+		return revisionCheckEvery
+	}
+	t := time.NewTimer(every())
 	defer t.Stop()
 	for range t.C {
+		t.Reset(every())
 		n.mu.Lock()
 		if n.waiters == 0 {
 			n.watching = false

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -46,10 +47,24 @@ type Server struct {
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
+	// FlushEvery is how long acknowledgements and heartbeats are held in
+	// memory before one write stores them all; zero means
+	// DefaultFlushEvery.
+	FlushEvery time.Duration
+	// RevisionCheckEvery is how often waiting long polls look at the
+	// store's revision for writes of other nodes; zero means every
+	// second, or every 10 s while a RevisionWatcher store (PostgreSQL's
+	// NOTIFY) wakes this node itself, when the poll is only a safety net.
+	RevisionCheckEvery time.Duration
 
 	notify notifier
-	acked  chan struct{} // wakes Run after an ack; made by init
-	once   sync.Once
+	deltas deltaCache
+	live   liveness
+	head   atomic.Int64 // the highest store revision this node has read
+	// listening: a RevisionWatcher wakes this node (Run started it).
+	listening atomic.Bool
+	acked     chan struct{} // wakes Run after an ack; made by init
+	once      sync.Once
 }
 
 func (s *Server) init() {
@@ -122,6 +137,10 @@ func (s *Server) handle(h func(r *http.Request, id Identity) (any, error)) http.
 		if err == nil {
 			var v any
 			if v, err = h(r, id); err == nil {
+				if b, ok := v.(rawJSON); ok {
+					writeBody(w, http.StatusOK, b)
+					return
+				}
 				writeJSON(w, http.StatusOK, v)
 				return
 			}
@@ -155,6 +174,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"Error":"internal error"}`)
 	}
+	writeBody(w, status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
@@ -179,7 +202,20 @@ func (s *Server) revision(ctx context.Context) (int64, error) {
 		rev, err = tx.Revision()
 		return err
 	})
+	if err == nil {
+		s.sawRevision(rev)
+	}
 	return rev, err
+}
+
+// sawRevision raises head to rev.
+func (s *Server) sawRevision(rev int64) {
+	for {
+		h := s.head.Load()
+		if rev <= h || s.head.CompareAndSwap(h, rev) {
+			return
+		}
+	}
 }
 
 func (s *Server) register(r *http.Request, id Identity) (any, error) {
@@ -196,6 +232,12 @@ func (s *Server) register(r *http.Request, id Identity) (any, error) {
 	}
 	now := s.now()
 	var rev int64
+	var stored store.Edge
+	// Registration is written at once, not batched: from here on the
+	// edge counts against Deployed on every node. flushMu keeps a batch
+	// read before it from raising the revision it registers with.
+	s.live.flushMu.Lock()
+	defer s.live.flushMu.Unlock()
 	err = s.Store.Update(r.Context(), func(tx store.Tx) error {
 		if id.KeyID != "" {
 			// The key may have been revoked since authenticate read it:
@@ -222,32 +264,33 @@ func (s *Server) register(r *http.Request, id Identity) (any, error) {
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		stored = e
 		return tx.UpsertEdge(e)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.registered(stored)
+	s.sawRevision(rev)
 	s.logger().Info("feed: edge registered", "edge", req.ID, "name", req.Name, "price_class", req.PriceClass, "revision", req.Revision)
 	s.wakeRun()
 	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds()}, nil
 }
 
 // touch records a heartbeat and, when rev is above what the edge had
-// acknowledged and not above the store's revision, an acknowledgement.
+// acknowledged and not above the store's revision, an acknowledgement,
+// in memory: Flush writes them in batches.
 func (s *Server) touch(ctx context.Context, id string, rev int64) error {
-	now := s.now()
-	err := s.Store.Update(ctx, func(tx store.Tx) error {
-		if rev > 0 {
-			cur, err := tx.Revision()
-			if err != nil {
-				return err
-			}
-			if rev > cur {
-				return errorf(http.StatusBadRequest, "revision %d is beyond the current revision %d", rev, cur)
-			}
+	if rev > s.head.Load() {
+		cur, err := s.revision(ctx)
+		if err != nil {
+			return err
 		}
-		return tx.TouchEdge(id, rev, now)
-	})
+		if rev > cur {
+			return errorf(http.StatusBadRequest, "revision %d is beyond the current revision %d", rev, cur)
+		}
+	}
+	err := s.seen(ctx, id, rev)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(http.StatusNotFound, "unknown edge %q: register first", id)
 	}
@@ -271,7 +314,9 @@ func (s *Server) ack(r *http.Request, id Identity) (any, error) {
 	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
 		return nil, err
 	}
-	s.wakeRun()
+	if req.Revision > 0 {
+		s.wakeRun()
+	}
 	return struct{}{}, nil
 }
 
@@ -292,17 +337,22 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	if err := s.touch(ctx, id, 0); err != nil {
-		return nil, err
-	}
 	deadline := time.NewTimer(s.pollWait())
 	defer deadline.Stop()
 	for {
-		wake := s.notify.subscribe(s.watchRevision)
-		d, err := s.delta(ctx, since)
-		if err != nil || d != nil {
+		// Each wake-up checks the edge again (in memory): a flush that
+		// finds it deleted broadcasts, and its poll ends with 404.
+		if err := s.touch(ctx, id, 0); err != nil {
+			return nil, err
+		}
+		wake, gen := s.notify.subscribe(s.watchRevision)
+		body, err := s.deltas.get(ctx, gen, since, func(ctx context.Context) (*Delta, error) { return s.delta(ctx, since) })
+		if err != nil || body != nil {
 			s.notify.unsubscribe()
-			return d, err
+			if err != nil {
+				return nil, err
+			}
+			return rawJSON(body), nil
 		}
 		s.notify.observe(since)
 		select {
@@ -329,6 +379,7 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 		if err != nil {
 			return err
 		}
+		s.sawRevision(rev)
 		if rev == since {
 			return nil
 		}

@@ -97,7 +97,7 @@ func runFleet(b *testing.B, kind string, edges int) {
 	fd.Handler() // init
 	rules := cloudfront.Rules{Limits: cloudfront.DefaultLimits()}
 	rules.Limits.DistributionsPerAccount = 1 << 30
-	svc := &controlplane.Service{Store: st, Rules: &rules, DomainSuffix: "cloudfront.test", Changed: fd.Notify}
+	svc := &controlplane.Service{Store: st, Rules: &rules, DomainSuffix: "cloudfront.test", Changed: fd.Notify, EdgeOverlay: fd.Overlay}
 	hs := httptest.NewServer(fd.Handler())
 	defer hs.Close()
 	go fd.Run(ctx)
