@@ -339,3 +339,41 @@ func newSQLite(t testing.TB) store.Store {
 	t.Cleanup(func() { st.Close() })
 	return st
 }
+
+// TestPollAcknowledges: a poll from revision since acknowledges since
+// (what the edge has applied), unless since is beyond the store's
+// revision (a replaced store: the edge gets a full delta, and has applied
+// nothing of this store's).
+func TestPollAcknowledges(t *testing.T) {
+	f := newTestFeedOn(t, newSQLite(t), func(s *Server) { s.FlushEvery = time.Hour })
+	e := f.rawEdge(t, "edge-a", "All")
+	rev := f.putDistribution("EPOLLACKEXAMPLE", cloudfront.PriceClassAll)
+	acked := func() int64 {
+		got, _ := edgeByID(f.srv.Overlay(f.edges()), "edge-a")
+		return got.AckedRevision
+	}
+	poll := func(since int64) {
+		t.Helper()
+		req, _ := http.NewRequest("GET", f.url()+PathChanges+"?edge=edge-a&since="+strconv.FormatInt(since, 10), nil)
+		req.Header.Set("Authorization", e.auth)
+		if resp := f.do(t, req); resp.StatusCode != 200 {
+			t.Fatalf("poll since %d: %s", since, resp.Status)
+		}
+	}
+	f.srv.PollWait = time.Millisecond
+	poll(rev + 5)
+	if got := acked(); got != 0 {
+		t.Errorf("after a poll from beyond the store, acknowledged %d, want 0", got)
+	}
+	poll(rev)
+	if got := acked(); got != rev {
+		t.Errorf("after a poll from %d, acknowledged %d", rev, got)
+	}
+	if _, elsewhere := f.statuses("EPOLLACKEXAMPLE"); elsewhere != cloudfront.StatusInProgress {
+		t.Errorf("before the flush, elsewhere %s, want InProgress", elsewhere)
+	}
+	f.flush()
+	if _, elsewhere := f.statuses("EPOLLACKEXAMPLE"); elsewhere != cloudfront.StatusDeployed {
+		t.Errorf("after the flush, elsewhere %s, want Deployed", elsewhere)
+	}
+}

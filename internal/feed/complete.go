@@ -119,9 +119,21 @@ func (s *Server) Run(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		case <-s.acked:
+			// Acks of every edge arrive after each change: one pass per
+			// completeAfterAck covers them all, where one per ack cost a
+			// store read per edge per change.
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(completeAfterAck):
+			}
 		}
 	}
 }
+
+// completeAfterAck is how long Run lets acknowledgements gather before it
+// looks for invalidations they complete.
+const completeAfterAck = 20 * time.Millisecond
 
 // wakeRun makes Run look again soon; it never blocks.
 func (s *Server) wakeRun() {

@@ -92,7 +92,8 @@ func (s *Server) seen(ctx context.Context, id string, rev int64) error {
 	if now.After(m.seen) {
 		m.seen = now
 	}
-	if rev > m.acked {
+	raised := rev > m.acked
+	if raised {
 		m.acked = rev
 	}
 	dirty := m.acked > m.storedAcked || m.seen.Sub(m.storedSeen) >= seenWriteEvery(s.timeout())
@@ -104,6 +105,9 @@ func (s *Server) seen(ctx context.Context, id string, rev int64) error {
 		l.scheduled = true
 	}
 	l.mu.Unlock()
+	if raised {
+		s.wakeRun() // an invalidation may be done
+	}
 	if schedule {
 		time.AfterFunc(s.flushEvery(), func() {
 			if err := s.Flush(context.Background()); err != nil {

@@ -21,6 +21,15 @@ type RevisionWatcher interface {
 	WatchRevisions(ctx context.Context, wake func(), connected func(bool)) error
 }
 
+// DefaultNotifyEvery bounds how often Notify wakes the long polls. The
+// first write after a quiet spell wakes them at once; the writes of a
+// burst within this time after it are delivered together at its end.
+// Each wake-up costs every edge a response, a merge and a new poll: with
+// 50 edges and writes at hundreds per second, waking per write cost the
+// control plane 50 HTTP exchanges per create and the edges all their CPU,
+// while Deployed gains nothing from deltas closer than this.
+const DefaultNotifyEvery = 50 * time.Millisecond
+
 // notifier wakes waiting long polls. A broadcast closes the current
 // channel; waiters subscribe before they read the store's revision, so a
 // write committed between the read and the wait is not missed.
@@ -33,6 +42,36 @@ type notifier struct {
 	// gen counts broadcasts: a delta read in generation g is current for
 	// every waiter that subscribed in g (the delta cache's key).
 	gen uint64
+	// last is when throttled last broadcast; held, that a broadcast is
+	// already scheduled.
+	last time.Time
+	held bool
+}
+
+// throttled broadcasts now if the last throttled broadcast is at least
+// every ago, else once at that time (however many calls come meanwhile).
+func (n *notifier) throttled(every time.Duration) {
+	n.mu.Lock()
+	if n.held {
+		n.mu.Unlock()
+		return
+	}
+	wait := every - time.Since(n.last)
+	if wait <= 0 {
+		n.last = time.Now()
+		n.mu.Unlock()
+		n.broadcast()
+		return
+	}
+	n.held = true
+	n.mu.Unlock()
+	time.AfterFunc(wait, func() {
+		n.mu.Lock()
+		n.held = false
+		n.last = time.Now()
+		n.mu.Unlock()
+		n.broadcast()
+	})
 }
 
 // subscribe returns the channel that the next broadcast closes and the

@@ -47,6 +47,10 @@ type Server struct {
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
+	// NotifyEvery is the shortest time between two wake-ups of the long
+	// polls by Notify; zero means DefaultNotifyEvery, negative means no
+	// wait.
+	NotifyEvery time.Duration
 	// FlushEvery is how long acknowledgements and heartbeats are held in
 	// memory before one write stores them all; zero means
 	// DefaultFlushEvery.
@@ -63,7 +67,9 @@ type Server struct {
 	head   atomic.Int64 // the highest store revision this node has read
 	// listening: a RevisionWatcher wakes this node (Run started it).
 	listening atomic.Bool
-	acked     chan struct{} // wakes Run after an ack; made by init
+	keysMu    sync.Mutex
+	keys      map[string]cachedKey // edge keys read, by id (edgeKey)
+	acked     chan struct{}        // wakes Run after an ack; made by init
 	once      sync.Once
 }
 
@@ -100,8 +106,17 @@ func (s *Server) pollWait() time.Duration {
 }
 
 // Notify wakes every waiting long poll, which then reads the store. The
-// control plane calls it after each committed write.
-func (s *Server) Notify() { s.notify.broadcast() }
+// control plane calls it after each committed write. A Notify within
+// NotifyEvery of the last wake-up is held until then, so that a burst of
+// writes reaches each edge as one delta rather than one per write.
+func (s *Server) Notify() { s.notify.throttled(s.notifyEvery()) }
+
+func (s *Server) notifyEvery() time.Duration {
+	if s.NotifyEvery == 0 {
+		return DefaultNotifyEvery
+	}
+	return max(s.NotifyEvery, 0)
+}
 
 // Handler serves the feed protocol under PathPrefix.
 func (s *Server) Handler() http.Handler {
@@ -274,7 +289,8 @@ func (s *Server) register(r *http.Request, id Identity) (any, error) {
 	s.sawRevision(rev)
 	s.logger().Info("feed: edge registered", "edge", req.ID, "name", req.Name, "price_class", req.PriceClass, "revision", req.Revision)
 	s.wakeRun()
-	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds()}, nil
+	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds(),
+		PollAcknowledges: true}, nil
 }
 
 // touch records a heartbeat and, when rev is above what the edge had
@@ -314,9 +330,6 @@ func (s *Server) ack(r *http.Request, id Identity) (any, error) {
 	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
 		return nil, err
 	}
-	if req.Revision > 0 {
-		s.wakeRun()
-	}
 	return struct{}{}, nil
 }
 
@@ -337,12 +350,25 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 		return nil, err
 	}
 	ctx := r.Context()
+	// since is the revision the edge has applied and so acknowledges
+	// (RegisterResponse.PollAcknowledges), unless it is beyond the store's
+	// revision: the store was replaced, and the edge gets a full delta.
+	ack := since
+	if since > s.head.Load() {
+		cur, err := s.revision(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if since > cur {
+			ack = 0
+		}
+	}
 	deadline := time.NewTimer(s.pollWait())
 	defer deadline.Stop()
 	for {
 		// Each wake-up checks the edge again (in memory): a flush that
 		// finds it deleted broadcasts, and its poll ends with 404.
-		if err := s.touch(ctx, id, 0); err != nil {
+		if err := s.touch(ctx, id, ack); err != nil {
 			return nil, err
 		}
 		wake, gen := s.notify.subscribe(s.watchRevision)

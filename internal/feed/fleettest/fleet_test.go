@@ -5,12 +5,15 @@ package fleettest
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -89,11 +92,50 @@ func BenchmarkFleet(b *testing.B) {
 	}
 }
 
+// lightEdge speaks the protocol (register, then poll from the revision
+// it got, which acknowledges it) and applies nothing: a simulated edge
+// whose own work does not compete with the control plane for the CPU.
+func lightEdge(ctx context.Context, hc *http.Client, base, id, auth string) {
+	do := func(method, path, body string, out any) error {
+		req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", auth)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("%s %s: %s", method, path, resp.Status)
+		}
+		return json.NewDecoder(resp.Body).Decode(out)
+	}
+	var reg feed.RegisterResponse
+	if err := do("POST", feed.PathRegister, `{"ID":"`+id+`","PriceClass":"All"}`, &reg); err != nil {
+		return
+	}
+	var since int64
+	for ctx.Err() == nil {
+		var d struct{ Revision int64 }
+		if err := do("GET", feed.PathChanges+"?edge="+id+"&since="+strconv.FormatInt(since, 10), "", &d); err != nil {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		since = d.Revision
+	}
+}
+
 func runFleet(b *testing.B, kind string, edges int) {
+	light := os.Getenv("FLEET_LIGHT") != ""
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	st := openStore(b, kind)
+	st := &countingStore{Store: openStore(b, kind)}
 	fd := &feed.Server{Store: st, Secret: "s", SecretEdge: feed.Identity{EdgeID: "e0", PriceClass: cloudfront.PriceClassAll}}
+	if v := os.Getenv("FLEET_FLUSH"); v != "" {
+		fd.FlushEvery, _ = time.ParseDuration(v)
+	}
 	fd.Handler() // init
 	rules := cloudfront.Rules{Limits: cloudfront.DefaultLimits()}
 	rules.Limits.DistributionsPerAccount = 1 << 30
@@ -110,7 +152,15 @@ func runFleet(b *testing.B, kind string, edges int) {
 		if err := st.Update(ctx, func(tx store.Tx) error { return tx.InsertEdgeKey(k) }); err != nil {
 			b.Fatal(err)
 		}
-		c := &feed.Client{BaseURL: hs.URL, Auth: id + ":" + k.Secret, EdgeID: id, Name: id, PriceClass: "All", Applier: nopApplier{}}
+		// A transport per edge, as separate edge processes have: a shared
+		// one keeps 2 idle connections per host and redials for the rest.
+		hc := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+		if light {
+			wg.Add(1)
+			go func() { defer wg.Done(); lightEdge(ctx, hc, hs.URL, id, "Edge "+id+":"+k.Secret) }()
+			continue
+		}
+		c := &feed.Client{BaseURL: hs.URL, HTTPClient: hc, Auth: id + ":" + k.Secret, EdgeID: id, Name: id, PriceClass: "All", Applier: nopApplier{}}
 		wg.Add(1)
 		go func() { defer wg.Done(); c.Run(ctx) }()
 	}
@@ -132,6 +182,7 @@ func runFleet(b *testing.B, kind string, edges int) {
 		d, _, err := dists.Create(ctx, account, config("ref-"+strconv.FormatInt(seq.Add(1), 10)), nil)
 		return d, err
 	}
+	time.Sleep(time.Second) // the registrations' first polls and acks settle
 	// Creates/s: 8 clients for 5 s.
 	const clients, span = 8, 5 * time.Second
 	var done atomic.Int64
@@ -150,8 +201,13 @@ func runFleet(b *testing.B, kind string, edges int) {
 			}
 		}()
 	}
+	reads0, writes0 := st.views.Load(), st.updates.Load()
 	cw.Wait()
 	b.ReportMetric(float64(done.Load())/span.Seconds(), "creates/s")
+	// Store transactions per create (the creates' own included): what a
+	// loaded machine's CPU share does not change.
+	b.ReportMetric(float64(st.updates.Load()-writes0)/float64(done.Load()), "writes/create")
+	b.ReportMetric(float64(st.views.Load()-reads0)/float64(done.Load()), "reads/create")
 	if edges == 0 {
 		return
 	}
@@ -178,4 +234,20 @@ func runFleet(b *testing.B, kind string, edges int) {
 	b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "deployed-p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Milliseconds()), "deployed-p99-ms")
 	b.ReportMetric(float64(seq.Load()), "distributions")
+}
+
+// countingStore counts the transactions of the store it wraps.
+type countingStore struct {
+	store.Store
+	updates, views atomic.Int64
+}
+
+func (c *countingStore) Update(ctx context.Context, fn func(store.Tx) error) error {
+	c.updates.Add(1)
+	return c.Store.Update(ctx, fn)
+}
+
+func (c *countingStore) View(ctx context.Context, fn func(store.Tx) error) error {
+	c.views.Add(1)
+	return c.Store.View(ctx, fn)
 }
