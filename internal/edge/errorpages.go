@@ -127,7 +127,7 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	// The encoding class as the page's own behaviour decides it (serve).
 	if b.compress {
-		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		pq.gzip, pq.br = enc == encGzip, enc == encBrotli
 	} else {
 		pq.gzip = acceptsGzip(r.Header["Accept-Encoding"])

@@ -131,7 +131,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	if b.compress {
-		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		q.gzip, q.br = enc == encGzip, enc == encBrotli
 	} else {
 		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
