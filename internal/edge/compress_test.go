@@ -28,13 +28,17 @@ import (
 // offerBrotli sets, on every compiled behaviour with Compress, the flag a
 // cache policy with EnableAcceptEncodingBrotli sets: the edge has no cache
 // policies yet, and the Brotli path must stay tested until it has. It
-// runs before the edge serves anything.
+// runs before the edge serves anything, and stores the snapshot again so
+// that every request's Load sees the flag (a viewer in another process,
+// curl, gives the race detector no other ordering).
 func offerBrotli(s *Server) {
-	for _, d := range s.snap.Load().hosts {
+	c := s.snap.Load()
+	for _, d := range c.hosts {
 		for i := range d.behaviors {
 			d.behaviors[i].brotli = d.behaviors[i].compress
 		}
 	}
+	s.snap.Store(c)
 }
 
 // textBody is n bytes of HTML and script with words drawn at random
