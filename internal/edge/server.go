@@ -179,7 +179,7 @@ func New(o Options) (*Server, error) {
 // Apply compiles snap, swaps it in atomically and purges the invalidated
 // paths. It implements feed.Applier.
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
-	c, err := compile(snap, s.metrics, s.log)
+	c, err := compile(snap, s.snap.Load(), s.log)
 	if err != nil {
 		return err
 	}
