@@ -377,16 +377,27 @@ func memory(ctx context.Context, c config, cp *controlPlane, tmp string) error {
 	if err := waitLive(ctx, cp, 1, nil); err != nil {
 		return err
 	}
-	settle := func() int64 {
-		time.Sleep(3 * time.Second)
-		r, err := e.rss()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "fleet:", err)
+	// RSS includes what the Go runtime has not yet returned to the
+	// system after a change: read it 3 s and 20 s after.
+	settle := func(what string, n int, r0 int64) int64 {
+		var r int64
+		for i, wait := range []time.Duration{3 * time.Second, 17 * time.Second} {
+			time.Sleep(wait)
+			var err error
+			if r, err = e.rss(); err != nil {
+				fmt.Fprintln(os.Stderr, "fleet:", err)
+			}
+			after := []string{"3 s", "20 s"}[i]
+			if n == 0 {
+				fmt.Printf("edge RSS, 0 distributions, %-25s %7.1f MiB\n", after+":", mib(r))
+			} else {
+				fmt.Printf("edge RSS, %d distributions, %-21s %7.1f MiB  %6.1f KiB per distribution\n",
+					n, what+", "+after+":", mib(r), float64(r-r0)/float64(n)/1024)
+			}
 		}
 		return r
 	}
-	r0 := settle()
-	fmt.Printf("edge RSS, 0 distributions:            %7.1f MiB\n", mib(r0))
+	r0 := settle("", 0, 0)
 	if _, _, err := cp.api.createMany(ctx, c.dists, c.clients); err != nil {
 		return err
 	}
@@ -398,14 +409,12 @@ func memory(ctx context.Context, c config, cp *controlPlane, tmp string) error {
 		return err
 	}
 	n := c.dists + 1
-	r1 := settle()
-	fmt.Printf("edge RSS, %d distributions (live):  %7.1f MiB  %6.1f KiB per distribution\n", n, mib(r1), float64(r1-r0)/float64(n)/1024)
+	settle("followed", n, r0)
 	e.stop()
 	args := e.cmd.Args[1:]
 	if e, err = start(cp.bin, filepath.Join(tmp, "edge-mem-2.log"), `^openfront edge `, args...); err != nil {
 		return err
 	}
-	r2 := settle()
-	fmt.Printf("edge RSS, %d distributions (restart): %7.1f MiB  %6.1f KiB per distribution\n", n, mib(r2), float64(r2-r0)/float64(n)/1024)
+	settle("restarted", n, r0)
 	return nil
 }

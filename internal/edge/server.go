@@ -109,6 +109,8 @@ type Server struct {
 	// not store an object the purge meant to remove.
 	epoch atomic.Int64
 	tls   viewerTLSState
+	// release returns what applying snapshots freed to the system.
+	release releaser
 }
 
 // New returns a Server with an empty snapshot: every host is unknown
@@ -205,6 +207,7 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 		}
 	}
 	s.purge(prefixes)
+	s.release.applied()
 	return nil
 }
 
@@ -217,5 +220,6 @@ func (s *Server) Close() error {
 	s.s3Transport.CloseIdleConnections()
 	s.closeTransports()
 	s.cache.close()
+	s.release.close()
 	return nil
 }

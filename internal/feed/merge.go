@@ -35,15 +35,18 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 	if d.Revision < d.From {
 		return nil, fmt.Errorf("feed: delta goes back from revision %d to %d", d.From, d.Revision)
 	}
-	dists := make(map[string]cloudfront.Distribution, len(s.Distributions)+len(d.Distributions))
-	for _, x := range s.Distributions {
-		dists[x.ID] = x
+	// Pointers, not copies: a Distribution is nearly 1 KB, and an edge
+	// merges on every revision, so a map of copies was megabytes of
+	// garbage per revision with a few thousand distributions.
+	dists := make(map[string]*cloudfront.Distribution, len(s.Distributions)+len(d.Distributions))
+	for i := range s.Distributions {
+		dists[s.Distributions[i].ID] = &s.Distributions[i]
 	}
 	for _, id := range d.DeletedDistributions {
 		delete(dists, id)
 	}
-	for _, x := range d.Distributions {
-		dists[x.ID] = x
+	for i := range d.Distributions {
+		dists[d.Distributions[i].ID] = &d.Distributions[i]
 	}
 	keys := make(map[string]KeyPair, len(s.KeyPairs)+len(d.KeyPairs))
 	for _, x := range s.KeyPairs {
@@ -79,8 +82,11 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 	for _, x := range certs {
 		out.Certificates = append(out.Certificates, x)
 	}
+	if len(dists) > 0 {
+		out.Distributions = make([]cloudfront.Distribution, 0, len(dists))
+	}
 	for _, x := range dists {
-		out.Distributions = append(out.Distributions, x)
+		out.Distributions = append(out.Distributions, *x)
 	}
 	for _, x := range keys {
 		out.KeyPairs = append(out.KeyPairs, x)
