@@ -144,6 +144,9 @@ func (c *Cache) Stats() (used int64, objects int) {
 	return c.used, len(c.items)
 }
 
+// Dir is the cache's folder.
+func (c *Cache) Dir() string { return c.dir }
+
 // Budget is the byte budget.
 func (c *Cache) Budget() int64 { return c.budget }
 

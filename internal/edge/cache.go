@@ -89,7 +89,11 @@ func (c *objectCache) get(key []byte) (*entry, bool) {
 	if ok || c.disk == nil {
 		return e, ok
 	}
-	return c.disk.get(key)
+	e, promote := c.disk.get(key)
+	if promote {
+		c.c.Set(string(key), e)
+	}
+	return e, e != nil
 }
 
 // set caches e. With a disk tier, an entry heavier than the memory tier's
@@ -99,17 +103,20 @@ func (c *objectCache) set(key string, e *entry) {
 	if e.epoch == 0 {
 		e.epoch = c.epoch.Load()
 	}
-	if c.disk != nil {
-		if e.file != nil || int64(e.weight) > c.disk.memLimit {
-			c.c.Invalidate(key)
-			if m := c.disk.intoMemory(e); m != nil {
-				c.c.Set(key, m)
-				return
-			}
-			c.disk.offer(key, e)
+	d := c.disk
+	switch {
+	case d == nil: // and so no entry has a file
+	case e.file != nil:
+		if m := d.intoMemory(e); m != nil {
+			c.c.Set(key, m)
 			return
 		}
-	} else if e.file != nil {
+		c.c.Invalidate(key)
+		d.offer(key, e)
+		return
+	case int64(e.weight) > d.memLimit && !d.off():
+		c.c.Invalidate(key)
+		d.offer(key, e)
 		return
 	}
 	c.c.Set(key, e)

@@ -140,16 +140,17 @@ func (d *diskTier) fail(op string, err error) {
 	d.log.Warn("disk cache: "+op+" failed; served from memory", "err", err)
 }
 
-// get finds key on disk. The first use of a file since start-up checks
-// its body's checksum; a hit that makes promoteHits brings an object that
-// fits back into memory, the others serve from the file.
-func (d *diskTier) get(key []byte) (*entry, bool) {
+// get finds key on disk (nil: not there). The first use of a file since
+// start-up checks its body's checksum; a hit that makes promoteHits reads
+// an object that fits into memory (promote: the caller caches it there),
+// the others serve from the file.
+func (d *diskTier) get(key []byte) (e *entry, promote bool) {
 	k := unsafe.String(unsafe.SliceData(key), len(key))
 	d.mu.Lock()
-	e, ok := d.pending[k]
+	e = d.pending[k]
 	d.mu.Unlock()
-	if ok {
-		return e, true
+	if e != nil {
+		return e, false
 	}
 	if d.off() {
 		return nil, false
@@ -196,7 +197,7 @@ func (d *diskTier) get(key []byte) (*entry, bool) {
 	seal(e)
 	e.diskID = o.ID
 	d.hits.Inc()
-	return e, true
+	return e, false
 }
 
 // fits reports whether an entry with a body of size bytes may live in
