@@ -361,12 +361,17 @@ func (d *diskTier) close(mem *otter.Cache[string, *entry]) {
 	now := d.now()
 	for k, e := range mem.All() {
 		if d.off() {
-			return
+			break
 		}
 		if (e.diskID != 0 && d.c.Has(k, e.diskID)) || !worthKeeping(e, now) {
 			continue
 		}
 		d.write(k, e)
+	}
+	if err := d.c.Close(); err != nil {
+		// The next start rebuilds from the files instead.
+		d.errors.WithLabelValues("write").Inc()
+		d.log.Warn("disk cache: index not written", "err", err)
 	}
 }
 
