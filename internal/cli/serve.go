@@ -33,7 +33,9 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	var of originFlags
 	cc.register(fs)
 	ec.register(fs)
-	ec.disk.register(fs, "<--data>/cache")
+	if name == "serve" {
+		ec.disk.register(fs, "<--data>/cache")
+	}
 	// api is the multi-tenant mode: tenants' origins may not be private.
 	of.register(fs, name == "serve")
 	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics, for operators only: keep it on loopback or a private network (empty: none)")
