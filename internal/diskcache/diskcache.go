@@ -83,6 +83,7 @@ type Cache struct {
 	nextID    uint64
 	seq       atomic.Uint64 // temporary file names
 	closed    bool
+	indexLive bool // the index file read at Open is still there
 }
 
 type item struct {
@@ -470,6 +471,9 @@ func (c *Cache) Put(key string, epoch int64, meta []byte, size int64, write func
 	}
 	if c.purgedSinceLocked(key, epoch) {
 		return 0, ErrPurged
+	}
+	if err := c.dropIndexLocked(); err != nil {
+		return 0, err
 	}
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return 0, err

@@ -8,9 +8,9 @@ import (
 	"path/filepath"
 )
 
-// The index file is written by Close and read by the next Open, which
-// deletes it before anything else changes: after a crash there is no
-// index and Open rebuilds from the files. A rebuild opens every file
+// The index file is written by Close and read by the next Open; the first
+// new file deletes it (dropIndexLocked), so that after a crash there is
+// no index and Open rebuilds from the files. A rebuild opens every file
 // (100,000 files took seconds on a loaded machine, README); the index is
 // one sequential read.
 //
@@ -73,17 +73,29 @@ func (c *Cache) Close() error {
 
 var errIndex = errors.New("diskcache: bad index")
 
+// dropIndexLocked deletes the index read at Open, durably, before the
+// first new file: from then on it would not list every file, and a crash
+// must make the next start rebuild. Deletions alone leave it usable: an
+// object whose file is gone is a miss at Get.
+func (c *Cache) dropIndexLocked() error {
+	if !c.indexLive {
+		return nil
+	}
+	if err := os.Remove(c.indexPath()); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if err := syncDir(c.dir); err != nil {
+		return err
+	}
+	c.indexLive = false
+	return nil
+}
+
 // loadIndex reads and deletes the index. false: there is none, or it
 // cannot be used, and the caller rebuilds.
 func (c *Cache) loadIndex() bool {
 	b, err := os.ReadFile(c.indexPath())
 	if err != nil {
-		return false
-	}
-	// Deleted (durably) before the cache changes anything, so that a crash
-	// from here on rebuilds rather than trusting an index that no longer
-	// lists every file.
-	if os.Remove(c.indexPath()) != nil || syncDir(c.dir) != nil {
 		return false
 	}
 	items, err := parseIndex(b)
@@ -101,6 +113,7 @@ func (c *Cache) loadIndex() bool {
 		it.path = c.pathFor(it.key)
 		c.addLocked(it, false)
 	}
+	c.indexLive = true
 	c.log.Info("disk cache: index loaded", "dir", c.dir, "objects", len(items), "bytes", c.used)
 	return true
 }

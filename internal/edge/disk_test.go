@@ -181,12 +181,7 @@ func TestDiskTornFile(t *testing.T) {
 			os.WriteFile(p, b, 0o600)
 		},
 	}
-	var files []string
-	for _, f := range diskFiles(t, dir) {
-		if filepath.Base(f) != "index" {
-			files = append(files, f)
-		}
-	}
+	files := diskFiles(t, dir)
 	if len(files) != 3 {
 		t.Fatalf("%d files on disk, want 3", len(files))
 	}
@@ -211,7 +206,8 @@ func diskFiles(t *testing.T, dir string) []string {
 	t.Helper()
 	var out []string
 	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() && filepath.Base(filepath.Dir(p)) != "tmp" {
+		// Object files only: not the index, not temporary files.
+		if err == nil && !d.IsDir() && len(filepath.Base(filepath.Dir(p))) == 2 {
 			out = append(out, p)
 		}
 		return err
@@ -221,7 +217,7 @@ func diskFiles(t *testing.T, dir string) []string {
 
 func diskUsage(t *testing.T, dir string) int64 {
 	var n int64
-	for _, p := range diskFiles(t, dir) {
+	for _, p := range append(diskFiles(t, dir), filepath.Join(dir, "index")) {
 		if st, err := os.Stat(p); err == nil {
 			n += st.Sys().(*syscall.Stat_t).Blocks * 512
 		}
@@ -287,7 +283,7 @@ func TestDiskPurge(t *testing.T) {
 	off := d
 	off.Config.Enabled = false
 	e4 := newEdge(t, Options{CacheSize: 1 << 20, DiskCacheDir: dir, DiskCacheSize: 64 << 20}, off)
-	if n := len(diskFiles(t, dir)); n != 0 { // the index is read and gone
+	if n := len(diskFiles(t, dir)); n != 0 {
 		t.Errorf("%d files of a disabled distribution kept", n)
 	}
 	e4.Apply(testSnapshot(5, d), nil)
