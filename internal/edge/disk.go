@@ -244,7 +244,8 @@ func (d *diskTier) offer(key string, e *entry) {
 	size := e.size()
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.closed || d.queued.Load()+size > d.maxQueued {
+	// An object over the bound still goes when nothing else waits.
+	if q := d.queued.Load(); d.closed || (q > 0 && q+size > d.maxQueued) {
 		d.dropped.Inc()
 		return
 	}
