@@ -3,6 +3,7 @@ package edge
 import (
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 )
 
@@ -46,6 +47,12 @@ type fileBody struct {
 // *os.File, so the kernel copies file to socket. On TLS and HTTP/2 the
 // bytes pass through user space as they must (encryption, framing).
 func (b *fileBody) writeTo(w io.Writer, off, n int64) (int64, error) {
+	if _, ok := w.(io.ReaderFrom); !ok {
+		// HTTP/2 and test writers: a pooled buffer, not io.Copy's new one.
+		buf := copyBufs.Get().(*[]byte)
+		defer copyBufs.Put(buf)
+		return io.CopyBuffer(struct{ io.Writer }{w}, io.NewSectionReader(b.f, b.off+off, n), *buf)
+	}
 	if b.busy.CompareAndSwap(false, true) {
 		defer b.busy.Store(false)
 		if _, err := b.f.Seek(b.off+off, io.SeekStart); err == nil {
@@ -54,6 +61,8 @@ func (b *fileBody) writeTo(w io.Writer, off, n int64) (int64, error) {
 	}
 	return io.Copy(w, io.NewSectionReader(b.f, b.off+off, n))
 }
+
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 // ReadFrom lets a body reach net/http's ReadFrom (and sendfile) through
 // the access-log wrapper.
