@@ -154,9 +154,6 @@ func TestValidate2020(t *testing.T) {
 		{"geo bad code", func(c *DistributionConfig) { c.Restrictions = GeoRestriction{GeoBlacklist, []string{"de"}} }, InvalidLocationCode},
 		{"http3", func(c *DistributionConfig) { c.HTTPVersion = HTTPVersion3 }, ""},
 		{"http4", func(c *DistributionConfig) { c.HTTPVersion = "http4" }, InvalidArgument},
-		{"web ACL", func(c *DistributionConfig) { c.WebACLID = "acl" }, InvalidWebACLId},
-		{"continuous deployment", func(c *DistributionConfig) { c.ContinuousDeploymentPolicyID = "p" }, NoSuchContinuousDeploymentPolicy},
-		{"staging", func(c *DistributionConfig) { c.Staging = true }, InvalidArgument},
 	}
 	create, update := modelErrors(t, "CreateDistribution"), modelErrors(t, "UpdateDistribution")
 	for _, tt := range tests {

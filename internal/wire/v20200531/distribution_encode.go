@@ -61,6 +61,10 @@ func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distributi
 			w.Text("HttpVersion", httpVersion(c.HTTPVersion))
 			w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
 			w.Bool("Staging", c.Staging)
+			w.optText("ConnectionMode", c.ConnectionMode)
+			w.optText("AnycastIpListId", c.AnycastIPListID)
+			w.viewerMTLSConfig(c.ViewerMTLSConfig)
+			w.connectionFunctionAssociation(c.ConnectionFunctionID)
 			w.Close("DistributionSummary")
 		}
 		w.Close("Items")
@@ -111,6 +115,83 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 	w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
 	w.Text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
 	w.Bool("Staging", c.Staging)
+	w.optText("AnycastIpListId", c.AnycastIPListID)
+	w.tenantConfig(c.TenantConfig)
+	w.optText("ConnectionMode", c.ConnectionMode)
+	w.viewerMTLSConfig(c.ViewerMTLSConfig)
+	w.connectionFunctionAssociation(c.ConnectionFunctionID)
+	if c.CacheTagHeaderName != "" {
+		w.Open("CacheTagConfig")
+		w.Text("HeaderName", c.CacheTagHeaderName)
+		w.Close("CacheTagConfig")
+	}
+}
+
+// optText writes a string member that is absent when empty.
+func (w *writer) optText(name, v string) {
+	if v != "" {
+		w.Text(name, v)
+	}
+}
+
+func (w *writer) optBool(name string, v *bool) {
+	if v != nil {
+		w.Bool(name, *v)
+	}
+}
+
+func (w *writer) tenantConfig(t *cloudfront.TenantConfig) {
+	if t == nil {
+		return
+	}
+	w.Open("TenantConfig")
+	if len(t.ParameterDefinitions) > 0 {
+		w.Open("ParameterDefinitions")
+		for _, p := range t.ParameterDefinitions {
+			w.Open("member")
+			w.Text("Name", p.Name)
+			w.Open("Definition")
+			if s := p.StringSchema; s != nil {
+				w.Open("StringSchema")
+				if s.Comment != nil {
+					w.Text("Comment", *s.Comment)
+				}
+				if s.DefaultValue != nil {
+					w.Text("DefaultValue", *s.DefaultValue)
+				}
+				w.Bool("Required", s.Required)
+				w.Close("StringSchema")
+			}
+			w.Close("Definition")
+			w.Close("member")
+		}
+		w.Close("ParameterDefinitions")
+	}
+	w.Close("TenantConfig")
+}
+
+func (w *writer) viewerMTLSConfig(m *cloudfront.ViewerMTLSConfig) {
+	if m == nil {
+		return
+	}
+	w.Open("ViewerMtlsConfig")
+	w.optText("Mode", m.Mode)
+	if t := m.TrustStore; t != nil {
+		w.Open("TrustStoreConfig")
+		w.Text("TrustStoreId", t.ID)
+		w.optBool("AdvertiseTrustStoreCaNames", t.AdvertiseTrustStoreCANames)
+		w.optBool("IgnoreCertificateExpiry", t.IgnoreCertificateExpiry)
+		w.Close("TrustStoreConfig")
+	}
+	w.Close("ViewerMtlsConfig")
+}
+
+func (w *writer) connectionFunctionAssociation(id string) {
+	if id != "" {
+		w.Open("ConnectionFunctionAssociation")
+		w.Text("Id", id)
+		w.Close("ConnectionFunctionAssociation")
+	}
 }
 
 func (w *writer) origins(origins []cloudfront.Origin) {
@@ -164,10 +245,25 @@ func (w *writer) origin(o cloudfront.Origin) {
 		w.Strings("OriginSslProtocols", "SslProtocol", protocols)
 		w.Int("OriginReadTimeout", int64(orDefault(c.OriginReadTimeout, cloudfront.DefaultOriginReadTimeout)))
 		w.Int("OriginKeepaliveTimeout", int64(orDefault(c.OriginKeepaliveTimeout, cloudfront.DefaultOriginKeepaliveTimeout)))
-		if c.IPAddressType != "" {
-			w.Text("IpAddressType", c.IPAddressType)
+		w.optText("IpAddressType", c.IPAddressType)
+		if c.MTLSCertificateARN != "" {
+			w.Open("OriginMtlsConfig")
+			w.Text("ClientCertificateArn", c.MTLSCertificateARN)
+			w.Close("OriginMtlsConfig")
 		}
 		w.Close("CustomOriginConfig")
+	}
+	if v := o.VPCOrigin; v != nil {
+		w.Open("VpcOriginConfig")
+		w.Text("VpcOriginId", v.ID)
+		w.optText("OwnerAccountId", v.OwnerAccountID)
+		if v.OriginReadTimeout != nil {
+			w.Int("OriginReadTimeout", int64(*v.OriginReadTimeout))
+		}
+		if v.OriginKeepaliveTimeout != nil {
+			w.Int("OriginKeepaliveTimeout", int64(*v.OriginKeepaliveTimeout))
+		}
+		w.Close("VpcOriginConfig")
 	}
 	w.Int("ConnectionAttempts", int64(orDefault(o.ConnectionAttempts, cloudfront.DefaultConnectionAttempts)))
 	w.Int("ConnectionTimeout", int64(orDefault(o.ConnectionTimeout, cloudfront.DefaultConnectionTimeout)))
@@ -317,6 +413,11 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	}
 	if b.ResponseHeadersPolicyID != "" {
 		w.Text("ResponseHeadersPolicyId", b.ResponseHeadersPolicyID)
+	}
+	if b.GRPC != nil {
+		w.Open("GrpcConfig")
+		w.Bool("Enabled", b.GRPC.Enabled)
+		w.Close("GrpcConfig")
 	}
 	if !b.LegacyCacheSettings() {
 		return
