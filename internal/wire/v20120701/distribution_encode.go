@@ -2,6 +2,7 @@ package v20120701
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // EncodeDistributionConfig encodes a <DistributionConfig> document (GET
@@ -21,7 +22,7 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 	w.Time("LastModifiedTime", dist.LastModifiedTime)
 	w.Int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
 	w.Text("DomainName", dist.DomainName)
-	w.activeTrustedSigners(dist.ActiveTrustedSigners)
+	shapes.ActiveTrustedSigners(w.Writer, dist.ActiveTrustedSigners)
 	w.Open("DistributionConfig")
 	w.distributionConfigBody(dist.Config)
 	w.Close("DistributionConfig")
@@ -32,7 +33,7 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 // DistributionSummary (GET Distribution List).
 func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distribution) []byte {
 	w := newDoc("DistributionList")
-	w.listHead(p, len(items))
+	shapes.ListHead(w.Writer, p, len(items))
 	if len(items) > 0 {
 		w.Open("Items")
 		for _, dist := range items {
@@ -54,17 +55,6 @@ func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distributi
 		w.Close("Items")
 	}
 	return w.Bytes("DistributionList")
-}
-
-// listHead writes the children every list root starts with.
-func (w *writer) listHead(p cloudfront.ListPage, n int) {
-	w.Text("Marker", p.Marker)
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Bool("IsTruncated", p.IsTruncated)
-	w.Int("Quantity", int64(n))
 }
 
 func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
@@ -155,40 +145,7 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	}
 	w.Close("Cookies")
 	w.Close("ForwardedValues")
-	w.trustedSigners(b.TrustedSigners)
+	shapes.TrustedSigners(w.Writer, b.TrustedSigners)
 	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
 	w.Int("MinTTL", b.MinTTL)
-}
-
-// trustedSigners writes a TrustedSigners element, of a cache behaviour or
-// a streaming distribution.
-func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
-	w.Open("TrustedSigners")
-	w.Bool("Enabled", ts.Enabled)
-	w.Int("Quantity", int64(len(ts.Items)))
-	if len(ts.Items) > 0 {
-		w.Open("Items")
-		for _, s := range ts.Items {
-			w.Text("AwsAccountNumber", s)
-		}
-		w.Close("Items")
-	}
-	w.Close("TrustedSigners")
-}
-
-func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
-	w.Open("ActiveTrustedSigners")
-	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, s := range a.Items {
-			w.Open("Signer")
-			w.Text("AwsAccountNumber", s.AwsAccountNumber)
-			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.Close("Signer")
-		}
-		w.Close("Items")
-	}
-	w.Close("ActiveTrustedSigners")
 }

@@ -2,6 +2,7 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // DecodeDistributionConfig decodes a DistributionConfig request body
@@ -262,7 +263,7 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	}
 	b.TargetOriginID = d.Str(f.Req("TargetOriginId"))
 	if ts := f.Opt("TrustedSigners"); ts != nil {
-		b.TrustedSigners = d.trustedSigners(ts)
+		b.TrustedSigners = shapes.DecodeTrustedSigners(&d.Decoder, ts)
 	}
 	if kg := f.Opt("TrustedKeyGroups"); kg != nil {
 		kf := d.Open(kg, "Enabled", "Quantity", "Items")
@@ -326,15 +327,6 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	b.DefaultTTL = d.optInt64(f.Opt("DefaultTTL"))
 	b.MaxTTL = d.optInt64(f.Opt("MaxTTL"))
 	return b
-}
-
-// trustedSigners decodes a TrustedSigners element.
-func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
-	ts := d.Open(n, "Enabled", "Quantity", "Items")
-	return cloudfront.TrustedSigners{
-		Enabled: d.Boolean(ts.Req("Enabled")),
-		Items:   d.Texts(d.Items(ts, "AwsAccountNumber")),
-	}
 }
 
 func (d *decoder) customErrorResponse(n *node) cloudfront.CustomErrorResponse {

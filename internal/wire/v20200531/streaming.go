@@ -2,6 +2,7 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // DecodeStreamingDistributionConfig decodes a StreamingDistributionConfig
@@ -58,7 +59,7 @@ func (d *decoder) streamingConfig(n *node) cloudfront.StreamingDistributionConfi
 			Prefix:  d.Str(lf.Req("Prefix")),
 		}
 	}
-	c.TrustedSigners = d.trustedSigners(f.Req("TrustedSigners"))
+	c.TrustedSigners = shapes.DecodeTrustedSigners(&d.Decoder, f.Req("TrustedSigners"))
 	c.PriceClass = cloudfront.PriceClassAll
 	if pc := f.Opt("PriceClass"); pc != nil {
 		c.PriceClass = d.Str(pc)
@@ -83,7 +84,7 @@ func EncodeStreamingDistribution(sd cloudfront.StreamingDistribution) []byte {
 	w.Text("Status", sd.Status)
 	w.Time("LastModifiedTime", sd.LastModifiedTime)
 	w.Text("DomainName", sd.DomainName)
-	w.activeTrustedSigners(sd.ActiveTrustedSigners)
+	shapes.ActiveTrustedSigners(w.Writer, sd.ActiveTrustedSigners)
 	w.Open("StreamingDistributionConfig")
 	w.streamingConfigBody(sd.Config)
 	w.Close("StreamingDistributionConfig")
@@ -93,7 +94,7 @@ func EncodeStreamingDistribution(sd cloudfront.StreamingDistribution) []byte {
 // EncodeStreamingDistributionList encodes a <StreamingDistributionList>.
 func EncodeStreamingDistributionList(p cloudfront.ListPage, items []cloudfront.StreamingDistribution) []byte {
 	w := newDoc("StreamingDistributionList")
-	w.listHead(p, len(items))
+	shapes.ListHead(w.Writer, p, len(items))
 	if len(items) > 0 {
 		w.Open("Items")
 		for _, sd := range items {
@@ -106,7 +107,7 @@ func EncodeStreamingDistributionList(p cloudfront.ListPage, items []cloudfront.S
 			w.Text("DomainName", sd.DomainName)
 			w.s3Origin(c.S3Origin)
 			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.trustedSigners(c.TrustedSigners)
+			shapes.TrustedSigners(w.Writer, c.TrustedSigners)
 			w.Text("Comment", c.Comment)
 			w.Text("PriceClass", c.PriceClass)
 			w.Bool("Enabled", c.Enabled)
@@ -127,7 +128,7 @@ func (w *writer) streamingConfigBody(c cloudfront.StreamingDistributionConfig) {
 	w.Text("Bucket", c.Logging.Bucket)
 	w.Text("Prefix", c.Logging.Prefix)
 	w.Close("Logging")
-	w.trustedSigners(c.TrustedSigners)
+	shapes.TrustedSigners(w.Writer, c.TrustedSigners)
 	w.Text("PriceClass", c.PriceClass)
 	w.Bool("Enabled", c.Enabled)
 }
