@@ -167,14 +167,9 @@ func DecodeTrustedSigners(d *xmlwire.Decoder, n *xmlwire.Node) cloudfront.Truste
 func TrustedSigners(w *xmlwire.Writer, ts cloudfront.TrustedSigners) {
 	w.Open("TrustedSigners")
 	w.Bool("Enabled", ts.Enabled)
-	w.Int("Quantity", int64(len(ts.Items)))
-	if len(ts.Items) > 0 {
-		w.Open("Items")
-		for _, s := range ts.Items {
-			w.Text("AwsAccountNumber", s)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w, ts.Items, func(s string) {
+		w.Text("AwsAccountNumber", s)
+	})
 	w.Close("TrustedSigners")
 }
 
@@ -183,16 +178,11 @@ func TrustedSigners(w *xmlwire.Writer, ts cloudfront.TrustedSigners) {
 func ActiveTrustedSigners(w *xmlwire.Writer, a cloudfront.ActiveTrustedSigners) {
 	w.Open("ActiveTrustedSigners")
 	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, s := range a.Items {
-			w.Open("Signer")
-			w.Text("AwsAccountNumber", s.AwsAccountNumber)
-			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.Close("Signer")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w, a.Items, func(s cloudfront.Signer) {
+		w.Open("Signer")
+		w.Text("AwsAccountNumber", s.AwsAccountNumber)
+		w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
+		w.Close("Signer")
+	})
 	w.Close("ActiveTrustedSigners")
 }

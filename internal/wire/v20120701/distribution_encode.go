@@ -3,6 +3,7 @@ package v20120701
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/shapes"
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // EncodeDistributionConfig encodes a <DistributionConfig> document (GET
@@ -77,29 +78,24 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 
 func (w *writer) origins(origins []cloudfront.Origin) {
 	w.Open("Origins")
-	w.Int("Quantity", int64(len(origins)))
-	if len(origins) > 0 {
-		w.Open("Items")
-		for _, o := range origins {
-			w.Open("Origin")
-			w.Text("Id", o.ID)
-			w.Text("DomainName", o.DomainName)
-			if o.S3 != nil {
-				w.Open("S3OriginConfig")
-				w.Text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
-				w.Close("S3OriginConfig")
-			}
-			if o.Custom != nil {
-				w.Open("CustomOriginConfig")
-				w.Int("HTTPPort", int64(o.Custom.HTTPPort))
-				w.Int("HTTPSPort", int64(o.Custom.HTTPSPort))
-				w.Text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
-				w.Close("CustomOriginConfig")
-			}
-			w.Close("Origin")
+	xmlwire.QuantityItems(w.Writer, origins, func(o cloudfront.Origin) {
+		w.Open("Origin")
+		w.Text("Id", o.ID)
+		w.Text("DomainName", o.DomainName)
+		if o.S3 != nil {
+			w.Open("S3OriginConfig")
+			w.Text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
+			w.Close("S3OriginConfig")
 		}
-		w.Close("Items")
-	}
+		if o.Custom != nil {
+			w.Open("CustomOriginConfig")
+			w.Int("HTTPPort", int64(o.Custom.HTTPPort))
+			w.Int("HTTPSPort", int64(o.Custom.HTTPSPort))
+			w.Text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
+			w.Close("CustomOriginConfig")
+		}
+		w.Close("Origin")
+	})
 	w.Close("Origins")
 }
 
@@ -111,17 +107,12 @@ func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 	w.Open("CacheBehaviors")
-	w.Int("Quantity", int64(len(bs)))
-	if len(bs) > 0 {
-		w.Open("Items")
-		for _, b := range bs {
-			w.Open("CacheBehavior")
-			w.Text("PathPattern", b.PathPattern)
-			w.cacheBehaviorBody(b)
-			w.Close("CacheBehavior")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, bs, func(b cloudfront.CacheBehavior) {
+		w.Open("CacheBehavior")
+		w.Text("PathPattern", b.PathPattern)
+		w.cacheBehaviorBody(b)
+		w.Close("CacheBehavior")
+	})
 	w.Close("CacheBehaviors")
 }
 

@@ -3,6 +3,7 @@ package v20200531
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/shapes"
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // EncodeDistributionConfig encodes a <DistributionConfig> document
@@ -186,14 +187,9 @@ func (w *writer) connectionFunctionAssociation(id string) {
 
 func (w *writer) origins(origins []cloudfront.Origin) {
 	w.Open("Origins")
-	w.Int("Quantity", int64(len(origins)))
-	if len(origins) > 0 {
-		w.Open("Items")
-		for _, o := range origins {
-			w.origin(o)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, origins, func(o cloudfront.Origin) {
+		w.origin(o)
+	})
 	w.Close("Origins")
 }
 
@@ -203,17 +199,12 @@ func (w *writer) origin(o cloudfront.Origin) {
 	w.Text("DomainName", o.DomainName)
 	w.Text("OriginPath", o.OriginPath)
 	w.Open("CustomHeaders")
-	w.Int("Quantity", int64(len(o.CustomHeaders)))
-	if len(o.CustomHeaders) > 0 {
-		w.Open("Items")
-		for _, h := range o.CustomHeaders {
-			w.Open("OriginCustomHeader")
-			w.Text("HeaderName", h.Name)
-			w.Text("HeaderValue", h.Value)
-			w.Close("OriginCustomHeader")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, o.CustomHeaders, func(h cloudfront.CustomHeader) {
+		w.Open("OriginCustomHeader")
+		w.Text("HeaderName", h.Name)
+		w.Text("HeaderValue", h.Value)
+		w.Close("OriginCustomHeader")
+	})
 	w.Close("CustomHeaders")
 	if s := o.S3; s != nil {
 		w.Open("S3OriginConfig")
@@ -279,43 +270,28 @@ func orDefault[T any](p *T, def T) T {
 
 func (w *writer) originGroups(gs []cloudfront.OriginGroup) {
 	w.Open("OriginGroups")
-	w.Int("Quantity", int64(len(gs)))
-	if len(gs) > 0 {
-		w.Open("Items")
-		for _, g := range gs {
-			w.Open("OriginGroup")
-			w.Text("Id", g.ID)
-			w.Open("FailoverCriteria")
-			w.Open("StatusCodes")
-			w.Int("Quantity", int64(len(g.StatusCodes)))
-			if len(g.StatusCodes) > 0 {
-				w.Open("Items")
-				for _, s := range g.StatusCodes {
-					w.Int("StatusCode", int64(s))
-				}
-				w.Close("Items")
-			}
-			w.Close("StatusCodes")
-			w.Close("FailoverCriteria")
-			w.Open("Members")
-			w.Int("Quantity", int64(len(g.Members)))
-			if len(g.Members) > 0 {
-				w.Open("Items")
-				for _, m := range g.Members {
-					w.Open("OriginGroupMember")
-					w.Text("OriginId", m)
-					w.Close("OriginGroupMember")
-				}
-				w.Close("Items")
-			}
-			w.Close("Members")
-			if g.SelectionCriteria != "" {
-				w.Text("SelectionCriteria", g.SelectionCriteria)
-			}
-			w.Close("OriginGroup")
+	xmlwire.QuantityItems(w.Writer, gs, func(g cloudfront.OriginGroup) {
+		w.Open("OriginGroup")
+		w.Text("Id", g.ID)
+		w.Open("FailoverCriteria")
+		w.Open("StatusCodes")
+		xmlwire.QuantityItems(w.Writer, g.StatusCodes, func(s int) {
+			w.Int("StatusCode", int64(s))
+		})
+		w.Close("StatusCodes")
+		w.Close("FailoverCriteria")
+		w.Open("Members")
+		xmlwire.QuantityItems(w.Writer, g.Members, func(m string) {
+			w.Open("OriginGroupMember")
+			w.Text("OriginId", m)
+			w.Close("OriginGroupMember")
+		})
+		w.Close("Members")
+		if g.SelectionCriteria != "" {
+			w.Text("SelectionCriteria", g.SelectionCriteria)
 		}
-		w.Close("Items")
-	}
+		w.Close("OriginGroup")
+	})
 	w.Close("OriginGroups")
 }
 
@@ -327,17 +303,12 @@ func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 	w.Open("CacheBehaviors")
-	w.Int("Quantity", int64(len(bs)))
-	if len(bs) > 0 {
-		w.Open("Items")
-		for _, b := range bs {
-			w.Open("CacheBehavior")
-			w.Text("PathPattern", b.PathPattern)
-			w.cacheBehaviorBody(b)
-			w.Close("CacheBehavior")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, bs, func(b cloudfront.CacheBehavior) {
+		w.Open("CacheBehavior")
+		w.Text("PathPattern", b.PathPattern)
+		w.cacheBehaviorBody(b)
+		w.Close("CacheBehavior")
+	})
 	w.Close("CacheBehaviors")
 }
 
@@ -350,14 +321,9 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	shapes.TrustedSigners(w.Writer, b.TrustedSigners)
 	w.Open("TrustedKeyGroups")
 	w.Bool("Enabled", b.TrustedKeyGroups.Enabled)
-	w.Int("Quantity", int64(len(b.TrustedKeyGroups.Items)))
-	if len(b.TrustedKeyGroups.Items) > 0 {
-		w.Open("Items")
-		for _, k := range b.TrustedKeyGroups.Items {
-			w.Text("KeyGroup", k)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, b.TrustedKeyGroups.Items, func(k string) {
+		w.Text("KeyGroup", k)
+	})
 	w.Close("TrustedKeyGroups")
 	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
 	allowed, cached := b.AllowedMethods, b.CachedMethods
@@ -382,17 +348,12 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	w.Int("Quantity", 0)
 	w.Close("LambdaFunctionAssociations")
 	w.Open("FunctionAssociations")
-	w.Int("Quantity", int64(len(b.FunctionAssociations)))
-	if len(b.FunctionAssociations) > 0 {
-		w.Open("Items")
-		for _, fa := range b.FunctionAssociations {
-			w.Open("FunctionAssociation")
-			w.Text("FunctionARN", fa.FunctionARN)
-			w.Text("EventType", fa.EventType)
-			w.Close("FunctionAssociation")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, b.FunctionAssociations, func(fa cloudfront.FunctionAssociation) {
+		w.Open("FunctionAssociation")
+		w.Text("FunctionARN", fa.FunctionARN)
+		w.Text("EventType", fa.EventType)
+		w.Close("FunctionAssociation")
+	})
 	w.Close("FunctionAssociations")
 	w.Text("FieldLevelEncryptionId", "")
 	if b.CachePolicyID != "" {
@@ -430,21 +391,16 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 
 func (w *writer) customErrorResponses(rs []cloudfront.CustomErrorResponse) {
 	w.Open("CustomErrorResponses")
-	w.Int("Quantity", int64(len(rs)))
-	if len(rs) > 0 {
-		w.Open("Items")
-		for _, r := range rs {
-			w.Open("CustomErrorResponse")
-			w.Int("ErrorCode", int64(r.ErrorCode))
-			w.Text("ResponsePagePath", r.ResponsePagePath)
-			w.Text("ResponseCode", r.ResponseCode)
-			if r.ErrorCachingMinTTL != nil {
-				w.Int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
-			}
-			w.Close("CustomErrorResponse")
+	xmlwire.QuantityItems(w.Writer, rs, func(r cloudfront.CustomErrorResponse) {
+		w.Open("CustomErrorResponse")
+		w.Int("ErrorCode", int64(r.ErrorCode))
+		w.Text("ResponsePagePath", r.ResponsePagePath)
+		w.Text("ResponseCode", r.ResponseCode)
+		if r.ErrorCachingMinTTL != nil {
+			w.Int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
 		}
-		w.Close("Items")
-	}
+		w.Close("CustomErrorResponse")
+	})
 	w.Close("CustomErrorResponses")
 }
 
@@ -480,14 +436,9 @@ func (w *writer) restrictions(g cloudfront.GeoRestriction) {
 	w.Open("Restrictions")
 	w.Open("GeoRestriction")
 	w.Text("RestrictionType", t)
-	w.Int("Quantity", int64(len(g.Locations)))
-	if len(g.Locations) > 0 {
-		w.Open("Items")
-		for _, l := range g.Locations {
-			w.Text("Location", l)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, g.Locations, func(l string) {
+		w.Text("Location", l)
+	})
 	w.Close("GeoRestriction")
 	w.Close("Restrictions")
 }
@@ -495,16 +446,11 @@ func (w *writer) restrictions(g cloudfront.GeoRestriction) {
 func (w *writer) activeTrustedKeyGroups(a cloudfront.ActiveTrustedKeyGroups) {
 	w.Open("ActiveTrustedKeyGroups")
 	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, k := range a.Items {
-			w.Open("KeyGroup")
-			w.Text("KeyGroupId", k.KeyGroupID)
-			w.Strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
-			w.Close("KeyGroup")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, a.Items, func(k cloudfront.KeyGroupSigner) {
+		w.Open("KeyGroup")
+		w.Text("KeyGroupId", k.KeyGroupID)
+		w.Strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
+		w.Close("KeyGroup")
+	})
 	w.Close("ActiveTrustedKeyGroups")
 }
