@@ -1,9 +1,6 @@
 package cloudfront
 
-import (
-	"slices"
-	"testing"
-)
+import "testing"
 
 // TestValidateStoredMembers2020: the members openfront stores without
 // acting on them are refused only by rules the service model's own
@@ -18,11 +15,7 @@ func TestValidateStoredMembers2020(t *testing.T) {
 	def := func(c *DistributionConfig) *CacheBehavior { return &c.DefaultCacheBehavior }
 	allMethods := []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
 	tenantOnly := func(c *DistributionConfig) { c.ConnectionMode = ConnectionModeTenantOnly }
-	tests := []struct {
-		name string
-		edit func(*DistributionConfig)
-		want Code
-	}{
+	tests := []validationCase{
 		// The model's InvalidWebACLId documentation gives both forms, with
 		// these very examples. openfront has no WAF: the id is kept, the
 		// edge does not filter (README).
@@ -108,20 +101,7 @@ func TestValidateStoredMembers2020(t *testing.T) {
 			c.Origins[1].VPCOrigin = &VPCOriginConfig{ID: "vo_1", OriginReadTimeout: ptr(0)}
 		}, InvalidOriginReadTimeout},
 	}
-	create, update := modelErrors(t, "CreateDistribution"), modelErrors(t, "UpdateDistribution")
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			if tt.want != "" && (!slices.Contains(create, string(tt.want)) || !slices.Contains(update, string(tt.want))) {
-				t.Fatalf("the model does not list %s for CreateDistribution and UpdateDistribution", tt.want)
-			}
-			c := seedDistributionConfig()
-			tt.edit(c)
-			err := DefaultRules().ValidateDistributionConfig(c)
-			if got := validationCode(t, err); got != tt.want {
-				t.Fatalf("code = %q, want %q (%v)", got, tt.want, err)
-			}
-		})
-	}
+	runValidationCases(t, tests)
 }
 
 // TestKeepLaterMembersStored: an update through 2012-07-01, which cannot
