@@ -71,71 +71,17 @@ func (d *decoder) streamingConfig(n *node) cloudfront.StreamingDistributionConfi
 // EncodeStreamingDistributionConfig encodes a <StreamingDistributionConfig>
 // document.
 func EncodeStreamingDistributionConfig(c cloudfront.StreamingDistributionConfig) []byte {
-	w := newDoc("StreamingDistributionConfig")
-	w.streamingConfigBody(c)
-	return w.Bytes("StreamingDistributionConfig")
+	return shapes.EncodeStreamingDistributionConfig(Namespace, c)
 }
 
-// EncodeStreamingDistribution encodes a <StreamingDistribution> document.
+// EncodeStreamingDistribution encodes a <StreamingDistribution> document,
+// with its ARN.
 func EncodeStreamingDistribution(sd cloudfront.StreamingDistribution) []byte {
-	w := newDoc("StreamingDistribution")
-	w.Text("Id", sd.ID)
-	w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
-	w.Text("Status", sd.Status)
-	w.Time("LastModifiedTime", sd.LastModifiedTime)
-	w.Text("DomainName", sd.DomainName)
-	shapes.ActiveTrustedSigners(w.Writer, sd.ActiveTrustedSigners)
-	w.Open("StreamingDistributionConfig")
-	w.streamingConfigBody(sd.Config)
-	w.Close("StreamingDistributionConfig")
-	return w.Bytes("StreamingDistribution")
+	return shapes.EncodeStreamingDistribution(Namespace, sd, true)
 }
 
-// EncodeStreamingDistributionList encodes a <StreamingDistributionList>.
+// EncodeStreamingDistributionList encodes a <StreamingDistributionList>,
+// each summary with its ARN.
 func EncodeStreamingDistributionList(p cloudfront.ListPage, items []cloudfront.StreamingDistribution) []byte {
-	w := newDoc("StreamingDistributionList")
-	shapes.ListHead(w.Writer, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, sd := range items {
-			c := sd.Config
-			w.Open("StreamingDistributionSummary")
-			w.Text("Id", sd.ID)
-			w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
-			w.Text("Status", sd.Status)
-			w.Time("LastModifiedTime", sd.LastModifiedTime)
-			w.Text("DomainName", sd.DomainName)
-			w.s3Origin(c.S3Origin)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			shapes.TrustedSigners(w.Writer, c.TrustedSigners)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.Close("StreamingDistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("StreamingDistributionList")
-}
-
-func (w *writer) streamingConfigBody(c cloudfront.StreamingDistributionConfig) {
-	w.Text("CallerReference", c.CallerReference)
-	w.s3Origin(c.S3Origin)
-	w.Strings("Aliases", "CNAME", c.Aliases)
-	w.Text("Comment", c.Comment)
-	w.Open("Logging")
-	w.Bool("Enabled", c.Logging.Enabled)
-	w.Text("Bucket", c.Logging.Bucket)
-	w.Text("Prefix", c.Logging.Prefix)
-	w.Close("Logging")
-	shapes.TrustedSigners(w.Writer, c.TrustedSigners)
-	w.Text("PriceClass", c.PriceClass)
-	w.Bool("Enabled", c.Enabled)
-}
-
-func (w *writer) s3Origin(o cloudfront.S3Origin) {
-	w.Open("S3Origin")
-	w.Text("DomainName", o.DomainName)
-	w.Text("OriginAccessIdentity", o.OriginAccessIdentity)
-	w.Close("S3Origin")
+	return shapes.EncodeStreamingDistributionList(Namespace, p, items, true)
 }
