@@ -1,9 +1,9 @@
 // Package shapes writes and reads the shapes every CloudFront API version
 // spells the same way, in the namespace the version's codec passes:
-// errors, invalidations, origin access identities, streaming distributions
-// (but for 2020-05-31's ARN), the head of every
-// list, and trusted signers. The codecs (v20120701, v20200531) call these
-// so that one place holds each shape.
+// errors, invalidations, origin access identities, streaming
+// distributions (but for 2020-05-31's ARN), the head of every list, and
+// trusted signers. The codecs (v20120701, v20200531) call these so that
+// one place holds each shape.
 package shapes
 
 import (
