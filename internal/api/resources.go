@@ -41,10 +41,31 @@ type codec[R, C any] struct {
 type resource[R, C any] struct {
 	prefix string // the version's, for Location: "/2020-05-31"
 	path   string // the kind's collection under it: "/distribution"
+	// name and plural make the operations' names: Create<name>,
+	// List<plural>.
+	name, plural string
 	// fields reads what every reply needs of a record.
 	fields func(*R) (id, etag string, cfg C)
 	ops    lifecycle[R, C]
 	codec  codec[R, C]
+}
+
+// routes are the kind's rows of a route table, in the model's order:
+// Create (and Create…WithTags where the codec has it), Get, Get…Config,
+// Update, Delete, List.
+func (k resource[R, C]) routes() []route {
+	p, n := k.path, k.name
+	rows := []route{{"POST", p, "", "Create" + n, k.create}}
+	if k.codec.decodeWithTags != nil {
+		rows = append(rows, route{"POST", p, "WithTags", "Create" + n + "WithTags", k.createWithTags})
+	}
+	return append(rows,
+		route{"GET", p + "/{id}", "", "Get" + n, k.get},
+		route{"GET", p + "/{id}/config", "", "Get" + n + "Config", k.getConfig},
+		route{"PUT", p + "/{id}/config", "", "Update" + n, k.update},
+		route{"DELETE", p + "/{id}", "", "Delete" + n, k.delete},
+		route{"GET", p, "", "List" + k.plural, k.list},
+	)
 }
 
 // Creates answer 201 also when a repeated CallerReference returns the
@@ -126,28 +147,44 @@ func (k resource[R, C]) list(ctx context.Context, r *request) (reply, error) {
 	return reply{status: http.StatusOK, body: k.codec.encodeList(lp, items)}, nil
 }
 
-// The kinds' fields and lifecycles, the same in every version.
+// The kinds, the same in every version but for the codec.
 
-func distributionFields(d *cloudfront.Distribution) (string, string, cloudfront.DistributionConfig) {
-	return d.ID, d.ETag, d.Config
-}
-
-func streamingFields(d *cloudfront.StreamingDistribution) (string, string, cloudfront.StreamingDistributionConfig) {
-	return d.ID, d.ETag, d.Config
-}
-
-func oaiFields(o *cloudfront.OriginAccessIdentity) (string, string, cloudfront.OriginAccessIdentityConfig) {
-	return o.ID, o.ETag, o.Config
-}
-
-// oaiLifecycle: origin access identities have their own operations in
-// the control plane (no tags, no feed revision).
-func (s *Server) oaiLifecycle() lifecycle[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig] {
-	return lifecycle[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
-		create: func(ctx context.Context, accountID string, cfg cloudfront.OriginAccessIdentityConfig, _ []cloudfront.Tag) (cloudfront.OriginAccessIdentity, bool, error) {
-			return s.Service.CreateOAI(ctx, accountID, cfg)
+func (s *Server) distributions(prefix string, c codec[cloudfront.Distribution, cloudfront.DistributionConfig]) resource[cloudfront.Distribution, cloudfront.DistributionConfig] {
+	return resource[cloudfront.Distribution, cloudfront.DistributionConfig]{
+		prefix: prefix, path: "/distribution", name: "Distribution", plural: "Distributions",
+		fields: func(d *cloudfront.Distribution) (string, string, cloudfront.DistributionConfig) {
+			return d.ID, d.ETag, d.Config
 		},
-		get: s.Service.GetOAI, update: s.Service.UpdateOAI, remove: s.Service.DeleteOAI, list: s.Service.ListOAIs,
+		ops: lifecycleOf(s.Service.Distributions()), codec: c,
+	}
+}
+
+func (s *Server) streamingDistributions(prefix string, c codec[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]) resource[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig] {
+	return resource[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
+		prefix: prefix, path: "/streaming-distribution", name: "StreamingDistribution", plural: "StreamingDistributions",
+		fields: func(d *cloudfront.StreamingDistribution) (string, string, cloudfront.StreamingDistributionConfig) {
+			return d.ID, d.ETag, d.Config
+		},
+		ops: lifecycleOf(s.Service.StreamingDistributions()), codec: c,
+	}
+}
+
+// oais: origin access identities have their own operations in the
+// control plane (no tags, no feed revision).
+func (s *Server) oais(prefix string, c codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]) resource[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig] {
+	return resource[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
+		prefix: prefix, path: "/origin-access-identity/cloudfront",
+		name: "CloudFrontOriginAccessIdentity", plural: "CloudFrontOriginAccessIdentities",
+		fields: func(o *cloudfront.OriginAccessIdentity) (string, string, cloudfront.OriginAccessIdentityConfig) {
+			return o.ID, o.ETag, o.Config
+		},
+		ops: lifecycle[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
+			create: func(ctx context.Context, accountID string, cfg cloudfront.OriginAccessIdentityConfig, _ []cloudfront.Tag) (cloudfront.OriginAccessIdentity, bool, error) {
+				return s.Service.CreateOAI(ctx, accountID, cfg)
+			},
+			get: s.Service.GetOAI, update: s.Service.UpdateOAI, remove: s.Service.DeleteOAI, list: s.Service.ListOAIs,
+		},
+		codec: c,
 	}
 }
 
@@ -160,6 +197,15 @@ type invalidations struct {
 	decode     func([]byte) (cloudfront.InvalidationBatch, error)
 	encode     func(cloudfront.Invalidation) []byte
 	encodeList func(cloudfront.ListPage, []cloudfront.Invalidation) []byte
+}
+
+// routes are the invalidations' rows of a route table.
+func (k invalidations) routes() []route {
+	return []route{
+		{"POST", "/distribution/{id}/invalidation", "", "CreateInvalidation", k.create},
+		{"GET", "/distribution/{id}/invalidation/{inv}", "", "GetInvalidation", k.get},
+		{"GET", "/distribution/{id}/invalidation", "", "ListInvalidations", k.list},
+	}
 }
 
 func (k invalidations) create(ctx context.Context, r *request) (reply, error) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -23,57 +24,22 @@ func (s *Server) routes() {
 
 // routes2012 is API 2012-07-01's table.
 func (s *Server) routes2012() []route {
-	dists := resource[cloudfront.Distribution, cloudfront.DistributionConfig]{
-		prefix: prefix, path: "/distribution", fields: distributionFields,
-		ops: lifecycleOf(s.Service.Distributions()),
-		codec: codec[cloudfront.Distribution, cloudfront.DistributionConfig]{
-			decode: v20120701.DecodeDistributionConfig, encode: v20120701.EncodeDistribution,
-			encodeConfig: v20120701.EncodeDistributionConfig, encodeList: v20120701.EncodeDistributionList},
-	}
+	dists := s.distributions(prefix, codec[cloudfront.Distribution, cloudfront.DistributionConfig]{
+		decode: v20120701.DecodeDistributionConfig, encode: v20120701.EncodeDistribution,
+		encodeConfig: v20120701.EncodeDistributionConfig, encodeList: v20120701.EncodeDistributionList})
 	// An update keeps what 2012-07-01 cannot express.
 	dists.ops.update = s.Service.UpdateDistribution
-	streaming := resource[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
-		prefix: prefix, path: "/streaming-distribution", fields: streamingFields,
-		ops: lifecycleOf(s.Service.StreamingDistributions()),
-		codec: codec[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
-			decode: v20120701.DecodeStreamingDistributionConfig, encode: v20120701.EncodeStreamingDistribution,
-			encodeConfig: v20120701.EncodeStreamingDistributionConfig, encodeList: v20120701.EncodeStreamingDistributionList},
-	}
-	oais := resource[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
-		prefix: prefix, path: "/origin-access-identity/cloudfront", fields: oaiFields, ops: s.oaiLifecycle(),
-		codec: codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
-			decode: v20120701.DecodeOriginAccessIdentityConfig, encode: v20120701.EncodeOriginAccessIdentity,
-			encodeConfig: v20120701.EncodeOriginAccessIdentityConfig, encodeList: v20120701.EncodeOriginAccessIdentityList},
-	}
+	// Streaming (RTMP) distributions: kept and reported, but no edge
+	// serves RTMP.
+	streaming := s.streamingDistributions(prefix, codec[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
+		decode: v20120701.DecodeStreamingDistributionConfig, encode: v20120701.EncodeStreamingDistribution,
+		encodeConfig: v20120701.EncodeStreamingDistributionConfig, encodeList: v20120701.EncodeStreamingDistributionList})
+	oais := s.oais(prefix, codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
+		decode: v20120701.DecodeOriginAccessIdentityConfig, encode: v20120701.EncodeOriginAccessIdentity,
+		encodeConfig: v20120701.EncodeOriginAccessIdentityConfig, encodeList: v20120701.EncodeOriginAccessIdentityList})
 	invs := invalidations{prefix: prefix, svc: s.Service, decode: v20120701.DecodeInvalidationBatch,
 		encode: v20120701.EncodeInvalidation, encodeList: v20120701.EncodeInvalidationList}
-	return []route{
-		{"POST", "/distribution", "", "CreateDistribution", dists.create},
-		{"GET", "/distribution/{id}", "", "GetDistribution", dists.get},
-		{"GET", "/distribution/{id}/config", "", "GetDistributionConfig", dists.getConfig},
-		{"PUT", "/distribution/{id}/config", "", "UpdateDistribution", dists.update},
-		{"DELETE", "/distribution/{id}", "", "DeleteDistribution", dists.delete},
-		{"GET", "/distribution", "", "ListDistributions", dists.list},
-		// Streaming (RTMP) distributions: kept and reported, but no edge
-		// serves RTMP.
-		{"POST", "/streaming-distribution", "", "CreateStreamingDistribution", streaming.create},
-		{"GET", "/streaming-distribution/{id}", "", "GetStreamingDistribution", streaming.get},
-		{"GET", "/streaming-distribution/{id}/config", "", "GetStreamingDistributionConfig", streaming.getConfig},
-		{"PUT", "/streaming-distribution/{id}/config", "", "UpdateStreamingDistribution", streaming.update},
-		{"DELETE", "/streaming-distribution/{id}", "", "DeleteStreamingDistribution", streaming.delete},
-		{"GET", "/streaming-distribution", "", "ListStreamingDistributions", streaming.list},
-
-		{"POST", "/origin-access-identity/cloudfront", "", "CreateCloudFrontOriginAccessIdentity", oais.create},
-		{"GET", "/origin-access-identity/cloudfront/{id}", "", "GetCloudFrontOriginAccessIdentity", oais.get},
-		{"GET", "/origin-access-identity/cloudfront/{id}/config", "", "GetCloudFrontOriginAccessIdentityConfig", oais.getConfig},
-		{"PUT", "/origin-access-identity/cloudfront/{id}/config", "", "UpdateCloudFrontOriginAccessIdentity", oais.update},
-		{"DELETE", "/origin-access-identity/cloudfront/{id}", "", "DeleteCloudFrontOriginAccessIdentity", oais.delete},
-		{"GET", "/origin-access-identity/cloudfront", "", "ListCloudFrontOriginAccessIdentities", oais.list},
-
-		{"POST", "/distribution/{id}/invalidation", "", "CreateInvalidation", invs.create},
-		{"GET", "/distribution/{id}/invalidation/{inv}", "", "GetInvalidation", invs.get},
-		{"GET", "/distribution/{id}/invalidation", "", "ListInvalidations", invs.list},
-	}
+	return slices.Concat(dists.routes(), streaming.routes(), oais.routes(), invs.routes())
 }
 
 func methodNotAllowed(context.Context, *request) (reply, error) {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -27,62 +28,25 @@ type unsupportedOp struct{ method, path, query, name string }
 // routes2020 is API 2020-05-31's table, in the model's families. A new
 // resource kind adds its rows here (and leaves the generated table).
 func (s *Server) routes2020() []route {
-	dists := resource[cloudfront.Distribution, cloudfront.DistributionConfig]{
-		prefix: prefix2020, path: "/distribution", fields: distributionFields,
-		ops: lifecycleOf(s.Service.Distributions()),
-		codec: codec[cloudfront.Distribution, cloudfront.DistributionConfig]{
-			decode: v20200531.DecodeDistributionConfig, decodeWithTags: v20200531.DecodeDistributionConfigWithTags,
-			encode: v20200531.EncodeDistribution, encodeConfig: v20200531.EncodeDistributionConfig,
-			encodeList: v20200531.EncodeDistributionList},
-	}
-	streaming := resource[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
-		prefix: prefix2020, path: "/streaming-distribution", fields: streamingFields,
-		ops: lifecycleOf(s.Service.StreamingDistributions()),
-		codec: codec[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
-			decode: v20200531.DecodeStreamingDistributionConfig, decodeWithTags: v20200531.DecodeStreamingDistributionConfigWithTags,
-			encode: v20200531.EncodeStreamingDistribution, encodeConfig: v20200531.EncodeStreamingDistributionConfig,
-			encodeList: v20200531.EncodeStreamingDistributionList},
-	}
-	oais := resource[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
-		prefix: prefix2020, path: "/origin-access-identity/cloudfront", fields: oaiFields, ops: s.oaiLifecycle(),
-		codec: codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
-			decode: v20200531.DecodeOriginAccessIdentityConfig, encode: v20200531.EncodeOriginAccessIdentity,
-			encodeConfig: v20200531.EncodeOriginAccessIdentityConfig, encodeList: v20200531.EncodeOriginAccessIdentityList},
-	}
+	dists := s.distributions(prefix2020, codec[cloudfront.Distribution, cloudfront.DistributionConfig]{
+		decode: v20200531.DecodeDistributionConfig, decodeWithTags: v20200531.DecodeDistributionConfigWithTags,
+		encode: v20200531.EncodeDistribution, encodeConfig: v20200531.EncodeDistributionConfig,
+		encodeList: v20200531.EncodeDistributionList})
+	streaming := s.streamingDistributions(prefix2020, codec[cloudfront.StreamingDistribution, cloudfront.StreamingDistributionConfig]{
+		decode: v20200531.DecodeStreamingDistributionConfig, decodeWithTags: v20200531.DecodeStreamingDistributionConfigWithTags,
+		encode: v20200531.EncodeStreamingDistribution, encodeConfig: v20200531.EncodeStreamingDistributionConfig,
+		encodeList: v20200531.EncodeStreamingDistributionList})
 	invs := invalidations{prefix: prefix2020, svc: s.Service, decode: v20200531.DecodeInvalidationBatch,
 		encode: v20200531.EncodeInvalidation, encodeList: v20200531.EncodeInvalidationList}
-	return []route{
-		{"POST", "/distribution", "", "CreateDistribution", dists.create},
-		{"POST", "/distribution", "WithTags", "CreateDistributionWithTags", dists.createWithTags},
-		{"GET", "/distribution/{id}", "", "GetDistribution", dists.get},
-		{"GET", "/distribution/{id}/config", "", "GetDistributionConfig", dists.getConfig},
-		{"PUT", "/distribution/{id}/config", "", "UpdateDistribution", dists.update},
-		{"DELETE", "/distribution/{id}", "", "DeleteDistribution", dists.delete},
-		{"GET", "/distribution", "", "ListDistributions", dists.list},
-
-		{"POST", "/streaming-distribution", "", "CreateStreamingDistribution", streaming.create},
-		{"POST", "/streaming-distribution", "WithTags", "CreateStreamingDistributionWithTags", streaming.createWithTags},
-		{"GET", "/streaming-distribution/{id}", "", "GetStreamingDistribution", streaming.get},
-		{"GET", "/streaming-distribution/{id}/config", "", "GetStreamingDistributionConfig", streaming.getConfig},
-		{"PUT", "/streaming-distribution/{id}/config", "", "UpdateStreamingDistribution", streaming.update},
-		{"DELETE", "/streaming-distribution/{id}", "", "DeleteStreamingDistribution", streaming.delete},
-		{"GET", "/streaming-distribution", "", "ListStreamingDistributions", streaming.list},
-
-		{"POST", "/distribution/{id}/invalidation", "", "CreateInvalidation", invs.create},
-		{"GET", "/distribution/{id}/invalidation/{inv}", "", "GetInvalidation", invs.get},
-		{"GET", "/distribution/{id}/invalidation", "", "ListInvalidations", invs.list},
-
-		{"POST", "/origin-access-identity/cloudfront", "", "CreateCloudFrontOriginAccessIdentity", oais.create},
-		{"GET", "/origin-access-identity/cloudfront/{id}", "", "GetCloudFrontOriginAccessIdentity", oais.get},
-		{"GET", "/origin-access-identity/cloudfront/{id}/config", "", "GetCloudFrontOriginAccessIdentityConfig", oais.getConfig},
-		{"PUT", "/origin-access-identity/cloudfront/{id}/config", "", "UpdateCloudFrontOriginAccessIdentity", oais.update},
-		{"DELETE", "/origin-access-identity/cloudfront/{id}", "", "DeleteCloudFrontOriginAccessIdentity", oais.delete},
-		{"GET", "/origin-access-identity/cloudfront", "", "ListCloudFrontOriginAccessIdentities", oais.list},
-
+	oais := s.oais(prefix2020, codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
+		decode: v20200531.DecodeOriginAccessIdentityConfig, encode: v20200531.EncodeOriginAccessIdentity,
+		encodeConfig: v20200531.EncodeOriginAccessIdentityConfig, encodeList: v20200531.EncodeOriginAccessIdentityList})
+	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the
