@@ -27,8 +27,8 @@ func EncodeError(ns string, e *cloudfront.Error, requestID string) []byte {
 	return w.Bytes("ErrorResponse")
 }
 
-// ListHead writes the children every list root starts with.
-func ListHead(w *xmlwire.Writer, p cloudfront.ListPage, n int) {
+// listHead writes the children every list root starts with.
+func listHead(w *xmlwire.Writer, p cloudfront.ListPage, n int) {
 	w.Text("Marker", p.Marker)
 	if p.IsTruncated {
 		w.Text("NextMarker", p.NextMarker)
@@ -36,6 +36,22 @@ func ListHead(w *xmlwire.Writer, p cloudfront.ListPage, n int) {
 	w.Int("MaxItems", int64(p.MaxItems))
 	w.Bool("IsTruncated", p.IsTruncated)
 	w.Int("Quantity", int64(n))
+}
+
+// List encodes a list document (DistributionList, InvalidationList…):
+// the list head, then Items unless there are none, each item written by
+// write.
+func List[T any](ns, root string, p cloudfront.ListPage, items []T, write func(*xmlwire.Writer, T)) []byte {
+	w := xmlwire.NewDoc(ns, root)
+	listHead(w, p, len(items))
+	if len(items) > 0 {
+		w.Open("Items")
+		for _, it := range items {
+			write(w, it)
+		}
+		w.Close("Items")
+	}
+	return w.Bytes(root)
 }
 
 // DecodeInvalidationBatch decodes an InvalidationBatch request body
@@ -74,20 +90,13 @@ func EncodeInvalidation(ns string, inv cloudfront.Invalidation) []byte {
 // InvalidationSummary carries CreateTime, as both models have it (spec
 // §4.7).
 func EncodeInvalidationList(ns string, p cloudfront.ListPage, items []cloudfront.Invalidation) []byte {
-	w := xmlwire.NewDoc(ns, "InvalidationList")
-	ListHead(w, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, inv := range items {
-			w.Open("InvalidationSummary")
-			w.Text("Id", inv.ID)
-			w.Time("CreateTime", inv.CreateTime)
-			w.Text("Status", inv.Status)
-			w.Close("InvalidationSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("InvalidationList")
+	return List(ns, "InvalidationList", p, items, func(w *xmlwire.Writer, inv cloudfront.Invalidation) {
+		w.Open("InvalidationSummary")
+		w.Text("Id", inv.ID)
+		w.Time("CreateTime", inv.CreateTime)
+		w.Text("Status", inv.Status)
+		w.Close("InvalidationSummary")
+	})
 }
 
 // DecodeOriginAccessIdentityConfig decodes a
@@ -132,20 +141,13 @@ func EncodeOriginAccessIdentity(ns string, o cloudfront.OriginAccessIdentity) []
 // EncodeOriginAccessIdentityList encodes a
 // <CloudFrontOriginAccessIdentityList> of summaries.
 func EncodeOriginAccessIdentityList(ns string, p cloudfront.ListPage, items []cloudfront.OriginAccessIdentity) []byte {
-	w := xmlwire.NewDoc(ns, "CloudFrontOriginAccessIdentityList")
-	ListHead(w, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, o := range items {
-			w.Open("CloudFrontOriginAccessIdentitySummary")
-			w.Text("Id", o.ID)
-			w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
-			w.Text("Comment", o.Config.Comment)
-			w.Close("CloudFrontOriginAccessIdentitySummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("CloudFrontOriginAccessIdentityList")
+	return List(ns, "CloudFrontOriginAccessIdentityList", p, items, func(w *xmlwire.Writer, o cloudfront.OriginAccessIdentity) {
+		w.Open("CloudFrontOriginAccessIdentitySummary")
+		w.Text("Id", o.ID)
+		w.Text("S3CanonicalUserId", o.S3CanonicalUserID)
+		w.Text("Comment", o.Config.Comment)
+		w.Close("CloudFrontOriginAccessIdentitySummary")
+	})
 }
 
 func oaiConfigBody(w *xmlwire.Writer, c cloudfront.OriginAccessIdentityConfig) {

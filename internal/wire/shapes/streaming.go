@@ -37,31 +37,24 @@ func EncodeStreamingDistribution(ns string, sd cloudfront.StreamingDistribution,
 // EncodeStreamingDistributionList encodes a <StreamingDistributionList> of
 // StreamingDistributionSummary.
 func EncodeStreamingDistributionList(ns string, p cloudfront.ListPage, items []cloudfront.StreamingDistribution, withARN bool) []byte {
-	w := xmlwire.NewDoc(ns, "StreamingDistributionList")
-	ListHead(w, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, sd := range items {
-			c := sd.Config
-			w.Open("StreamingDistributionSummary")
-			w.Text("Id", sd.ID)
-			if withARN {
-				w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
-			}
-			w.Text("Status", sd.Status)
-			w.Time("LastModifiedTime", sd.LastModifiedTime)
-			w.Text("DomainName", sd.DomainName)
-			s3Origin(w, c.S3Origin)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			TrustedSigners(w, c.TrustedSigners)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.Close("StreamingDistributionSummary")
+	return List(ns, "StreamingDistributionList", p, items, func(w *xmlwire.Writer, sd cloudfront.StreamingDistribution) {
+		c := sd.Config
+		w.Open("StreamingDistributionSummary")
+		w.Text("Id", sd.ID)
+		if withARN {
+			w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
 		}
-		w.Close("Items")
-	}
-	return w.Bytes("StreamingDistributionList")
+		w.Text("Status", sd.Status)
+		w.Time("LastModifiedTime", sd.LastModifiedTime)
+		w.Text("DomainName", sd.DomainName)
+		s3Origin(w, c.S3Origin)
+		w.Strings("Aliases", "CNAME", c.Aliases)
+		TrustedSigners(w, c.TrustedSigners)
+		w.Text("Comment", c.Comment)
+		w.Text("PriceClass", c.PriceClass)
+		w.Bool("Enabled", c.Enabled)
+		w.Close("StreamingDistributionSummary")
+	})
 }
 
 func streamingConfigBody(w *xmlwire.Writer, c cloudfront.StreamingDistributionConfig) {

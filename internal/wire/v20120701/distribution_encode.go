@@ -33,29 +33,23 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 // EncodeDistributionList encodes a <DistributionList> of
 // DistributionSummary (GET Distribution List).
 func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distribution) []byte {
-	w := newDoc("DistributionList")
-	shapes.ListHead(w.Writer, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, dist := range items {
-			c := dist.Config
-			w.Open("DistributionSummary")
-			w.Text("Id", dist.ID)
-			w.Text("Status", dist.Status)
-			w.Time("LastModifiedTime", dist.LastModifiedTime)
-			w.Text("DomainName", dist.DomainName)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.origins(c.Origins)
-			w.defaultCacheBehavior(c.DefaultCacheBehavior)
-			w.cacheBehaviors(c.CacheBehaviors)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.Close("DistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("DistributionList")
+	return shapes.List(Namespace, "DistributionList", p, items, func(xw *xmlwire.Writer, dist cloudfront.Distribution) {
+		w := &writer{xw}
+		c := dist.Config
+		w.Open("DistributionSummary")
+		w.Text("Id", dist.ID)
+		w.Text("Status", dist.Status)
+		w.Time("LastModifiedTime", dist.LastModifiedTime)
+		w.Text("DomainName", dist.DomainName)
+		w.Strings("Aliases", "CNAME", c.Aliases)
+		w.origins(c.Origins)
+		w.defaultCacheBehavior(c.DefaultCacheBehavior)
+		w.cacheBehaviors(c.CacheBehaviors)
+		w.Text("Comment", c.Comment)
+		w.Text("PriceClass", c.PriceClass)
+		w.Bool("Enabled", c.Enabled)
+		w.Close("DistributionSummary")
+	})
 }
 
 func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {

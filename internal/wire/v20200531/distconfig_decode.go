@@ -353,37 +353,19 @@ func (d *decoder) viewerCertificate(n *node) *cloudfront.ViewerCertificate {
 	}
 }
 
-// optInt decodes an optional integer member: nil when absent.
-func (d *decoder) optInt(n *node) *int {
+// optional decodes an optional member with read: nil when absent, so
+// that a member sent with its default stays distinguishable.
+func optional[T any](n *node, read func(*node) T) *T {
 	if n == nil {
 		return nil
 	}
-	v := d.IntegerInt(n)
+	v := read(n)
 	return &v
 }
 
-func (d *decoder) optBool(n *node) *bool {
-	if n == nil {
-		return nil
-	}
-	v := d.Boolean(n)
-	return &v
-}
-
-// optStr decodes an optional string member whose presence matters even
-// when empty.
-func (d *decoder) optStr(n *node) *string {
-	if n == nil {
-		return nil
-	}
-	v := d.Str(n)
-	return &v
-}
-
+func (d *decoder) optInt(n *node) *int    { return optional(n, d.IntegerInt) }
+func (d *decoder) optBool(n *node) *bool  { return optional(n, d.Boolean) }
+func (d *decoder) optStr(n *node) *string { return optional(n, d.Str) }
 func (d *decoder) optInt64(n *node) *int64 {
-	if n == nil {
-		return nil
-	}
-	v := d.Integer(n, 64)
-	return &v
+	return optional(n, func(n *node) int64 { return d.Integer(n, 64) })
 }

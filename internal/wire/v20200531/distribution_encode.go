@@ -35,43 +35,29 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 // EncodeDistributionList encodes a <DistributionList> of
 // DistributionSummary (ListDistributions).
 func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distribution) []byte {
-	w := newDoc("DistributionList")
-	shapes.ListHead(w.Writer, p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, dist := range items {
-			c := dist.Config
-			w.Open("DistributionSummary")
-			w.Text("Id", dist.ID)
-			w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
-			w.Text("ETag", dist.ETag)
-			w.Text("Status", dist.Status)
-			w.Time("LastModifiedTime", dist.LastModifiedTime)
-			w.Text("DomainName", dist.DomainName)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.origins(c.Origins)
-			w.originGroups(c.OriginGroups)
-			w.defaultCacheBehavior(c.DefaultCacheBehavior)
-			w.cacheBehaviors(c.CacheBehaviors)
-			w.customErrorResponses(c.CustomErrorResponses)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.viewerCertificate(c.ViewerCertificate)
-			w.restrictions(c.Restrictions)
-			w.Text("WebACLId", c.WebACLID)
-			w.Text("HttpVersion", httpVersion(c.HTTPVersion))
-			w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
-			w.Bool("Staging", c.Staging)
-			w.optText("ConnectionMode", c.ConnectionMode)
-			w.optText("AnycastIpListId", c.AnycastIPListID)
-			w.viewerMTLSConfig(c.ViewerMTLSConfig)
-			w.connectionFunctionAssociation(c.ConnectionFunctionID)
-			w.Close("DistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("DistributionList")
+	return shapes.List(Namespace, "DistributionList", p, items, func(xw *xmlwire.Writer, dist cloudfront.Distribution) {
+		w := &writer{xw}
+		c := dist.Config
+		w.Open("DistributionSummary")
+		w.Text("Id", dist.ID)
+		w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
+		w.Text("ETag", dist.ETag)
+		w.Text("Status", dist.Status)
+		w.Time("LastModifiedTime", dist.LastModifiedTime)
+		w.Text("DomainName", dist.DomainName)
+		w.Strings("Aliases", "CNAME", c.Aliases)
+		w.originsToErrorResponses(c)
+		w.Text("Comment", c.Comment)
+		w.Text("PriceClass", c.PriceClass)
+		w.Bool("Enabled", c.Enabled)
+		w.certificateToIPv6(c)
+		w.Bool("Staging", c.Staging)
+		w.optText("ConnectionMode", c.ConnectionMode)
+		w.optText("AnycastIpListId", c.AnycastIPListID)
+		w.viewerMTLSConfig(c.ViewerMTLSConfig)
+		w.connectionFunctionAssociation(c.ConnectionFunctionID)
+		w.Close("DistributionSummary")
+	})
 }
 
 func httpVersion(v string) string {
@@ -85,11 +71,7 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 	w.Text("CallerReference", c.CallerReference)
 	w.Strings("Aliases", "CNAME", c.Aliases)
 	w.Text("DefaultRootObject", c.DefaultRootObject)
-	w.origins(c.Origins)
-	w.originGroups(c.OriginGroups)
-	w.defaultCacheBehavior(c.DefaultCacheBehavior)
-	w.cacheBehaviors(c.CacheBehaviors)
-	w.customErrorResponses(c.CustomErrorResponses)
+	w.originsToErrorResponses(c)
 	w.Text("Comment", c.Comment)
 	w.Open("Logging")
 	w.Bool("Enabled", c.Logging.Enabled)
@@ -99,11 +81,7 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 	w.Close("Logging")
 	w.Text("PriceClass", c.PriceClass)
 	w.Bool("Enabled", c.Enabled)
-	w.viewerCertificate(c.ViewerCertificate)
-	w.restrictions(c.Restrictions)
-	w.Text("WebACLId", c.WebACLID)
-	w.Text("HttpVersion", httpVersion(c.HTTPVersion))
-	w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
+	w.certificateToIPv6(c)
 	w.Text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
 	w.Bool("Staging", c.Staging)
 	w.optText("AnycastIpListId", c.AnycastIPListID)
@@ -116,6 +94,26 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 		w.Text("HeaderName", c.CacheTagHeaderName)
 		w.Close("CacheTagConfig")
 	}
+}
+
+// originsToErrorResponses writes the run of members from Origins to
+// CustomErrorResponses, which DistributionSummary shares with the config.
+func (w *writer) originsToErrorResponses(c cloudfront.DistributionConfig) {
+	w.origins(c.Origins)
+	w.originGroups(c.OriginGroups)
+	w.defaultCacheBehavior(c.DefaultCacheBehavior)
+	w.cacheBehaviors(c.CacheBehaviors)
+	w.customErrorResponses(c.CustomErrorResponses)
+}
+
+// certificateToIPv6 writes the run from ViewerCertificate to
+// IsIPV6Enabled, which DistributionSummary shares with the config.
+func (w *writer) certificateToIPv6(c cloudfront.DistributionConfig) {
+	w.viewerCertificate(c.ViewerCertificate)
+	w.restrictions(c.Restrictions)
+	w.Text("WebACLId", c.WebACLID)
+	w.Text("HttpVersion", httpVersion(c.HTTPVersion))
+	w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
 }
 
 // optText writes a string member that is absent when empty.
