@@ -34,7 +34,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pr := newPerRequest()
 	if s.opts.AccessLog != nil {
 		start := s.now()
-		lw := &logWriter{ResponseWriter: w, now: s.now}
+		lw := &logWriter{ResponseWriter: w, now: s.now, impliedLen: -1}
 		res, d := s.serve(lw, r, pr)
 		s.logRequest(lw, r, d, res, pr, start)
 		return
