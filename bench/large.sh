@@ -7,7 +7,7 @@ set -euo pipefail
 
 MIB=$((1 << 20))
 PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
-CONNS_LARGE=${CONNS_LARGE:-4}            # wrk -c for the 100 MiB hot throughput
+CONNS_LARGE=${CONNS_LARGE:-4}            # connections of the 100 MiB hot throughput
 LARGE_DURATION=${LARGE_DURATION:-8}      # s of hot 100 MiB throughput per server
 LARGE_MEM=${LARGE_MEM:-$((512 * MIB))}   # memory budget of the large-object phase
 RATE=${RATE:-$((100 * MIB))}             # origin body rate of the cold 100 MiB fetch, bytes/s
@@ -15,7 +15,7 @@ WS_MEM=${WS_MEM:-$((256 * MIB))}         # memory budget of the working-set phas
 WS_FACTOR=${WS_FACTOR:-3}                # working set = WS_FACTOR x WS_MEM
 WS_OBJECT=${WS_OBJECT:-$MIB}             # size of each working-set object
 WS_ZIPF=${WS_ZIPF:-0.8}                  # zipf exponent of the accesses; 0 = uniform
-WS_WARMUP=${WS_WARMUP:-8}                # s of load before the measured window
+WS_WARMUP=${WS_WARMUP:-12}               # s of the in-order sweep before the measured window
 WS_DURATION=${WS_DURATION:-15}           # s of the measured window per server
 WS_CONNS=${WS_CONNS:-16}                 # wrk -c of the working-set load
 
@@ -236,15 +236,14 @@ for s in "${L1[@]}"; do
 		"$(cut -d' ' -f2 <<<"${R[$s/hot]}")" "$(cut -d' ' -f3 <<<"${R[$s/hot]}")"
 done
 
-echo "  hot throughput of /slow/100m: wrk -t2 -c$CONNS_LARGE -d${LARGE_DURATION}s"
+echo "  hot throughput of /slow/100m: $CONNS_LARGE connections for ${LARGE_DURATION}s (bench/ttfb -for)"
 for s in openfront nginx_plain varnish; do
 	case $s in
-	nginx_plain) port=$nginx_plain_port args=() ;;
-	openfront) port=$openfront_port args=(-H "Host: $domain") ;;
-	*) port=$(port_of "$s") args=() ;;
+	nginx_plain) port=$nginx_plain_port host="" ;;
+	*) port=$(port_of "$s") host=$(host_of "$s") ;;
 	esac
 	[ "$s" = openfront ] && rss_reset
-	read -r rps mibs < <(wrk_mibs -t2 -c"$CONNS_LARGE" -d"${LARGE_DURATION}s" --timeout 60s "${args[@]}" "http://127.0.0.1:$port/slow/100m") || true
+	read -r rps mibs < <("${load[@]}" "$tmp/bin/ttfb" -host "$host" -conns "$CONNS_LARGE" -for "${LARGE_DURATION}s" "http://127.0.0.1:$port/slow/100m") || true
 	R[$s/tput]=$mibs
 	[ "$s" = openfront ] && R[rss/tput]=$(rss_peak)
 	printf '  %-11s %6s MiB/s\n' "$s" "$mibs"
@@ -295,6 +294,24 @@ function request()
 	return wrk.format(nil, "/ws/" .. lo)
 end
 EOF
+# The warm-up sweeps the whole set in order (two threads, odd and even
+# objects), so that every cache has seen every object before the measured
+# window: the misses left then are what a cache could not keep.
+cat >"$tmp/ws-sweep.lua" <<EOF
+local n, i = $ws_n, 0
+local threads = 0
+function setup(thread)
+	threads = threads + 1
+	thread:set("id", threads)
+end
+function init(args)
+	i = id - 1
+end
+function request()
+	i = i + 2
+	return wrk.format(nil, "/ws/" .. (i % n + 1))
+end
+EOF
 
 echo
 echo "large: phase 2, working set $ws_n x $(mib "$WS_OBJECT") MiB = $(mib "$ws_bytes") MiB, memory budget $(mib "$WS_MEM") MiB, zipf $WS_ZIPF"
@@ -307,7 +324,9 @@ for s in openfront nginx varnish; do
 	port=$(port_of "$s")
 	args=(-t2 -c"$WS_CONNS" -s "$tmp/ws.lua" --timeout 30s)
 	[ "$s" = openfront ] && args+=(-H "Host: $domain")
-	wrk_mibs "${args[@]}" -d"${WS_WARMUP}s" "http://127.0.0.1:$port" >/dev/null
+	sweep=(-t2 -c2 -s "$tmp/ws-sweep.lua" --timeout 30s)
+	[ "$s" = openfront ] && sweep+=(-H "Host: $domain")
+	wrk_mibs "${sweep[@]}" -d"${WS_WARMUP}s" "http://127.0.0.1:$port" >/dev/null
 	[ "$s" = openfront ] && rss_reset
 	before=$(origin_stat bytes)
 	read -r rps mibs < <(wrk_mibs "${args[@]}" -d"${WS_DURATION}s" "http://127.0.0.1:$port") || true

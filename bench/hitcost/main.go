@@ -40,14 +40,15 @@ func main() {
 	path := flag.String("path", "/1k", "object to request")
 	n := flag.Int("n", 10000, "requests to send after the warm-up")
 	depth := flag.Int("pipeline", 16, "requests written before their responses are read")
+	accessLog := flag.Bool("access-log", false, "give the edge an access-log hook (which drops the records)")
 	flag.Parse()
-	if err := run(*target, *path, *n, *depth); err != nil {
+	if err := run(*target, *path, *n, *depth, *accessLog); err != nil {
 		fmt.Fprintln(os.Stderr, "hitcost:", err)
 		os.Exit(1)
 	}
 }
 
-func run(target, path string, n, depth int) error {
+func run(target, path string, n, depth int, accessLog bool) error {
 	var h http.Handler
 	switch target {
 	case "ceiling":
@@ -60,7 +61,7 @@ func run(target, path string, n, depth int) error {
 			return err
 		}
 		defer origin.Close()
-		srv, err := newEdge(origin.Addr().(*net.TCPAddr).Port)
+		srv, err := newEdge(origin.Addr().(*net.TCPAddr).Port, accessLog)
 		if err != nil {
 			return err
 		}
@@ -106,8 +107,12 @@ func listen(h http.Handler) (net.Listener, error) {
 	return ln, nil
 }
 
-func newEdge(originPort int) (*edge.Server, error) {
-	srv, err := edge.New(edge.Options{})
+func newEdge(originPort int, accessLog bool) (*edge.Server, error) {
+	var o edge.Options
+	if accessLog {
+		o.AccessLog = func(edge.LogRecord) {}
+	}
+	srv, err := edge.New(o)
 	if err != nil {
 		return nil, err
 	}

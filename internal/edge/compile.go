@@ -42,6 +42,9 @@ type dist struct {
 	src            *cloudfront.Distribution
 	counters       *distCounters
 	http3          bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	// logging: Logging is enabled, so requests get an access-log record;
+	// the others skip the record and its writer wrapper.
+	logging bool
 	// minTLS is the lowest TLS version of its security policy (custom
 	// certificates only). A viewer can make a connection under another
 	// name's weaker policy (SNI) and then ask for this one (Host): that
@@ -199,7 +202,8 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions)}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions),
+		logging: cfg.Logging.Enabled}
 	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
 		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
 			d.minTLS = p.MinVersion

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/openfront/openfront/internal/cloudfront"
 )
 
 // TestHitContentLength checks that every hit reaches the viewer with the
@@ -38,7 +40,7 @@ func TestHitContentLength(t *testing.T) {
 			o := newOrigin(t, text(body, "Cache-Control", "max-age=600", "ETag", `"v1"`,
 				"Content-Length", strconv.Itoa(tt.size)))
 			var logs logRecords
-			e := newEdge(t, Options{AccessLog: logs.add}, distribution(o.Server))
+			e := newEdge(t, Options{AccessLog: logs.add}, distribution(o.Server, withLogging))
 			e.get(t, "d1.cloudfront.test", "/obj") // the miss
 			resp := e.do(t, e.http, tt.method, "d1.cloudfront.test", "/obj", tt.hdr...)
 			if got := resp.Header.Get("X-Cache"); got != "Hit from cloudfront" {
@@ -59,5 +61,42 @@ func TestHitContentLength(t *testing.T) {
 				t.Errorf("access log sc-content-len %q, want %q", r.ContentLength, want)
 			}
 		})
+	}
+}
+
+// withLogging enables the distribution's access log: the edge calls its
+// AccessLog hook only for such distributions.
+func withLogging(c *cloudfront.DistributionConfig) {
+	c.Logging = cloudfront.Logging{Enabled: true, Bucket: "logs.s3.amazonaws.com"}
+}
+
+// TestAccessLogOnlyLoggingDistributions: requests to a distribution
+// without Logging, or to no distribution, make no record (the access-log
+// writer would drop them), hits and misses alike.
+func TestAccessLogOnlyLoggingDistributions(t *testing.T) {
+	o := newOrigin(t, text("12345", "Cache-Control", "max-age=600"))
+	logged := distribution(o.Server, withLogging)
+	quiet := distribution(o.Server, func(c *cloudfront.DistributionConfig) { c.Aliases = []string{"quiet.example.com"} })
+	quiet.ID, quiet.DomainName = "EQUIET", "d2.cloudfront.test"
+	var logs logRecords
+	e := newEdge(t, Options{AccessLog: logs.add}, logged, quiet)
+	for _, tt := range []struct {
+		host string
+		want int // records after the request
+	}{
+		{"d2.cloudfront.test", 0},
+		{"quiet.example.com", 0},
+		{"unknown.example.com", 0},
+		{"d1.cloudfront.test", 1},
+		{"d1.cloudfront.test", 2},
+		{"d2.cloudfront.test", 2},
+	} {
+		e.get(t, tt.host, "/a.txt")
+		logs.mu.Lock()
+		n := len(logs.recs)
+		logs.mu.Unlock()
+		if n != tt.want {
+			t.Fatalf("after a request to %s: %d records, want %d", tt.host, n, tt.want)
+		}
 	}
 }
