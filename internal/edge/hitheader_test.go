@@ -100,3 +100,27 @@ func TestAccessLogOnlyLoggingDistributions(t *testing.T) {
 		}
 	}
 }
+
+// TestHitContentLengthFromDisk: small bodies served from the disk tier's
+// files keep their Content-Length and are not chunked (net/http's
+// ReadFrom sends the header before the body is whole).
+func TestHitContentLengthFromDisk(t *testing.T) {
+	o := newDiskOrigin(t)
+	dir := t.TempDir()
+	paths := []string{"/a?n=10", "/b?n=1000", "/c?n=2047", "/d?n=5000"}
+	e := diskEdge(t, o, dir, 1<<20, 64<<20, nil)
+	for _, p := range paths {
+		e.expect(t, p, "Miss from cloudfront")
+	}
+	e.Close() // writes what memory held to disk
+	e2 := diskEdge(t, o, dir, 1<<20, 64<<20, nil)
+	for _, p := range paths {
+		_, n, _ := strings.Cut(p, "?n=")
+		want, _ := strconv.ParseInt(n, 10, 64)
+		r := e2.get(t, d1, p) // the first hit comes from the file
+		if r.Header.Get("X-Cache") != "Hit from cloudfront" || r.ContentLength != want || len(r.TransferEncoding) != 0 {
+			t.Errorf("GET %s: X-Cache %q, Content-Length %d, Transfer-Encoding %v; want a hit, %d, none",
+				p, r.Header.Get("X-Cache"), r.ContentLength, r.TransferEncoding, want)
+		}
+	}
+}
