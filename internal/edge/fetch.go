@@ -70,7 +70,7 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		}()
 		return resultError
 	}
-	c := q.d.counters
+	c := s.stats(q.d)
 	if f.kind == outEntry && f.perViewer && !led {
 		// Another viewer's private answer: ask the origin for this one.
 		f = &fetchResult{kind: outStream, attempts: f.attempts}
@@ -158,7 +158,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
 	start := time.Now()
 	resp, used, err := s.send(ctx, cancel, o, q.b.origin.connectionAttempts)
-	q.d.counters.originLatency.Observe(time.Since(start).Seconds())
+	s.stats(q.d).originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
 		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", o.g.id, "err", err)
