@@ -60,6 +60,11 @@ type Client struct {
 	// read back whole, so the next save may keep it as the previous one.
 	// Never set, a bad newest file is overwritten and the previous kept.
 	newestGood bool
+	journal    journalState
+	// journalLimit is the journal size at which the snapshot file is
+	// rewritten; 0 means the default (the snapshot file's size, at least
+	// journalMin), negative means at every revision (tests).
+	journalLimit int64
 }
 
 // errUnknownEdge is the server forgetting the edge (404): register again.
@@ -84,6 +89,7 @@ func (c *Client) Restore() bool {
 	c.rev.Store(0)
 	c.restoredSnap = nil
 	c.newestGood = false
+	c.journal = journalState{}
 	if c.Applier == nil {
 		return false
 	}
@@ -91,10 +97,18 @@ func (c *Client) Restore() bool {
 	// The newest file, else the one it replaced: an edge whose newest
 	// snapshot cannot be read serves its last good one, a little older,
 	// and catches up from there.
+	// The journal's records are replayed onto either while they chain
+	// from its revision (they do from the newest file's).
+	journal := c.readJournal()
 	for i, name := range []string{snapshotFileName, prevSnapshotFileName} {
-		snap := c.loadSnapshot(name)
-		if snap == nil {
+		base, size := c.loadSnapshot(name)
+		if base == nil {
 			continue
+		}
+		snap, good, clean, err := replayJournal(journal, base)
+		if err != nil {
+			log.Warn("feed: the journal's records from here on are dropped", "file", journalFileName, "err", err,
+				"revision", snap.Revision)
 		}
 		if err := c.Applier.Apply(snap, nil); err != nil {
 			log.Error("feed: applying the snapshot on disk", "file", name, "revision", snap.Revision, "err", err)
@@ -103,10 +117,25 @@ func (c *Client) Restore() bool {
 		c.rev.Store(snap.Revision)
 		c.restoredSnap = snap
 		c.newestGood = i == 0
-		log.Info("feed: serving the snapshot on disk", "file", name, "revision", snap.Revision)
+		c.journal = journalState{clean: i == 0 && clean, size: good, snapBytes: size}
+		log.Info("feed: serving the snapshot on disk", "file", name, "revision", snap.Revision,
+			"snapshot_revision", base.Revision)
 		return true
 	}
 	return false
+}
+
+// readJournal is the journal file's content; none or unreadable is empty.
+func (c *Client) readJournal() []byte {
+	p := c.snapshotPath(journalFileName)
+	if p == "" {
+		return nil
+	}
+	b, err := os.ReadFile(p)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		c.logger().Error("feed: reading the journal", "path", p, "err", err)
+	}
+	return b
 }
 
 // Run applies the snapshot on disk, if any (unless Restore did), then
@@ -203,7 +232,7 @@ func (c *Client) Run(ctx context.Context) error {
 		}
 		// On disk before the ack: an edge never acknowledges what a restart
 		// would lose.
-		if err := c.saveSnapshot(next); err != nil {
+		if err := c.save(next, d); err != nil {
 			fail("saving the snapshot", err)
 			continue
 		}
@@ -340,27 +369,58 @@ func (c *Client) snapshotPath(name string) string {
 	return filepath.Join(c.StateDir, name)
 }
 
-// loadSnapshot reads one snapshot file; a missing or bad one gives nil
-// (a bad one is logged).
-func (c *Client) loadSnapshot(name string) *Snapshot {
+// loadSnapshot reads one snapshot file and gives its size; a missing or
+// bad one gives nil (a bad one is logged).
+func (c *Client) loadSnapshot(name string) (*Snapshot, int64) {
 	p := c.snapshotPath(name)
 	if p == "" {
-		return nil
+		return nil, 0
 	}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil
+		return nil, 0
 	}
 	if err != nil {
 		c.logger().Error("feed: reading a snapshot file", "path", p, "err", err)
-		return nil
+		return nil, 0
 	}
 	_, s, err := DecodeSnapshotFile(b)
 	if err != nil {
 		c.logger().Error("feed: ignoring a corrupt snapshot file", "path", p, "err", err)
+		return nil, 0
+	}
+	return s, int64(len(b))
+}
+
+// save makes s, the result of merging d, what a restart comes back to:
+// d appended to the journal, or s written as the snapshot file and the
+// journal emptied (see journal.go for when).
+func (c *Client) save(s *Snapshot, d *Delta) error {
+	if c.StateDir == "" {
 		return nil
 	}
-	return s
+	limit := c.journalLimit
+	if limit == 0 {
+		limit = max(c.journal.snapBytes, journalMin)
+	}
+	if d.Full || !c.journal.clean || limit < 0 {
+		return c.saveSnapshot(s)
+	}
+	rec, err := EncodeJournalRecord(d)
+	if err != nil {
+		return err
+	}
+	if c.journal.size+int64(len(rec)) > limit {
+		return c.saveSnapshot(s)
+	}
+	if err := appendJournal(c.snapshotPath(journalFileName), rec); err != nil {
+		// A part of the record may be on disk: the next save rewrites
+		// the snapshot file instead of appending after it.
+		c.journal.clean = false
+		return err
+	}
+	c.journal.size += int64(len(rec))
+	return nil
 }
 
 // saveSnapshot writes s as the newest snapshot file, atomically; the good
@@ -392,6 +452,14 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 		return err
 	}
 	c.newestGood = true
+	// s is on disk: a crash from here on comes back to s (or later), the
+	// journal's records being older than s are skipped.
+	c.journal = journalState{snapBytes: int64(len(b))}
+	if err := writeFileAtomic(c.snapshotPath(journalFileName), nil); err != nil {
+		c.logger().Warn("feed: emptying the journal", "err", err)
+		return nil // the next save rewrites the snapshot file again
+	}
+	c.journal.clean = true
 	return nil
 }
 

@@ -48,6 +48,14 @@ func rewrite(t *testing.T, p string, fn func([]byte) []byte) {
 	}
 }
 
+// snapshotEveryRevision is a client that rewrites its snapshot file at
+// every revision, as edges did before the journal, so that the previous
+// file is one revision older.
+func snapshotEveryRevision(c *Client) *Client {
+	c.journalLimit = -1
+	return c
+}
+
 // TestCorruptNewestSnapshotFallsBack: with the newest snapshot file bad
 // and the control plane away, a restarted edge serves the previous one;
 // when the control plane returns it catches up, and the good previous
@@ -57,7 +65,7 @@ func TestCorruptNewestSnapshotFallsBack(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newTestFeed(t)
 			dir := t.TempDir()
-			a := startEdge(t, f.newClient("edge-a", "100", dir))
+			a := startEdge(t, snapshotEveryRevision(f.newClient("edge-a", "100", dir)))
 			rev1 := f.putDistribution("EDFDVBD6EXAMPLE", cloudfront.PriceClassAll)
 			eventually(t, "rev1 applied", func() bool { return a.c.Revision() == rev1 })
 			rev2 := f.putDistribution("E2QWRUHEXAMPLE", cloudfront.PriceClassAll)
@@ -66,7 +74,7 @@ func TestCorruptNewestSnapshotFallsBack(t *testing.T) {
 			f.stop()
 
 			tc.fn(t, filepath.Join(dir, snapshotFileName))
-			a2 := startEdge(t, f.newClient("edge-a", "100", dir))
+			a2 := startEdge(t, snapshotEveryRevision(f.newClient("edge-a", "100", dir)))
 			eventually(t, "the previous snapshot is served", func() bool { return a2.rec.has("EDFDVBD6EXAMPLE") })
 			if a2.c.Revision() != rev1 || a2.rec.has("E2QWRUHEXAMPLE") {
 				t.Fatalf("revision %d, want the previous file's %d", a2.c.Revision(), rev1)
@@ -87,12 +95,12 @@ func TestCorruptNewestSnapshotFallsBack(t *testing.T) {
 	}
 }
 
-// TestSnapshotFilesRotate: each save keeps the file it replaces as the
-// previous one.
+// TestSnapshotFilesRotate: each rewrite of the snapshot file keeps the
+// file it replaces as the previous one.
 func TestSnapshotFilesRotate(t *testing.T) {
 	f := newTestFeed(t)
 	dir := t.TempDir()
-	a := startEdge(t, f.newClient("edge-a", "100", dir))
+	a := startEdge(t, snapshotEveryRevision(f.newClient("edge-a", "100", dir)))
 	var revs []int64
 	for _, id := range []string{"EONEEXAMPLE", "ETWOEXAMPLE", "ETHREEEXAMPLE"} {
 		rev := f.putDistribution(id, cloudfront.PriceClassAll)
