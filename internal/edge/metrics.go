@@ -89,11 +89,11 @@ func (m *metrics) forDist(id string) *distCounters {
 
 // stats returns d's metric children, made at its first request.
 func (s *Server) stats(d *dist) *distCounters {
-	if c := d.counters.Load(); c != nil {
+	if c := d.counters.p.Load(); c != nil {
 		return c
 	}
 	c := s.metrics.forDist(d.id)
-	d.counters.Store(c)
+	d.counters.p.Store(c)
 	// A request on a snapshot that Apply has just replaced can get here
 	// after Apply forgot a deleted distribution's series; Apply swaps
 	// before it forgets, so checking the current snapshot after making

@@ -123,14 +123,24 @@ func (k connSettings) effective(o OriginTimeouts) connSettings {
 	return k
 }
 
-// bindTransports gives every origin of c its transport and its effective
-// read timeout, creating the transports new settings need, and returns
-// the settings in use. It runs before c is published.
-func (s *Server) bindTransports(c *compiled) map[connSettings]bool {
+// bindTransports gives every origin of fresh (the distributions of c
+// compiled for it) its transport and its effective read timeout, creating
+// the transports new settings need, and returns the settings in use by c.
+// It runs before c is published. The other origins of c were bound for an
+// earlier snapshot and are being read by requests: they are not written
+// again, and their transports stay, since their settings are in use.
+func (s *Server) bindTransports(c *compiled, fresh []*dist) map[connSettings]bool {
 	s.transportsMu.Lock()
 	defer s.transportsMu.Unlock()
 	used := map[connSettings]bool{}
 	for _, d := range c.byID {
+		for _, g := range d.origins {
+			if k := g.conn.effective(s.opts.OriginTimeouts); k != s.defaultConn && !(g.s3 && s.s3.endpoint != nil) {
+				used[k] = true
+			}
+		}
+	}
+	for _, d := range fresh {
 		for _, g := range d.origins {
 			k := g.conn.effective(s.opts.OriginTimeouts)
 			g.readTimeout = k.read
@@ -142,7 +152,6 @@ func (s *Server) bindTransports(c *compiled) map[connSettings]bool {
 				g.transport = s.transport
 				continue
 			}
-			used[k] = true
 			t := s.transports[k]
 			if t == nil {
 				t = newTransport(s.opts, s.opts.Origins, k)

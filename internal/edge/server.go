@@ -196,12 +196,9 @@ func New(o Options) (*Server, error) {
 // Apply compiles snap, swaps it in atomically and purges the invalidated
 // paths. It implements feed.Applier.
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
-	c, err := compile(snap, s.snap.Load(), s.log)
-	if err != nil {
-		return err
-	}
+	c, fresh := compile(snap, s.snap.Load(), s.log)
 	s.applyViewerTLS(snap)
-	used := s.bindTransports(c)
+	used := s.bindTransports(c, fresh)
 	old := s.snap.Swap(c)
 	s.dropTransports(used)
 	s.warnGeoWithoutDB(c)
@@ -211,6 +208,8 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 		if !ok {
 			prefixes = append(prefixes, id+"\x00")
 			s.metrics.forget(id)
+		} else if was.behaviors[0].origin == d.behaviors[0].origin {
+			continue // reused: the same compiled form (compile's reusable)
 		} else if lostSigning(was, d) || (was.enabled && !d.enabled) {
 			// Objects read with the operator's key go with the grant; a
 			// disabled distribution's go with it, from both tiers.

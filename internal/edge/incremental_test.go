@@ -1,0 +1,145 @@
+package edge
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"reflect"
+	"testing"
+
+	"github.com/openfront/openfront/internal/buckets"
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/feed"
+)
+
+// variantDistribution is distribution id at revision rev in one of a few
+// shapes that exercise what compile depends on: aliases (one shared by
+// several, so the lower id must win), wildcards, path patterns, S3
+// origins whose signing the bucket grants decide, disabled ones.
+func variantDistribution(id string, rev int64, variant int) cloudfront.Distribution {
+	d := cloudfront.Distribution{ID: id, AccountID: s3Account, DomainName: "d" + id + ".cloudfront.test", Revision: rev, ETag: fmt.Sprint("ETAG", rev, id)}
+	cfg := &d.Config
+	cfg.Enabled = true
+	custom := cloudfront.Origin{ID: "web", DomainName: "origin.example.com",
+		Custom: &cloudfront.CustomOriginConfig{HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: cloudfront.OriginHTTPOnly}}
+	switch variant {
+	case 0:
+		cfg.Origins = []cloudfront.Origin{custom}
+		cfg.Aliases = []string{"www." + id + ".example.com"}
+		img := cacheBehavior("web")
+		img.PathPattern = "/img/*"
+		cfg.CacheBehaviors = []cloudfront.CacheBehavior{img}
+	case 1:
+		cfg.Origins = []cloudfront.Origin{{ID: "s3", DomainName: "b0.s3.amazonaws.com",
+			S3: &cloudfront.S3OriginConfig{OriginAccessIdentity: "origin-access-identity/cloudfront/EOAI0"}}}
+		cfg.DefaultCacheBehavior = cacheBehavior("s3")
+	case 2:
+		cfg.Origins = []cloudfront.Origin{custom}
+		cfg.Aliases = []string{"shared.example.com"}
+		cfg.Enabled = false
+	case 3:
+		cfg.Origins = []cloudfront.Origin{custom}
+		cfg.Aliases = []string{"*.w.example.com"}
+		cfg.DefaultRootObject = "index.html"
+	}
+	if variant != 1 {
+		cfg.DefaultCacheBehavior = cacheBehavior("web")
+	}
+	return d
+}
+
+var grantChoices = [][]buckets.Grant{
+	nil,
+	{{Bucket: "b0", OAIID: "EOAI0"}},
+	{{Bucket: buckets.Every, AccountID: s3Account}},
+}
+
+// TestIncrementalCompileMatchesFull: compiling each snapshot of a random
+// sequence of changes onto the previous compiled form gives what
+// compiling it from nothing gives, and the unchanged distributions'
+// forms are reused.
+func TestIncrementalCompileMatchesFull(t *testing.T) {
+	log := slog.New(slog.DiscardHandler)
+	empty, _ := compile(nil, nil, log)
+	reused := 0
+	for seed := range uint64(20) {
+		rng := rand.New(rand.NewPCG(seed, 1))
+		snap := &feed.Snapshot{}
+		c := empty
+		for step := range 60 {
+			rev := snap.Revision + 1
+			d := &feed.Delta{From: snap.Revision, Revision: rev}
+			for range 1 + rng.IntN(3) {
+				id := fmt.Sprintf("E%02d", rng.IntN(12))
+				switch op := rng.IntN(10); {
+				case op < 6:
+					d.Distributions = append(d.Distributions, variantDistribution(id, rev, rng.IntN(4)))
+				case op < 8:
+					d.DeletedDistributions = append(d.DeletedDistributions, id)
+				default:
+					for _, g := range snap.BucketGrants {
+						d.DeletedBucketGrants = append(d.DeletedBucketGrants, g.Key())
+					}
+					d.BucketGrants = grantChoices[rng.IntN(len(grantChoices))]
+				}
+			}
+			if rng.IntN(15) == 0 {
+				// A full delta: every record decoded again, as after a
+				// resync; nothing may be reused from the old decoding.
+				b, _ := json.Marshal(feed.Delta{Full: true, Revision: rev, Distributions: snap.Distributions, BucketGrants: snap.BucketGrants})
+				d = &feed.Delta{}
+				if err := json.Unmarshal(b, d); err != nil {
+					t.Fatal(err)
+				}
+			}
+			next, err := feed.Merge(snap, d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inc, fresh := compile(next, c, log)
+			full, _ := compile(next, empty, log)
+			if !reflect.DeepEqual(inc, full) {
+				t.Fatalf("seed %d step %d: the incremental compile differs from the full one\nincremental %v\nfull        %v", seed, step, describe(inc), describe(full))
+			}
+			if d.Full && len(fresh) != len(inc.byID) {
+				t.Fatalf("seed %d step %d: %d of %d forms reused after a full delta", seed, step, len(inc.byID)-len(fresh), len(inc.byID))
+			}
+			for _, x := range inc.byID {
+				if x.src != &next.Distributions[indexOf(next, x.id)] {
+					t.Fatalf("seed %d step %d: %s refers to a record outside the snapshot", seed, step, x.id)
+				}
+			}
+			reused += len(inc.byID) - len(fresh)
+			snap, c = next, inc
+		}
+	}
+	if reused == 0 {
+		t.Fatal("no compiled form was ever reused")
+	}
+}
+
+func indexOf(s *feed.Snapshot, id string) int {
+	for i := range s.Distributions {
+		if s.Distributions[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// describe is c in a form a failure message can show.
+func describe(c *compiled) string {
+	s := fmt.Sprintf("rev %d wildcards %v hosts:", c.rev, c.wildcards)
+	for h, d := range c.hosts {
+		s += fmt.Sprintf(" %s=%s", h, d.id)
+	}
+	for id, d := range c.byID {
+		s += fmt.Sprintf(" [%s enabled=%v", id, d.enabled)
+		for _, g := range d.origins {
+			s += fmt.Sprintf(" %s signed=%v", g.id, g.signed)
+		}
+		s += "]"
+	}
+	return s
+}
