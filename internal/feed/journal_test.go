@@ -414,3 +414,45 @@ func FuzzJournalRecord(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkSaveOneChange is an edge's cost of making one revision that
+// changes one of 2,000 distributions durable: "rewrite" is the snapshot
+// file written whole at every revision (before the journal), "journal"
+// the record appended (compactions included, at the default limit).
+func BenchmarkSaveOneChange(b *testing.B) {
+	const n = 2000
+	base := &Snapshot{Revision: n}
+	for i := range n {
+		base.Distributions = append(base.Distributions, cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i + 1), ETag: fmt.Sprint("ETAG", i),
+			DomainName: fmt.Sprintf("d%013d.cloudfront.test", i),
+			Config: cloudfront.DistributionConfig{CallerReference: fmt.Sprint(i), Aliases: []string{fmt.Sprintf("www%d.example.com", i)},
+				Origins: []cloudfront.Origin{{ID: "o", DomainName: "origin.example.com",
+					Custom: &cloudfront.CustomOriginConfig{HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: cloudfront.OriginHTTPOnly}}}}})
+	}
+	for _, bc := range []struct {
+		name  string
+		limit int64
+	}{{"rewrite", -1}, {"journal", 0}} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := &Client{EdgeID: "e", StateDir: b.TempDir(), journalLimit: bc.limit}
+			snap := base
+			if err := c.save(snap, &Delta{Full: true, Revision: snap.Revision, Distributions: snap.Distributions}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				rev := snap.Revision + 1
+				x := snap.Distributions[int(rev)%n]
+				x.Revision, x.ETag = rev, fmt.Sprint("ETAG", rev)
+				d := &Delta{From: snap.Revision, Revision: rev, Distributions: []cloudfront.Distribution{x}}
+				next, err := Merge(snap, d)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := c.save(next, d); err != nil {
+					b.Fatal(err)
+				}
+				snap = next
+			}
+		})
+	}
+}
