@@ -97,15 +97,21 @@ func (c *Client) Restore() bool {
 	// The newest file, else the one it replaced: an edge whose newest
 	// snapshot cannot be read serves its last good one, a little older,
 	// and catches up from there.
-	// The journal's records are replayed onto either while they chain
-	// from its revision (they do from the newest file's).
-	journal := c.readJournal()
+	// The journal's records are replayed onto the newest file; the
+	// previous file gets the records that led from it to the newest
+	// file's revision (the previous journal) and then the journal's, so
+	// that a bad newest file costs nothing when those are whole.
+	journal := c.readJournal(journalFileName)
 	for i, name := range []string{snapshotFileName, prevSnapshotFileName} {
 		base, size := c.loadSnapshot(name)
 		if base == nil {
 			continue
 		}
-		snap, good, clean, err := replayJournal(journal, base)
+		records := journal
+		if i == 1 {
+			records = append(c.readJournal(prevJournalFileName), journal...)
+		}
+		snap, good, clean, err := replayJournal(records, base)
 		if err != nil {
 			log.Warn("feed: the journal's records from here on are dropped", "file", journalFileName, "err", err,
 				"revision", snap.Revision)
@@ -125,9 +131,9 @@ func (c *Client) Restore() bool {
 	return false
 }
 
-// readJournal is the journal file's content; none or unreadable is empty.
-func (c *Client) readJournal() []byte {
-	p := c.snapshotPath(journalFileName)
+// readJournal is a journal file's content; none or unreadable is empty.
+func (c *Client) readJournal(name string) []byte {
+	p := c.snapshotPath(name)
 	if p == "" {
 		return nil
 	}
@@ -410,9 +416,6 @@ func (c *Client) save(s *Snapshot, d *Delta) error {
 	if err != nil {
 		return err
 	}
-	if c.journal.size+int64(len(rec)) > limit {
-		return c.saveSnapshot(s)
-	}
 	if err := appendJournal(c.snapshotPath(journalFileName), rec); err != nil {
 		// A part of the record may be on disk: the next save rewrites
 		// the snapshot file instead of appending after it.
@@ -420,6 +423,11 @@ func (c *Client) save(s *Snapshot, d *Delta) error {
 		return err
 	}
 	c.journal.size += int64(len(rec))
+	if c.journal.size > limit {
+		// Appended first all the same: the previous journal then leads
+		// from the previous file to the new one's revision.
+		return c.saveSnapshot(s)
+	}
 	return nil
 }
 
@@ -438,8 +446,19 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return err
 	}
+	prev := c.snapshotPath(prevSnapshotFileName)
 	if c.newestGood {
-		err := os.Rename(p, c.snapshotPath(prevSnapshotFileName))
+		err := os.Rename(p, prev)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		// The journal goes with the file it chains from; a crash between
+		// the two renames leaves records that the previous file already
+		// has, which Restore skips.
+		err = os.Rename(c.snapshotPath(journalFileName), c.snapshotPath(prevJournalFileName))
+		if errors.Is(err, os.ErrNotExist) {
+			err = os.Remove(c.snapshotPath(prevJournalFileName))
+		}
 		if err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -452,6 +471,15 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 		return err
 	}
 	c.newestGood = true
+	if _, err := os.Stat(prev); errors.Is(err, os.ErrNotExist) {
+		// The first snapshot file: a copy serves as the previous one, so
+		// that a bad newest file still leaves the journal something to
+		// be replayed onto.
+		os.Remove(c.snapshotPath(prevJournalFileName))
+		if err := writeFileAtomic(prev, b); err != nil {
+			c.logger().Warn("feed: writing the previous snapshot file", "err", err)
+		}
+	}
 	// s is on disk: a crash from here on comes back to s (or later), the
 	// journal's records being older than s are skipped.
 	c.journal = journalState{snapBytes: int64(len(b))}

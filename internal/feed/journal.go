@@ -37,9 +37,10 @@ import (
 // and emptying the journal) are skipped; the first bad record and all
 // after it are dropped, and the edge registers at the last good revision.
 const (
-	journalFileName = "feed-journal"
-	journalMagic    = "openfront-journal"
-	journalVersion  = 1
+	journalFileName     = "feed-journal"
+	prevJournalFileName = "feed-journal.prev"
+	journalMagic        = "openfront-journal"
+	journalVersion      = 1
 	// journalMin is the journal size under which a small snapshot file is
 	// not rewritten: rewriting it is cheap, but so is replaying this much.
 	journalMin = 256 << 10

@@ -178,10 +178,29 @@ func TestJournalRestart(t *testing.T) {
 			e.write(journalFileName, append(e.read(journalFileName), rec...))
 			return 2
 		}, true},
+		{"a bad newest file: the previous one and the journals", func(e *journalEdge) int64 {
+			e.next("E1")
+			e.next("E2")
+			e.c.journalLimit = 1 // the next save rewrites: previous at 1, newest at 3
+			e.next("E3")
+			e.c.journalLimit = 0
+			e.next("E4")
+			e.next("E5")
+			e.write(snapshotFileName, []byte("openfront-snapshot 2 1 00\n{"))
+			return 5
+		}, true},
+		{"a bad newest file, the first one: its copy and the journal", func(e *journalEdge) int64 {
+			e.next("E1")
+			e.next("E2")
+			e.next("E3")
+			e.write(snapshotFileName, nil)
+			return 3
+		}, true},
 		{"a journal with no snapshot file", func(e *journalEdge) int64 {
 			e.next("E1")
 			e.next("E2")
 			os.Remove(e.path(snapshotFileName))
+			os.Remove(e.path(prevSnapshotFileName))
 			return 0
 		}, true},
 	} {
@@ -207,12 +226,12 @@ func TestJournalRestart(t *testing.T) {
 			}
 			// Following on from there: a damaged journal is replaced by a
 			// snapshot file at the first save, never appended to.
-			e.next("E4")
+			e.next("E6")
 			if wantRev := want + 1; tc.compacts != (e.snapshotFileRevision() == wantRev) {
 				t.Errorf("compacted: snapshot file at %d after revision %d", e.snapshotFileRevision(), wantRev)
 			}
 			again := e.restart()
-			if again.Revision != want+1 || !reflect.DeepEqual(distIDs(again), append(wantIDs, "E4")) {
+			if again.Revision != want+1 || !reflect.DeepEqual(distIDs(again), append(wantIDs, "E6")) {
 				t.Errorf("after one more revision and a restart: revision %d, %v", again.Revision, distIDs(again))
 			}
 		})
