@@ -35,6 +35,9 @@ type entry struct {
 	// stays weak when a 304 renews it.
 	compressed bool
 	weight     uint32
+	// parts: the entry describes a large object whose body is kept in
+	// parts, each an entry of its own (parts.go); its own body is empty.
+	parts *objectParts
 }
 
 func (e *entry) fresh(now time.Time) bool { return now.Before(e.expires) }

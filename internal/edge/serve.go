@@ -143,7 +143,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		key = appendExtraKey(key, b, r, m)
 	}
 	e, ok := s.cache.get(key)
-	if ok && e.fresh(q.now) {
+	if ok && e.fresh(q.now) && e.parts == nil {
 		*kp = key
 		keyPool.Put(kp)
 		res := resultHit
