@@ -230,6 +230,8 @@ type partsBody struct {
 	meta   *entry
 	tag    string
 	budget *partBudget
+	// fetching counts this request's part fetches under way.
+	fetching atomic.Int32
 }
 
 var errPartsUnavailable = errors.New("edge: a part of the object could not be fetched")
@@ -248,8 +250,10 @@ func (p *partsBody) copyRange(ctx context.Context, w io.Writer, off, n int64) (i
 		if err != nil {
 			return written, err
 		}
-		if start+plen < end {
-			// Read ahead: the next part is on its way while this one is sent.
+		if start+plen < end && p.fetching.Load() == 0 {
+			// Read ahead: the next part is on its way while this one is
+			// sent. Only when none of this request's fetches is under way,
+			// so that their failed attempts cannot overrun its budget.
 			p.part(i + 1)
 		}
 		from, cnt := off-start, min(end, start+plen)-off
@@ -290,7 +294,11 @@ func (p *partsBody) part(i int64) (*entry, *fill, error) {
 	fl.tag = p.tag
 	s.fills[pk] = fl
 	s.fillsMu.Unlock()
-	go p.fetchPart(i, pk, fl)
+	p.fetching.Add(1)
+	go func() {
+		defer p.fetching.Add(-1)
+		p.fetchPart(i, pk, fl)
+	}()
 	return nil, fl, nil
 }
 
