@@ -319,9 +319,12 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 	}
 	if partial {
 		cc := parseCacheControl(resp.Header["Cache-Control"])
-		if (cc.noStore || cc.private) && q.b.minTTL == 0 || total > s.opts.MaxObjectSize {
-			// Not to be kept in parts: one viewer's, or too large to cache.
-			// Ask for it whole, to stream it.
+		whole := *resp
+		whole.StatusCode, whole.ContentLength = http.StatusOK, total
+		if (cc.noStore || cc.private) && q.b.minTTL == 0 || total > s.opts.MaxObjectSize ||
+			q.b.compress && q.encoding() != encIdentity && compressible(&whole, int(total)) {
+			// Not to be kept in parts: one viewer's, too large to cache, or
+			// to be compressed whole. Ask for it whole.
 			resp.Body.Close()
 			o.ranged = false
 			var more int32

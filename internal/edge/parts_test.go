@@ -401,3 +401,35 @@ func liveHeap() uint64 {
 	rtmetrics.Read(s)
 	return s[0].Value.Uint64()
 }
+
+// TestPartsNotKept: a ranged origin's object that is not to be kept in
+// parts is asked for whole after its first part told its size: one over
+// MaxObjectSize (streamed, not cached) and one that a Compress behaviour
+// compresses for this viewer (compressed whole, as before).
+func TestPartsNotKept(t *testing.T) {
+	const partSize = 16 << 10
+	page := strings.Repeat(`{"compress":"me"},`, 3000) // 54,000 bytes of JSON
+	o := newRangeOrigin(t, 0, func(w http.ResponseWriter, r *http.Request) bool {
+		if r.URL.Path == "/page.json" {
+			w.Header().Set("Content-Type", "application/json")
+			http.ServeContent(w, r, "", time.Date(2012, 10, 1, 0, 0, 0, 0, time.UTC), strings.NewReader(page))
+			return true
+		}
+		http.ServeContent(w, r, "", time.Date(2012, 10, 1, 0, 0, 0, 0, time.UTC), &pattern{size: 200_000})
+		return true
+	})
+	e := newEdge(t, Options{PartSize: partSize, MaxObjectSize: 100_000}, distribution(o.Server, compressing))
+	for i := range 2 {
+		if r := e.get(t, "d1.cloudfront.test", "/huge.bin"); !bytes.Equal([]byte(r.body), patternBytes(0, 200_000, 0)) || r.Header.Get("X-Cache") != "Miss from cloudfront" {
+			t.Fatalf("over MaxObjectSize, request %d: %d bytes, %q", i, len(r.body), r.Header.Get("X-Cache"))
+		}
+	}
+	resp, b := e.compressGet(t, http.MethodGet, "/page.json", "Accept-Encoding", "gzip")
+	if resp.Header.Get("Content-Encoding") != "gzip" || decode(t, "gzip", b) != page {
+		t.Fatalf("Content-Encoding %q, %d bytes", resp.Header.Get("Content-Encoding"), len(b))
+	}
+	want := []string{partRange(0, partSize, 0), "", partRange(0, partSize, 0), "", partRange(0, partSize, 0), ""}
+	if got := o.seen(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("origin requests %q, want %q", got, want)
+	}
+}
