@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/openfront/openfront/internal/feed"
+)
+
+// simEdge follows the feed like an edge, with the feed package's protocol
+// (paths, request and delta types, validation of a delta against its
+// poll), but keeps no snapshot: it acknowledges each revision it receives
+// as applied. feed.Client keeps and merges a whole snapshot per edge,
+// which for 1,000 edges × 10,000 distributions would be tens of GB in
+// one process; an edge's own cost is measured by the real edges instead.
+//
+// A simulated edge registers at the revision the control plane has when
+// the fleet starts, as an edge restarting from its snapshot on disk does:
+// otherwise each of 1,000 edges downloads a full snapshot first, which
+// measures JSON encoding, not the feed.
+type simEdge struct {
+	base, auth, id string
+	hc             *http.Client
+	rev            atomic.Int64
+	registered     atomic.Bool
+	errors         atomic.Int64
+}
+
+func (e *simEdge) run(ctx context.Context, startRev int64) {
+	e.rev.Store(startRev)
+	pollWait := feed.DefaultPollWait
+	go e.heartbeats(ctx)
+	for ctx.Err() == nil {
+		if !e.registered.Load() {
+			var resp feed.RegisterResponse
+			err := e.post(ctx, feed.PathRegister, feed.RegisterRequest{
+				ProtocolVersion: feed.ProtocolVersion, ID: e.id, Name: e.id, PriceClass: "All", Revision: e.rev.Load(),
+			}, &resp)
+			if err != nil {
+				e.fail(ctx)
+				continue
+			}
+			if resp.PollWaitMillis > 0 {
+				pollWait = time.Duration(resp.PollWaitMillis) * time.Millisecond
+			}
+			e.registered.Store(true)
+		}
+		since := e.rev.Load()
+		d, status, err := e.poll(ctx, since, pollWait)
+		if status == http.StatusNotFound {
+			e.registered.Store(false)
+			continue
+		}
+		if err != nil {
+			e.fail(ctx)
+			continue
+		}
+		if !d.Full && d.Revision == since {
+			continue
+		}
+		e.rev.Store(d.Revision)
+		if err := e.post(ctx, feed.PathAck, feed.AckRequest{Edge: e.id, Revision: d.Revision}, nil); err != nil {
+			e.fail(ctx) // heartbeats repeat the ack
+		}
+	}
+}
+
+func (e *simEdge) fail(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	e.errors.Add(1)
+	t := time.NewTimer(100*time.Millisecond + rand.N(100*time.Millisecond))
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+func (e *simEdge) heartbeats(ctx context.Context) {
+	// Spread over the period, as edges started at different times are.
+	first := time.NewTimer(rand.N(feed.DefaultHeartbeatEvery))
+	select {
+	case <-ctx.Done():
+		first.Stop()
+		return
+	case <-first.C:
+	}
+	t := time.NewTicker(feed.DefaultHeartbeatEvery)
+	defer t.Stop()
+	for {
+		if e.registered.Load() {
+			e.post(ctx, feed.PathHeartbeat, feed.AckRequest{Edge: e.id, Revision: e.rev.Load()}, nil)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (e *simEdge) poll(ctx context.Context, since int64, wait time.Duration) (*feed.Delta, int, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait+10*time.Second)
+	defer cancel()
+	q := url.Values{"since": {strconv.FormatInt(since, 10)}, "edge": {e.id}}
+	var d feed.Delta
+	status, err := e.do(ctx, http.MethodGet, feed.PathChanges+"?"+q.Encode(), nil, &d)
+	if err != nil {
+		return nil, status, err
+	}
+	if d.Revision < 0 || (!d.Full && d.From != since) {
+		return nil, status, fmt.Errorf("delta from %d to %d answers a poll since %d", d.From, d.Revision, since)
+	}
+	return &d, status, nil
+}
+
+func (e *simEdge) post(ctx context.Context, path string, in, out any) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	b, err := json.Marshal(in)
+	if err != nil {
+		return err
+	}
+	status, err := e.do(ctx, http.MethodPost, path, b, out)
+	if status == http.StatusNotFound {
+		e.registered.Store(false)
+	}
+	return err
+}
+
+func (e *simEdge) do(ctx context.Context, method, path string, body []byte, out any) (int, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, e.base+path, rd)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Edge "+e.auth)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := e.hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		return resp.StatusCode, fmt.Errorf("%s %s: %s", method, path, resp.Status)
+	}
+	if out == nil {
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, nil
+	}
+	return resp.StatusCode, json.NewDecoder(resp.Body).Decode(out)
+}
