@@ -547,6 +547,10 @@ func (s *Server) keep(key string, epoch int64, e *entry, f *fetchResult, q *requ
 	}
 	if s.epoch.Load() == epoch {
 		s.cache.set(key, e)
+		if s.epoch.Load() != epoch {
+			// A purge ran between the check and the store.
+			s.cache.delete(key)
+		}
 	}
 }
 

@@ -27,6 +27,7 @@ type fill struct {
 	// readers and cancel let a fill nobody reads any more stop, when
 	// what it fetches will not be stored (drop).
 	readers int
+	read    bool // a reader attached once
 	drop    bool
 	cancel  context.CancelCauseFunc
 	// tag is the version of the object a part belongs to (parts.go).
@@ -74,7 +75,7 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 			f.buf = buf
 			close(f.wake)
 			f.wake = make(chan struct{})
-			stop := f.drop && f.readers == 0 && f.cancel != nil
+			stop := f.drop && f.read && f.readers == 0 && f.cancel != nil
 			f.mu.Unlock()
 			if stop {
 				f.cancel(errNobodyReads)
@@ -165,6 +166,7 @@ func (f *fill) next(ctx context.Context, off int64) (buf []byte, done bool, err 
 func (f *fill) attach() func() {
 	f.mu.Lock()
 	f.readers++
+	f.read = true
 	f.mu.Unlock()
 	return func() {
 		f.mu.Lock()
@@ -215,6 +217,13 @@ func (f *fill) copyTo(ctx context.Context, w io.Writer, off, n int64) (int64, er
 			if int64(len(f.published())) <= off {
 				flush(w)
 			}
+		}
+	}
+	if end == f.limit {
+		// The viewer read to the end: it ends once the fill did, which is
+		// after the body was stored, so that its next request finds it.
+		if _, _, err := f.next(ctx, end); err != nil {
+			return written, err
 		}
 	}
 	return written, nil
