@@ -52,6 +52,10 @@ type edgeConfig struct {
 	logBuffer      int64
 	logFormat      string
 	geoIPDB        string
+	disk           diskCacheFlags
+	// diskDir and diskSize are the resolved disk tier (diskCacheFlags).
+	diskDir  string
+	diskSize int64
 }
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
@@ -177,6 +181,8 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 	return edge.New(edge.Options{
 		OriginTLS:     originTLS,
 		CacheSize:     c.cacheSize,
+		DiskCacheDir:  c.diskDir,
+		DiskCacheSize: c.diskSize,
 		MaxObjectSize: c.maxObjectSize,
 		PartSize:      c.partSize,
 		Origins:       c.origins,
@@ -221,6 +227,7 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	var ec edgeConfig
 	ec.register(fs)
+	ec.disk.register(fs, "<--state>/cache")
 	var of originFlags
 	of.register(fs, false)
 	controlPlaneURL := fs.String("control-plane", "http://127.0.0.1:8080", "URL of the control plane's API address (its config feed is under /feed/)")
@@ -246,14 +253,15 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	reg := prometheus.NewRegistry()
+	if err := privateDir(*stateDir, logger); err != nil {
+		return fmt.Errorf("--state: %w", err)
+	}
+	ec.diskDir, ec.diskSize = ec.disk.resolve(filepath.Join(*stateDir, "cache"), logger)
 	stack, err := ec.newStack(*domainSuffix, reg, logger)
 	if err != nil {
 		return err
 	}
 	defer stack.close()
-	if err := privateDir(*stateDir, logger); err != nil {
-		return fmt.Errorf("--state: %w", err)
-	}
 	feedHTTP := &http.Client{}
 	if *controlPlaneCA != "" {
 		pool, err := certPool(*controlPlaneCA)

@@ -33,6 +33,9 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 	var of originFlags
 	cc.register(fs)
 	ec.register(fs)
+	if name == "serve" {
+		ec.disk.register(fs, "<--data>/cache")
+	}
 	// api is the multi-tenant mode: tenants' origins may not be private.
 	of.register(fs, name == "serve")
 	adminAddr := fs.String("admin-addr", "127.0.0.1:9090", "address of /metrics, for operators only: keep it on loopback or a private network (empty: none)")
@@ -142,6 +145,7 @@ func bindEmbeddedEdge(cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, 
 // protocol of remote edges, but in-process, so no plaintext listener
 // serves the feed (or the API) beside a TLS API.
 func startEmbeddedEdge(g *group, cc *controlPlaneConfig, ec *edgeConfig, cp *controlPlane, reg prometheus.Registerer, logger *slog.Logger, stdout io.Writer) error {
+	ec.diskDir, ec.diskSize = ec.disk.resolve(filepath.Join(cc.data, "cache"), logger)
 	stack, err := ec.newStack(cc.domainSuffix, reg, logger)
 	if err != nil {
 		return err

@@ -77,6 +77,7 @@ const (
 	NoSuchFieldLevelEncryptionConfig         Code = "NoSuchFieldLevelEncryptionConfig"
 	NoSuchRealtimeLogConfig                  Code = "NoSuchRealtimeLogConfig"
 	NoSuchResource                           Code = "NoSuchResource"
+	EntityNotFound                           Code = "EntityNotFound"
 	InvalidLambdaFunctionAssociation         Code = "InvalidLambdaFunctionAssociation"
 	InvalidFunctionAssociation               Code = "InvalidFunctionAssociation"
 	InvalidViewerCertificate                 Code = "InvalidViewerCertificate"
@@ -189,6 +190,7 @@ var codes = map[Code]codeInfo{
 	InvalidOriginKeepaliveTimeout:            {400, "The keep alive timeout specified for the origin is not valid."},
 	InvalidMinimumProtocolVersion:            {400, "The minimum protocol version specified is not valid."},
 	InvalidWebACLId:                          {400, "A web ACL ID specified is not valid."},
+	EntityNotFound:                           {404, "The entity was not found."},
 	InvalidQueryStringParameters:             {400, "The query string parameters specified are not valid."},
 	InvalidTagging:                           {400, "The tagging specified is not valid."},
 	IllegalOriginAccessConfiguration:         {400, "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."},

@@ -60,10 +60,19 @@ type DistributionConfig struct {
 	IsIPV6Enabled                bool   `json:",omitempty"`
 	ContinuousDeploymentPolicyID string `json:",omitempty"`
 	Staging                      bool   `json:",omitempty"`
+	// The members below are stored and echoed as sent; "" and nil are
+	// absent (see members2020.go).
+	AnycastIPListID      string            `json:",omitempty"`
+	TenantConfig         *TenantConfig     `json:",omitempty"`
+	ConnectionMode       string            `json:",omitempty"`
+	ViewerMTLSConfig     *ViewerMTLSConfig `json:",omitempty"`
+	ConnectionFunctionID string            `json:",omitempty"` // ConnectionFunctionAssociation/Id
+	CacheTagHeaderName   string            `json:",omitempty"` // CacheTagConfig/HeaderName
 }
 
 // Origin is where a distribution fetches objects: an S3 bucket or a custom
-// HTTP server. Exactly one of S3 and Custom is set.
+// HTTP server (or, in 2020-05-31, a VPC origin). Exactly one of S3,
+// Custom and VPCOrigin is set.
 type Origin struct {
 	ID         string
 	DomainName string
@@ -71,13 +80,14 @@ type Origin struct {
 	Custom     *CustomOriginConfig
 
 	// Members of 2020-05-31; nil means CloudFront's default.
-	OriginPath                string         `json:",omitempty"`
-	CustomHeaders             []CustomHeader `json:",omitempty"`
-	ConnectionAttempts        *int           `json:",omitempty"` // default 3
-	ConnectionTimeout         *int           `json:",omitempty"` // seconds, default 10
-	ResponseCompletionTimeout *int           `json:",omitempty"` // seconds, none by default
-	OriginShield              OriginShield   `json:",omitzero"`
-	OriginAccessControlID     string         `json:",omitempty"`
+	OriginPath                string           `json:",omitempty"`
+	CustomHeaders             []CustomHeader   `json:",omitempty"`
+	ConnectionAttempts        *int             `json:",omitempty"` // default 3
+	ConnectionTimeout         *int             `json:",omitempty"` // seconds, default 10
+	ResponseCompletionTimeout *int             `json:",omitempty"` // seconds, none by default
+	OriginShield              OriginShield     `json:",omitzero"`
+	OriginAccessControlID     string           `json:",omitempty"`
+	VPCOrigin                 *VPCOriginConfig `json:",omitempty"`
 }
 
 // S3OriginConfig configures an S3 origin.
@@ -99,6 +109,8 @@ type CustomOriginConfig struct {
 	OriginReadTimeout      *int     `json:",omitempty"` // seconds, default 30
 	OriginKeepaliveTimeout *int     `json:",omitempty"` // seconds, default 5
 	IPAddressType          string   `json:",omitempty"`
+	// MTLSCertificateARN is OriginMtlsConfig/ClientCertificateArn.
+	MTLSCertificateARN string `json:",omitempty"`
 }
 
 // CacheBehavior says how requests whose path matches PathPattern are served.
@@ -127,6 +139,7 @@ type CacheBehavior struct {
 	CachePolicyID           string                `json:",omitempty"`
 	OriginRequestPolicyID   string                `json:",omitempty"`
 	ResponseHeadersPolicyID string                `json:",omitempty"`
+	GRPC                    *GRPCConfig           `json:",omitempty"` // nil: absent
 	Headers                 []string              `json:",omitempty"` // ForwardedValues/Headers
 	QueryStringCacheKeys    []string              `json:",omitempty"`
 	DefaultTTL              *int64                `json:",omitempty"` // nil: DefaultDefaultTTL (or MinTTL if larger)

@@ -53,9 +53,15 @@ func check2020(c *DistributionConfig, lim Limits) error {
 	if err := checkBehavior2020(&c.DefaultCacheBehavior, "DefaultCacheBehavior", lim); err != nil {
 		return err
 	}
+	if err := checkGRPC(c, &c.DefaultCacheBehavior, "DefaultCacheBehavior"); err != nil {
+		return err
+	}
 	for i := range c.CacheBehaviors {
 		b := &c.CacheBehaviors[i]
 		if err := checkBehavior2020(b, "CacheBehavior "+b.PathPattern, lim); err != nil {
+			return err
+		}
+		if err := checkGRPC(c, b, "CacheBehavior "+b.PathPattern); err != nil {
 			return err
 		}
 	}
@@ -71,17 +77,7 @@ func check2020(c *DistributionConfig, lim Limits) error {
 	if c.HTTPVersion != "" && !slices.Contains(httpVersions, c.HTTPVersion) {
 		return Errorf(InvalidArgument, "HttpVersion must be one of %s.", strings.Join(httpVersions, ", "))
 	}
-	if c.WebACLID != "" {
-		// openfront has no web application firewall, so no web ACL exists.
-		return Errorf(InvalidWebACLId, "The web ACL %q does not exist: openfront has no web ACLs.", c.WebACLID)
-	}
-	if c.ContinuousDeploymentPolicyID != "" {
-		return Errorf(NoSuchContinuousDeploymentPolicy, "The continuous deployment policy %q does not exist.", c.ContinuousDeploymentPolicyID)
-	}
-	if c.Staging {
-		return Errorf(InvalidArgument, "Staging distributions (continuous deployment) are not supported.")
-	}
-	return nil
+	return checkStoredMembers2020(c)
 }
 
 func checkOriginGroups(c *DistributionConfig, lim Limits) error {
@@ -162,6 +158,11 @@ func checkOrigin2020(o *Origin, lim Limits) error {
 	}
 	if o.OriginAccessControlID != "" && o.S3 != nil && o.S3.OriginAccessIdentity != "" {
 		return Errorf(IllegalOriginAccessConfiguration, "Origin %q cannot have both an origin access identity and an origin access control.", o.ID)
+	}
+	if o.VPCOrigin != nil {
+		if err := checkVPCOrigin(o); err != nil {
+			return err
+		}
 	}
 	if o.S3 != nil {
 		if err := checkRange(o.S3.OriginReadTimeout, 1, maxOriginTimeout, InvalidOriginReadTimeout, "OriginReadTimeout", o.ID); err != nil {

@@ -36,11 +36,7 @@ func TestValidate2020(t *testing.T) {
 	custom := func(c *DistributionConfig) *CustomOriginConfig { return c.Origins[1].Custom }
 	def := func(c *DistributionConfig) *CacheBehavior { return &c.DefaultCacheBehavior }
 	group := OriginGroup{ID: "g", StatusCodes: []int{500, 502}, Members: []string{"example-Amazon S3-origin", "example-custom-origin"}}
-	tests := []struct {
-		name string
-		edit func(*DistributionConfig)
-		want Code
-	}{
+	tests := []validationCase{
 		{"seed", func(*DistributionConfig) {}, ""},
 		{"redirect-to-https", func(c *DistributionConfig) { def(c).ViewerProtocolPolicy = ViewerRedirectToHTTPS }, ""},
 		{"https-only origin", func(c *DistributionConfig) { custom(c).OriginProtocolPolicy = OriginHTTPSOnly }, ""},
@@ -154,10 +150,21 @@ func TestValidate2020(t *testing.T) {
 		{"geo bad code", func(c *DistributionConfig) { c.Restrictions = GeoRestriction{GeoBlacklist, []string{"de"}} }, InvalidLocationCode},
 		{"http3", func(c *DistributionConfig) { c.HTTPVersion = HTTPVersion3 }, ""},
 		{"http4", func(c *DistributionConfig) { c.HTTPVersion = "http4" }, InvalidArgument},
-		{"web ACL", func(c *DistributionConfig) { c.WebACLID = "acl" }, InvalidWebACLId},
-		{"continuous deployment", func(c *DistributionConfig) { c.ContinuousDeploymentPolicyID = "p" }, NoSuchContinuousDeploymentPolicy},
-		{"staging", func(c *DistributionConfig) { c.Staging = true }, InvalidArgument},
 	}
+	runValidationCases(t, tests)
+}
+
+// validationCase edits the seed config and names the code CloudFront's
+// model lists for the operation (CreateDistribution's errors), or "" for
+// a valid config.
+type validationCase struct {
+	name string
+	edit func(*DistributionConfig)
+	want Code
+}
+
+func runValidationCases(t *testing.T, tests []validationCase) {
+	t.Helper()
 	create, update := modelErrors(t, "CreateDistribution"), modelErrors(t, "UpdateDistribution")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,8 +173,9 @@ func TestValidate2020(t *testing.T) {
 			}
 			c := seedDistributionConfig()
 			tt.edit(c)
-			if got := validationCode(t, DefaultRules().ValidateDistributionConfig(c)); got != tt.want {
-				t.Fatalf("code = %q, want %q (%v)", got, tt.want, DefaultRules().ValidateDistributionConfig(c))
+			err := DefaultRules().ValidateDistributionConfig(c)
+			if got := validationCode(t, err); got != tt.want {
+				t.Fatalf("code = %q, want %q (%v)", got, tt.want, err)
 			}
 		})
 	}

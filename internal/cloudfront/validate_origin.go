@@ -26,15 +26,16 @@ func (r Rules) checkOrigins(origins []Origin) error {
 		if o.DomainName == "" {
 			return Errorf(InvalidArgument, "Origin %q has an empty DomainName.", o.ID)
 		}
-		if (o.S3 == nil) == (o.Custom == nil) {
+		if kinds := btoi(o.S3 != nil) + btoi(o.Custom != nil) + btoi(o.VPCOrigin != nil); kinds != 1 {
 			// Both or neither: unconfirmed code (spec §5.5). The decoder has
 			// parsed both elements fine, so this is a bad argument, not bad XML.
-			return Errorf(InvalidArgument, "Origin %q must have exactly one of S3OriginConfig and CustomOriginConfig.", o.ID)
+			return Errorf(InvalidArgument, "Origin %q must have exactly one of S3OriginConfig, CustomOriginConfig and VpcOriginConfig.", o.ID)
 		}
 		var err error
-		if o.S3 != nil {
+		switch {
+		case o.S3 != nil:
 			err = r.checkS3Origin(o)
-		} else {
+		case o.Custom != nil:
 			err = r.checkCustomOrigin(o)
 		}
 		if err != nil {
@@ -268,3 +269,10 @@ func isAlnum(c byte) bool {
 // S3BucketName returns the bucket an S3 endpoint host such as
 // "mybucket.s3.amazonaws.com" names, for the suffixes r admits.
 func (r Rules) S3BucketName(host string) (string, bool) { return r.s3Bucket(host) }
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

@@ -58,7 +58,7 @@ func (s *Service) DeleteCertificate(ctx context.Context, arn string) error {
 			return err
 		}
 		for _, d := range ds {
-			if v := d.Config.ViewerCertificate; v != nil && v.ACMCertificateARN == arn {
+			if namesCertificate(&d.Config, arn) {
 				return fmt.Errorf("%w: %s", ErrCertificateInUse, d.ID)
 			}
 		}
@@ -72,6 +72,20 @@ func (s *Service) DeleteCertificate(ctx context.Context, arn string) error {
 		s.changed()
 	}
 	return err
+}
+
+// namesCertificate reports whether c uses the certificate arn, as its
+// viewer certificate or as an origin's mTLS client certificate.
+func namesCertificate(c *cloudfront.DistributionConfig, arn string) bool {
+	if v := c.ViewerCertificate; v != nil && v.ACMCertificateARN == arn {
+		return true
+	}
+	for _, o := range c.Origins {
+		if o.Custom != nil && o.Custom.MTLSCertificateARN == arn {
+			return true
+		}
+	}
+	return false
 }
 
 // checkViewerCertificate checks, in the transaction, what CloudFront

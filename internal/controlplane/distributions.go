@@ -37,6 +37,12 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 		if err := checkLaterReferences(cfg); err != nil {
 			return err
 		}
+		if err := checkUnkeptReferences(cfg); err != nil {
+			return err
+		}
+		if err := checkOriginClientCertificates(tx, accountID, cfg); err != nil {
+			return err
+		}
 		return checkViewerCertificate(tx, accountID, cfg)
 	},
 	limit:          func(l cloudfront.Limits) int { return l.DistributionsPerAccount },

@@ -3,6 +3,7 @@ package edge
 import (
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unsafe"
 
@@ -38,17 +39,36 @@ type entry struct {
 	// parts: the entry describes a large object whose body is kept in
 	// parts, each an entry of its own (parts.go); its own body is empty.
 	parts *objectParts
+	// file holds the body instead of body when the entry was read from the
+	// disk tier (disk.go); such an entry never stays in the memory tier.
+	file *fileBody
+	// diskID is the disk tier's object this entry was promoted from: while
+	// that file exists, evicting the entry from memory writes nothing.
+	diskID uint64
+	// epoch is the purge epoch the entry was cached in; the disk tier
+	// refuses it if a purge since then matches its key.
+	epoch int64
 }
 
 func (e *entry) fresh(now time.Time) bool { return now.Before(e.expires) }
 
-// objectCache is a byte-bounded W-TinyLFU cache of entries by cache key.
+// objectCache is a byte-bounded W-TinyLFU cache of entries by cache key,
+// over an optional disk tier (disk.go): what memory evicts goes to disk
+// when worth keeping, and a memory miss looks there.
 type objectCache struct {
-	c *otter.Cache[string, *entry]
+	c     *otter.Cache[string, *entry]
+	disk  *diskTier // nil: memory only
+	epoch *atomic.Int64
 }
 
 func newObjectCache(budget int64) (*objectCache, error) {
+	oc := &objectCache{epoch: new(atomic.Int64)}
 	c, err := otter.New(&otter.Options[string, *entry]{
+		OnDeletion: func(ev otter.DeletionEvent[string, *entry]) {
+			if ev.Cause == otter.CauseOverflow && oc.disk != nil {
+				oc.disk.offer(ev.Key, ev.Value)
+			}
+		},
 		MaximumWeight: uint64(budget),
 		Weigher: func(k string, e *entry) uint32 {
 			w := uint64(e.weight) + uint64(len(k))
@@ -61,22 +81,65 @@ func newObjectCache(budget int64) (*objectCache, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &objectCache{c: c}, nil
+	oc.c = c
+	return oc, nil
 }
 
 // get looks key up without retaining it, so key may alias a reused buffer.
+// A memory miss looks in the disk tier; a memory hit costs nothing more.
 func (c *objectCache) get(key []byte) (*entry, bool) {
-	return c.c.GetIfPresent(unsafe.String(unsafe.SliceData(key), len(key)))
+	e, ok := c.c.GetIfPresent(unsafe.String(unsafe.SliceData(key), len(key)))
+	if ok || c.disk == nil {
+		return e, ok
+	}
+	e, promote := c.disk.get(key)
+	if promote {
+		c.c.Set(string(key), e)
+	}
+	return e, e != nil
 }
 
-func (c *objectCache) set(key string, e *entry) { c.c.Set(key, e) }
+// set caches e. With a disk tier, an entry heavier than the memory tier's
+// per-object limit goes straight to disk, and an entry read from disk (a
+// refreshed or stale-served copy) is brought into memory or rewritten.
+func (c *objectCache) set(key string, e *entry) {
+	if e.epoch == 0 {
+		e.epoch = c.epoch.Load()
+	}
+	d := c.disk
+	switch {
+	case d == nil: // and so no entry has a file
+	case e.file != nil:
+		if m := d.intoMemory(e); m != nil {
+			c.c.Set(key, m)
+			return
+		}
+		c.c.Invalidate(key)
+		d.offer(key, e)
+		return
+	case int64(e.weight) > d.memLimit && !d.off():
+		c.c.Invalidate(key)
+		d.offer(key, e)
+		return
+	}
+	c.c.Set(key, e)
+}
 
-func (c *objectCache) delete(key string) { c.c.Invalidate(key) }
+func (c *objectCache) delete(key string) {
+	c.c.Invalidate(key)
+	if c.disk != nil {
+		c.disk.delete(key)
+	}
+}
 
-// purge removes every key that starts with one of prefixes.
+// purge removes every key that starts with one of prefixes, from both
+// tiers; the disk's deletions are durable when it returns.
 func (c *objectCache) purge(prefixes []string) {
 	if len(prefixes) == 0 {
 		return
+	}
+	if c.disk != nil {
+		c.disk.purge(c.epoch.Load(), prefixes)
 	}
 	for k := range c.c.Keys() {
 		for _, p := range prefixes {
@@ -90,7 +153,15 @@ func (c *objectCache) purge(prefixes []string) {
 
 func (c *objectCache) weightedSize() uint64 { return c.c.WeightedSize() }
 func (c *objectCache) len() int             { return c.c.EstimatedSize() }
-func (c *objectCache) close()               { c.c.StopAllGoroutines() }
+
+// close writes what memory holds to the disk tier, so that a restart
+// starts warm, and stops the cache's goroutines.
+func (c *objectCache) close() {
+	if c.disk != nil {
+		c.disk.close(c.c)
+	}
+	c.c.StopAllGoroutines()
+}
 
 // headerField is one header of an entry.
 type headerField struct {
@@ -101,6 +172,7 @@ type headerField struct {
 // seal prepares a complete entry for serving: its weight and its header
 // fields. The entry must not change afterwards.
 func seal(e *entry) {
+	e.diskID = 0 // new headers: a file of the old ones is not this entry
 	e.fields = make([]headerField, 0, len(e.header))
 	for k, vs := range e.header {
 		e.fields = append(e.fields, headerField{k, vs})

@@ -76,10 +76,14 @@ type behavior struct {
 	redirectHTTPS bool
 	// defaultTTL and maxTTL are the effective DefaultTTL and MaxTTL.
 	defaultTTL, maxTTL time.Duration
-	// compress: Compress is on (compress.go). CloudFront offers Brotli
-	// only under cache policies; here legacy settings get it too, since
-	// the edge compresses itself and the key holds the encoding.
+	// compress: Compress is on (compress.go).
 	compress bool
+	// brotli: Compress may choose Brotli. CloudFront offers it only with a
+	// cache policy whose EnableAcceptEncodingBrotli is true ("Serve
+	// compressed files": "You must use cache policies to use Brotli
+	// compression. Brotli doesn't support legacy cache settings"), so
+	// legacy ForwardedValues never set it: their viewers get gzip.
+	brotli bool
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which

@@ -13,7 +13,8 @@ import (
 
 // Compression of a behaviour with Compress (developer guide, "Serve
 // compressed files"): the edge compresses an object when the viewer
-// accepts gzip or br (br preferred), the origin did not encode it, sent a
+// accepts gzip, or br where the behaviour offers Brotli (behavior.brotli;
+// br preferred there), the origin did not encode it, sent a
 // Content-Length of 1,000 to 10,000,000 bytes, and a content type from
 // CloudFront's list, with status 200, 403 or 404. The object is cached
 // once per encoding: the cache key ends in 'b', 'g' or 'i', the
@@ -67,11 +68,11 @@ var compressibleTypes = map[string]bool{
 }
 
 // viewerEncoding is the normalised Accept-Encoding of a Compress behaviour:
-// br when the viewer accepts it, else gzip when accepted,
-// else identity. A coding is accepted when named (gzip also as x-gzip)
+// br when the viewer accepts it and the behaviour offers Brotli (withBr),
+// else gzip when accepted, else identity. A coding is accepted when named (gzip also as x-gzip)
 // with a q-value above 0; "*" is not read as either, so only a viewer that
 // names a coding gets it. It does not allocate.
-func viewerEncoding(values []string) byte {
+func viewerEncoding(values []string, withBr bool) byte {
 	gz, br := false, false
 	for _, v := range values {
 		for len(v) > 0 {
@@ -106,7 +107,7 @@ func viewerEncoding(values []string) byte {
 		}
 	}
 	switch {
-	case br:
+	case br && withBr:
 		return encBrotli
 	case gz:
 		return encGzip

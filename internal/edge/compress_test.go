@@ -20,7 +20,26 @@ import (
 // The rules these tests replay are the developer guide's "Serve compressed
 // files": gzip or br from Accept-Encoding (br preferred), CloudFront's
 // compressible types, 1,000 to 10,000,000 bytes, a Content-Length, no
-// Content-Encoding from the origin, a strong ETag made weak.
+// Content-Encoding from the origin, a strong ETag made weak. Brotli only
+// where the behaviour offers it: "You must use cache policies to use
+// Brotli compression. Brotli doesn't support legacy cache settings", so a
+// behaviour with legacy ForwardedValues compresses with gzip alone.
+
+// offerBrotli sets, on every compiled behaviour with Compress, the flag a
+// cache policy with EnableAcceptEncodingBrotli sets: the edge has no cache
+// policies yet, and the Brotli path must stay tested until it has. It
+// runs before the edge serves anything, and stores the snapshot again so
+// that every request's Load sees the flag (a viewer in another process,
+// curl, gives the race detector no other ordering).
+func offerBrotli(s *Server) {
+	c := s.snap.Load()
+	for _, d := range c.hosts {
+		for i := range d.behaviors {
+			d.behaviors[i].brotli = d.behaviors[i].compress
+		}
+	}
+	s.snap.Store(c)
+}
 
 // textBody is n bytes of HTML and script with words drawn at random
 // (fixed seed), which compresses about as pages do.
@@ -113,20 +132,25 @@ func TestCompressCases(t *testing.T) {
 		origEnc  string // the origin's own Content-Encoding
 		extra    []string
 		off      bool   // Compress false
+		br       bool   // the behaviour offers Brotli (offerBrotli)
 		want     string // Content-Encoding the viewer gets
 		wantVary bool
 	}{
 		{name: "gzip", ae: []string{"gzip"}, ctype: "text/html", body: page, want: "gzip", wantVary: true},
-		{name: "br preferred", ae: []string{"gzip, deflate, br"}, ctype: "text/html", body: page, want: "br", wantVary: true},
-		{name: "br only", ae: []string{"br"}, ctype: "application/javascript", body: page, want: "br", wantVary: true},
-		{name: "br q=0", ae: []string{"br;q=0, gzip;q=0.5"}, ctype: "text/html", body: page, want: "gzip", wantVary: true},
+		{name: "br preferred", ae: []string{"gzip, deflate, br"}, ctype: "text/html", body: page, br: true, want: "br", wantVary: true},
+		{name: "br only", ae: []string{"br"}, ctype: "application/javascript", body: page, br: true, want: "br", wantVary: true},
+		{name: "br q=0", ae: []string{"br;q=0, gzip;q=0.5"}, ctype: "text/html", body: page, br: true, want: "gzip", wantVary: true},
+		// Legacy cache settings: gzip only, whatever the viewer prefers.
+		{name: "legacy: gzip, deflate, br gets gzip", ae: []string{"gzip, deflate, br"}, ctype: "text/html", body: page, want: "gzip", wantVary: true},
+		{name: "legacy: br alone gets identity", ae: []string{"br"}, ctype: "application/javascript", body: page, want: "", wantVary: true},
+		{name: "legacy: br first, gzip second value", ae: []string{"br", "gzip;q=0.1"}, ctype: "text/css", body: page, want: "gzip", wantVary: true},
 		{name: "gzip q=0", ae: []string{"gzip;q=0"}, ctype: "text/html", body: page, want: "", wantVary: true},
 		{name: "gzip q=0.000 second value", ae: []string{"deflate", "GZIP ; q=0.000"}, ctype: "text/html", body: page, want: "", wantVary: true},
 		{name: "x-gzip", ae: []string{"x-gzip"}, ctype: "text/css", body: page, want: "gzip", wantVary: true},
 		{name: "star is not a coding", ae: []string{"*"}, ctype: "text/html", body: page, want: "", wantVary: true},
 		{name: "no Accept-Encoding", ctype: "text/html", body: page, want: "", wantVary: true},
 		{name: "type with parameters", ae: []string{"gzip"}, ctype: "Text/CSS; charset=utf-8", body: page, want: "gzip", wantVary: true},
-		{name: "svg", ae: []string{"br"}, ctype: "image/svg+xml", body: page, want: "br", wantVary: true},
+		{name: "svg", ae: []string{"br"}, ctype: "image/svg+xml", body: page, br: true, want: "br", wantVary: true},
 		{name: "png not compressible", ae: []string{"gzip, br"}, ctype: "image/png", body: page, want: ""},
 		{name: "no type", ae: []string{"gzip"}, body: page, want: ""},
 		{name: "999 bytes", ae: []string{"gzip"}, ctype: "text/plain", body: page[:999], want: ""},
@@ -135,7 +159,7 @@ func TestCompressCases(t *testing.T) {
 		{name: "origin encoded", ae: []string{"gzip"}, ctype: "text/html", body: gzPage.String(), origEnc: "gzip", want: "gzip"},
 		{name: "no-transform", ae: []string{"gzip"}, ctype: "text/html", body: page, extra: []string{"Cache-Control", "max-age=60, no-transform"}, want: ""},
 		{name: "404 compressed", ae: []string{"gzip"}, ctype: "text/html", body: page, status: 404, want: "gzip", wantVary: true},
-		{name: "403 compressed", ae: []string{"br"}, ctype: "text/html", body: page, status: 403, want: "br", wantVary: true},
+		{name: "403 compressed", ae: []string{"br"}, ctype: "text/html", body: page, status: 403, br: true, want: "br", wantVary: true},
 		{name: "500 not compressed", ae: []string{"gzip"}, ctype: "text/html", body: page, status: 500, want: ""},
 		{name: "Compress off", ae: []string{"gzip, br"}, ctype: "text/html", body: page, off: true, want: ""},
 	}
@@ -173,6 +197,9 @@ func TestCompressCases(t *testing.T) {
 				edit = func(*cloudfront.DistributionConfig) {}
 			}
 			e := newEdge(t, Options{}, distribution(origin.Server, edit))
+			if tt.br {
+				offerBrotli(e.Server)
+			}
 			var hdr []string
 			for _, v := range tt.ae {
 				hdr = append(hdr, "Accept-Encoding", v)
@@ -203,17 +230,18 @@ func TestCompressCases(t *testing.T) {
 	}
 }
 
+type compressStep struct {
+	ae, want, xcache, originAE string
+	hits                       int64
+}
+
 // TestCompressCachedPerEncoding: br, gzip and identity viewers each cause
 // one origin fetch and then hit their own copy; the origin is asked for
-// the one coding the variant may hold.
+// the one coding the variant may hold. With legacy cache settings there
+// is no br copy: a viewer that prefers br shares the gzip one, and a
+// viewer that accepts br alone the identity one.
 func TestCompressCachedPerEncoding(t *testing.T) {
-	page := textBody(20000)
-	origin := newOrigin(t, text(page, "Content-Type", "text/html", "Cache-Control", "max-age=300", "Content-Length", strconv.Itoa(len(page))))
-	e := newEdge(t, Options{}, distribution(origin.Server, compressing))
-	steps := []struct {
-		ae, want, xcache, originAE string
-		hits                       int64
-	}{
+	withBrotli := []compressStep{
 		{"gzip, deflate, br", "br", "Miss from cloudfront", "br", 1},
 		{"gzip", "gzip", "Miss from cloudfront", "gzip", 2},
 		{"", "", "Miss from cloudfront", "", 3},
@@ -221,6 +249,24 @@ func TestCompressCachedPerEncoding(t *testing.T) {
 		{"deflate, gzip;q=1.0", "gzip", "Hit from cloudfront", "", 3},
 		{"identity", "", "Hit from cloudfront", "", 3},
 		{"br;q=0, gzip", "gzip", "Hit from cloudfront", "", 3},
+	}
+	legacy := []compressStep{
+		{"gzip, deflate, br", "gzip", "Miss from cloudfront", "gzip", 1},
+		{"br", "", "Miss from cloudfront", "", 2},
+		{"gzip", "gzip", "Hit from cloudfront", "", 2},
+		{"", "", "Hit from cloudfront", "", 2},
+		{"br;q=1, gzip;q=0.1", "gzip", "Hit from cloudfront", "", 2},
+	}
+	t.Run("cache policy with Brotli", func(t *testing.T) { compressSteps(t, true, withBrotli) })
+	t.Run("legacy cache settings", func(t *testing.T) { compressSteps(t, false, legacy) })
+}
+
+func compressSteps(t *testing.T, br bool, steps []compressStep) {
+	page := textBody(20000)
+	origin := newOrigin(t, text(page, "Content-Type", "text/html", "Cache-Control", "max-age=300", "Content-Length", strconv.Itoa(len(page))))
+	e := newEdge(t, Options{}, distribution(origin.Server, compressing))
+	if br {
+		offerBrotli(e.Server)
 	}
 	for i, st := range steps {
 		var hdr []string
@@ -327,6 +373,7 @@ func TestCompressCurl(t *testing.T) {
 	page := textBody(8000)
 	origin := newOrigin(t, text(page, "Content-Type", "text/css", "Content-Length", strconv.Itoa(len(page))))
 	e := newEdge(t, Options{}, distribution(origin.Server, compressing))
+	offerBrotli(e.Server)
 	for _, ae := range []string{"gzip", "br"} {
 		out, err := exec.Command(curl, "-sS", "--compressed", "-H", "Accept-Encoding: "+ae,
 			"-H", "Host: d1.cloudfront.test", "-D", "/dev/stderr", e.http.URL+"/site.css").Output()
@@ -382,7 +429,7 @@ func TestCompressible(t *testing.T) {
 func TestViewerEncoding(t *testing.T) {
 	tests := []struct {
 		in   []string
-		want byte
+		want byte // with Brotli offered; without, br becomes gzip or identity
 	}{
 		{nil, encIdentity},
 		{[]string{""}, encIdentity},
@@ -403,8 +450,25 @@ func TestViewerEncoding(t *testing.T) {
 		{[]string{",,,gzip,,"}, encGzip},
 	}
 	for _, tt := range tests {
-		if got := viewerEncoding(tt.in); got != tt.want {
-			t.Errorf("viewerEncoding(%q) = %c, want %c", tt.in, got, tt.want)
+		if got := viewerEncoding(tt.in, true); got != tt.want {
+			t.Errorf("viewerEncoding(%q, Brotli) = %c, want %c", tt.in, got, tt.want)
+		}
+	}
+	legacy := []struct {
+		in   []string
+		want byte
+	}{
+		{[]string{"br"}, encIdentity},
+		{[]string{"gzip, br"}, encGzip},
+		{[]string{"gzip", "br"}, encGzip},
+		{[]string{"br;q=1, gzip;q=0.001"}, encGzip},
+		{[]string{"br, gzip;q=0"}, encIdentity},
+		{[]string{" BR ; Q=0.5 "}, encIdentity},
+		{[]string{"gzip, deflate, br, zstd"}, encGzip},
+	}
+	for _, tt := range legacy {
+		if got := viewerEncoding(tt.in, false); got != tt.want {
+			t.Errorf("viewerEncoding(%q, legacy) = %c, want %c", tt.in, got, tt.want)
 		}
 	}
 }
@@ -414,7 +478,7 @@ func FuzzViewerEncoding(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, ae string) {
-		got := viewerEncoding([]string{ae})
+		got := viewerEncoding([]string{ae}, true)
 		if got != encIdentity && got != encGzip && got != encBrotli {
 			t.Fatalf("viewerEncoding(%q) = %q", ae, got)
 		}
@@ -422,6 +486,11 @@ func FuzzViewerEncoding(f *testing.F) {
 		lower := strings.ToLower(ae)
 		if got == encBrotli && !strings.Contains(lower, "br") || got == encGzip && !strings.Contains(lower, "gzip") {
 			t.Fatalf("viewerEncoding(%q) = %c without naming it", ae, got)
+		}
+		// Without Brotli offered, never br; the rest is the same answer.
+		legacy := viewerEncoding([]string{ae}, false)
+		if legacy == encBrotli || got != encBrotli && legacy != got {
+			t.Fatalf("viewerEncoding(%q, legacy) = %c, with Brotli %c", ae, legacy, got)
 		}
 	})
 }
@@ -439,6 +508,7 @@ func TestCompressHitAllocs(t *testing.T) {
 	if err := s.Apply(testSnapshot(1, distribution(origin.Server, compressing)), nil); err != nil {
 		t.Fatal(err)
 	}
+	offerBrotli(s)
 	r, _ := http.NewRequest(http.MethodGet, "/obj", nil)
 	r.RequestURI, r.Host = "/obj", "d1.cloudfront.test"
 	r.Header.Set("Accept-Encoding", "gzip, deflate, br")
@@ -472,6 +542,7 @@ func BenchmarkHit1KBCompressed(b *testing.B) {
 	if err := s.Apply(testSnapshot(1, distribution(o, compressing)), nil); err != nil {
 		b.Fatal(err)
 	}
+	offerBrotli(s)
 	r := httptest.NewRequest(http.MethodGet, "/obj", nil)
 	r.Host = "d1.cloudfront.test"
 	r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
@@ -531,6 +602,7 @@ func TestCompressForwardedAcceptEncoding(t *testing.T) {
 	page := textBody(6000)
 	origin := newOrigin(t, text(page, "Content-Type", "text/html", "Content-Length", strconv.Itoa(len(page))))
 	e := newEdge(t, Options{}, distribution(origin.Server, compressing, withHeaders("Accept-Encoding")))
+	offerBrotli(e.Server)
 	for i, tt := range []struct{ ae, want string }{
 		{"gzip, deflate, br", "br"}, {"gzip, br", "br"}, {"gzip", "gzip"}, {"gzip, deflate, br", "br"},
 	} {

@@ -127,7 +127,7 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	// The encoding class as the page's own behaviour decides it (serve).
 	if b.compress {
-		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		pq.gzip, pq.br = enc == encGzip, enc == encBrotli
 	} else {
 		pq.gzip = acceptsGzip(r.Header["Accept-Encoding"])
@@ -198,4 +198,51 @@ func (s *Server) writePage(w http.ResponseWriter, r *http.Request, e *entry, sta
 	}
 	n, _ := e.writeBody(w, 0, e.size())
 	return int(n)
+}
+
+// edgeErrorHasPage reports whether an error the edge makes itself, before
+// any origin is asked, is answered with the distribution's custom error
+// page for its status, as one from the origin is. CloudFront's developer
+// guide decides each status it makes:
+//
+//   - 403 (geo restriction, a method the behaviour does not allow, a GET
+//     with a body, an HTTP request to an https-only behaviour, a refused
+//     signed URL): "Restrict the geographic distribution of your content"
+//     says a geo-blocked viewer's 403 can get a custom error message, and
+//     "Create a custom error page for specific HTTP status codes" lists
+//     403 without regard to who made it; the viewer sees one face of the
+//     site for every refusal.
+//   - 414 (request target too long): listed there too.
+//   - 400 (a path with no canonical form: encoded separators, dot
+//     segments, NUL): no page. The same page says "If CloudFront detects
+//     that a request might be unsafe, CloudFront returns a 400 (Bad
+//     Request) error instead of a custom error page."
+//   - 421 (TLS made for another name's policy): not a status CloudFront
+//     lists, and the request never belonged to this distribution's
+//     connection.
+func edgeErrorHasPage(status int) bool {
+	return status == http.StatusForbidden || status == http.StatusRequestURITooLong
+}
+
+// serveEdgeError answers an error the edge made itself with the
+// distribution's custom error page for status, when it has one and the
+// status takes one (edgeErrorHasPage), and reports whether it did; the
+// caller writes the edge's own error otherwise. The page is fetched as for
+// an origin's error: from its own behaviour, with GET, whatever refused
+// the viewer's request, so a refusal never reaches the viewer's path's
+// origin.
+func (s *Server) serveEdgeError(w http.ResponseWriter, r *http.Request, d *dist, status int, pr *perRequest) bool {
+	if d.errorResponses == nil || !edgeErrorHasPage(status) {
+		return false
+	}
+	return s.serveCustomError(w, r, &request{d: d, pr: pr, now: s.now()}, status)
+}
+
+// refuseMethod answers a method the behaviour does not allow: CloudFront's
+// 403, or the distribution's page for it.
+func (s *Server) refuseMethod(w http.ResponseWriter, r *http.Request, d *dist, pr *perRequest) {
+	noteDetail(w, "InvalidRequestMethod")
+	if !s.serveEdgeError(w, r, d, http.StatusForbidden, pr) {
+		d.counters.count(resultError, s.writeMethodNotAllowed(w, r, pr))
+	}
 }

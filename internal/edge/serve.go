@@ -62,13 +62,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	if d.geo != nil && !s.geoAllowed(d.geo, r) {
 		// CloudFront answers 403 and logs it as ClientGeoBlocked.
 		noteDetail(w, "ClientGeoBlocked")
-		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		if !s.serveEdgeError(w, r, d, http.StatusForbidden, pr) {
+			c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		}
 		return resultError, d
 	}
 	m := methodBit(r.Method)
 	if m == 0 {
 		// No behaviour allows a method CloudFront does not know.
-		c.count(resultError, s.writeMethodNotAllowed(w, r, pr))
+		s.refuseMethod(w, r, d, pr)
 		return resultError, d
 	}
 	// The one path this request means, decided before anything reads it.
@@ -78,7 +80,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 		if errors.Is(err, urlpath.ErrTooLong) {
 			status = http.StatusRequestURITooLong
 		}
-		c.count(resultError, s.writeErrorPage(w, r, status, pr))
+		if !s.serveEdgeError(w, r, d, status, pr) {
+			c.count(resultError, s.writeErrorPage(w, r, status, pr))
+		}
 		return resultError, d
 	}
 	if path == "/" && d.rootObject != "" {
@@ -86,19 +90,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	}
 	b := d.selectBehavior(path)
 	if b.methods&m == 0 {
-		c.count(resultError, s.writeMethodNotAllowed(w, r, pr))
+		s.refuseMethod(w, r, d, pr)
 		return resultError, d
 	}
 	cacheable := b.caches(m)
 	if hasBody(r) && (cacheable || m&(mGET|mHEAD) != 0) {
 		// A GET with a body is refused (spec §3.1); so is any cached
 		// method, whose body would change the answer but not the key.
-		c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		if !s.serveEdgeError(w, r, d, http.StatusForbidden, pr) {
+			c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+		}
 		return resultError, d
 	}
 	if r.TLS == nil {
 		if b.httpsOnly {
-			c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+			if !s.serveEdgeError(w, r, d, http.StatusForbidden, pr) {
+				c.count(resultError, s.writeErrorPage(w, r, http.StatusForbidden, pr))
+			}
 			return resultError, d
 		}
 		if b.redirectHTTPS {
@@ -109,7 +117,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	if b.signed {
 		if s.opts.SignedURLs != nil {
 			if status, body, ok := s.opts.SignedURLs.Check(r, path, d.src, b.src); !ok {
-				c.count(resultError, s.writeGenerated(w, r, status, "text/xml", body, pr))
+				if !s.serveEdgeError(w, r, d, status, pr) {
+					c.count(resultError, s.writeGenerated(w, r, status, "text/xml", body, pr))
+				}
 				return resultError, d
 			}
 		}
@@ -121,7 +131,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	if b.compress {
-		enc := viewerEncoding(r.Header["Accept-Encoding"])
+		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		q.gzip, q.br = enc == encGzip, enc == encBrotli
 	} else {
 		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])

@@ -65,7 +65,11 @@ type SignedURLChecker interface {
 
 // Options configures a Server. The zero value works.
 type Options struct {
-	CacheSize     int64 // byte budget of the cache
+	CacheSize int64 // byte budget of the cache
+	// DiskCacheDir and DiskCacheSize enable the disk tier under the memory
+	// tier (disk.go); empty or 0 disables it.
+	DiskCacheDir  string
+	DiskCacheSize int64
 	MaxObjectSize int64 // larger responses are streamed to the viewer, not cached
 	// PartSize: objects larger than it are fetched with ranged requests
 	// and cached in parts of this size (parts.go).
@@ -173,6 +177,10 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.cache = c
+	c.epoch = &s.epoch
+	if o.DiskCacheDir != "" && o.DiskCacheSize > 0 {
+		c.disk = newDiskTier(o, s.log, s.now, &s.epoch)
+	}
 	lo, hi, _ := tlsRange(nil)
 	s.defaultConn = connSettings{keepalive: defaultOriginKeepalive, minTLS: lo, maxTLS: hi}.effective(o.OriginTimeouts)
 	s.transports = map[connSettings]*http.Transport{}
@@ -190,6 +198,11 @@ func New(o Options) (*Server, error) {
 		return nil, err
 	}
 	s.metrics = m
+	if c.disk != nil && o.Registerer != nil {
+		if err := c.disk.register(o.Registerer); err != nil {
+			return nil, err
+		}
+	}
 	s.snap.Store(&compiled{hosts: map[string]*dist{}})
 	return s, nil
 }
@@ -212,8 +225,9 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 		if !ok {
 			prefixes = append(prefixes, id+"\x00")
 			s.metrics.forget(id)
-		} else if lostSigning(was, d) {
-			// Objects read with the operator's key go with the grant.
+		} else if lostSigning(was, d) || (was.enabled && !d.enabled) {
+			// Objects read with the operator's key go with the grant; a
+			// disabled distribution's go with it, from both tiers.
 			prefixes = append(prefixes, id+"\x00")
 		}
 	}
@@ -222,6 +236,7 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 			prefixes = append(prefixes, invalidationPrefix(inv.DistributionID, p))
 		}
 	}
+	prefixes = append(prefixes, s.cache.disk.orphans(c)...)
 	s.purge(prefixes)
 	return nil
 }

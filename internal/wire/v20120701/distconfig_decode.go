@@ -2,6 +2,7 @@ package v20120701
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // DecodeDistributionConfig decodes a DistributionConfig request body
@@ -93,21 +94,11 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 		b.Cookies.WhitelistedNames = append([]string{}, d.Strings(wl, "Name")...)
 	}
 
-	b.TrustedSigners = d.trustedSigners(f.Req("TrustedSigners"))
+	b.TrustedSigners = shapes.DecodeTrustedSigners(&d.Decoder, f.Req("TrustedSigners"))
 
 	b.ViewerProtocolPolicy = d.Str(f.Req("ViewerProtocolPolicy"))
 	b.MinTTL = d.Integer(f.Req("MinTTL"), 64)
 	return b
-}
-
-// trustedSigners decodes a TrustedSigners element, of a cache behaviour or
-// a streaming distribution.
-func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
-	ts := d.Open(n, "Enabled", "Quantity", "Items")
-	return cloudfront.TrustedSigners{
-		Enabled: d.Boolean(ts.Req("Enabled")),
-		Items:   d.Texts(d.Items(ts, "AwsAccountNumber")),
-	}
 }
 
 func (d *decoder) logging(n *node) cloudfront.Logging {

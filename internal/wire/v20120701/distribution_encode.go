@@ -2,6 +2,8 @@ package v20120701
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // EncodeDistributionConfig encodes a <DistributionConfig> document (GET
@@ -21,7 +23,7 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 	w.Time("LastModifiedTime", dist.LastModifiedTime)
 	w.Int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
 	w.Text("DomainName", dist.DomainName)
-	w.activeTrustedSigners(dist.ActiveTrustedSigners)
+	shapes.ActiveTrustedSigners(w.Writer, dist.ActiveTrustedSigners)
 	w.Open("DistributionConfig")
 	w.distributionConfigBody(dist.Config)
 	w.Close("DistributionConfig")
@@ -31,40 +33,23 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 // EncodeDistributionList encodes a <DistributionList> of
 // DistributionSummary (GET Distribution List).
 func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distribution) []byte {
-	w := newDoc("DistributionList")
-	w.listHead(p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, dist := range items {
-			c := dist.Config
-			w.Open("DistributionSummary")
-			w.Text("Id", dist.ID)
-			w.Text("Status", dist.Status)
-			w.Time("LastModifiedTime", dist.LastModifiedTime)
-			w.Text("DomainName", dist.DomainName)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.origins(c.Origins)
-			w.defaultCacheBehavior(c.DefaultCacheBehavior)
-			w.cacheBehaviors(c.CacheBehaviors)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.Close("DistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("DistributionList")
-}
-
-// listHead writes the children every list root starts with.
-func (w *writer) listHead(p cloudfront.ListPage, n int) {
-	w.Text("Marker", p.Marker)
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Bool("IsTruncated", p.IsTruncated)
-	w.Int("Quantity", int64(n))
+	return shapes.List(Namespace, "DistributionList", p, items, func(xw *xmlwire.Writer, dist cloudfront.Distribution) {
+		w := &writer{xw}
+		c := dist.Config
+		w.Open("DistributionSummary")
+		w.Text("Id", dist.ID)
+		w.Text("Status", dist.Status)
+		w.Time("LastModifiedTime", dist.LastModifiedTime)
+		w.Text("DomainName", dist.DomainName)
+		w.Strings("Aliases", "CNAME", c.Aliases)
+		w.origins(c.Origins)
+		w.defaultCacheBehavior(c.DefaultCacheBehavior)
+		w.cacheBehaviors(c.CacheBehaviors)
+		w.Text("Comment", c.Comment)
+		w.Text("PriceClass", c.PriceClass)
+		w.Bool("Enabled", c.Enabled)
+		w.Close("DistributionSummary")
+	})
 }
 
 func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
@@ -87,29 +72,24 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 
 func (w *writer) origins(origins []cloudfront.Origin) {
 	w.Open("Origins")
-	w.Int("Quantity", int64(len(origins)))
-	if len(origins) > 0 {
-		w.Open("Items")
-		for _, o := range origins {
-			w.Open("Origin")
-			w.Text("Id", o.ID)
-			w.Text("DomainName", o.DomainName)
-			if o.S3 != nil {
-				w.Open("S3OriginConfig")
-				w.Text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
-				w.Close("S3OriginConfig")
-			}
-			if o.Custom != nil {
-				w.Open("CustomOriginConfig")
-				w.Int("HTTPPort", int64(o.Custom.HTTPPort))
-				w.Int("HTTPSPort", int64(o.Custom.HTTPSPort))
-				w.Text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
-				w.Close("CustomOriginConfig")
-			}
-			w.Close("Origin")
+	xmlwire.QuantityItems(w.Writer, origins, func(o cloudfront.Origin) {
+		w.Open("Origin")
+		w.Text("Id", o.ID)
+		w.Text("DomainName", o.DomainName)
+		if o.S3 != nil {
+			w.Open("S3OriginConfig")
+			w.Text("OriginAccessIdentity", o.S3.OriginAccessIdentity)
+			w.Close("S3OriginConfig")
 		}
-		w.Close("Items")
-	}
+		if o.Custom != nil {
+			w.Open("CustomOriginConfig")
+			w.Int("HTTPPort", int64(o.Custom.HTTPPort))
+			w.Int("HTTPSPort", int64(o.Custom.HTTPSPort))
+			w.Text("OriginProtocolPolicy", o.Custom.OriginProtocolPolicy)
+			w.Close("CustomOriginConfig")
+		}
+		w.Close("Origin")
+	})
 	w.Close("Origins")
 }
 
@@ -121,17 +101,12 @@ func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 	w.Open("CacheBehaviors")
-	w.Int("Quantity", int64(len(bs)))
-	if len(bs) > 0 {
-		w.Open("Items")
-		for _, b := range bs {
-			w.Open("CacheBehavior")
-			w.Text("PathPattern", b.PathPattern)
-			w.cacheBehaviorBody(b)
-			w.Close("CacheBehavior")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, bs, func(b cloudfront.CacheBehavior) {
+		w.Open("CacheBehavior")
+		w.Text("PathPattern", b.PathPattern)
+		w.cacheBehaviorBody(b)
+		w.Close("CacheBehavior")
+	})
 	w.Close("CacheBehaviors")
 }
 
@@ -155,40 +130,7 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	}
 	w.Close("Cookies")
 	w.Close("ForwardedValues")
-	w.trustedSigners(b.TrustedSigners)
+	shapes.TrustedSigners(w.Writer, b.TrustedSigners)
 	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
 	w.Int("MinTTL", b.MinTTL)
-}
-
-// trustedSigners writes a TrustedSigners element, of a cache behaviour or
-// a streaming distribution.
-func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
-	w.Open("TrustedSigners")
-	w.Bool("Enabled", ts.Enabled)
-	w.Int("Quantity", int64(len(ts.Items)))
-	if len(ts.Items) > 0 {
-		w.Open("Items")
-		for _, s := range ts.Items {
-			w.Text("AwsAccountNumber", s)
-		}
-		w.Close("Items")
-	}
-	w.Close("TrustedSigners")
-}
-
-func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
-	w.Open("ActiveTrustedSigners")
-	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, s := range a.Items {
-			w.Open("Signer")
-			w.Text("AwsAccountNumber", s.AwsAccountNumber)
-			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.Close("Signer")
-		}
-		w.Close("Items")
-	}
-	w.Close("ActiveTrustedSigners")
 }

@@ -51,23 +51,31 @@ func TestDecodeBad(t *testing.T) {
 		{"OriginGroup without Members", edit(min, "<Comment />", "<OriginGroups><Quantity>1</Quantity><Items><OriginGroup><Id>g</Id><FailoverCriteria><StatusCodes><Quantity>1</Quantity><Items><StatusCode>500</StatusCode></Items></StatusCodes></FailoverCriteria></OriginGroup></Items></OriginGroups><Comment />"), mx},
 		{"Tag without Key", "<Tags><Items><Tag><Value>v</Value></Tag></Items></Tags>", mx},
 		{"Tags with Quantity", "<Tags><Quantity>0</Quantity></Tags>", mx},
-		{"malformed beats unsupported", edit(edit(min, "<Comment />", "<Comment /><TenantConfig><x/></TenantConfig>"), "<CallerReference>cli-1</CallerReference>", ""), mx},
+		{"malformed beats refused", edit(edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><FieldLevelEncryptionId>F1</FieldLevelEncryptionId>"), "<CallerReference>cli-1</CallerReference>", ""), mx},
+		{"TenantConfig unknown member", edit(min, "<Comment />", "<Comment /><TenantConfig><x/></TenantConfig>"), mx},
+		{"ParameterDefinitions item name", edit(min, "<Comment />", "<Comment /><TenantConfig><ParameterDefinitions><ParameterDefinition><Name>a</Name><Definition/></ParameterDefinition></ParameterDefinitions></TenantConfig>"), mx},
+		{"StringSchema without Required", edit(min, "<Comment />", "<Comment /><TenantConfig><ParameterDefinitions><member><Name>a</Name><Definition><StringSchema/></Definition></member></ParameterDefinitions></TenantConfig>"), mx},
+		{"VpcOriginConfig without VpcOriginId", edit(min, "<Id>o</Id>", "<Id>o</Id><VpcOriginConfig><OwnerAccountId>111122223333</OwnerAccountId></VpcOriginConfig>"), mx},
+		{"TrustStoreConfig without TrustStoreId", edit(min, "<Comment />", "<Comment /><ViewerMtlsConfig><TrustStoreConfig/></ViewerMtlsConfig>"), mx},
+		{"GrpcConfig without Enabled", edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><GrpcConfig/>"), mx},
 
 		{"Origins quantity", edit(min, "<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), iq},
 		{"Aliases quantity", edit(full, "<Quantity>2</Quantity></Aliases>", "<Quantity>3</Quantity></Aliases>"), iq},
 		{"CachedMethods quantity", edit(full, "</Items><Quantity>3</Quantity></CachedMethods>", "</Items><Quantity>2</Quantity></CachedMethods>"), iq},
 		{"Locations quantity", edit(full, "<Quantity>2</Quantity><RestrictionType>", "<Quantity>1</Quantity><RestrictionType>"), iq},
-		{"inconsistent beats unsupported", edit(edit(min, "<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), "<Comment />", "<Comment /><Staging>true</Staging><TenantConfig><x/></TenantConfig>"), iq},
+		{"inconsistent beats refused", edit(edit(min, "<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><FieldLevelEncryptionId>F1</FieldLevelEncryptionId>"), iq},
 
 		{"neither policy nor forwarded values", edit(min, fv, ""), ia},
 		{"Lambda@Edge", edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><LambdaFunctionAssociations><Quantity>1</Quantity><Items><LambdaFunctionAssociation><LambdaFunctionARN>arn:aws:lambda:us-east-1:1:function:f:1</LambdaFunctionARN><EventType>origin-request</EventType></LambdaFunctionAssociation></Items></LambdaFunctionAssociations>"), cloudfront.InvalidLambdaFunctionAssociation},
 		{"field-level encryption", edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><FieldLevelEncryptionId>F1</FieldLevelEncryptionId>"), cloudfront.NoSuchFieldLevelEncryptionConfig},
 		{"real-time logs", edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><RealtimeLogConfigArn>arn:x</RealtimeLogConfigArn>"), cloudfront.NoSuchRealtimeLogConfig},
-		{"gRPC", edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><GrpcConfig><Enabled>true</Enabled></GrpcConfig>"), ia},
-		{"VPC origin", edit(min, "<Id>o</Id>", "<Id>o</Id><VpcOriginConfig><VpcOriginId>v</VpcOriginId></VpcOriginConfig>"), ia},
-		{"tenant config", edit(min, "<Comment />", "<Comment /><TenantConfig><ParameterDefinitions/></TenantConfig>"), ia},
-		{"connection mode tenant-only", edit(min, "<Comment />", "<Comment /><ConnectionMode>tenant-only</ConnectionMode>"), ia},
-		{"anycast list", edit(min, "<Comment />", "<Comment /><AnycastIpListId>a</AnycastIpListId>"), ia},
+		// Required members the model gives a minimum length of 1 (or that
+		// mean nothing empty): "" in the model always means absent.
+		{"empty VpcOriginId", edit(min, "<Id>o</Id>", "<Id>o</Id><VpcOriginConfig><VpcOriginId></VpcOriginId></VpcOriginConfig>"), ia},
+		{"empty TrustStoreId", edit(min, "<Comment />", "<Comment /><ViewerMtlsConfig><TrustStoreConfig><TrustStoreId/></TrustStoreConfig></ViewerMtlsConfig>"), ia},
+		{"empty connection function Id", edit(min, "<Comment />", "<Comment /><ConnectionFunctionAssociation><Id></Id></ConnectionFunctionAssociation>"), ia},
+		{"empty cache tag header", edit(min, "<Comment />", "<Comment /><CacheTagConfig><HeaderName/></CacheTagConfig>"), ia},
+		{"empty origin client certificate", edit(min, "<OriginProtocolPolicy>http-only</OriginProtocolPolicy>", "<OriginProtocolPolicy>http-only</OriginProtocolPolicy><OriginMtlsConfig><ClientCertificateArn/></OriginMtlsConfig>"), ia},
 	}
 	// The codes the service model lists for CreateDistribution; MalformedXML
 	// is the protocol's own and listed for no operation.
@@ -114,6 +122,12 @@ func TestDecodeAccepted(t *testing.T) {
 		"gRPC off":                 edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><GrpcConfig><Enabled>false</Enabled></GrpcConfig>"),
 		"connection mode direct":   edit(min, "<Comment />", "<Comment /><ConnectionMode>direct</ConnectionMode>"),
 		"empty anycast list":       edit(min, "<Comment />", "<Comment /><AnycastIpListId></AnycastIpListId>"),
+		"gRPC on":                  edit(min, "<MinTTL>0</MinTTL>", "<MinTTL>0</MinTTL><GrpcConfig><Enabled>true</Enabled></GrpcConfig>"),
+		"VPC origin":               edit(min, "<Id>o</Id>", "<Id>o</Id><VpcOriginConfig><VpcOriginId>v</VpcOriginId></VpcOriginConfig>"),
+		"tenant config":            edit(min, "<Comment />", "<Comment /><TenantConfig><ParameterDefinitions/></TenantConfig>"),
+		"connection mode tenant":   edit(min, "<Comment />", "<Comment /><ConnectionMode>tenant-only</ConnectionMode>"),
+		"anycast list":             edit(min, "<Comment />", "<Comment /><AnycastIpListId>a</AnycastIpListId>"),
+		"empty viewer mTLS":        edit(min, "<Comment />", "<Comment /><ViewerMtlsConfig/>"),
 	} {
 		if _, err := DecodeDistributionConfig([]byte(body)); err != nil {
 			t.Errorf("%s: %v", name, err)

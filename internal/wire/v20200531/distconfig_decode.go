@@ -2,6 +2,7 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // DecodeDistributionConfig decodes a DistributionConfig request body
@@ -36,15 +37,12 @@ func DecodeDistributionConfigWithTags(body []byte) (cloudfront.DistributionConfi
 	return c, tags, nil
 }
 
-// Members of the model that openfront recognises but does not support.
-var unsupportedConfigMembers = []string{"AnycastIpListId", "TenantConfig", "ConnectionMode",
-	"ViewerMtlsConfig", "ConnectionFunctionAssociation", "CacheTagConfig"}
-
 func (d *decoder) distributionConfig(n *node) cloudfront.DistributionConfig {
-	f := d.Open(n, append([]string{"CallerReference", "Aliases", "DefaultRootObject", "Origins", "OriginGroups",
+	f := d.Open(n, "CallerReference", "Aliases", "DefaultRootObject", "Origins", "OriginGroups",
 		"DefaultCacheBehavior", "CacheBehaviors", "CustomErrorResponses", "Comment", "Logging", "PriceClass", "Enabled",
 		"ViewerCertificate", "Restrictions", "WebACLId", "HttpVersion", "IsIPV6Enabled",
-		"ContinuousDeploymentPolicyId", "Staging"}, unsupportedConfigMembers...)...)
+		"ContinuousDeploymentPolicyId", "Staging", "AnycastIpListId", "TenantConfig", "ConnectionMode",
+		"ViewerMtlsConfig", "ConnectionFunctionAssociation", "CacheTagConfig")
 	c := cloudfront.DistributionConfig{
 		CallerReference:   d.Str(f.Req("CallerReference")),
 		DefaultRootObject: d.Str(f.Opt("DefaultRootObject")),
@@ -103,25 +101,70 @@ func (d *decoder) distributionConfig(n *node) cloudfront.DistributionConfig {
 	c.IsIPV6Enabled = d.Boolean(f.Opt("IsIPV6Enabled"))
 	c.ContinuousDeploymentPolicyID = d.Str(f.Opt("ContinuousDeploymentPolicyId"))
 	c.Staging = d.Boolean(f.Opt("Staging"))
-	for _, name := range unsupportedConfigMembers {
-		d.unsupported(f.Opt(name), name)
+	c.AnycastIPListID = d.Str(f.Opt("AnycastIpListId"))
+	if t := f.Opt("TenantConfig"); t != nil {
+		c.TenantConfig = d.tenantConfig(t)
+	}
+	c.ConnectionMode = d.Str(f.Opt("ConnectionMode"))
+	if m := f.Opt("ViewerMtlsConfig"); m != nil {
+		c.ViewerMTLSConfig = d.viewerMTLSConfig(m)
+	}
+	if a := f.Opt("ConnectionFunctionAssociation"); a != nil {
+		af := d.Open(a, "Id")
+		c.ConnectionFunctionID = d.required(af.Req("Id"))
+	}
+	if t := f.Opt("CacheTagConfig"); t != nil {
+		tf := d.Open(t, "HeaderName")
+		c.CacheTagHeaderName = d.required(tf.Req("HeaderName"))
 	}
 	return c
 }
 
-// unsupported refuses a member openfront does not support. An empty
-// string member (AnycastIpListId) and ConnectionMode "direct", the
-// default, say nothing and pass.
-func (d *decoder) unsupported(n *node, what string) {
-	if n == nil || d.Failed() {
-		return
+// required decodes a required string member that the model gives a
+// minimum length of 1, or that only makes sense non-empty: an empty one
+// is InvalidArgument, so that "" in the model always means absent.
+func (d *decoder) required(n *node) string {
+	v := d.Str(n)
+	if n != nil && v == "" && !d.Failed() {
+		d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "The element %s must not be empty.", n.Path))
 	}
-	if len(n.Kids) == 0 {
-		if v := string(n.Text); v == "" || what == "ConnectionMode" && v == "direct" {
-			return
+	return v
+}
+
+func (d *decoder) tenantConfig(n *node) *cloudfront.TenantConfig {
+	f := d.Open(n, "ParameterDefinitions")
+	t := &cloudfront.TenantConfig{}
+	// A list without Quantity and Items: its members are <member> elements,
+	// as the model names none.
+	for _, m := range d.ItemsOnly(f.Opt("ParameterDefinitions"), "member") {
+		mf := d.Open(m, "Name", "Definition")
+		p := cloudfront.ParameterDefinition{Name: d.Str(mf.Req("Name"))}
+		df := d.Open(mf.Req("Definition"), "StringSchema")
+		if s := df.Opt("StringSchema"); s != nil {
+			sf := d.Open(s, "Comment", "DefaultValue", "Required")
+			p.StringSchema = &cloudfront.StringSchema{
+				Comment:      d.optStr(sf.Opt("Comment")),
+				DefaultValue: d.optStr(sf.Opt("DefaultValue")),
+				Required:     d.Boolean(sf.Req("Required")),
+			}
+		}
+		t.ParameterDefinitions = append(t.ParameterDefinitions, p)
+	}
+	return t
+}
+
+func (d *decoder) viewerMTLSConfig(n *node) *cloudfront.ViewerMTLSConfig {
+	f := d.Open(n, "Mode", "TrustStoreConfig")
+	m := &cloudfront.ViewerMTLSConfig{Mode: d.Str(f.Opt("Mode"))}
+	if t := f.Opt("TrustStoreConfig"); t != nil {
+		tf := d.Open(t, "TrustStoreId", "AdvertiseTrustStoreCaNames", "IgnoreCertificateExpiry")
+		m.TrustStore = &cloudfront.TrustStoreConfig{
+			ID:                         d.required(tf.Req("TrustStoreId")),
+			AdvertiseTrustStoreCANames: d.optBool(tf.Opt("AdvertiseTrustStoreCaNames")),
+			IgnoreCertificateExpiry:    d.optBool(tf.Opt("IgnoreCertificateExpiry")),
 		}
 	}
-	d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support %s.", what))
+	return m
 }
 
 func (d *decoder) origin(n *node) cloudfront.Origin {
@@ -162,12 +205,19 @@ func (d *decoder) origin(n *node) cloudfront.Origin {
 		if p := cf.Opt("OriginSslProtocols"); p != nil {
 			o.Custom.OriginSSLProtocols = append([]string{}, d.Strings(p, "SslProtocol")...)
 		}
-		if cf.Opt("OriginMtlsConfig") != nil {
-			d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support OriginMtlsConfig."))
+		if m := cf.Opt("OriginMtlsConfig"); m != nil {
+			mf := d.Open(m, "ClientCertificateArn")
+			o.Custom.MTLSCertificateARN = d.required(mf.Req("ClientCertificateArn"))
 		}
 	}
-	if f.Opt("VpcOriginConfig") != nil {
-		d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support VPC origins (VpcOriginConfig)."))
+	if v := f.Opt("VpcOriginConfig"); v != nil {
+		vf := d.Open(v, "VpcOriginId", "OwnerAccountId", "OriginReadTimeout", "OriginKeepaliveTimeout")
+		o.VPCOrigin = &cloudfront.VPCOriginConfig{
+			ID:                     d.required(vf.Req("VpcOriginId")),
+			OwnerAccountID:         d.Str(vf.Opt("OwnerAccountId")),
+			OriginReadTimeout:      d.optInt(vf.Opt("OriginReadTimeout")),
+			OriginKeepaliveTimeout: d.optInt(vf.Opt("OriginKeepaliveTimeout")),
+		}
 	}
 	o.ConnectionAttempts = d.optInt(f.Opt("ConnectionAttempts"))
 	o.ConnectionTimeout = d.optInt(f.Opt("ConnectionTimeout"))
@@ -213,7 +263,7 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	}
 	b.TargetOriginID = d.Str(f.Req("TargetOriginId"))
 	if ts := f.Opt("TrustedSigners"); ts != nil {
-		b.TrustedSigners = d.trustedSigners(ts)
+		b.TrustedSigners = shapes.DecodeTrustedSigners(&d.Decoder, ts)
 	}
 	if kg := f.Opt("TrustedKeyGroups"); kg != nil {
 		kf := d.Open(kg, "Enabled", "Quantity", "Items")
@@ -253,9 +303,7 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	b.ResponseHeadersPolicyID = d.Str(f.Opt("ResponseHeadersPolicyId"))
 	if g := f.Opt("GrpcConfig"); g != nil {
 		gf := d.Open(g, "Enabled")
-		if d.Boolean(gf.Req("Enabled")) {
-			d.Refuse(cloudfront.Errorf(cloudfront.InvalidArgument, "openfront does not support gRPC (GrpcConfig)."))
-		}
+		b.GRPC = &cloudfront.GRPCConfig{Enabled: d.Boolean(gf.Req("Enabled"))}
 	}
 	if fv := f.Opt("ForwardedValues"); fv != nil {
 		ff := d.Open(fv, "QueryString", "Cookies", "Headers", "QueryStringCacheKeys")
@@ -279,15 +327,6 @@ func (d *decoder) cacheBehavior(n *node, withPattern bool) cloudfront.CacheBehav
 	b.DefaultTTL = d.optInt64(f.Opt("DefaultTTL"))
 	b.MaxTTL = d.optInt64(f.Opt("MaxTTL"))
 	return b
-}
-
-// trustedSigners decodes a TrustedSigners element.
-func (d *decoder) trustedSigners(n *node) cloudfront.TrustedSigners {
-	ts := d.Open(n, "Enabled", "Quantity", "Items")
-	return cloudfront.TrustedSigners{
-		Enabled: d.Boolean(ts.Req("Enabled")),
-		Items:   d.Texts(d.Items(ts, "AwsAccountNumber")),
-	}
 }
 
 func (d *decoder) customErrorResponse(n *node) cloudfront.CustomErrorResponse {
@@ -314,19 +353,19 @@ func (d *decoder) viewerCertificate(n *node) *cloudfront.ViewerCertificate {
 	}
 }
 
-// optInt decodes an optional integer member: nil when absent.
-func (d *decoder) optInt(n *node) *int {
+// optional decodes an optional member with read: nil when absent, so
+// that a member sent with its default stays distinguishable.
+func optional[T any](n *node, read func(*node) T) *T {
 	if n == nil {
 		return nil
 	}
-	v := d.IntegerInt(n)
+	v := read(n)
 	return &v
 }
 
+func (d *decoder) optInt(n *node) *int    { return optional(n, d.IntegerInt) }
+func (d *decoder) optBool(n *node) *bool  { return optional(n, d.Boolean) }
+func (d *decoder) optStr(n *node) *string { return optional(n, d.Str) }
 func (d *decoder) optInt64(n *node) *int64 {
-	if n == nil {
-		return nil
-	}
-	v := d.Integer(n, 64)
-	return &v
+	return optional(n, func(n *node) int64 { return d.Integer(n, 64) })
 }

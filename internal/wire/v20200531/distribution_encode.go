@@ -2,6 +2,8 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // EncodeDistributionConfig encodes a <DistributionConfig> document
@@ -22,7 +24,7 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 	w.Time("LastModifiedTime", dist.LastModifiedTime)
 	w.Int("InProgressInvalidationBatches", int64(dist.InProgressInvalidationBatches))
 	w.Text("DomainName", dist.DomainName)
-	w.activeTrustedSigners(dist.ActiveTrustedSigners)
+	shapes.ActiveTrustedSigners(w.Writer, dist.ActiveTrustedSigners)
 	w.activeTrustedKeyGroups(dist.ActiveTrustedKeyGroups)
 	w.Open("DistributionConfig")
 	w.distributionConfigBody(dist.Config)
@@ -33,50 +35,29 @@ func EncodeDistribution(dist cloudfront.Distribution) []byte {
 // EncodeDistributionList encodes a <DistributionList> of
 // DistributionSummary (ListDistributions).
 func EncodeDistributionList(p cloudfront.ListPage, items []cloudfront.Distribution) []byte {
-	w := newDoc("DistributionList")
-	w.listHead(p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, dist := range items {
-			c := dist.Config
-			w.Open("DistributionSummary")
-			w.Text("Id", dist.ID)
-			w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
-			w.Text("ETag", dist.ETag)
-			w.Text("Status", dist.Status)
-			w.Time("LastModifiedTime", dist.LastModifiedTime)
-			w.Text("DomainName", dist.DomainName)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.origins(c.Origins)
-			w.originGroups(c.OriginGroups)
-			w.defaultCacheBehavior(c.DefaultCacheBehavior)
-			w.cacheBehaviors(c.CacheBehaviors)
-			w.customErrorResponses(c.CustomErrorResponses)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.viewerCertificate(c.ViewerCertificate)
-			w.restrictions(c.Restrictions)
-			w.Text("WebACLId", c.WebACLID)
-			w.Text("HttpVersion", httpVersion(c.HTTPVersion))
-			w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
-			w.Bool("Staging", c.Staging)
-			w.Close("DistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("DistributionList")
-}
-
-// listHead writes the children every list root starts with.
-func (w *writer) listHead(p cloudfront.ListPage, n int) {
-	w.Text("Marker", p.Marker)
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Bool("IsTruncated", p.IsTruncated)
-	w.Int("Quantity", int64(n))
+	return shapes.List(Namespace, "DistributionList", p, items, func(xw *xmlwire.Writer, dist cloudfront.Distribution) {
+		w := &writer{xw}
+		c := dist.Config
+		w.Open("DistributionSummary")
+		w.Text("Id", dist.ID)
+		w.Text("ARN", cloudfront.DistributionARN(dist.AccountID, dist.ID))
+		w.Text("ETag", dist.ETag)
+		w.Text("Status", dist.Status)
+		w.Time("LastModifiedTime", dist.LastModifiedTime)
+		w.Text("DomainName", dist.DomainName)
+		w.Strings("Aliases", "CNAME", c.Aliases)
+		w.originsToErrorResponses(c)
+		w.Text("Comment", c.Comment)
+		w.Text("PriceClass", c.PriceClass)
+		w.Bool("Enabled", c.Enabled)
+		w.certificateToIPv6(c)
+		w.Bool("Staging", c.Staging)
+		w.optText("ConnectionMode", c.ConnectionMode)
+		w.optText("AnycastIpListId", c.AnycastIPListID)
+		w.viewerMTLSConfig(c.ViewerMTLSConfig)
+		w.connectionFunctionAssociation(c.ConnectionFunctionID)
+		w.Close("DistributionSummary")
+	})
 }
 
 func httpVersion(v string) string {
@@ -90,11 +71,7 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 	w.Text("CallerReference", c.CallerReference)
 	w.Strings("Aliases", "CNAME", c.Aliases)
 	w.Text("DefaultRootObject", c.DefaultRootObject)
-	w.origins(c.Origins)
-	w.originGroups(c.OriginGroups)
-	w.defaultCacheBehavior(c.DefaultCacheBehavior)
-	w.cacheBehaviors(c.CacheBehaviors)
-	w.customErrorResponses(c.CustomErrorResponses)
+	w.originsToErrorResponses(c)
 	w.Text("Comment", c.Comment)
 	w.Open("Logging")
 	w.Bool("Enabled", c.Logging.Enabled)
@@ -104,25 +81,113 @@ func (w *writer) distributionConfigBody(c cloudfront.DistributionConfig) {
 	w.Close("Logging")
 	w.Text("PriceClass", c.PriceClass)
 	w.Bool("Enabled", c.Enabled)
+	w.certificateToIPv6(c)
+	w.Text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
+	w.Bool("Staging", c.Staging)
+	w.optText("AnycastIpListId", c.AnycastIPListID)
+	w.tenantConfig(c.TenantConfig)
+	w.optText("ConnectionMode", c.ConnectionMode)
+	w.viewerMTLSConfig(c.ViewerMTLSConfig)
+	w.connectionFunctionAssociation(c.ConnectionFunctionID)
+	if c.CacheTagHeaderName != "" {
+		w.Open("CacheTagConfig")
+		w.Text("HeaderName", c.CacheTagHeaderName)
+		w.Close("CacheTagConfig")
+	}
+}
+
+// originsToErrorResponses writes the run of members from Origins to
+// CustomErrorResponses, which DistributionSummary shares with the config.
+func (w *writer) originsToErrorResponses(c cloudfront.DistributionConfig) {
+	w.origins(c.Origins)
+	w.originGroups(c.OriginGroups)
+	w.defaultCacheBehavior(c.DefaultCacheBehavior)
+	w.cacheBehaviors(c.CacheBehaviors)
+	w.customErrorResponses(c.CustomErrorResponses)
+}
+
+// certificateToIPv6 writes the run from ViewerCertificate to
+// IsIPV6Enabled, which DistributionSummary shares with the config.
+func (w *writer) certificateToIPv6(c cloudfront.DistributionConfig) {
 	w.viewerCertificate(c.ViewerCertificate)
 	w.restrictions(c.Restrictions)
 	w.Text("WebACLId", c.WebACLID)
 	w.Text("HttpVersion", httpVersion(c.HTTPVersion))
 	w.Bool("IsIPV6Enabled", c.IsIPV6Enabled)
-	w.Text("ContinuousDeploymentPolicyId", c.ContinuousDeploymentPolicyID)
-	w.Bool("Staging", c.Staging)
+}
+
+// optText writes a string member that is absent when empty.
+func (w *writer) optText(name, v string) {
+	if v != "" {
+		w.Text(name, v)
+	}
+}
+
+func (w *writer) optBool(name string, v *bool) {
+	if v != nil {
+		w.Bool(name, *v)
+	}
+}
+
+func (w *writer) tenantConfig(t *cloudfront.TenantConfig) {
+	if t == nil {
+		return
+	}
+	w.Open("TenantConfig")
+	if len(t.ParameterDefinitions) > 0 {
+		w.Open("ParameterDefinitions")
+		for _, p := range t.ParameterDefinitions {
+			w.Open("member")
+			w.Text("Name", p.Name)
+			w.Open("Definition")
+			if s := p.StringSchema; s != nil {
+				w.Open("StringSchema")
+				if s.Comment != nil {
+					w.Text("Comment", *s.Comment)
+				}
+				if s.DefaultValue != nil {
+					w.Text("DefaultValue", *s.DefaultValue)
+				}
+				w.Bool("Required", s.Required)
+				w.Close("StringSchema")
+			}
+			w.Close("Definition")
+			w.Close("member")
+		}
+		w.Close("ParameterDefinitions")
+	}
+	w.Close("TenantConfig")
+}
+
+func (w *writer) viewerMTLSConfig(m *cloudfront.ViewerMTLSConfig) {
+	if m == nil {
+		return
+	}
+	w.Open("ViewerMtlsConfig")
+	w.optText("Mode", m.Mode)
+	if t := m.TrustStore; t != nil {
+		w.Open("TrustStoreConfig")
+		w.Text("TrustStoreId", t.ID)
+		w.optBool("AdvertiseTrustStoreCaNames", t.AdvertiseTrustStoreCANames)
+		w.optBool("IgnoreCertificateExpiry", t.IgnoreCertificateExpiry)
+		w.Close("TrustStoreConfig")
+	}
+	w.Close("ViewerMtlsConfig")
+}
+
+func (w *writer) connectionFunctionAssociation(id string) {
+	if id != "" {
+		w.Open("ConnectionFunctionAssociation")
+		w.Text("Id", id)
+		w.Close("ConnectionFunctionAssociation")
+	}
 }
 
 func (w *writer) origins(origins []cloudfront.Origin) {
 	w.Open("Origins")
-	w.Int("Quantity", int64(len(origins)))
-	if len(origins) > 0 {
-		w.Open("Items")
-		for _, o := range origins {
-			w.origin(o)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, origins, func(o cloudfront.Origin) {
+		w.origin(o)
+	})
 	w.Close("Origins")
 }
 
@@ -132,17 +197,12 @@ func (w *writer) origin(o cloudfront.Origin) {
 	w.Text("DomainName", o.DomainName)
 	w.Text("OriginPath", o.OriginPath)
 	w.Open("CustomHeaders")
-	w.Int("Quantity", int64(len(o.CustomHeaders)))
-	if len(o.CustomHeaders) > 0 {
-		w.Open("Items")
-		for _, h := range o.CustomHeaders {
-			w.Open("OriginCustomHeader")
-			w.Text("HeaderName", h.Name)
-			w.Text("HeaderValue", h.Value)
-			w.Close("OriginCustomHeader")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, o.CustomHeaders, func(h cloudfront.CustomHeader) {
+		w.Open("OriginCustomHeader")
+		w.Text("HeaderName", h.Name)
+		w.Text("HeaderValue", h.Value)
+		w.Close("OriginCustomHeader")
+	})
 	w.Close("CustomHeaders")
 	if s := o.S3; s != nil {
 		w.Open("S3OriginConfig")
@@ -164,10 +224,25 @@ func (w *writer) origin(o cloudfront.Origin) {
 		w.Strings("OriginSslProtocols", "SslProtocol", protocols)
 		w.Int("OriginReadTimeout", int64(orDefault(c.OriginReadTimeout, cloudfront.DefaultOriginReadTimeout)))
 		w.Int("OriginKeepaliveTimeout", int64(orDefault(c.OriginKeepaliveTimeout, cloudfront.DefaultOriginKeepaliveTimeout)))
-		if c.IPAddressType != "" {
-			w.Text("IpAddressType", c.IPAddressType)
+		w.optText("IpAddressType", c.IPAddressType)
+		if c.MTLSCertificateARN != "" {
+			w.Open("OriginMtlsConfig")
+			w.Text("ClientCertificateArn", c.MTLSCertificateARN)
+			w.Close("OriginMtlsConfig")
 		}
 		w.Close("CustomOriginConfig")
+	}
+	if v := o.VPCOrigin; v != nil {
+		w.Open("VpcOriginConfig")
+		w.Text("VpcOriginId", v.ID)
+		w.optText("OwnerAccountId", v.OwnerAccountID)
+		if v.OriginReadTimeout != nil {
+			w.Int("OriginReadTimeout", int64(*v.OriginReadTimeout))
+		}
+		if v.OriginKeepaliveTimeout != nil {
+			w.Int("OriginKeepaliveTimeout", int64(*v.OriginKeepaliveTimeout))
+		}
+		w.Close("VpcOriginConfig")
 	}
 	w.Int("ConnectionAttempts", int64(orDefault(o.ConnectionAttempts, cloudfront.DefaultConnectionAttempts)))
 	w.Int("ConnectionTimeout", int64(orDefault(o.ConnectionTimeout, cloudfront.DefaultConnectionTimeout)))
@@ -193,43 +268,28 @@ func orDefault[T any](p *T, def T) T {
 
 func (w *writer) originGroups(gs []cloudfront.OriginGroup) {
 	w.Open("OriginGroups")
-	w.Int("Quantity", int64(len(gs)))
-	if len(gs) > 0 {
-		w.Open("Items")
-		for _, g := range gs {
-			w.Open("OriginGroup")
-			w.Text("Id", g.ID)
-			w.Open("FailoverCriteria")
-			w.Open("StatusCodes")
-			w.Int("Quantity", int64(len(g.StatusCodes)))
-			if len(g.StatusCodes) > 0 {
-				w.Open("Items")
-				for _, s := range g.StatusCodes {
-					w.Int("StatusCode", int64(s))
-				}
-				w.Close("Items")
-			}
-			w.Close("StatusCodes")
-			w.Close("FailoverCriteria")
-			w.Open("Members")
-			w.Int("Quantity", int64(len(g.Members)))
-			if len(g.Members) > 0 {
-				w.Open("Items")
-				for _, m := range g.Members {
-					w.Open("OriginGroupMember")
-					w.Text("OriginId", m)
-					w.Close("OriginGroupMember")
-				}
-				w.Close("Items")
-			}
-			w.Close("Members")
-			if g.SelectionCriteria != "" {
-				w.Text("SelectionCriteria", g.SelectionCriteria)
-			}
-			w.Close("OriginGroup")
+	xmlwire.QuantityItems(w.Writer, gs, func(g cloudfront.OriginGroup) {
+		w.Open("OriginGroup")
+		w.Text("Id", g.ID)
+		w.Open("FailoverCriteria")
+		w.Open("StatusCodes")
+		xmlwire.QuantityItems(w.Writer, g.StatusCodes, func(s int) {
+			w.Int("StatusCode", int64(s))
+		})
+		w.Close("StatusCodes")
+		w.Close("FailoverCriteria")
+		w.Open("Members")
+		xmlwire.QuantityItems(w.Writer, g.Members, func(m string) {
+			w.Open("OriginGroupMember")
+			w.Text("OriginId", m)
+			w.Close("OriginGroupMember")
+		})
+		w.Close("Members")
+		if g.SelectionCriteria != "" {
+			w.Text("SelectionCriteria", g.SelectionCriteria)
 		}
-		w.Close("Items")
-	}
+		w.Close("OriginGroup")
+	})
 	w.Close("OriginGroups")
 }
 
@@ -241,17 +301,12 @@ func (w *writer) defaultCacheBehavior(b cloudfront.CacheBehavior) {
 
 func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 	w.Open("CacheBehaviors")
-	w.Int("Quantity", int64(len(bs)))
-	if len(bs) > 0 {
-		w.Open("Items")
-		for _, b := range bs {
-			w.Open("CacheBehavior")
-			w.Text("PathPattern", b.PathPattern)
-			w.cacheBehaviorBody(b)
-			w.Close("CacheBehavior")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, bs, func(b cloudfront.CacheBehavior) {
+		w.Open("CacheBehavior")
+		w.Text("PathPattern", b.PathPattern)
+		w.cacheBehaviorBody(b)
+		w.Close("CacheBehavior")
+	})
 	w.Close("CacheBehaviors")
 }
 
@@ -261,17 +316,12 @@ func (w *writer) cacheBehaviors(bs []cloudfront.CacheBehavior) {
 // has none.
 func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	w.Text("TargetOriginId", b.TargetOriginID)
-	w.trustedSigners(b.TrustedSigners)
+	shapes.TrustedSigners(w.Writer, b.TrustedSigners)
 	w.Open("TrustedKeyGroups")
 	w.Bool("Enabled", b.TrustedKeyGroups.Enabled)
-	w.Int("Quantity", int64(len(b.TrustedKeyGroups.Items)))
-	if len(b.TrustedKeyGroups.Items) > 0 {
-		w.Open("Items")
-		for _, k := range b.TrustedKeyGroups.Items {
-			w.Text("KeyGroup", k)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, b.TrustedKeyGroups.Items, func(k string) {
+		w.Text("KeyGroup", k)
+	})
 	w.Close("TrustedKeyGroups")
 	w.Text("ViewerProtocolPolicy", b.ViewerProtocolPolicy)
 	allowed, cached := b.AllowedMethods, b.CachedMethods
@@ -296,17 +346,12 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	w.Int("Quantity", 0)
 	w.Close("LambdaFunctionAssociations")
 	w.Open("FunctionAssociations")
-	w.Int("Quantity", int64(len(b.FunctionAssociations)))
-	if len(b.FunctionAssociations) > 0 {
-		w.Open("Items")
-		for _, fa := range b.FunctionAssociations {
-			w.Open("FunctionAssociation")
-			w.Text("FunctionARN", fa.FunctionARN)
-			w.Text("EventType", fa.EventType)
-			w.Close("FunctionAssociation")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, b.FunctionAssociations, func(fa cloudfront.FunctionAssociation) {
+		w.Open("FunctionAssociation")
+		w.Text("FunctionARN", fa.FunctionARN)
+		w.Text("EventType", fa.EventType)
+		w.Close("FunctionAssociation")
+	})
 	w.Close("FunctionAssociations")
 	w.Text("FieldLevelEncryptionId", "")
 	if b.CachePolicyID != "" {
@@ -317,6 +362,11 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	}
 	if b.ResponseHeadersPolicyID != "" {
 		w.Text("ResponseHeadersPolicyId", b.ResponseHeadersPolicyID)
+	}
+	if b.GRPC != nil {
+		w.Open("GrpcConfig")
+		w.Bool("Enabled", b.GRPC.Enabled)
+		w.Close("GrpcConfig")
 	}
 	if !b.LegacyCacheSettings() {
 		return
@@ -337,39 +387,18 @@ func (w *writer) cacheBehaviorBody(b cloudfront.CacheBehavior) {
 	w.Int("MaxTTL", b.EffectiveMaxTTL())
 }
 
-// trustedSigners writes a TrustedSigners element, of a cache behaviour or
-// a streaming distribution.
-func (w *writer) trustedSigners(ts cloudfront.TrustedSigners) {
-	w.Open("TrustedSigners")
-	w.Bool("Enabled", ts.Enabled)
-	w.Int("Quantity", int64(len(ts.Items)))
-	if len(ts.Items) > 0 {
-		w.Open("Items")
-		for _, s := range ts.Items {
-			w.Text("AwsAccountNumber", s)
-		}
-		w.Close("Items")
-	}
-	w.Close("TrustedSigners")
-}
-
 func (w *writer) customErrorResponses(rs []cloudfront.CustomErrorResponse) {
 	w.Open("CustomErrorResponses")
-	w.Int("Quantity", int64(len(rs)))
-	if len(rs) > 0 {
-		w.Open("Items")
-		for _, r := range rs {
-			w.Open("CustomErrorResponse")
-			w.Int("ErrorCode", int64(r.ErrorCode))
-			w.Text("ResponsePagePath", r.ResponsePagePath)
-			w.Text("ResponseCode", r.ResponseCode)
-			if r.ErrorCachingMinTTL != nil {
-				w.Int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
-			}
-			w.Close("CustomErrorResponse")
+	xmlwire.QuantityItems(w.Writer, rs, func(r cloudfront.CustomErrorResponse) {
+		w.Open("CustomErrorResponse")
+		w.Int("ErrorCode", int64(r.ErrorCode))
+		w.Text("ResponsePagePath", r.ResponsePagePath)
+		w.Text("ResponseCode", r.ResponseCode)
+		if r.ErrorCachingMinTTL != nil {
+			w.Int("ErrorCachingMinTTL", *r.ErrorCachingMinTTL)
 		}
-		w.Close("Items")
-	}
+		w.Close("CustomErrorResponse")
+	})
 	w.Close("CustomErrorResponses")
 }
 
@@ -405,48 +434,21 @@ func (w *writer) restrictions(g cloudfront.GeoRestriction) {
 	w.Open("Restrictions")
 	w.Open("GeoRestriction")
 	w.Text("RestrictionType", t)
-	w.Int("Quantity", int64(len(g.Locations)))
-	if len(g.Locations) > 0 {
-		w.Open("Items")
-		for _, l := range g.Locations {
-			w.Text("Location", l)
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, g.Locations, func(l string) {
+		w.Text("Location", l)
+	})
 	w.Close("GeoRestriction")
 	w.Close("Restrictions")
-}
-
-func (w *writer) activeTrustedSigners(a cloudfront.ActiveTrustedSigners) {
-	w.Open("ActiveTrustedSigners")
-	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, s := range a.Items {
-			w.Open("Signer")
-			w.Text("AwsAccountNumber", s.AwsAccountNumber)
-			w.Strings("KeyPairIds", "KeyPairId", s.KeyPairIDs)
-			w.Close("Signer")
-		}
-		w.Close("Items")
-	}
-	w.Close("ActiveTrustedSigners")
 }
 
 func (w *writer) activeTrustedKeyGroups(a cloudfront.ActiveTrustedKeyGroups) {
 	w.Open("ActiveTrustedKeyGroups")
 	w.Bool("Enabled", a.Enabled)
-	w.Int("Quantity", int64(len(a.Items)))
-	if len(a.Items) > 0 {
-		w.Open("Items")
-		for _, k := range a.Items {
-			w.Open("KeyGroup")
-			w.Text("KeyGroupId", k.KeyGroupID)
-			w.Strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
-			w.Close("KeyGroup")
-		}
-		w.Close("Items")
-	}
+	xmlwire.QuantityItems(w.Writer, a.Items, func(k cloudfront.KeyGroupSigner) {
+		w.Open("KeyGroup")
+		w.Text("KeyGroupId", k.KeyGroupID)
+		w.Strings("KeyPairIds", "KeyPairId", k.KeyPairIDs)
+		w.Close("KeyGroup")
+	})
 	w.Close("ActiveTrustedKeyGroups")
 }

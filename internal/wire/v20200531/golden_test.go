@@ -48,7 +48,9 @@ func read(t testing.TB, name string) []byte {
 // encoded document decodes and encodes to the same bytes again: what a
 // client sends back unchanged stays unchanged.
 func TestGoldenConfigs(t *testing.T) {
-	for _, name := range []string{"full", "minimal"} {
+	// members: every member openfront stores without acting on, as the
+	// SDK sends them (alphabetical); tenant: a multi-tenant distribution.
+	for _, name := range []string{"full", "minimal", "members", "tenant"} {
 		t.Run(name, func(t *testing.T) {
 			c, err := DecodeDistributionConfig(read(t, name+".request.xml"))
 			if err != nil {
@@ -93,6 +95,21 @@ func TestGoldenDistribution(t *testing.T) {
 	d := testDistribution(t)
 	golden(t, "distribution.response.xml", EncodeDistribution(d))
 	golden(t, "list.response.xml", EncodeDistributionList(cloudfront.ListPage{MaxItems: 100}, []cloudfront.Distribution{d}))
+}
+
+// TestGoldenStoredMembers: Get and List show the stored-only members
+// (DistributionSummary carries ConnectionMode, AnycastIpListId,
+// ViewerMtlsConfig and ConnectionFunctionAssociation after Staging).
+func TestGoldenStoredMembers(t *testing.T) {
+	d := testDistribution(t)
+	c, err := DecodeDistributionConfig(read(t, "members.request.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cloudfront.NormalizeDistributionConfig(&c)
+	d.Config = c
+	golden(t, "members.response.xml", EncodeDistribution(d))
+	golden(t, "members.list.xml", EncodeDistributionList(cloudfront.ListPage{MaxItems: 100}, []cloudfront.Distribution{d}))
 }
 
 func TestDecodeWithTags(t *testing.T) {

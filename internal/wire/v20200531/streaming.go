@@ -2,6 +2,7 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
 )
 
 // DecodeStreamingDistributionConfig decodes a StreamingDistributionConfig
@@ -58,7 +59,7 @@ func (d *decoder) streamingConfig(n *node) cloudfront.StreamingDistributionConfi
 			Prefix:  d.Str(lf.Req("Prefix")),
 		}
 	}
-	c.TrustedSigners = d.trustedSigners(f.Req("TrustedSigners"))
+	c.TrustedSigners = shapes.DecodeTrustedSigners(&d.Decoder, f.Req("TrustedSigners"))
 	c.PriceClass = cloudfront.PriceClassAll
 	if pc := f.Opt("PriceClass"); pc != nil {
 		c.PriceClass = d.Str(pc)
@@ -70,71 +71,17 @@ func (d *decoder) streamingConfig(n *node) cloudfront.StreamingDistributionConfi
 // EncodeStreamingDistributionConfig encodes a <StreamingDistributionConfig>
 // document.
 func EncodeStreamingDistributionConfig(c cloudfront.StreamingDistributionConfig) []byte {
-	w := newDoc("StreamingDistributionConfig")
-	w.streamingConfigBody(c)
-	return w.Bytes("StreamingDistributionConfig")
+	return shapes.EncodeStreamingDistributionConfig(Namespace, c)
 }
 
-// EncodeStreamingDistribution encodes a <StreamingDistribution> document.
+// EncodeStreamingDistribution encodes a <StreamingDistribution> document,
+// with its ARN.
 func EncodeStreamingDistribution(sd cloudfront.StreamingDistribution) []byte {
-	w := newDoc("StreamingDistribution")
-	w.Text("Id", sd.ID)
-	w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
-	w.Text("Status", sd.Status)
-	w.Time("LastModifiedTime", sd.LastModifiedTime)
-	w.Text("DomainName", sd.DomainName)
-	w.activeTrustedSigners(sd.ActiveTrustedSigners)
-	w.Open("StreamingDistributionConfig")
-	w.streamingConfigBody(sd.Config)
-	w.Close("StreamingDistributionConfig")
-	return w.Bytes("StreamingDistribution")
+	return shapes.EncodeStreamingDistribution(Namespace, sd, true)
 }
 
-// EncodeStreamingDistributionList encodes a <StreamingDistributionList>.
+// EncodeStreamingDistributionList encodes a <StreamingDistributionList>,
+// each summary with its ARN.
 func EncodeStreamingDistributionList(p cloudfront.ListPage, items []cloudfront.StreamingDistribution) []byte {
-	w := newDoc("StreamingDistributionList")
-	w.listHead(p, len(items))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, sd := range items {
-			c := sd.Config
-			w.Open("StreamingDistributionSummary")
-			w.Text("Id", sd.ID)
-			w.Text("ARN", cloudfront.StreamingDistributionARN(sd.AccountID, sd.ID))
-			w.Text("Status", sd.Status)
-			w.Time("LastModifiedTime", sd.LastModifiedTime)
-			w.Text("DomainName", sd.DomainName)
-			w.s3Origin(c.S3Origin)
-			w.Strings("Aliases", "CNAME", c.Aliases)
-			w.trustedSigners(c.TrustedSigners)
-			w.Text("Comment", c.Comment)
-			w.Text("PriceClass", c.PriceClass)
-			w.Bool("Enabled", c.Enabled)
-			w.Close("StreamingDistributionSummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("StreamingDistributionList")
-}
-
-func (w *writer) streamingConfigBody(c cloudfront.StreamingDistributionConfig) {
-	w.Text("CallerReference", c.CallerReference)
-	w.s3Origin(c.S3Origin)
-	w.Strings("Aliases", "CNAME", c.Aliases)
-	w.Text("Comment", c.Comment)
-	w.Open("Logging")
-	w.Bool("Enabled", c.Logging.Enabled)
-	w.Text("Bucket", c.Logging.Bucket)
-	w.Text("Prefix", c.Logging.Prefix)
-	w.Close("Logging")
-	w.trustedSigners(c.TrustedSigners)
-	w.Text("PriceClass", c.PriceClass)
-	w.Bool("Enabled", c.Enabled)
-}
-
-func (w *writer) s3Origin(o cloudfront.S3Origin) {
-	w.Open("S3Origin")
-	w.Text("DomainName", o.DomainName)
-	w.Text("OriginAccessIdentity", o.OriginAccessIdentity)
-	w.Close("S3Origin")
+	return shapes.EncodeStreamingDistributionList(Namespace, p, items, true)
 }

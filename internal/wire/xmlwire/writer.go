@@ -65,15 +65,22 @@ func (w *Writer) Time(name string, t time.Time) { w.Text(name, FormatTime(t)) }
 // empty.
 func (w *Writer) Strings(name, item string, items []string) {
 	w.Open(name)
+	QuantityItems(w, items, func(s string) { w.Text(item, s) })
+	w.Close(name)
+}
+
+// QuantityItems writes the Quantity of items and, unless there are none,
+// their Items element, each item written by write: the body of every list
+// of the service's XML (a method, as Go's are, could not take T).
+func QuantityItems[T any](w *Writer, items []T, write func(T)) {
 	w.Int("Quantity", int64(len(items)))
 	if len(items) > 0 {
 		w.Open("Items")
-		for _, s := range items {
-			w.Text(item, s)
+		for _, it := range items {
+			write(it)
 		}
 		w.Close("Items")
 	}
-	w.Close(name)
 }
 
 // Bytes ends the document and returns it.
