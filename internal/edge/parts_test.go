@@ -433,3 +433,29 @@ func TestPartsNotKept(t *testing.T) {
 		t.Fatalf("origin requests %q, want %q", got, want)
 	}
 }
+
+// TestPartsDiskRestart: a large object's description and parts go to the
+// disk tier like any entry and come back after a restart: the new edge
+// serves it whole and in ranges without the origin.
+func TestPartsDiskRestart(t *testing.T) {
+	const partSize, size = 16 << 10, 256 << 10
+	o := newRangeOrigin(t, size, nil)
+	dir := t.TempDir()
+	opts := Options{PartSize: partSize, CacheSize: 1 << 20, DiskCacheDir: dir, DiskCacheSize: 64 << 20}
+	e := newEdge(t, opts, distribution(o.Server))
+	if r := e.get(t, "d1.cloudfront.test", "/big"); !bytes.Equal([]byte(r.body), patternBytes(0, size, 0)) {
+		t.Fatalf("first read: %d bytes", len(r.body))
+	}
+	e.Close()
+	e2 := newEdge(t, opts, distribution(o.Server))
+	o.Close() // only the disk can answer now
+	r := e2.get(t, "d1.cloudfront.test", "/big")
+	if !bytes.Equal([]byte(r.body), patternBytes(0, size, 0)) || r.Header.Get("X-Cache") != "Hit from cloudfront" ||
+		r.Header.Get("Content-Length") != strconv.Itoa(size) {
+		t.Fatalf("after restart: %d bytes, %q, Content-Length %q", len(r.body), r.Header.Get("X-Cache"), r.Header.Get("Content-Length"))
+	}
+	r = e2.get(t, "d1.cloudfront.test", "/big", "Range", "bytes=100000-100009")
+	if r.StatusCode != 206 || !bytes.Equal([]byte(r.body), patternBytes(100000, 10, 0)) {
+		t.Fatalf("range after restart: %d %q", r.StatusCode, r.body)
+	}
+}
