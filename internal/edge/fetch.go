@@ -371,9 +371,11 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 		defer resp.Body.Close()
 		defer idle.stop()
 		defer cancel(nil)
-		defer s.endFlight(key, fl)
+		// The flight ends before its readers see the end, so that a
+		// viewer's next request finds the stored object, not this flight.
 		if _, err := f.fill.pump(idle, resp.ContentLength); err != nil {
 			s.log.Debug("origin body broke", "distribution", q.d.id, "err", err)
+			s.endFlight(key, fl)
 			f.fill.finish(errTruncated)
 			return
 		}
@@ -382,6 +384,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 		if cacheable {
 			s.keep(key, epoch, final, &fetchResult{}, q)
 		}
+		s.endFlight(key, fl)
 		f.fill.finish(nil)
 	}()
 	return f

@@ -140,11 +140,11 @@ func (s *Server) startSplit(q *request, key string, fl *flight, epoch int64, f *
 	if total < 0 {
 		sp := &split{wake: make(chan struct{}), s: s, key: key}
 		f.kind, f.split = outSplit, sp
+		sp.endFlight = func() { s.endFlight(key, fl) }
 		go func() {
 			defer resp.Body.Close()
 			defer idle.stop()
 			defer cancel(nil)
-			defer s.endFlight(key, fl)
 			sp.run(q, epoch, f.e, bufio.NewReaderSize(idle, 32<<10))
 		}()
 		return f
@@ -368,6 +368,8 @@ type split struct {
 	n    int64 // parts started
 	done bool
 	err  error
+	// endFlight forgets the flight that reads this response.
+	endFlight func()
 }
 
 func (sp *split) run(q *request, epoch int64, tmpl *entry, r *bufio.Reader) {
@@ -437,6 +439,8 @@ func withLength(h http.Header, n int64) http.Header {
 }
 
 func (sp *split) end(err error) {
+	// The flight ends before readers see the end (fetch's fill does too).
+	sp.endFlight()
 	sp.mu.Lock()
 	sp.done, sp.err = true, err
 	close(sp.wake)
