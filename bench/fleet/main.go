@@ -163,34 +163,27 @@ func run(ctx context.Context, c config) error {
 	ids = append(ids, more...)
 	fmt.Printf("creates/s, %d edges:%*s%7.1f  (%d creates)  ratio %.2f\n", c.edges, 11-len(fmt.Sprint(c.edges)), "", rate1, c.creates, rate1/rate0)
 
-	var dep, inv []time.Duration
-	for range c.samples {
+	// A failed sample is counted and reported, not fatal: a control
+	// plane that errs under load is a result too.
+	dep, depErrs := sample(c.samples, func(int) (time.Duration, error) {
 		t0 := time.Now()
 		id, err := cp.api.createDistribution(ctx)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		d, err := cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+id, "Deployed", t0, 2*time.Minute)
-		if err != nil {
-			return err
-		}
-		dep = append(dep, d)
-	}
-	fmt.Printf("Deployed after a create:       %s\n", quantiles(dep))
-	for i := range c.samples {
+		return cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+id, "Deployed", t0, 2*time.Minute)
+	})
+	fmt.Printf("Deployed after a create:       %s%s\n", quantiles(dep), depErrs)
+	inv, invErrs := sample(c.samples, func(i int) (time.Duration, error) {
 		dist := ids[(i*7919)%len(ids)]
 		t0 := time.Now()
 		inv1, err := cp.api.createInvalidation(ctx, dist)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		d, err := cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+dist+"/invalidation/"+inv1, "Completed", t0, 2*time.Minute)
-		if err != nil {
-			return err
-		}
-		inv = append(inv, d)
-	}
-	fmt.Printf("invalidation Completed:        %s\n", quantiles(inv))
+		return cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+dist+"/invalidation/"+inv1, "Completed", t0, 2*time.Minute)
+	})
+	fmt.Printf("invalidation Completed:        %s%s\n", quantiles(inv), invErrs)
 	if len(edges) > 0 {
 		var rs []int64
 		for _, e := range edges {
@@ -214,8 +207,34 @@ func run(ctx context.Context, c config) error {
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
+// sample runs f n times and returns the durations of those that
+// succeeded, and a note on those that failed.
+func sample(n int, f func(i int) (time.Duration, error)) ([]time.Duration, string) {
+	var ds []time.Duration
+	var failed int
+	var first error
+	for i := range n {
+		d, err := f(i)
+		if err != nil {
+			failed++
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		ds = append(ds, d)
+	}
+	if failed == 0 {
+		return ds, ""
+	}
+	return ds, fmt.Sprintf("  %d FAILED, the first: %.200s", failed, first)
+}
+
 // quantiles formats p50 and p99 (nearest rank) of ds.
 func quantiles(ds []time.Duration) string {
+	if len(ds) == 0 {
+		return "no sample"
+	}
 	s := slices.Clone(ds)
 	slices.Sort(s)
 	q := func(p float64) time.Duration {
@@ -377,16 +396,27 @@ func memory(ctx context.Context, c config, cp *controlPlane, tmp string) error {
 	if err := waitLive(ctx, cp, 1, nil); err != nil {
 		return err
 	}
-	settle := func() int64 {
-		time.Sleep(3 * time.Second)
-		r, err := e.rss()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, "fleet:", err)
+	// RSS includes what the Go runtime has not yet returned to the
+	// system after a change: read it 3 s and 20 s after.
+	settle := func(what string, n int, r0 int64) int64 {
+		var r int64
+		for i, wait := range []time.Duration{3 * time.Second, 17 * time.Second} {
+			time.Sleep(wait)
+			var err error
+			if r, err = e.rss(); err != nil {
+				fmt.Fprintln(os.Stderr, "fleet:", err)
+			}
+			after := []string{"3 s", "20 s"}[i]
+			if n == 0 {
+				fmt.Printf("edge RSS, 0 distributions, %-25s %7.1f MiB\n", after+":", mib(r))
+			} else {
+				fmt.Printf("edge RSS, %d distributions, %-21s %7.1f MiB  %6.1f KiB per distribution\n",
+					n, what+", "+after+":", mib(r), float64(r-r0)/float64(n)/1024)
+			}
 		}
 		return r
 	}
-	r0 := settle()
-	fmt.Printf("edge RSS, 0 distributions:            %7.1f MiB\n", mib(r0))
+	r0 := settle("", 0, 0)
 	if _, _, err := cp.api.createMany(ctx, c.dists, c.clients); err != nil {
 		return err
 	}
@@ -398,14 +428,12 @@ func memory(ctx context.Context, c config, cp *controlPlane, tmp string) error {
 		return err
 	}
 	n := c.dists + 1
-	r1 := settle()
-	fmt.Printf("edge RSS, %d distributions (live):  %7.1f MiB  %6.1f KiB per distribution\n", n, mib(r1), float64(r1-r0)/float64(n)/1024)
+	settle("followed", n, r0)
 	e.stop()
 	args := e.cmd.Args[1:]
 	if e, err = start(cp.bin, filepath.Join(tmp, "edge-mem-2.log"), `^openfront edge `, args...); err != nil {
 		return err
 	}
-	r2 := settle()
-	fmt.Printf("edge RSS, %d distributions (restart): %7.1f MiB  %6.1f KiB per distribution\n", n, mib(r2), float64(r2-r0)/float64(n)/1024)
+	settle("restarted", n, r0)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/openfront/openfront/internal/buckets"
@@ -40,8 +41,10 @@ type dist struct {
 	// there are none, so a response pays one nil check.
 	errorResponses []customError
 	src            *cloudfront.Distribution
-	counters       *distCounters
-	http3          bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	// counters are the distribution's metric children, made at its first
+	// request (Server.stats) and carried to the next snapshot's dist.
+	counters atomic.Pointer[distCounters]
+	http3    bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
 	// minTLS is the lowest TLS version of its security policy (custom
 	// certificates only). A viewer can make a connection under another
 	// name's weaker policy (SNI) and then ask for this one (Host): that
@@ -157,7 +160,8 @@ type origin struct {
 // compile builds the request-ready snapshot. A distribution that does not
 // compile (the control plane validates, so this means a bug or a newer
 // feed) is left out and logged, rather than freezing every other one.
-func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, error) {
+// Metric children already made for a distribution in old are kept.
+func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (*compiled, error) {
 	c := &compiled{hosts: map[string]*dist{}, byID: map[string]*dist{}}
 	if snap == nil {
 		return c, nil
@@ -172,7 +176,9 @@ func compile(snap *feed.Snapshot, m *metrics, log *slog.Logger) (*compiled, erro
 			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
 			continue
 		}
-		d.counters = m.forDist(d.id)
+		if o := old.byID[d.id]; o != nil {
+			d.counters.Store(o.counters.Load())
+		}
 		c.byID[d.id] = d
 		order = append(order, d)
 	}

@@ -160,7 +160,7 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 			}
 			e = f.final
 		case outFailed:
-			q.d.counters.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
+			s.stats(q.d).count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 			return true
 		default:
 			// A page too large to keep in one entry is not used.
@@ -172,13 +172,13 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	}
 	if e.isError {
 		// The page's own error, unchanged.
-		q.d.counters.count(resultError, s.serveEntry(w, r, e, nil, resultError, q.pr, q.now))
+		s.stats(q.d).count(resultError, s.serveEntry(w, r, e, nil, resultError, q.pr, q.now))
 		return true
 	}
 	if ce.status != 0 {
 		status = ce.status
 	}
-	q.d.counters.count(resultError, s.writePage(w, r, e, status, q.pr))
+	s.stats(q.d).count(resultError, s.writePage(w, r, e, status, q.pr))
 	return true
 }
 
@@ -243,6 +243,6 @@ func (s *Server) serveEdgeError(w http.ResponseWriter, r *http.Request, d *dist,
 func (s *Server) refuseMethod(w http.ResponseWriter, r *http.Request, d *dist, pr *perRequest) {
 	noteDetail(w, "InvalidRequestMethod")
 	if !s.serveEdgeError(w, r, d, http.StatusForbidden, pr) {
-		d.counters.count(resultError, s.writeMethodNotAllowed(w, r, pr))
+		s.stats(d).count(resultError, s.writeMethodNotAllowed(w, r, pr))
 	}
 }

@@ -134,14 +134,14 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	if e, ok := s.cache.get([]byte(key)); ok && e.parts != nil && e.fresh(q.now) {
 		// A large object's description is a hit; its parts may not be.
 		res := resultHit
-		q.d.counters.count(res, s.serveParts(w, r, q, key, e, nil, res))
+		s.stats(q.d).count(res, s.serveParts(w, r, q, key, e, nil, res))
 		return res
 	}
 	f, led, ok := s.flightResult(r, q, key)
 	if !ok {
 		return resultError
 	}
-	c := q.d.counters
+	c := s.stats(q.d)
 	if f.perViewer && !led {
 		// Another viewer's private answer: ask the origin for this one.
 		f = &fetchResult{kind: outStream, attempts: f.attempts}
@@ -284,7 +284,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 		resp, more, err = s.send(ctx, cancel, o, limit-int(used))
 		used += more
 	}
-	q.d.counters.originLatency.Observe(time.Since(start).Seconds())
+	s.stats(q.d).originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
 		s.log.Debug("origin fetch failed", "distribution", q.d.id, "origin", o.g.id, "err", err)

@@ -123,7 +123,7 @@ func (b *behavior) caches(m methodSet) bool {
 // does not cache, and every request of a behaviour that forwards all
 // headers. Concurrent requests are not collapsed, since each may differ.
 func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *request) result {
-	c := q.d.counters
+	c := s.stats(q.d)
 	f := s.fetchStream(r, q, q.b.origin.connectionAttempts)
 	if f.kind == outFailed {
 		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {

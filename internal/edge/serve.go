@@ -53,12 +53,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest) (
 	if r.TLS != nil && (d.http3 || r.TLS.Version < d.minTLS) {
 		if r.TLS.Version < d.minTLS {
 			// The connection was made for another name's weaker policy.
-			d.counters.count(resultError, s.writeErrorPage(w, r, http.StatusMisdirectedRequest, pr))
+			s.stats(d).count(resultError, s.writeErrorPage(w, r, http.StatusMisdirectedRequest, pr))
 			return resultError, d
 		}
 		s.advertiseHTTP3(w)
 	}
-	c := d.counters
+	c := s.stats(d)
 	if d.geo != nil && !s.geoAllowed(d.geo, r) {
 		// CloudFront answers 403 and logs it as ClientGeoBlocked.
 		noteDetail(w, "ClientGeoBlocked")

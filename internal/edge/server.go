@@ -126,6 +126,8 @@ type Server struct {
 	// not store an object the purge meant to remove.
 	epoch atomic.Int64
 	tls   viewerTLSState
+	// release returns what applying snapshots freed to the system.
+	release releaser
 }
 
 // New returns a Server with an empty snapshot: every host is unknown
@@ -210,7 +212,7 @@ func New(o Options) (*Server, error) {
 // Apply compiles snap, swaps it in atomically and purges the invalidated
 // paths. It implements feed.Applier.
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
-	c, err := compile(snap, s.metrics, s.log)
+	c, err := compile(snap, s.snap.Load(), s.log)
 	if err != nil {
 		return err
 	}
@@ -238,6 +240,7 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	}
 	prefixes = append(prefixes, s.cache.disk.orphans(c)...)
 	s.purge(prefixes)
+	s.release.applied()
 	return nil
 }
 
@@ -250,5 +253,6 @@ func (s *Server) Close() error {
 	s.s3Transport.CloseIdleConnections()
 	s.closeTransports()
 	s.cache.close()
+	s.release.close()
 	return nil
 }
