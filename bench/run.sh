@@ -1,30 +1,34 @@
 #!/usr/bin/env bash
 # Edge benchmark: cache hits of 1 KiB and 1 MiB objects, keep-alive, through
 # the openfront edge, nginx (proxy_cache) and Varnish in front of one origin,
-# and a plain Go server answering from memory as the ceiling. Everything
-# runs in this one invocation on 127.0.0.1, so the ratios are comparable
-# even on a noisy machine.
+# and a plain Go server answering from memory as the ceiling (twice: with
+# the origin's headers, and with the headers an edge adds to a hit). Then
+# bench/large.sh: a 100 MiB object, a cold range, a working set larger than
+# memory. Everything runs in this one invocation on 127.0.0.1, so the
+# ratios are comparable even on a noisy machine.
 #
 # Usage: bench/run.sh   (from the repository root; needs Go, and root or
 # sudo to install nginx, varnish, wrk and curl when they are missing)
 #
-# Environment: DURATION (s per measured case, default 12), WARMUP (s, 3),
-# THREADS (wrk -t, 2), CONNS (wrk -c, 32), ROUNDS (default 3; the servers
+# Environment: DURATION (s per measured case, default 10), WARMUP (s, 3),
+# THREADS (wrk -t, 2), CONNS (wrk -c, 32), ROUNDS (default 2; the servers
 # take turns in every round and the best round of each case is reported,
 # the one least disturbed by whatever else the machine was doing), PIN
 # (default 1 with two CPUs or more: every server runs on CPU 0 and wrk on
 # CPU 1, so that the load generator does not compete with the server under
-# test and each server gets the same one core; 0 shares all CPUs).
+# test and each server gets the same one core; 0 shares all CPUs), LARGE
+# (default 1; 0 skips bench/large.sh, whose own knobs are in its header).
 set -euo pipefail
 
-DURATION=${DURATION:-12}
+DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-3}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-2}
+LARGE=${LARGE:-1}
 PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 OBJECTS=(1k 1m)
-SERVERS=(ceiling openfront nginx varnish)
+SERVERS=(ceiling ceiling_cf openfront nginx varnish)
 
 cd "$(dirname "$0")/.."
 
@@ -95,14 +99,19 @@ pids+=($!)
 ceiling_port=$(free_port)
 "${srv[@]}" "$tmp/bin/ceiling" -addr "127.0.0.1:$ceiling_port" 2>"$tmp/ceiling.log" &
 pids+=($!)
+ceiling_cf_port=$(free_port)
+"${srv[@]}" "$tmp/bin/ceiling" -cloudfront-headers -addr "127.0.0.1:$ceiling_cf_port" 2>"$tmp/ceiling_cf.log" &
+pids+=($!)
 wait_http "http://127.0.0.1:$origin_port/1k"
 wait_http "http://127.0.0.1:$ceiling_port/1k"
+wait_http "http://127.0.0.1:$ceiling_cf_port/1k"
 
 # openfront: control plane and embedded edge in one process.
 api_port=$(free_port)
 openfront_port=$(free_port)
 "${srv[@]}" "$tmp/bin/openfront" serve --data "$tmp/openfront" --api-addr "127.0.0.1:$api_port" \
 	--edge-addr "127.0.0.1:$openfront_port" --admin-addr "" >"$tmp/openfront.out" 2>"$tmp/openfront.log" &
+openfront_pid=$!
 pids+=($!)
 for _ in $(seq 100); do [ -s "$tmp/openfront/credentials" ] && break; sleep 0.1; done
 domain=$("$tmp/bin/mkdist" -api "http://127.0.0.1:$api_port" -credentials "$tmp/openfront/credentials" -origin-port "$origin_port")
@@ -225,7 +234,7 @@ for r in $(seq "$ROUNDS"); do
 	for o in "${OBJECTS[@]}"; do
 		for s in "${SERVERS[@]}"; do
 			read -r rps p99 < <(run_wrk "$s" "$o" "$DURATION")
-			printf '  round %d  %-9s /%-3s %9s req/s  p99 %7s ms\n' "$r" "$s" "$o" "$rps" "$p99"
+			printf '  round %d  %-10s /%-3s %9s req/s  p99 %7s ms\n' "$r" "$s" "$o" "$rps" "$p99"
 			k="$s/$o"
 			if [ -z "${best_rps[$k]:-}" ] || [ "$rps" -gt "${best_rps[$k]}" ]; then
 				best_rps[$k]=$rps
@@ -252,9 +261,21 @@ for o in "${OBJECTS[@]}"; do
 	done
 done
 echo
-printf '%-6s %16s %18s %18s\n' object "openfront/nginx" "openfront/varnish" "openfront/ceiling"
+# ceiling_cf sends the same headers as openfront's hit: what net/http
+# costs for CloudFront's header set, before any cache work.
+printf '%-6s %16s %18s %18s %21s\n' object "openfront/nginx" "openfront/varnish" "openfront/ceiling" "openfront/ceiling_cf"
 for o in "${OBJECTS[@]}"; do
 	of=${best_rps[openfront/$o]}
-	printf '%-6s %16s %18s %18s\n' "/$o" "$(ratio "$of" "${best_rps[nginx/$o]}")" \
-		"$(ratio "$of" "${best_rps[varnish/$o]}")" "$(ratio "$of" "${best_rps[ceiling/$o]}")"
+	printf '%-6s %16s %18s %18s %21s\n' "/$o" "$(ratio "$of" "${best_rps[nginx/$o]}")" \
+		"$(ratio "$of" "${best_rps[varnish/$o]}")" "$(ratio "$of" "${best_rps[ceiling/$o]}")" \
+		"$(ratio "$of" "${best_rps[ceiling_cf/$o]}")"
 done
+echo "openfront peak RSS during the hit cases: $(awk '/^VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$openfront_pid/status" 2>/dev/null || echo -) (budget: the default --cache-size, 256 MiB)"
+
+if [ "$LARGE" = 1 ]; then
+	# The hit servers stop first: large.sh starts its own.
+	cleanup
+	trap - EXIT
+	echo
+	PIN=$PIN bench/large.sh
+fi

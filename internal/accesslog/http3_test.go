@@ -57,6 +57,7 @@ func TestProtocolFields(t *testing.T) {
 			DefaultCacheBehavior: cloudfront.CacheBehavior{TargetOriginID: "o", ViewerProtocolPolicy: cloudfront.ViewerAllowAll,
 				Cookies: cloudfront.CookiePreference{Forward: cloudfront.ForwardNone}},
 			HTTPVersion: cloudfront.HTTPVersion2And3,
+			Logging:     cloudfront.Logging{Enabled: true, Bucket: "logs.s3.amazonaws.com"},
 			Enabled:     true,
 		},
 	}

@@ -92,6 +92,7 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 		DomainSuffix: c.domainSuffix,
 		EdgeTimeout:  c.edgeTimeout,
 		Changed:      fd.Notify,
+		EdgeOverlay:  fd.Overlay,
 		Logger:       logger,
 	}
 	apiServer := &api.Server{

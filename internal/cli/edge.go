@@ -152,6 +152,7 @@ func (c *edgeConfig) newStack(domainSuffix string, reg prometheus.Registerer, lo
 	} else {
 		logger.Warn("edge: no --geoip-db: distributions with a geographic restriction (whitelist or blacklist) will answer 403 to every viewer")
 	}
+	limitMemory(c.cacheSize, logger)
 	checker := signedurl.NewChecker(signedurl.Options{Logger: logger})
 	srv, err := c.newServer(domainSuffix, reg, logger, checker, logHook, countries)
 	if err != nil {

@@ -125,7 +125,7 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 // decorateTx derives Status, ActiveTrustedSigners and
 // InProgressInvalidationBatches.
 func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
-	es, err := edges(tx)
+	es, err := s.edges(tx)
 	if err != nil {
 		return err
 	}

@@ -78,7 +78,7 @@ func (s *Service) CreateInvalidation(ctx context.Context, accountID, distID stri
 		if err := s.rules().ValidateInvalidationBatch(&batch); err != nil {
 			return err
 		}
-		es, err := edges(tx)
+		es, err := s.edges(tx)
 		if err != nil {
 			return err
 		}
@@ -152,7 +152,7 @@ func (s *Service) GetInvalidation(ctx context.Context, accountID, distID, id str
 		if err != nil {
 			return err
 		}
-		es, err := edges(tx)
+		es, err := s.edges(tx)
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func (s *Service) ListInvalidations(ctx context.Context, accountID, distID strin
 			if err != nil {
 				return nil, err
 			}
-			es, err := edges(tx)
+			es, err := s.edges(tx)
 			if err != nil {
 				return nil, err
 			}

@@ -247,7 +247,7 @@ func deleteResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 			return cloudfront.NewError(cloudfront.PreconditionFailed)
 		}
 		if k.enabled != nil {
-			es, err := edges(tx)
+			es, err := s.edges(tx)
 			if err != nil {
 				return err
 			}
@@ -289,7 +289,7 @@ func listResources[R, C any](ctx context.Context, s *Service, k *kind[R, C], acc
 			if err != nil || k.status == nil {
 				return items, err
 			}
-			es, err := edges(tx)
+			es, err := s.edges(tx)
 			if err != nil {
 				return nil, err
 			}

@@ -31,7 +31,12 @@ type Service struct {
 	// Changed is called after every committed write that edges must see;
 	// nil means nobody listens (the feed polls the store).
 	Changed func()
-	Logger  *slog.Logger
+	// EdgeOverlay, if set, adds to the edges read from the store what
+	// this node's feed heard from them and has not written yet
+	// (feed.Server.Overlay), so Status on this node need not wait for the
+	// feed's batched writes.
+	EdgeOverlay func([]store.Edge) []store.Edge
+	Logger      *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -166,8 +171,15 @@ func cnameError(err error) error {
 	return err
 }
 
-// edges lists the registered edges, for Status.
-func edges(tx store.Tx) ([]store.Edge, error) { return tx.Edges() }
+// edges lists the registered edges, for Status, with what this node
+// heard from them and has not stored yet (EdgeOverlay).
+func (s *Service) edges(tx store.Tx) ([]store.Edge, error) {
+	es, err := tx.Edges()
+	if err != nil || s.EdgeOverlay == nil {
+		return es, err
+	}
+	return s.EdgeOverlay(es), nil
+}
 
 // status derives a distribution's Status from the edges' acknowledgements.
 func (s *Service) status(d cloudfront.Distribution, es []store.Edge) string {

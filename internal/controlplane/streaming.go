@@ -71,7 +71,7 @@ func (s *Service) streamingStatus(d cloudfront.StreamingDistribution, es []store
 
 // decorateStreamingTx derives Status and ActiveTrustedSigners.
 func (s *Service) decorateStreamingTx(tx store.Tx, d *cloudfront.StreamingDistribution) error {
-	es, err := edges(tx)
+	es, err := s.edges(tx)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package edge
 import (
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -69,6 +70,9 @@ type logWriter struct {
 	ctype     string
 	clen      string
 	crange    string
+	// impliedLen is the Content-Length net/http adds itself to a small
+	// hit (serveEntry leaves it out of the map); -1 when none.
+	impliedLen int64
 }
 
 func (l *logWriter) WriteHeader(status int) {
@@ -84,6 +88,10 @@ func (l *logWriter) WriteHeader(status int) {
 		}
 		l.ctype = first(h["Content-Type"])
 		l.clen = first(h["Content-Length"])
+		if l.clen == "" && l.impliedLen >= 0 {
+			l.clen = strconv.FormatInt(l.impliedLen, 10)
+			l.header += int64(len("Content-Length: ") + len(l.clen) + 2)
+		}
 		l.crange = first(h["Content-Range"])
 	}
 	l.ResponseWriter.WriteHeader(status)

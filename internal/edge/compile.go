@@ -45,6 +45,9 @@ type dist struct {
 	// request (Server.stats) and carried to the next snapshot's dist.
 	counters atomic.Pointer[distCounters]
 	http3    bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	// logging: Logging is enabled, so requests get an access-log record;
+	// the others skip the record and its writer wrapper.
+	logging bool
 	// minTLS is the lowest TLS version of its security policy (custom
 	// certificates only). A viewer can make a connection under another
 	// name's weaker policy (SNI) and then ask for this one (Host): that
@@ -209,7 +212,8 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (*compiled, e
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions)}
+	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions),
+		logging: cfg.Logging.Enabled}
 	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
 		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
 			d.minTLS = p.MinVersion

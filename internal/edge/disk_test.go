@@ -384,14 +384,16 @@ func TestDiskHitZeroCopy(t *testing.T) {
 	o := newDiskOrigin(t)
 	for _, logged := range []bool{false, true} {
 		opts := Options{CacheSize: 1 << 20, DiskCacheDir: t.TempDir(), DiskCacheSize: 64 << 20}
+		dist := distribution(o.Server)
 		if logged {
 			opts.AccessLog = func(LogRecord) {}
+			dist = distribution(o.Server, withLogging) // the wrapper serves only logging distributions
 		}
-		e := newEdge(t, opts, distribution(o.Server))
+		e := newEdge(t, opts, dist)
 		e.expect(t, "/z", "Miss from cloudfront") // goes to disk at Close
 		e.Close()
 		opts.DiskCacheDir = e.cache.disk.c.Dir()
-		e2 := newEdge(t, opts, distribution(o.Server))
+		e2 := newEdge(t, opts, dist)
 		r := httptest.NewRequest(http.MethodGet, "/z", nil)
 		r.Host = d1
 		r.Header.Set("Accept-Encoding", "gzip")

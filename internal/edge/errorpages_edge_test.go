@@ -40,7 +40,7 @@ func TestCustomErrorEdgeMade(t *testing.T) {
 		io.WriteString(w, "page "+strings.TrimPrefix(r.URL.Path, "/errors/"))
 	})
 	var logs logRecords
-	e := newEdge(t, Options{Countries: db, SignedURLs: &denyChecker{}, AccessLog: logs.add}, distribution(content.Server, func(cfg *cloudfront.DistributionConfig) {
+	e := newEdge(t, Options{Countries: db, SignedURLs: &denyChecker{}, AccessLog: logs.add}, distribution(content.Server, withLogging, func(cfg *cloudfront.DistributionConfig) {
 		cfg.Origins = append(cfg.Origins, customOrigin("pages", pages.Server, cloudfront.OriginHTTPOnly))
 		secure := cacheBehavior("o")
 		secure.PathPattern, secure.ViewerProtocolPolicy = "/secure/*", cloudfront.ViewerHTTPSOnly

@@ -72,7 +72,7 @@ func TestGeoRestriction(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs logRecords
-			e := newEdge(t, Options{Countries: db, AccessLog: logs.add}, distribution(o.Server, func(c *cloudfront.DistributionConfig) {
+			e := newEdge(t, Options{Countries: db, AccessLog: logs.add}, distribution(o.Server, withLogging, func(c *cloudfront.DistributionConfig) {
 				c.Restrictions = tt.geo
 			}))
 			status, body := geoViewer(t, tt.from, e.http.URL+"/a.txt", tt.xff)

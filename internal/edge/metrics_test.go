@@ -86,7 +86,7 @@ func TestAccessLogHook(t *testing.T) {
 	o := newOrigin(t, text("12345"))
 	var recs []LogRecord
 	e := newEdge(t, Options{Location: "LOC1", AccessLog: func(r LogRecord) { recs = append(recs, r) }},
-		distribution(o.Server, func(c *cloudfront.DistributionConfig) { c.Aliases = []string{"cdn.example.com"} }))
+		distribution(o.Server, withLogging, func(c *cloudfront.DistributionConfig) { c.Aliases = []string{"cdn.example.com"} }))
 	r1 := e.get(t, "cdn.example.com", "/a.txt?size=large", "Referer", "http://www.example.com/", "User-Agent", "UA/1", "Cookie", "x=1")
 	e.get(t, "cdn.example.com", "/a.txt?size=large")
 	if len(recs) != 2 {

@@ -276,7 +276,7 @@ func s3SignatureVerifies(t *testing.T, r *http.Request, secret string) bool {
 func TestAccessLogKeepsTheSpellingSent(t *testing.T) {
 	o := newPathOrigin(t)
 	recs := make(chan LogRecord, 4)
-	e := newEdge(t, Options{AccessLog: func(r LogRecord) { recs <- r }}, distribution(o.Server))
+	e := newEdge(t, Options{AccessLog: func(r LogRecord) { recs <- r }}, distribution(o.Server, withLogging))
 	for _, tt := range []struct {
 		target string
 		status int

@@ -88,7 +88,9 @@ type Options struct {
 	// the system roots.
 	OriginTLS  *tls.Config
 	SignedURLs SignedURLChecker // nil: signed URLs are not checked
-	AccessLog  func(LogRecord)  // nil: no access log
+	// AccessLog gets a record of each request to a distribution whose
+	// Logging is enabled; nil: no access log.
+	AccessLog func(LogRecord)
 	// Countries locates viewers for geographic restrictions; nil: no
 	// database, and restricted distributions answer 403 to everyone.
 	Countries  CountryLookup

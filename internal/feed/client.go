@@ -138,6 +138,7 @@ func (c *Client) Run(ctx context.Context) error {
 	var (
 		pollWait  = DefaultPollWait
 		acked     = int64(-1)
+		pollAcks  = false // the control plane takes the next poll as the ack
 		forceFull = false
 		backoff   = backoffMin
 	)
@@ -156,6 +157,7 @@ func (c *Client) Run(ctx context.Context) error {
 			if resp.ProtocolVersion != ProtocolVersion {
 				log.Warn("feed: the control plane speaks another protocol version", "theirs", resp.ProtocolVersion, "ours", ProtocolVersion)
 			}
+			pollAcks = resp.PollAcknowledges
 			if resp.PollWaitMillis > 0 {
 				pollWait = time.Duration(resp.PollWaitMillis) * time.Millisecond
 			}
@@ -213,7 +215,11 @@ func (c *Client) Run(ctx context.Context) error {
 		c.rev.Store(next.Revision)
 		log.Debug("feed: applied", "revision", next.Revision, "full", d.Full,
 			"distributions", len(next.Distributions), "invalidations", len(d.Invalidations))
-		if err := c.post(ctx, PathAck, AckRequest{Edge: c.EdgeID, Revision: next.Revision}, nil); err != nil {
+		if pollAcks {
+			// The next poll, from next.Revision, acknowledges it: one
+			// request per change instead of two, for every edge.
+			acked = next.Revision
+		} else if err := c.post(ctx, PathAck, AckRequest{Edge: c.EdgeID, Revision: next.Revision}, nil); err != nil {
 			log.Warn("feed: acknowledging", "revision", next.Revision, "err", err)
 		} else {
 			acked = next.Revision

@@ -30,6 +30,7 @@ func (s *Server) Complete(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
+		edges = s.Overlay(edges)
 		classes := map[string]string{}
 		for _, inv := range pending {
 			pc, ok := classes[inv.DistributionID]
@@ -85,8 +86,25 @@ func (s *Server) Complete(ctx context.Context) (int, error) {
 // Run completes invalidations until ctx is done: after each ack this
 // server receives, and every second for acks received by other nodes and
 // edges that stopped being live. It returns ctx's error.
+//
+// Run also listens for other nodes' writes when the store is a
+// RevisionWatcher, and writes the pending acknowledgements when ctx ends.
 func (s *Server) Run(ctx context.Context) error {
 	s.init()
+	if w, ok := s.Store.(RevisionWatcher); ok {
+		go w.WatchRevisions(ctx, s.Notify, func(on bool) {
+			if s.listening.Swap(on) != on && !on && ctx.Err() == nil {
+				s.logger().Warn("feed: not listening for other nodes' writes; polling until listening again")
+			}
+		})
+	}
+	defer func() {
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.Flush(fctx); err != nil {
+			s.logger().Warn("feed: writing acknowledgements at shutdown", "err", err)
+		}
+	}()
 	t := time.NewTicker(completeEvery)
 	defer t.Stop()
 	for {
@@ -101,9 +119,21 @@ func (s *Server) Run(ctx context.Context) error {
 			return ctx.Err()
 		case <-t.C:
 		case <-s.acked:
+			// Acks of every edge arrive after each change: one pass per
+			// completeAfterAck covers them all, where one per ack cost a
+			// store read per edge per change.
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(completeAfterAck):
+			}
 		}
 	}
 }
+
+// completeAfterAck is how long Run lets acknowledgements gather before it
+// looks for invalidations they complete.
+const completeAfterAck = 20 * time.Millisecond
 
 // wakeRun makes Run look again soon; it never blocks.
 func (s *Server) wakeRun() {

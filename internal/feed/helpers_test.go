@@ -49,11 +49,13 @@ func (c *clock) Advance(d time.Duration) {
 // listener on 127.0.0.1 that can be stopped and started on the same port.
 type testFeed struct {
 	t     testing.TB
-	store *sqlite.Store
+	store store.Store
 	clock *clock
 	srv   *Server
 	hs    *httptest.Server
 	addr  string
+	// configure, if set, adjusts each Server start makes.
+	configure func(*Server)
 }
 
 func newTestFeed(t testing.TB) *testFeed {
@@ -63,8 +65,18 @@ func newTestFeed(t testing.TB) *testFeed {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	f := &testFeed{t: t, store: st, clock: &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}}
+	return newTestFeedOn(t, st, nil)
+}
+
+// newTestFeedOn is a control plane on st (with the test account added
+// unless it is there), its Server adjusted by configure.
+func newTestFeedOn(t testing.TB, st store.Store, configure func(*Server)) *testFeed {
+	t.Helper()
+	f := &testFeed{t: t, store: st, clock: &clock{now: time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)}, configure: configure}
 	if err := st.Update(context.Background(), func(tx store.Tx) error {
+		if _, err := tx.Account(testAccount); err == nil {
+			return nil
+		}
 		return tx.InsertAccount(store.Account{ID: testAccount, Name: "test", Created: f.clock.Now()})
 	}); err != nil {
 		t.Fatal(err)
@@ -80,6 +92,9 @@ func (f *testFeed) start() {
 	f.t.Helper()
 	f.srv = &Server{Store: f.store, Secret: testSecret, Timeout: testTimeout, Now: f.clock.Now,
 		SecretEdge: Identity{EdgeID: sharedEdge, PriceClass: cloudfront.PriceClass100}}
+	if f.configure != nil {
+		f.configure(f.srv)
+	}
 	addr := f.addr
 	if addr == "" {
 		addr = "127.0.0.1:0"

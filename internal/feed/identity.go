@@ -1,10 +1,12 @@
 package feed
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/openfront/openfront/internal/store"
 )
@@ -65,12 +67,7 @@ func (s *Server) authenticate(r *http.Request) (Identity, error) {
 		}
 		return s.SecretEdge, nil
 	}
-	var k store.EdgeKey
-	err = s.Store.View(r.Context(), func(tx store.Tx) error {
-		var err error
-		k, err = tx.EdgeKey(keyID)
-		return err
-	})
+	k, err := s.edgeKey(r.Context(), keyID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return Identity{}, fmt.Errorf("authorization: %w", err)
 	}
@@ -86,4 +83,45 @@ func (s *Server) authenticate(r *http.Request) (Identity, error) {
 			"'openfront admin edge-key create --price-class 100|200|All' and delete this one", k.ID)
 	}
 	return Identity{EdgeID: k.ID, PriceClass: pc, KeyID: k.ID}, nil
+}
+
+// keyCacheTTL is how long a node trusts an edge key it read: a revoked
+// key may go on polling and acknowledging for that long (registering
+// always reads the store again). Reading the key for every request cost
+// two store reads per edge per change, which with 50 edges took the
+// read connections the API's own requests need.
+const keyCacheTTL = time.Second
+
+type cachedKey struct {
+	key  store.EdgeKey
+	read time.Time
+}
+
+// edgeKey reads key id from the store, or from what this node read of it
+// less than keyCacheTTL ago. Unknown keys are not remembered.
+func (s *Server) edgeKey(ctx context.Context, id string) (store.EdgeKey, error) {
+	now := s.now()
+	s.keysMu.Lock()
+	c, ok := s.keys[id]
+	s.keysMu.Unlock()
+	if ok && now.Sub(c.read) < keyCacheTTL && !now.Before(c.read) {
+		return c.key, nil
+	}
+	var k store.EdgeKey
+	err := s.Store.View(ctx, func(tx store.Tx) error {
+		var err error
+		k, err = tx.EdgeKey(id)
+		return err
+	})
+	s.keysMu.Lock()
+	defer s.keysMu.Unlock()
+	if err != nil {
+		delete(s.keys, id)
+		return k, err
+	}
+	if s.keys == nil {
+		s.keys = map[string]cachedKey{}
+	}
+	s.keys[id] = cachedKey{k, now}
+	return k, nil
 }

@@ -154,8 +154,10 @@ func TestCredentialActsAsOneEdge(t *testing.T) {
 	}
 }
 
-// TestRevokedKeyCannotComeBack: once its key is deleted, an edge's
-// requests are refused and registering does not bring its edge back.
+// TestRevokedKeyCannotComeBack: once its key is deleted, registering is
+// refused at once and does not bring its edge back, and the edge's other
+// requests are refused once the node's copy of the key is older than
+// keyCacheTTL.
 func TestRevokedKeyCannotComeBack(t *testing.T) {
 	f := newTestFeed(t)
 	k := f.edgeKey("EKR", "100")
@@ -171,6 +173,10 @@ func TestRevokedKeyCannotComeBack(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if got, _ := f.send(t, h, "POST", PathRegister, `{"ID":"EKR","PriceClass":"100"}`); got != 401 {
+		t.Errorf("register right after revocation: %d, want 401", got)
+	}
+	f.clock.Advance(keyCacheTTL)
 	for _, r := range []struct{ method, path, body string }{
 		{"POST", PathRegister, `{"ID":"EKR","PriceClass":"100"}`},
 		{"POST", PathHeartbeat, `{"Edge":"EKR"}`},

@@ -47,6 +47,11 @@ type RegisterResponse struct {
 	// PollWaitMillis is the longest a changes request is held open, so
 	// the edge can set its own request timeout above it.
 	PollWaitMillis int64
+	// PollAcknowledges: a changes request's since (the revision the edge
+	// has applied) acknowledges that revision, so the edge need not post
+	// an ack before its next poll. Control planes before 2026-12 leave
+	// it false, and edges then ack as before.
+	PollAcknowledges bool `json:",omitempty"`
 }
 
 // AckRequest is the body of POST ack and POST heartbeat. For a heartbeat

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -46,10 +47,30 @@ type Server struct {
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
+	// NotifyEvery is the shortest time between two wake-ups of the long
+	// polls by Notify; zero means DefaultNotifyEvery, negative means no
+	// wait.
+	NotifyEvery time.Duration
+	// FlushEvery is how long acknowledgements and heartbeats are held in
+	// memory before one write stores them all; zero means
+	// DefaultFlushEvery.
+	FlushEvery time.Duration
+	// RevisionCheckEvery is how often waiting long polls look at the
+	// store's revision for writes of other nodes; zero means every
+	// second, or every 10 s while a RevisionWatcher store (PostgreSQL's
+	// NOTIFY) wakes this node itself, when the poll is only a safety net.
+	RevisionCheckEvery time.Duration
 
 	notify notifier
-	acked  chan struct{} // wakes Run after an ack; made by init
-	once   sync.Once
+	deltas deltaCache
+	live   liveness
+	head   atomic.Int64 // the highest store revision this node has read
+	// listening: a RevisionWatcher wakes this node (Run started it).
+	listening atomic.Bool
+	keysMu    sync.Mutex
+	keys      map[string]cachedKey // edge keys read, by id (edgeKey)
+	acked     chan struct{}        // wakes Run after an ack; made by init
+	once      sync.Once
 }
 
 func (s *Server) init() {
@@ -85,8 +106,17 @@ func (s *Server) pollWait() time.Duration {
 }
 
 // Notify wakes every waiting long poll, which then reads the store. The
-// control plane calls it after each committed write.
-func (s *Server) Notify() { s.notify.broadcast() }
+// control plane calls it after each committed write. A Notify within
+// NotifyEvery of the last wake-up is held until then, so that a burst of
+// writes reaches each edge as one delta rather than one per write.
+func (s *Server) Notify() { s.notify.throttled(s.notifyEvery()) }
+
+func (s *Server) notifyEvery() time.Duration {
+	if s.NotifyEvery == 0 {
+		return DefaultNotifyEvery
+	}
+	return max(s.NotifyEvery, 0)
+}
 
 // Handler serves the feed protocol under PathPrefix.
 func (s *Server) Handler() http.Handler {
@@ -122,6 +152,10 @@ func (s *Server) handle(h func(r *http.Request, id Identity) (any, error)) http.
 		if err == nil {
 			var v any
 			if v, err = h(r, id); err == nil {
+				if b, ok := v.(rawJSON); ok {
+					writeBody(w, http.StatusOK, b)
+					return
+				}
 				writeJSON(w, http.StatusOK, v)
 				return
 			}
@@ -155,6 +189,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		status = http.StatusInternalServerError
 		b = []byte(`{"Error":"internal error"}`)
 	}
+	writeBody(w, status, b)
+}
+
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.WriteHeader(status)
@@ -179,7 +217,20 @@ func (s *Server) revision(ctx context.Context) (int64, error) {
 		rev, err = tx.Revision()
 		return err
 	})
+	if err == nil {
+		s.sawRevision(rev)
+	}
 	return rev, err
+}
+
+// sawRevision raises head to rev.
+func (s *Server) sawRevision(rev int64) {
+	for {
+		h := s.head.Load()
+		if rev <= h || s.head.CompareAndSwap(h, rev) {
+			return
+		}
+	}
 }
 
 func (s *Server) register(r *http.Request, id Identity) (any, error) {
@@ -196,6 +247,12 @@ func (s *Server) register(r *http.Request, id Identity) (any, error) {
 	}
 	now := s.now()
 	var rev int64
+	var stored store.Edge
+	// Registration is written at once, not batched: from here on the
+	// edge counts against Deployed on every node. flushMu keeps a batch
+	// read before it from raising the revision it registers with.
+	s.live.flushMu.Lock()
+	defer s.live.flushMu.Unlock()
 	err = s.Store.Update(r.Context(), func(tx store.Tx) error {
 		if id.KeyID != "" {
 			// The key may have been revoked since authenticate read it:
@@ -222,32 +279,34 @@ func (s *Server) register(r *http.Request, id Identity) (any, error) {
 		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
+		stored = e
 		return tx.UpsertEdge(e)
 	})
 	if err != nil {
 		return nil, err
 	}
+	s.registered(stored)
+	s.sawRevision(rev)
 	s.logger().Info("feed: edge registered", "edge", req.ID, "name", req.Name, "price_class", req.PriceClass, "revision", req.Revision)
 	s.wakeRun()
-	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds()}, nil
+	return RegisterResponse{ProtocolVersion: ProtocolVersion, Revision: rev, PollWaitMillis: s.pollWait().Milliseconds(),
+		PollAcknowledges: true}, nil
 }
 
 // touch records a heartbeat and, when rev is above what the edge had
-// acknowledged and not above the store's revision, an acknowledgement.
+// acknowledged and not above the store's revision, an acknowledgement,
+// in memory: Flush writes them in batches.
 func (s *Server) touch(ctx context.Context, id string, rev int64) error {
-	now := s.now()
-	err := s.Store.Update(ctx, func(tx store.Tx) error {
-		if rev > 0 {
-			cur, err := tx.Revision()
-			if err != nil {
-				return err
-			}
-			if rev > cur {
-				return errorf(http.StatusBadRequest, "revision %d is beyond the current revision %d", rev, cur)
-			}
+	if rev > s.head.Load() {
+		cur, err := s.revision(ctx)
+		if err != nil {
+			return err
 		}
-		return tx.TouchEdge(id, rev, now)
-	})
+		if rev > cur {
+			return errorf(http.StatusBadRequest, "revision %d is beyond the current revision %d", rev, cur)
+		}
+	}
+	err := s.seen(ctx, id, rev)
 	if errors.Is(err, store.ErrNotFound) {
 		return errorf(http.StatusNotFound, "unknown edge %q: register first", id)
 	}
@@ -271,7 +330,6 @@ func (s *Server) ack(r *http.Request, id Identity) (any, error) {
 	if err := s.touch(r.Context(), req.Edge, req.Revision); err != nil {
 		return nil, err
 	}
-	s.wakeRun()
 	return struct{}{}, nil
 }
 
@@ -292,17 +350,35 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 		return nil, err
 	}
 	ctx := r.Context()
-	if err := s.touch(ctx, id, 0); err != nil {
-		return nil, err
+	// since is the revision the edge has applied and so acknowledges
+	// (RegisterResponse.PollAcknowledges), unless it is beyond the store's
+	// revision: the store was replaced, and the edge gets a full delta.
+	ack := since
+	if since > s.head.Load() {
+		cur, err := s.revision(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if since > cur {
+			ack = 0
+		}
 	}
 	deadline := time.NewTimer(s.pollWait())
 	defer deadline.Stop()
 	for {
-		wake := s.notify.subscribe(s.watchRevision)
-		d, err := s.delta(ctx, since)
-		if err != nil || d != nil {
+		// Each wake-up checks the edge again (in memory): a flush that
+		// finds it deleted broadcasts, and its poll ends with 404.
+		if err := s.touch(ctx, id, ack); err != nil {
+			return nil, err
+		}
+		wake, gen := s.notify.subscribe(s.watchRevision)
+		body, err := s.deltas.get(ctx, gen, since, func(ctx context.Context) (*Delta, error) { return s.delta(ctx, since) })
+		if err != nil || body != nil {
 			s.notify.unsubscribe()
-			return d, err
+			if err != nil {
+				return nil, err
+			}
+			return rawJSON(body), nil
 		}
 		s.notify.observe(since)
 		select {
@@ -329,6 +405,7 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 		if err != nil {
 			return err
 		}
+		s.sawRevision(rev)
 		if rev == since {
 			return nil
 		}

@@ -17,6 +17,9 @@ import (
 //	1 (2026-12): viewer certificates (with their private keys) in deltas
 //	  and snapshots; older edges ignore them and serve the default
 //	  certificate.
+//	1 (2026-12): a poll's since acknowledges that revision, announced by
+//	  RegisterResponse.PollAcknowledges; edges that still post an ack
+//	  before each poll lose nothing.
 const ProtocolVersion = 1
 
 // Snapshot is everything an edge needs to serve, as of Revision.

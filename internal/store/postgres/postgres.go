@@ -104,6 +104,13 @@ func (s *Store) attempt(ctx context.Context, fn func(store.Tx) error, lockRevisi
 	if err := fn(t); err != nil {
 		return q.conflict, t.Bumped(), err
 	}
+	if t.Bumped() {
+		// Delivered at commit, never for a rolled-back attempt: wakes the
+		// other nodes' feeds (WatchRevisions).
+		if _, err := q.Exec(`SELECT pg_notify('` + revisionChannel + `', current_schema())`); err != nil {
+			return q.conflict, true, err
+		}
+	}
 	if err := pgTx.Commit(ctx); err != nil {
 		q.note(err)
 		return q.conflict, t.Bumped(), fmt.Errorf("postgres: commit: %w", err)
