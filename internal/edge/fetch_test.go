@@ -150,7 +150,8 @@ func TestTruncatedOrigin(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			started, release := make(chan struct{}), make(chan struct{})
 			o := brokenOrigin(t, body, tt.chunked, 1, started, release)
-			e := newEdge(t, Options{}, distribution(o.Server))
+			recs := make(chan LogRecord, tt.viewers+1)
+			e := newEdge(t, Options{AccessLog: func(r LogRecord) { recs <- r }}, distribution(o.Server, withLogging))
 			errs := make(chan error, tt.viewers)
 			var wg sync.WaitGroup
 			resps := make([]*http.Response, tt.viewers)
@@ -178,6 +179,19 @@ func TestTruncatedOrigin(t *testing.T) {
 			for err := range errs {
 				if err != nil {
 					t.Error(err)
+				}
+			}
+			// Each cut-short response is still logged, as an error the
+			// origin caused.
+			for range tt.viewers {
+				var rec LogRecord
+				select {
+				case rec = <-recs:
+				case <-time.After(10 * time.Second):
+					t.Fatal("a cut-short response was not logged")
+				}
+				if rec.ResponseResultType != "Error" || rec.DetailedResultType != "OriginCommError" || rec.Status != http.StatusOK {
+					t.Errorf("log record: status %d, %s/%s", rec.Status, rec.ResponseResultType, rec.DetailedResultType)
 				}
 			}
 			r := e.get(t, "d1.cloudfront.test", "/t")

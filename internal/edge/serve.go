@@ -39,8 +39,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.AccessLog != nil && d != nil && d.logging {
 		start := s.now()
 		lw := &logWriter{ResponseWriter: w, now: s.now, impliedLen: -1}
+		defer s.logAborted(lw, r, d, pr, start)
 		res, d := s.serve(lw, r, pr, d)
 		s.logRequest(lw, r, d, res, pr, start)
+		lw.logged = true
 		return
 	}
 	s.serve(w, r, pr, d)
