@@ -33,6 +33,7 @@ type edgeConfig struct {
 	edgeH3Addr     string
 	cacheSize      int64
 	maxObjectSize  int64
+	partSize       int64
 	origins        *originaddr.Policy // set by the command from its originFlags
 	priceClass     string
 	name           string
@@ -62,7 +63,8 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
 	fs.StringVar(&c.edgeH3Addr, "edge-h3-addr", "", "UDP address of the edge's HTTP/3 (QUIC) listener for distributions with HttpVersion http3 or http2and3; needs --edge-tls-addr (empty: no HTTP/3)")
 	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge cache's byte budget")
-	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached")
+	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached (default: CloudFront's 50 GB)")
+	fs.Int64Var(&c.partSize, "part-size", edge.DefaultPartSize, "objects larger than this are fetched with ranged origin requests and cached in parts of this size")
 	fs.StringVar(&c.priceClass, "price-class", "100", "the edge's location: 100, 200 or All (which price classes cover it)")
 	fs.StringVar(&c.name, "edge-name", "", "the edge's name (default: the host name)")
 	fs.StringVar(&c.location, "edge-location", "LOC1", "x-edge-location written in access logs")
@@ -183,6 +185,7 @@ func (c *edgeConfig) newServer(domainSuffix string, reg prometheus.Registerer, l
 		DiskCacheDir:  c.diskDir,
 		DiskCacheSize: c.diskSize,
 		MaxObjectSize: c.maxObjectSize,
+		PartSize:      c.partSize,
 		Origins:       c.origins,
 		DomainSuffix:  domainSuffix,
 		Location:      c.location,

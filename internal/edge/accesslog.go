@@ -73,6 +73,7 @@ type logWriter struct {
 	// impliedLen is the Content-Length net/http adds itself to a small
 	// hit (serveEntry leaves it out of the map); -1 when none.
 	impliedLen int64
+	logged     bool // logRequest ran: logAborted has nothing to do
 }
 
 func (l *logWriter) WriteHeader(status int) {
@@ -194,6 +195,25 @@ func detailedResult(res result, lw *logWriter) string {
 		return "OriginCommError"
 	}
 	return res.String()
+}
+
+// logAborted logs a request whose handler panicked, then panics on: a
+// response cut short (http.ErrAbortHandler, when the origin's body broke
+// after the headers went out) is a request CloudFront logs too, as an
+// error whose detailed result type is OriginCommError.
+func (s *Server) logAborted(lw *logWriter, r *http.Request, d *dist, pr *perRequest, start time.Time) {
+	if lw.logged {
+		return
+	}
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler && lw.detail == "" {
+		lw.detail = "OriginCommError"
+	}
+	s.logRequest(lw, r, d, resultError, pr, start)
+	panic(v)
 }
 
 // noteDetail sets the detailed result type of the access-log line, when

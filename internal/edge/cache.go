@@ -36,6 +36,9 @@ type entry struct {
 	// stays weak when a 304 renews it.
 	compressed bool
 	weight     uint32
+	// parts: the entry describes a large object whose body is kept in
+	// parts, each an entry of its own (parts.go); its own body is empty.
+	parts *objectParts
 	// file holds the body instead of body when the entry was read from the
 	// disk tier (disk.go); such an entry never stays in the memory tier.
 	file *fileBody

@@ -208,7 +208,9 @@ func TestCompressCases(t *testing.T) {
 			if got := resp.Header.Get("Content-Encoding"); got != tt.want {
 				t.Fatalf("Content-Encoding %q, want %q", got, tt.want)
 			}
-			if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(b)) {
+			// A miss without Content-Length from the origin is streamed as it
+			// arrives, without one.
+			if got := resp.Header.Get("Content-Length"); got != strconv.Itoa(len(b)) && (!tt.chunked || got != "") {
 				t.Errorf("Content-Length %s for %d bytes", got, len(b))
 			}
 			if got := varyHasAcceptEncoding(resp.Header["Vary"]); got != tt.wantVary {

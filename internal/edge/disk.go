@@ -425,12 +425,19 @@ type diskMeta struct {
 	IsError    bool        `json:"err,omitempty"`
 	Private    bool        `json:"p,omitempty"`
 	Compressed bool        `json:"z,omitempty"`
+	// A large object's description (parts.go): its size and part size.
+	PartsSize int64 `json:"ps,omitempty"`
+	PartSize  int64 `json:"pp,omitempty"`
 }
 
 func encodeMeta(e *entry) ([]byte, error) {
-	return json.Marshal(diskMeta{Status: e.status, Header: e.header, Stored: e.stored.UnixNano(),
+	m := diskMeta{Status: e.status, Header: e.header, Stored: e.stored.UnixNano(),
 		Expires: e.expires.UnixNano(), ETag: e.etag, LastMod: e.lastMod, IsError: e.isError,
-		Private: e.private, Compressed: e.compressed})
+		Private: e.private, Compressed: e.compressed}
+	if e.parts != nil {
+		m.PartsSize, m.PartSize = e.parts.size, e.parts.partSize
+	}
+	return json.Marshal(m)
 }
 
 var errBadMeta = errors.New("edge: bad disk cache metadata")
@@ -446,7 +453,14 @@ func decodeMeta(b []byte) (*entry, error) {
 	if m.Header == nil {
 		m.Header = http.Header{}
 	}
-	return &entry{status: m.Status, header: m.Header, stored: time.Unix(0, m.Stored),
+	e := &entry{status: m.Status, header: m.Header, stored: time.Unix(0, m.Stored),
 		expires: time.Unix(0, m.Expires), etag: m.ETag, lastMod: m.LastMod, isError: m.IsError,
-		private: m.Private, compressed: m.Compressed}, nil
+		private: m.Private, compressed: m.Compressed}
+	if m.PartSize > 0 {
+		if m.PartsSize <= 0 {
+			return nil, errBadMeta
+		}
+		e.parts = &objectParts{size: m.PartsSize, partSize: m.PartSize}
+	}
+	return e, nil
 }

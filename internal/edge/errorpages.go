@@ -144,22 +144,26 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	key := string(kb)
 	e, ok := s.cache.get(kb)
 	if !ok || !e.fresh(pq.now) {
-		led := false
-		v, _, _ := s.flights.Do(key, func() (any, error) {
-			led = true
-			return s.fetch(pr, pq, key), nil
-		})
-		f := v.(*fetchResult)
-		if f.kind == outEntry && f.perViewer && !led {
-			f = s.fetch(pr, pq, key)
+		f, led, ok := s.flightResult(pr, pq, key)
+		if !ok {
+			return true // the viewer left
+		}
+		if f.perViewer && !led {
+			f = s.fetch(pr, pq, key, nil)
 		}
 		switch f.kind {
 		case outEntry:
 			e = f.e
+		case outFill:
+			if f.fill.wait(r.Context()) != nil {
+				return false
+			}
+			e = f.final
 		case outFailed:
 			s.stats(q.d).count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
 			return true
 		default:
+			// A page too large to keep in one entry is not used.
 			if led || f.kind == outBroken {
 				f.close()
 			}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -14,9 +15,12 @@ type outcome uint8
 
 const (
 	outEntry  outcome = iota // serve e
-	outStream                // too big to cache: the leader streams resp
-	outBroken                // the body broke: send what came, then abort
+	outStream                // one viewer's answer: the leader streams resp
+	outBroken                // a buffered body broke: send what came, then abort
 	outFailed                // origin unreachable, no stale copy: status
+	outFill                  // e's body is arriving in fill: viewers read along
+	outParts                 // e describes a large object kept in parts (parts.go)
+	outSplit                 // a body of unknown length, read part by part (parts.go)
 )
 
 // fetchResult is what one flight hands every viewer waiting on it.
@@ -33,6 +37,15 @@ type fetchResult struct {
 	// count towards every viewer that waited on it.
 	attempts int32
 
+	// outFill: the body as it arrives, its length (-1: unknown), and the
+	// entry with the whole body once the fill ended well (final is set
+	// before the fill finishes).
+	fill  *fill
+	size  int64
+	final *entry
+	// outSplit: the response being cut into parts.
+	split *split
+
 	// outStream: the open response, what was read of it, and its cleanup.
 	resp   *http.Response
 	prefix []byte
@@ -48,30 +61,88 @@ func (f *fetchResult) close() {
 	}
 }
 
-// serveMiss fetches key through the flight group, so concurrent misses
-// share one origin request, and serves the result.
-func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, key string) result {
-	led := false
-	ch := s.flights.DoChan(key, func() (any, error) {
-		led = true
-		return s.fetch(r, q, key), nil
-	})
-	var f *fetchResult
+// flight is one origin fetch for a key that concurrent viewers share. It
+// stays joinable while its body arrives, so a viewer that comes late
+// reads along from the first byte instead of fetching again.
+type flight struct {
+	done  chan struct{} // closed once res is set
+	res   *fetchResult
+	epoch int64
+}
+
+// joinFlight returns key's flight, and true when the caller is to lead
+// it. A flight from before a purge is not joined.
+func (s *Server) joinFlight(key string) (*flight, bool) {
+	s.flightsMu.Lock()
+	defer s.flightsMu.Unlock()
+	epoch := s.epoch.Load()
+	if fl := s.flights[key]; fl != nil && fl.epoch == epoch {
+		return fl, false
+	}
+	fl := &flight{done: make(chan struct{}), epoch: epoch}
+	s.flights[key] = fl
+	return fl, true
+}
+
+// endFlight forgets fl once what it fetched is stored or broke.
+func (s *Server) endFlight(key string, fl *flight) {
+	s.flightsMu.Lock()
+	if s.flights[key] == fl {
+		delete(s.flights, key)
+	}
+	s.flightsMu.Unlock()
+}
+
+// lead runs fl's fetch. A flight whose body is still arriving ends when
+// the body is stored (or broke); the others end here.
+func (s *Server) lead(fl *flight, r *http.Request, q *request, key string) {
+	res := s.fetch(r, q, key, fl)
+	fl.res = res
+	close(fl.done)
+	if res.kind != outFill && res.kind != outSplit {
+		s.endFlight(key, fl)
+	}
+}
+
+// flightResult joins or leads key's flight and waits for its headers.
+// ok is false when the viewer left first.
+func (s *Server) flightResult(r *http.Request, q *request, key string) (f *fetchResult, led, ok bool) {
+	fl, led := s.joinFlight(key)
+	if led {
+		go s.lead(fl, r, q, key)
+	}
 	select {
-	case v := <-ch:
-		f = v.Val.(*fetchResult)
+	case <-fl.done:
+		return fl.res, led, true
 	case <-r.Context().Done():
-		// The viewer left. If it led a streaming fetch, close the body.
-		go func() {
-			v := <-ch
-			if f := v.Val.(*fetchResult); led && f.kind == outStream {
-				f.close()
-			}
-		}()
+		if led {
+			// The viewer left: a stream only it would have read is closed.
+			go func() {
+				<-fl.done
+				if fl.res.kind == outStream {
+					fl.res.close()
+				}
+			}()
+		}
+		return nil, led, false
+	}
+}
+
+// serveMiss fetches key through its flight, so concurrent misses share
+// one origin request, and serves the result as it arrives.
+func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, key string) result {
+	if e, ok := s.cache.get([]byte(key)); ok && e.parts != nil && e.fresh(q.now) {
+		// A large object's description is a hit; its parts may not be.
+		res := resultHit
+		s.stats(q.d).count(res, s.serveParts(w, r, q, key, e, nil, res))
+		return res
+	}
+	f, led, ok := s.flightResult(r, q, key)
+	if !ok {
 		return resultError
 	}
 	c := s.stats(q.d)
-	if f.kind == outEntry && f.perViewer && !led {
+	if f.perViewer && !led {
 		// Another viewer's private answer: ask the origin for this one.
 		f = &fetchResult{kind: outStream, attempts: f.attempts}
 	}
@@ -85,6 +156,20 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 			hdr = f.leader
 		}
 		c.count(f.res, s.serveEntry(w, r, f.e, hdr, f.res, q.pr, s.now()))
+		return f.res
+	case outFill, outSplit, outParts:
+		if f.e.isError && q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.e.status) {
+			return resultError
+		}
+		hdr := f.e.header
+		if led && f.leader != nil {
+			hdr = f.leader
+		}
+		if f.kind == outParts {
+			c.count(f.res, s.serveParts(w, r, q, key, f.e, hdr, f.res))
+		} else {
+			c.count(f.res, s.serveArriving(w, r, q, f, hdr))
+		}
 		return f.res
 	case outFailed:
 		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
@@ -127,12 +212,38 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 	return res
 }
 
+// serveArriving answers from a body that is still arriving (a fill, or a
+// split response): validators and ranges are answered as soon as the
+// bytes they name are there. A body that breaks aborts the response, so
+// the viewer sees it truncated.
+func (s *Server) serveArriving(w http.ResponseWriter, r *http.Request, q *request, f *fetchResult, hdr http.Header) int {
+	h := w.Header()
+	for k, v := range hdr {
+		h[k] = v
+	}
+	h["X-Cache"] = xCacheValues[f.res]
+	h["X-Amz-Cf-Id"] = q.pr.id[:]
+	var src body = f.fill
+	size := f.size
+	if f.kind == outSplit {
+		src, size = f.split, -1
+	}
+	if size < 0 {
+		delete(h, "Content-Length")
+	}
+	n, err := s.writeObject(w, r, f.e.status, size, f.e.etag, f.e.lastMod, src)
+	if err != nil {
+		panic(http.ErrAbortHandler)
+	}
+	return int(n)
+}
+
 // fetch runs once per flight: it looks in the cache again (a flight that
 // just ended may have stored the object), then asks the origin,
-// revalidating a stale copy, and stores what may be cached. It runs under
-// context.WithoutCancel so that the leader's viewer leaving does not fail
-// the others.
-func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
+// revalidating a stale copy, and starts storing what may be cached while
+// viewers read it. It runs under context.WithoutCancel so that the
+// leader's viewer leaving does not fail the others.
+func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fetchResult {
 	kb := []byte(key)
 	stale, _ := s.cache.get(kb)
 	now := s.now()
@@ -140,6 +251,9 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		res := resultHit
 		if stale.isError {
 			res = resultError
+		}
+		if stale.parts != nil {
+			return &fetchResult{kind: outParts, e: stale, res: res}
 		}
 		return &fetchResult{kind: outEntry, e: stale, res: res}
 	}
@@ -155,9 +269,21 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 	if stale != nil && !stale.isError && q.b.cookies == cookiesNone {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
 	}
+	// Ask for the first part only: a small object comes whole, a large
+	// one is kept in parts (parts.go).
+	o.ranged, o.rangeTo = true, s.partSize-1
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
 	start := time.Now()
-	resp, used, err := s.send(ctx, cancel, o, q.b.origin.connectionAttempts)
+	limit := q.b.origin.connectionAttempts
+	resp, used, err := s.send(ctx, cancel, o, limit)
+	if err == nil && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable {
+		// An empty object has no first byte: ask for it whole.
+		resp.Body.Close()
+		o.ranged = false
+		var more int32
+		resp, more, err = s.send(ctx, cancel, o, limit-int(used))
+		used += more
+	}
 	s.stats(q.d).originLatency.Observe(time.Since(start).Seconds())
 	if err != nil {
 		cancel(nil)
@@ -176,22 +302,110 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		resp.Body.Close()
 		cancel(nil)
 		e := s.refreshed(stale, resp.Header, q, now)
-		f := &fetchResult{kind: outEntry, e: e, res: resultRefreshHit, attempts: used}
+		kind := outEntry
+		if e.parts != nil {
+			kind = outParts
+		}
+		f := &fetchResult{kind: kind, e: e, res: resultRefreshHit, attempts: used}
 		s.keep(key, epoch, e, f, q)
 		return f
 	}
+	total, partial, err := wholeOrFirstPart(resp, o.rangeLast())
+	if err != nil {
+		resp.Body.Close()
+		cancel(nil)
+		s.log.Debug("origin answered a range it was not asked", "distribution", q.d.id, "err", err)
+		return &fetchResult{kind: outFailed, status: http.StatusBadGateway, attempts: used}
+	}
+	if partial {
+		cc := parseCacheControl(resp.Header["Cache-Control"])
+		whole := *resp
+		whole.StatusCode, whole.ContentLength = http.StatusOK, total
+		if (cc.noStore || cc.private) && q.b.minTTL == 0 || total > s.opts.MaxObjectSize ||
+			q.b.compress && q.encoding() != encIdentity && compressible(&whole, int(total)) {
+			// Not to be kept in parts: one viewer's, too large to cache, or
+			// to be compressed whole. Ask for it whole.
+			resp.Body.Close()
+			o.ranged = false
+			var more int32
+			resp, more, err = s.send(ctx, cancel, o, limit-int(used))
+			used += more
+			if err != nil {
+				cancel(nil)
+				return &fetchResult{kind: outFailed, status: originErrorStatus(err), attempts: used}
+			}
+			partial = false
+		}
+	}
 	idle := newIdleReader(resp.Body, s.readTimeout(o.g), cancel)
-	f := &fetchResult{resp: resp, idle: idle, cancel: cancel, attempts: used}
-	if resp.ContentLength > s.opts.MaxObjectSize {
-		f.kind = outStream
+	if partial {
+		return s.startParts(r, q, key, epoch, resp, idle, cancel, total, now, used)
+	}
+	if q.b.compress && q.encoding() != encIdentity && compressible(resp, int(resp.ContentLength)) {
+		// A compressed object is made from the whole body: it is read
+		// first, then compressed, as before streaming.
+		return s.fetchWhole(key, epoch, resp, idle, cancel, stale, q, now, used)
+	}
+	e, leader, cacheable := s.newEntry(resp, q, now, resp.ContentLength, nil)
+	res := resultMiss
+	if e.isError {
+		res = resultError
+	}
+	f := &fetchResult{e: e, res: res, leader: leader, attempts: used, size: resp.ContentLength}
+	if e.private && q.b.minTTL == 0 {
+		// One viewer's answer, streamed to it alone; it replaces no older
+		// copy (keep).
+		s.cache.delete(key)
+		f.kind, f.perViewer = outStream, true
+		f.resp, f.idle, f.cancel = resp, idle, cancel
 		return f
 	}
+	cacheable = cacheable && resp.ContentLength <= s.opts.MaxObjectSize
+	if resp.ContentLength < 0 || resp.ContentLength > s.partSize {
+		return s.startSplit(q, key, fl, epoch, f, resp, idle, cancel, cacheable)
+	}
+	f.kind = outFill
+	f.fill = newFill(resp.ContentLength, resp.ContentLength)
+	f.fill.drop, f.fill.cancel = !cacheable, cancel
+	go func() {
+		defer resp.Body.Close()
+		defer idle.stop()
+		defer cancel(nil)
+		// The flight ends before its readers see the end, so that a
+		// viewer's next request finds the stored object, not this flight.
+		if _, err := f.fill.pump(idle, resp.ContentLength); err != nil {
+			s.log.Debug("origin body broke", "distribution", q.d.id, "err", err)
+			s.endFlight(key, fl)
+			f.fill.finish(errTruncated)
+			return
+		}
+		final := s.complete(e, f.fill)
+		f.final = final
+		if cacheable {
+			s.keep(key, epoch, final, &fetchResult{}, q)
+		}
+		s.endFlight(key, fl)
+		f.fill.finish(nil)
+	}()
+	return f
+}
+
+// complete is the cacheable entry of a template whose body is in fl.
+func (s *Server) complete(tmpl *entry, fl *fill) *entry {
+	e := *tmpl
+	e.body, _ = fl.result()
+	e.fields = nil
+	seal(&e)
+	return &e
+}
+
+// fetchWhole reads a body whole before anyone gets it: for compression,
+// which needs all of it.
+func (s *Server) fetchWhole(key string, epoch int64, resp *http.Response, idle *idleReader, cancel context.CancelCauseFunc, stale *entry, q *request, now time.Time, used int32) *fetchResult {
 	body, err := readBody(idle, resp.ContentLength, s.opts.MaxObjectSize)
-	if err == errTooBig {
-		f.kind, f.prefix = outStream, body
-		return f
-	}
-	f.close()
+	resp.Body.Close()
+	idle.stop()
+	cancel(nil)
 	if err != nil {
 		s.log.Debug("origin body broke", "distribution", q.d.id, "err", err)
 		if stale != nil {
@@ -200,16 +414,98 @@ func (s *Server) fetch(r *http.Request, q *request, key string) *fetchResult {
 		return &fetchResult{kind: outBroken, e: &entry{status: resp.StatusCode, header: s.viewerHeader(resp.Header, int(resp.ContentLength)), body: body}}
 	}
 	stored := s.store(key, epoch, resp, body, q, now)
-	stored.attempts = f.attempts
+	stored.attempts = used
 	return stored
+}
+
+// wholeOrFirstPart reads the answer to a request for bytes 0-rangeEnd: a
+// 206 that covers the whole object becomes the 200 it stands for; any
+// other 206 is the first part of an object of total bytes. A 206 for
+// anything else than what was asked is an error.
+func wholeOrFirstPart(resp *http.Response, rangeEnd int64) (total int64, partial bool, err error) {
+	if resp.StatusCode != http.StatusPartialContent || rangeEnd < 0 {
+		return -1, false, nil
+	}
+	start, end, size, ok := parseContentRange(resp.Header.Get("Content-Range"))
+	if !ok || start != 0 || size < 0 || end != min(rangeEnd, size-1) ||
+		(resp.ContentLength >= 0 && resp.ContentLength != end+1) {
+		return 0, false, errors.New("edge: origin answered with Content-Range " + strconv.Quote(resp.Header.Get("Content-Range")))
+	}
+	if end == size-1 {
+		resp.StatusCode, resp.Status = http.StatusOK, "200 OK"
+		resp.ContentLength = size
+		resp.Header.Del("Content-Range")
+		resp.Header["Content-Length"] = []string{strconv.FormatInt(size, 10)}
+		return size, false, nil
+	}
+	return size, true, nil
+}
+
+// parseContentRange reads "bytes first-last/size" (size "*" is -1).
+func parseContentRange(v string) (first, last, size int64, ok bool) {
+	spec, found := strings.CutPrefix(v, "bytes ")
+	if !found {
+		return 0, 0, 0, false
+	}
+	rng, sz, found := strings.Cut(spec, "/")
+	if !found {
+		return 0, 0, 0, false
+	}
+	a, b, found := strings.Cut(rng, "-")
+	if !found || !digits(a) || !digits(b) {
+		return 0, 0, 0, false
+	}
+	var err error
+	if first, err = strconv.ParseInt(a, 10, 64); err != nil {
+		return 0, 0, 0, false
+	}
+	if last, err = strconv.ParseInt(b, 10, 64); err != nil || last < first {
+		return 0, 0, 0, false
+	}
+	size = -1
+	if sz != "*" {
+		if !digits(sz) {
+			return 0, 0, 0, false
+		}
+		if size, err = strconv.ParseInt(sz, 10, 64); err != nil || last >= size {
+			return 0, 0, 0, false
+		}
+	}
+	return first, last, size, true
 }
 
 // store builds the entry for a complete response and caches it when its
 // status may be cached.
 func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte, q *request, now time.Time) *fetchResult {
-	full := s.viewerHeader(resp.Header, len(body))
-	body, compressed := compressFor(q.b, q.encoding(), resp, body, full)
-	e := &entry{
+	e, leader, cacheable := s.newEntry(resp, q, now, int64(len(body)), body)
+	seal(e)
+	res := resultMiss
+	if e.isError {
+		res = resultError
+	}
+	f := &fetchResult{kind: outEntry, e: e, res: res, leader: leader}
+	if cacheable {
+		s.keep(key, epoch, e, f, q)
+	}
+	return f
+}
+
+// newEntry builds the entry for resp, without sealing it: viewer headers,
+// validators and expiry. n is the body's length (-1: unknown). body, when
+// the whole body is at hand, is what the entry holds, compressed when the
+// behaviour asks for it; without it the body is to come (a fill). leader
+// is the fetching viewer's header (every Set-Cookie); cacheable says
+// whether the status may be cached.
+func (s *Server) newEntry(resp *http.Response, q *request, now time.Time, n int64, body []byte) (e *entry, leader http.Header, cacheable bool) {
+	full := s.viewerHeader(resp.Header, int(n))
+	compressed := false
+	if body != nil {
+		body, compressed = compressFor(q.b, q.encoding(), resp, body, full)
+	} else if q.b.compress && compressible(resp, int(n)) {
+		// The identity variant of a compressible object (compressFor).
+		full["Vary"] = varyAcceptEncoding
+	}
+	e = &entry{
 		status:     resp.StatusCode,
 		body:       body,
 		stored:     now,
@@ -220,13 +516,9 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 	}
 	cc := parseCacheControl(resp.Header["Cache-Control"])
 	e.private = cc.noStore || cc.private
-	e.header, full = s.setCookieHeaders(full, q, cc.noCacheSetCookie)
-	res := resultMiss
-	if e.isError {
-		res = resultError
-	}
+	e.header, leader = s.setCookieHeaders(full, q, cc.noCacheSetCookie)
 	var ttl time.Duration
-	cacheable := true
+	cacheable = true
 	ce := q.d.customError(resp.StatusCode)
 	switch {
 	case e.isError && ce != nil && ce.hasMinTTL:
@@ -239,12 +531,7 @@ func (s *Server) store(key string, epoch int64, resp *http.Response, body []byte
 		cacheable = false
 	}
 	e.expires = now.Add(ttl)
-	seal(e)
-	f := &fetchResult{kind: outEntry, e: e, res: res, leader: full}
-	if cacheable {
-		s.keep(key, epoch, e, f, q)
-	}
-	return f
+	return e, leader, cacheable
 }
 
 // keep caches e unless it is no-store or private and the behaviour's
@@ -263,6 +550,10 @@ func (s *Server) keep(key string, epoch int64, e *entry, f *fetchResult, q *requ
 	}
 	if s.epoch.Load() == epoch {
 		s.cache.set(key, e)
+		if s.epoch.Load() != epoch {
+			// A purge ran between the check and the store.
+			s.cache.delete(key)
+		}
 	}
 }
 

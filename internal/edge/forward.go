@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -152,6 +153,17 @@ type originRequest struct {
 	uncached bool
 	// Validators of a stale copy, for revalidation.
 	etag, lastMod string
+	// ranged: ask for bytes rangeFrom-rangeTo only (a part, parts.go).
+	ranged             bool
+	rangeFrom, rangeTo int64
+}
+
+// rangeLast is the last byte asked for, or -1 for the whole object.
+func (o *originRequest) rangeLast() int64 {
+	if !o.ranged {
+		return -1
+	}
+	return o.rangeTo
 }
 
 // newOriginRequest builds the request to the behaviour's origin.
@@ -240,6 +252,9 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 		xff = strings.Join(prior, ", ") + ", " + xff
 	}
 	h["X-Forwarded-For"] = []string{xff}
+	if o.ranged {
+		h["Range"] = []string{"bytes=" + strconv.FormatInt(o.rangeFrom, 10) + "-" + strconv.FormatInt(o.rangeTo, 10)}
+	}
 	if o.etag != "" {
 		h["If-None-Match"] = []string{o.etag}
 	}

@@ -73,25 +73,6 @@ func asciiLower(b []byte) []byte {
 	return out
 }
 
-func FuzzParseRange(f *testing.F) {
-	for _, s := range []string{"bytes=0-3", "bytes=7-", "bytes=-2", "bytes=8-100", "bytes=0-1,4-5",
-		"bytes=5-2", "lines=1-2", "bytes=a-b", "bytes=20-30", "bytes=-0", "bytes=--1", "bytes= 1 - 2 "} {
-		f.Add(s, int64(10))
-	}
-	f.Fuzz(func(t *testing.T, spec string, size int64) {
-		if size < 0 || size > 1<<40 {
-			return
-		}
-		start, end, ok := parseRange([]string{spec}, size)
-		if !ok || start < 0 {
-			return
-		}
-		if start > end || end >= size {
-			t.Fatalf("parseRange(%q, %d) = %d-%d outside the object", spec, size, start, end)
-		}
-	})
-}
-
 func FuzzCacheControl(f *testing.F) {
 	for _, s := range []string{"max-age=60", "max-age=60, s-maxage=600", "no-cache", `no-cache="Set-Cookie"`,
 		"private, max-age=600", `max-age="30"`, "max-age=abc", "max-age=99999999999999999999", ",,=,"} {

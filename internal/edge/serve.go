@@ -39,8 +39,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.opts.AccessLog != nil && d != nil && d.logging {
 		start := s.now()
 		lw := &logWriter{ResponseWriter: w, now: s.now, impliedLen: -1}
+		defer s.logAborted(lw, r, d, pr, start)
 		res, d := s.serve(lw, r, pr, d)
 		s.logRequest(lw, r, d, res, pr, start)
+		lw.logged = true
 		return
 	}
 	s.serve(w, r, pr, d)
@@ -156,7 +158,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 		key = appendExtraKey(key, b, r, m)
 	}
 	e, ok := s.cache.get(key)
-	if ok && e.fresh(q.now) {
+	if ok && e.fresh(q.now) && e.parts == nil {
 		*kp = key
 		keyPool.Put(kp)
 		res := resultHit

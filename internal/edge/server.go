@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
@@ -25,8 +24,13 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultCacheSize       = 256 << 20
-	DefaultMaxObjectSize   = 16 << 20
+	DefaultCacheSize = 256 << 20
+	// DefaultMaxObjectSize is CloudFront's "maximum cacheable file size
+	// per HTTP GET response", 50 GB (developer guide, "Quotas").
+	DefaultMaxObjectSize = 50 << 30
+	// DefaultPartSize is the unit in which objects larger than it are
+	// fetched and cached (parts.go).
+	DefaultPartSize        = 4 << 20
 	DefaultDomainSuffix    = "cloudfront.net"
 	DefaultConnectTimeout  = 10 * time.Second
 	DefaultResponseTimeout = 30 * time.Second
@@ -67,6 +71,9 @@ type Options struct {
 	DiskCacheDir  string
 	DiskCacheSize int64
 	MaxObjectSize int64 // larger responses are streamed to the viewer, not cached
+	// PartSize: objects larger than it are fetched with ranged requests
+	// and cached in parts of this size (parts.go).
+	PartSize int64
 	// Origins says which addresses origins may have (nil: any). It is
 	// checked at dial time on the resolved IP, so DNS rebinding cannot get
 	// around it. The S3 endpoint of S3Options is the operator's and is not
@@ -94,13 +101,19 @@ type Options struct {
 
 // Server is an edge. It is safe for concurrent use.
 type Server struct {
-	opts      Options
-	now       func() time.Time
-	log       *slog.Logger
-	via       []string // "1.1 <HostID>.<DomainSuffix> (CloudFront)"
-	snap      atomic.Pointer[compiled]
-	cache     *objectCache
-	flights   singleflight.Group
+	opts  Options
+	now   func() time.Time
+	log   *slog.Logger
+	via   []string // "1.1 <HostID>.<DomainSuffix> (CloudFront)"
+	snap  atomic.Pointer[compiled]
+	cache *objectCache
+	// flights are the origin fetches of objects in progress, by key;
+	// fills are those of parts of large objects, by part key (parts.go).
+	flightsMu sync.Mutex
+	flights   map[string]*flight
+	fillsMu   sync.Mutex
+	fills     map[string]*fill
+	partSize  int64
 	transport *http.Transport // to tenants' origins, under Options.Origins
 	// transports are the pools of origins whose connection settings
 	// differ from defaultConn (origins.go).
@@ -128,8 +141,12 @@ func New(o Options) (*Server, error) {
 	if o.MaxObjectSize <= 0 {
 		o.MaxObjectSize = DefaultMaxObjectSize
 	}
-	if o.MaxObjectSize > maxWeight {
-		return nil, errors.New("edge: MaxObjectSize must be below 4 GiB")
+	if o.PartSize <= 0 {
+		o.PartSize = DefaultPartSize
+	}
+	if o.PartSize > maxWeight-64<<10 {
+		// A part is one cache entry, whose weight must fit otter's.
+		return nil, errors.New("edge: PartSize must be below 4 GiB")
 	}
 	if o.DomainSuffix == "" {
 		o.DomainSuffix = DefaultDomainSuffix
@@ -150,7 +167,8 @@ func New(o Options) (*Server, error) {
 	if o.S3.Region == "" {
 		o.S3.Region = "us-east-1"
 	}
-	s := &Server{opts: o, now: o.Now, log: o.Logger}
+	s := &Server{opts: o, now: o.Now, log: o.Logger, partSize: o.PartSize,
+		flights: map[string]*flight{}, fills: map[string]*fill{}}
 	if s.now == nil {
 		s.now = time.Now
 	}
