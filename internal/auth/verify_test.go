@@ -278,12 +278,17 @@ func TestConcurrentLookupsCollapse(t *testing.T) {
 	}
 	const n = 50
 	errs := make(chan error, n)
+	// The requests are signed before any goroutine starts, and each
+	// goroutine says it is about to verify: on a loaded machine, signing
+	// inside the goroutines let some start after the flight had ended.
+	var ready atomic.Int32
 	for i := range n {
+		r := signedLegacy(testKeyID, testNow, nil)()
+		if i%2 == 1 {
+			r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ":", ":x", 1))
+		}
 		go func() {
-			r := signedLegacy(testKeyID, testNow, nil)()
-			if i%2 == 1 {
-				r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), ":", ":x", 1))
-			}
+			ready.Add(1)
 			_, err := v.Verify(r, nil)
 			if i%2 == 1 && !errors.Is(err, cloudfront.NewError(cloudfront.SignatureDoesNotMatch)) {
 				err = fmt.Errorf("request %d: %v, want SignatureDoesNotMatch", i, err)
@@ -293,10 +298,10 @@ func TestConcurrentLookupsCollapse(t *testing.T) {
 			errs <- err
 		}()
 	}
-	for calls.Load() == 0 {
+	for calls.Load() == 0 || ready.Load() < n {
 		time.Sleep(time.Millisecond)
 	}
-	time.Sleep(50 * time.Millisecond) // the others join the flight
+	time.Sleep(50 * time.Millisecond) // the last ones join the flight
 	close(release)
 	for range n {
 		if err := <-errs; err != nil {

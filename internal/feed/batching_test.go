@@ -98,7 +98,17 @@ func TestDeployedHonestWhateverTheBatching(t *testing.T) {
 			}
 
 			b.ack(rev)
-			if here, _ := f.statuses(id); here != cloudfront.StatusDeployed {
+			if every == time.Nanosecond {
+				// A flush runs with every ack: a store read that it
+				// overtakes shows less than this node saw stored, which
+				// Overlay takes for the edge registering again elsewhere
+				// and answers from the store (InProgress, the safe side)
+				// until the next read.
+				eventually(t, "Deployed here", func() bool {
+					here, _ := f.statuses(id)
+					return here == cloudfront.StatusDeployed
+				})
+			} else if here, _ := f.statuses(id); here != cloudfront.StatusDeployed {
 				t.Errorf("both edges acknowledged: here %s, want Deployed without waiting for a flush", here)
 			}
 			if every == time.Hour {
