@@ -192,24 +192,8 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 			left = q.b.origin.connectionAttempts
 		}
 		f = s.fetchStream(r, q, left)
-		if f.kind == outFailed {
-			if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
-				return resultError
-			}
-			c.count(resultError, s.writeErrorPage(w, r, f.status, q.pr))
-			return resultError
-		}
 	}
-	defer f.close()
-	res := resultMiss
-	if f.resp.StatusCode >= 400 {
-		res = resultError
-		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.resp.StatusCode) {
-			return res
-		}
-	}
-	c.count(res, s.writeStream(w, r, f, res, q))
-	return res
+	return s.serveStreamed(w, r, q, f)
 }
 
 // serveArriving answers from a body that is still arriving (a fill, or a

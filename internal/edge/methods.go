@@ -123,8 +123,15 @@ func (b *behavior) caches(m methodSet) bool {
 // does not cache, and every request of a behaviour that forwards all
 // headers. Concurrent requests are not collapsed, since each may differ.
 func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *request) result {
+	return s.serveStreamed(w, r, q, s.fetchStream(r, q, q.b.origin.connectionAttempts))
+}
+
+// serveStreamed answers a viewer from its own origin fetch (fetchStream):
+// the origin's answer streamed through, or, when the fetch failed or the
+// origin answered an error, the distribution's custom error page where
+// one applies.
+func (s *Server) serveStreamed(w http.ResponseWriter, r *http.Request, q *request, f *fetchResult) result {
 	c := s.stats(q.d)
-	f := s.fetchStream(r, q, q.b.origin.connectionAttempts)
 	if f.kind == outFailed {
 		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
 			return resultError
