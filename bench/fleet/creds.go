@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -19,33 +17,6 @@ import (
 	"github.com/openfront/openfront/internal/store/postgres"
 	"github.com/openfront/openfront/internal/store/sqlite"
 )
-
-// readCredentials reads the [default] profile's key of a shared
-// credentials file.
-func readCredentials(path string) (id, secret string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", "", err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "aws_access_key_id":
-			id = strings.TrimSpace(v)
-		case "aws_secret_access_key":
-			secret = strings.TrimSpace(v)
-		}
-	}
-	if id == "" || secret == "" {
-		return "", "", errors.New(path + ": no aws_access_key_id / aws_secret_access_key")
-	}
-	return id, secret, sc.Err()
-}
 
 func cutKey(auth string) (id, secret string, ok bool) { return strings.Cut(auth, ":") }
 

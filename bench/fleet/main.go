@@ -27,6 +27,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/openfront/openfront/bench/internal/creds"
 	"net/http"
 	"os"
 	"os/signal"
@@ -274,7 +275,7 @@ func startControlPlane(c config, tmp string) (*controlPlane, error) {
 		p.kill()
 		return nil, fmt.Errorf("control plane printed no api address")
 	}
-	id, secret, err := readCredentials(filepath.Join(cp.data, "credentials"))
+	id, secret, err := creds.Read(filepath.Join(cp.data, "credentials"))
 	if err != nil {
 		p.kill()
 		return nil, err

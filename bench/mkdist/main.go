@@ -5,10 +5,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,6 +14,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/openfront/openfront/bench/internal/creds"
 
 	"github.com/openfront/openfront/internal/auth"
 )
@@ -67,7 +67,7 @@ func main() {
 }
 
 func run(api, credsPath string, originPort int, wait time.Duration) error {
-	id, secret, err := readCredentials(credsPath)
+	id, secret, err := creds.Read(credsPath)
 	if err != nil {
 		return err
 	}
@@ -112,31 +112,4 @@ func call(method, url, body, id, secret string, want int, out *distribution) err
 		return fmt.Errorf("%s %s: %s\n%s", method, url, resp.Status, b)
 	}
 	return xml.NewDecoder(bytes.NewReader(b)).Decode(out)
-}
-
-// readCredentials reads the [default] profile's key of a shared
-// credentials file.
-func readCredentials(path string) (id, secret string, err error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", "", err
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		k, v, ok := strings.Cut(sc.Text(), "=")
-		if !ok {
-			continue
-		}
-		switch strings.TrimSpace(k) {
-		case "aws_access_key_id":
-			id = strings.TrimSpace(v)
-		case "aws_secret_access_key":
-			secret = strings.TrimSpace(v)
-		}
-	}
-	if id == "" || secret == "" {
-		return "", "", errors.New(path + ": no aws_access_key_id / aws_secret_access_key")
-	}
-	return id, secret, sc.Err()
 }
