@@ -17,7 +17,17 @@
 # (default 1 with two CPUs or more: every server runs on CPU 0 and wrk on
 # CPU 1, so that the load generator does not compete with the server under
 # test and each server gets the same one core; 0 shares all CPUs), LARGE
-# (default 1; 0 skips bench/large.sh, whose own knobs are in its header).
+# (default 1; 0 skips bench/large.sh, whose own knobs are in its header),
+# OPENFRONT_BASE (an openfront binary of another commit, e.g. main's: it is
+# run as server "base" beside this tree's build, in the same rounds, and
+# the report adds openfront/base).
+#
+# Besides requests/s, each case reports the server's CPU time per request
+# (user + system of its processes, from /proc, in microseconds): the cost
+# a server controls, which a busy machine disturbs far less than the rate.
+# At 1 MiB the rate is set by wrk (its 8 KiB reads: about 130 read and
+# 130 ioctl calls per response, more CPU than any server spends), so the
+# CPU column is the one that compares write paths (bench/README.md).
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -29,6 +39,11 @@ LARGE=${LARGE:-1}
 PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 OBJECTS=(1k 1m)
 SERVERS=(ceiling ceiling_cf openfront nginx varnish)
+OPENFRONT_BASE=${OPENFRONT_BASE:-}
+if [ -n "$OPENFRONT_BASE" ]; then
+	OPENFRONT_BASE=$(realpath "$OPENFRONT_BASE")
+	SERVERS=(ceiling ceiling_cf openfront base nginx varnish)
+fi
 
 cd "$(dirname "$0")/.."
 
@@ -98,24 +113,33 @@ origin_port=$(free_port)
 pids+=($!)
 ceiling_port=$(free_port)
 "${srv[@]}" "$tmp/bin/ceiling" -addr "127.0.0.1:$ceiling_port" 2>"$tmp/ceiling.log" &
+ceiling_pid=$!
 pids+=($!)
 ceiling_cf_port=$(free_port)
 "${srv[@]}" "$tmp/bin/ceiling" -cloudfront-headers -addr "127.0.0.1:$ceiling_cf_port" 2>"$tmp/ceiling_cf.log" &
+ceiling_cf_pid=$!
 pids+=($!)
 wait_http "http://127.0.0.1:$origin_port/1k"
 wait_http "http://127.0.0.1:$ceiling_port/1k"
 wait_http "http://127.0.0.1:$ceiling_cf_port/1k"
 
 # openfront: control plane and embedded edge in one process.
-api_port=$(free_port)
-openfront_port=$(free_port)
-"${srv[@]}" "$tmp/bin/openfront" serve --data "$tmp/openfront" --api-addr "127.0.0.1:$api_port" \
-	--edge-addr "127.0.0.1:$openfront_port" --admin-addr "" >"$tmp/openfront.out" 2>"$tmp/openfront.log" &
-openfront_pid=$!
-pids+=($!)
-for _ in $(seq 100); do [ -s "$tmp/openfront/credentials" ] && break; sleep 0.1; done
-domain=$("$tmp/bin/mkdist" -api "http://127.0.0.1:$api_port" -credentials "$tmp/openfront/credentials" -origin-port "$origin_port")
-echo "openfront distribution $domain deployed"
+# start_openfront NAME BINARY sets NAME_port, NAME_pid and NAME_domain.
+start_openfront() {
+	local name=$1 bin=$2 api edge pid d
+	api=$(free_port)
+	edge=$(free_port)
+	"${srv[@]}" "$bin" serve --data "$tmp/$name" --api-addr "127.0.0.1:$api" \
+		--edge-addr "127.0.0.1:$edge" --admin-addr "" >"$tmp/$name.out" 2>"$tmp/$name.log" &
+	pid=$!
+	pids+=($pid)
+	for _ in $(seq 100); do [ -s "$tmp/$name/credentials" ] && break; sleep 0.1; done
+	d=$("$tmp/bin/mkdist" -api "http://127.0.0.1:$api" -credentials "$tmp/$name/credentials" -origin-port "$origin_port")
+	echo "$name distribution $d deployed"
+	eval "${name}_port=$edge ${name}_pid=$pid ${name}_domain=$d"
+}
+start_openfront openfront "$tmp/bin/openfront"
+[ -z "$OPENFRONT_BASE" ] || start_openfront base "$OPENFRONT_BASE"
 
 # nginx with a disk cache (the page cache keeps it in memory), keep-alive
 # to the origin, and the settings of Debian's default nginx.conf.
@@ -156,6 +180,7 @@ http {
 }
 EOF
 "${srv[@]}" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
 pids+=($!)
 
 # Varnish with its built-in VCL, which honours the origin's max-age.
@@ -164,27 +189,42 @@ varnish_jail=()
 [ "$(id -u)" -eq 0 ] && varnish_jail=(-j none)
 "${srv[@]}" varnishd -F -a "127.0.0.1:$varnish_port" -b "127.0.0.1:$origin_port" -s malloc,256m \
 	-n "$tmp/varnish" "${varnish_jail[@]}" >"$tmp/varnish.log" 2>&1 &
+varnish_pid=$!
 pids+=($!)
 
 wait_http "http://127.0.0.1:$nginx_port/1k"
 wait_http "http://127.0.0.1:$varnish_port/1k"
 
 port_of() { eval echo "\$${1}_port"; }
+domain_of() { eval echo "\${${1}_domain:-}"; }
+
+# cpu_ticks prints the user + system clock ticks of server $1's process
+# and its children (nginx's workers, Varnish's child), all threads.
+cpu_ticks() {
+	local pid ps t=0
+	pid=$(eval echo "\$${1}_pid")
+	ps="$pid $(pgrep -P "$pid" | tr '\n' ' ')"
+	for p in $ps; do
+		# Fields 14 and 15 after the command, whose name may hold spaces.
+		t=$((t + $(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+	done
+	echo "$t"
+}
+tck=$(getconf CLK_TCK)
 
 # --- warm-up and hit evidence ----------------------------------------------
 
 echo
 echo "hit evidence (second request of each object after a first fetch):"
-for s in openfront nginx varnish; do
+hitters=(openfront nginx varnish)
+[ -z "$OPENFRONT_BASE" ] || hitters=(openfront base nginx varnish)
+for s in "${hitters[@]}"; do
 	for o in "${OBJECTS[@]}"; do
 		url="http://127.0.0.1:$(port_of "$s")/$o"
-		if [ "$s" = openfront ]; then
-			curl -s -o /dev/null -H "Host: $domain" "$url"
-			hdr=$(curl -s -o /dev/null -D - -H "Host: $domain" "$url")
-		else
-			curl -s -o /dev/null "$url"
-			hdr=$(curl -s -o /dev/null -D - "$url")
-		fi
+		host=()
+		[ -z "$(domain_of "$s")" ] || host=(-H "Host: $(domain_of "$s")")
+		curl -s -o /dev/null "${host[@]}" "$url"
+		hdr=$(curl -s -o /dev/null -D - "${host[@]}" "$url")
 		ev=$(printf '%s\n' "$hdr" | tr -d '\r' | grep -iE '^(x-cache|age|x-varnish|content-length):' | tr '\n' ' ')
 		printf '  %-9s /%-3s %s\n' "$s" "$o" "$ev"
 	done
@@ -203,14 +243,18 @@ alive() {
 	done
 }
 
-# run_wrk prints "req/s p99_ms" for one case.
+# run_wrk prints "req/s p99_ms cpu_us" for one case, cpu_us being the
+# server's CPU time per request.
 run_wrk() {
-	local s=$1 o=$2 d=$3 url
+	local s=$1 o=$2 d=$3 url c0 out
 	url="http://127.0.0.1:$(port_of "$s")/$o"
 	local args=(-t"$THREADS" -c"$CONNS" -d"${d}s" --latency)
-	if [ "$s" = openfront ]; then args+=(-H "Host: $domain"); fi
+	if [ -n "$(domain_of "$s")" ]; then args+=(-H "Host: $(domain_of "$s")"); fi
 	alive
-	"${load[@]}" wrk "${args[@]}" "$url" | awk '
+	c0=$(cpu_ticks "$s")
+	out=$("${load[@]}" wrk "${args[@]}" "$url")
+	printf '%s\n' "$out" | awk -v ticks=$(($(cpu_ticks "$s") - c0)) -v tck="$tck" '
+		/ requests in / { n = $1 }
 		/^ +99%/ {
 			v = $2
 			if (v ~ /us$/) { sub(/us$/, "", v); p99 = v / 1000 }
@@ -219,7 +263,10 @@ run_wrk() {
 		}
 		/^Non-2xx/ { bad = 1 }
 		/^Requests\/sec:/ { rps = $2 }
-		END { if (bad) rps = 0; printf "%.0f %.2f\n", rps, p99 }'
+		END {
+			if (bad) rps = 0
+			printf "%.0f %.2f %.0f\n", rps, p99, (n > 0 ? ticks / tck * 1e6 / n : 0)
+		}'
 }
 
 echo
@@ -228,17 +275,21 @@ for o in "${OBJECTS[@]}"; do
 	for s in "${SERVERS[@]}"; do run_wrk "$s" "$o" "$WARMUP" >/dev/null; done
 done
 
-declare -A best_rps best_p99
+declare -A best_rps best_p99 best_cpu
 echo "measuring: $ROUNDS round(s) of ${DURATION}s per case, wrk -t$THREADS -c$CONNS, keep-alive"
 for r in $(seq "$ROUNDS"); do
 	for o in "${OBJECTS[@]}"; do
 		for s in "${SERVERS[@]}"; do
-			read -r rps p99 < <(run_wrk "$s" "$o" "$DURATION")
-			printf '  round %d  %-10s /%-3s %9s req/s  p99 %7s ms\n' "$r" "$s" "$o" "$rps" "$p99"
+			read -r rps p99 cpu < <(run_wrk "$s" "$o" "$DURATION")
+			printf '  round %d  %-10s /%-3s %9s req/s  p99 %7s ms  cpu %6s us/req\n' "$r" "$s" "$o" "$rps" "$p99" "$cpu"
 			k="$s/$o"
 			if [ -z "${best_rps[$k]:-}" ] || [ "$rps" -gt "${best_rps[$k]}" ]; then
 				best_rps[$k]=$rps
 				best_p99[$k]=$p99
+			fi
+			# The least CPU of the rounds: a busy machine only adds.
+			if [ -z "${best_cpu[$k]:-}" ] || [ "$cpu" -lt "${best_cpu[$k]}" ]; then
+				best_cpu[$k]=$cpu
 			fi
 		done
 	done
@@ -254,10 +305,10 @@ if [ "$PIN" = 1 ]; then
 else
 	echo "results (best of $ROUNDS rounds; $(nproc) CPUs shared by wrk and the server)"
 fi
-printf '%-10s %-6s %12s %10s\n' server object "req/s" "p99 ms"
+printf '%-10s %-6s %12s %10s %14s\n' server object "req/s" "p99 ms" "cpu us/req"
 for o in "${OBJECTS[@]}"; do
 	for s in "${SERVERS[@]}"; do
-		printf '%-10s %-6s %12s %10s\n' "$s" "/$o" "${best_rps[$s/$o]}" "${best_p99[$s/$o]}"
+		printf '%-10s %-6s %12s %10s %14s\n' "$s" "/$o" "${best_rps[$s/$o]}" "${best_p99[$s/$o]}" "${best_cpu[$s/$o]}"
 	done
 done
 echo
@@ -270,6 +321,14 @@ for o in "${OBJECTS[@]}"; do
 		"$(ratio "$of" "${best_rps[varnish/$o]}")" "$(ratio "$of" "${best_rps[ceiling/$o]}")" \
 		"$(ratio "$of" "${best_rps[ceiling_cf/$o]}")"
 done
+if [ -n "$OPENFRONT_BASE" ]; then
+	echo
+	printf '%-6s %16s %26s\n' object "openfront/base" "cpu per request, base/openfront"
+	for o in "${OBJECTS[@]}"; do
+		printf '%-6s %16s %26s\n' "/$o" "$(ratio "${best_rps[openfront/$o]}" "${best_rps[base/$o]}")" \
+			"$(ratio "${best_cpu[base/$o]}" "${best_cpu[openfront/$o]}")"
+	done
+fi
 echo "openfront peak RSS during the hit cases: $(awk '/^VmHWM/ { printf "%.0f MiB", $2 / 1024 }' "/proc/$openfront_pid/status" 2>/dev/null || echo -) (budget: the default --cache-size, 256 MiB)"
 
 if [ "$LARGE" = 1 ]; then
