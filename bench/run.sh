@@ -20,14 +20,15 @@
 # (default 1; 0 skips bench/large.sh, whose own knobs are in its header),
 # OPENFRONT_BASE (an openfront binary of another commit, e.g. main's: it is
 # run as server "base" beside this tree's build, in the same rounds, and
-# the report adds openfront/base).
+# the report adds openfront/base), CEILING_SENDFILE (1 adds ceiling_sf,
+# the ceiling sending its bodies from a memfd with sendfile).
 #
-# Besides requests/s, each case reports the server's CPU time per request
-# (user + system of its processes, from /proc, in microseconds): the cost
-# a server controls, which a busy machine disturbs far less than the rate.
-# At 1 MiB the rate is set by wrk (its 8 KiB reads: about 130 read and
-# 130 ioctl calls per response, more CPU than any server spends), so the
-# CPU column is the one that compares write paths (bench/README.md).
+# Besides requests/s, each case reports the CPU time per request of the
+# server (user + system of its processes, from /proc) and of wrk, in
+# microseconds: what each side spends, which a busy machine disturbs far
+# less than the rate. At 1 MiB wrk spends more per response than any
+# server (its 8 KiB reads: about 130 read and 130 ioctl calls per
+# response), so it sets the rate (bench/README.md, "The 1 MiB hit").
 set -euo pipefail
 
 DURATION=${DURATION:-10}
@@ -43,6 +44,9 @@ OPENFRONT_BASE=${OPENFRONT_BASE:-}
 if [ -n "$OPENFRONT_BASE" ]; then
 	OPENFRONT_BASE=$(realpath "$OPENFRONT_BASE")
 	SERVERS=(ceiling ceiling_cf openfront base nginx varnish)
+fi
+if [ "${CEILING_SENDFILE:-0}" = 1 ]; then
+	SERVERS=(ceiling_sf "${SERVERS[@]}")
 fi
 
 cd "$(dirname "$0")/.."
@@ -119,6 +123,13 @@ ceiling_cf_port=$(free_port)
 "${srv[@]}" "$tmp/bin/ceiling" -cloudfront-headers -addr "127.0.0.1:$ceiling_cf_port" 2>"$tmp/ceiling_cf.log" &
 ceiling_cf_pid=$!
 pids+=($!)
+if [ "${CEILING_SENDFILE:-0}" = 1 ]; then
+	ceiling_sf_port=$(free_port)
+	"${srv[@]}" "$tmp/bin/ceiling" -body sendfile -addr "127.0.0.1:$ceiling_sf_port" 2>"$tmp/ceiling_sf.log" &
+	ceiling_sf_pid=$!
+	pids+=($!)
+	wait_http "http://127.0.0.1:$ceiling_sf_port/1k"
+fi
 wait_http "http://127.0.0.1:$origin_port/1k"
 wait_http "http://127.0.0.1:$ceiling_port/1k"
 wait_http "http://127.0.0.1:$ceiling_cf_port/1k"
@@ -243,8 +254,8 @@ alive() {
 	done
 }
 
-# run_wrk prints "req/s p99_ms cpu_us" for one case, cpu_us being the
-# server's CPU time per request.
+# run_wrk prints "req/s p99_ms cpu_us wrk_us" for one case: the CPU time
+# per request of the server and of wrk.
 run_wrk() {
 	local s=$1 o=$2 d=$3 url c0 out
 	url="http://127.0.0.1:$(port_of "$s")/$o"
@@ -252,7 +263,9 @@ run_wrk() {
 	if [ -n "$(domain_of "$s")" ]; then args+=(-H "Host: $(domain_of "$s")"); fi
 	alive
 	c0=$(cpu_ticks "$s")
-	out=$("${load[@]}" wrk "${args[@]}" "$url")
+	# times, in the command substitution's shell, adds wrk's user and
+	# system time (its last line, the children's).
+	out=$("${load[@]}" wrk "${args[@]}" "$url"; times)
 	printf '%s\n' "$out" | awk -v ticks=$(($(cpu_ticks "$s") - c0)) -v tck="$tck" '
 		/ requests in / { n = $1 }
 		/^ +99%/ {
@@ -263,9 +276,11 @@ run_wrk() {
 		}
 		/^Non-2xx/ { bad = 1 }
 		/^Requests\/sec:/ { rps = $2 }
+		/^[0-9]+m[0-9.]+s [0-9]+m[0-9.]+s$/ { wrk = secs($1) + secs($2) }
+		function secs(t) { split(t, a, /[ms]/); return a[1] * 60 + a[2] }
 		END {
 			if (bad) rps = 0
-			printf "%.0f %.2f %.0f\n", rps, p99, (n > 0 ? ticks / tck * 1e6 / n : 0)
+			printf "%.0f %.2f %.0f %.0f\n", rps, p99, (n > 0 ? ticks / tck * 1e6 / n : 0), (n > 0 ? wrk * 1e6 / n : 0)
 		}'
 }
 
@@ -275,13 +290,14 @@ for o in "${OBJECTS[@]}"; do
 	for s in "${SERVERS[@]}"; do run_wrk "$s" "$o" "$WARMUP" >/dev/null; done
 done
 
-declare -A best_rps best_p99 best_cpu
+declare -A best_rps best_p99 best_cpu best_wrk
 echo "measuring: $ROUNDS round(s) of ${DURATION}s per case, wrk -t$THREADS -c$CONNS, keep-alive"
 for r in $(seq "$ROUNDS"); do
 	for o in "${OBJECTS[@]}"; do
 		for s in "${SERVERS[@]}"; do
-			read -r rps p99 cpu < <(run_wrk "$s" "$o" "$DURATION")
-			printf '  round %d  %-10s /%-3s %9s req/s  p99 %7s ms  cpu %6s us/req\n' "$r" "$s" "$o" "$rps" "$p99" "$cpu"
+			read -r rps p99 cpu wrk < <(run_wrk "$s" "$o" "$DURATION")
+			printf '  round %d  %-10s /%-3s %9s req/s  p99 %7s ms  cpu us/req: server %5s wrk %5s\n' \
+				"$r" "$s" "$o" "$rps" "$p99" "$cpu" "$wrk"
 			k="$s/$o"
 			if [ -z "${best_rps[$k]:-}" ] || [ "$rps" -gt "${best_rps[$k]}" ]; then
 				best_rps[$k]=$rps
@@ -290,6 +306,9 @@ for r in $(seq "$ROUNDS"); do
 			# The least CPU of the rounds: a busy machine only adds.
 			if [ -z "${best_cpu[$k]:-}" ] || [ "$cpu" -lt "${best_cpu[$k]}" ]; then
 				best_cpu[$k]=$cpu
+			fi
+			if [ -z "${best_wrk[$k]:-}" ] || [ "$wrk" -lt "${best_wrk[$k]}" ]; then
+				best_wrk[$k]=$wrk
 			fi
 		done
 	done
@@ -301,14 +320,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 
 echo
 if [ "$PIN" = 1 ]; then
-	echo "results (best of $ROUNDS rounds; each server on CPU 0, wrk on CPU 1)"
+	echo "results (req/s: the best of $ROUNDS rounds, CPU: the lowest; each server on CPU 0, wrk on CPU 1)"
 else
-	echo "results (best of $ROUNDS rounds; $(nproc) CPUs shared by wrk and the server)"
+	echo "results (req/s: the best of $ROUNDS rounds, CPU: the lowest; $(nproc) CPUs shared by wrk and the server)"
 fi
-printf '%-10s %-6s %12s %10s %14s\n' server object "req/s" "p99 ms" "cpu us/req"
+printf '%-10s %-6s %12s %10s %18s %15s\n' server object "req/s" "p99 ms" "server cpu us/req" "wrk cpu us/req"
 for o in "${OBJECTS[@]}"; do
 	for s in "${SERVERS[@]}"; do
-		printf '%-10s %-6s %12s %10s %14s\n' "$s" "/$o" "${best_rps[$s/$o]}" "${best_p99[$s/$o]}" "${best_cpu[$s/$o]}"
+		printf '%-10s %-6s %12s %10s %18s %15s\n' "$s" "/$o" "${best_rps[$s/$o]}" "${best_p99[$s/$o]}" "${best_cpu[$s/$o]}" "${best_wrk[$s/$o]}"
 	done
 done
 echo
