@@ -103,6 +103,9 @@ func listen(h http.Handler) (net.Listener, error) {
 	}
 	hs := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
 		IdleTimeout: 120 * time.Second, MaxHeaderBytes: 32 << 10}
+	if e, ok := h.(*edge.Server); ok {
+		hs.ConnContext = e.ConnContext // as openfront's edge listeners
+	}
 	go hs.Serve(ln)
 	return ln, nil
 }

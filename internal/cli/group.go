@@ -80,6 +80,13 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 		// leaves room, and Go answers 431 beyond it.
 		MaxHeaderBytes: 32 << 10,
 	}
+	// The edge keeps each connection in its requests' context, to cork
+	// large responses (edge.Server.ConnContext).
+	if cc, ok := h.(interface {
+		ConnContext(context.Context, net.Conn) context.Context
+	}); ok {
+		srv.ConnContext = cc.ConnContext
+	}
 	g.wg.Add(2)
 	g.srvWG.Add(1)
 	go func() {

@@ -144,8 +144,14 @@ func newEdgeSnapshot(t *testing.T, o Options, snap *feed.Snapshot) *testEdge {
 		t.Fatal(err)
 	}
 	e := &testEdge{Server: s, clock: clock}
-	e.http = httptest.NewServer(s)
-	e.https = httptest.NewTLSServer(s)
+	// The listeners keep connections in the context as the edge's do
+	// (ConnContext), so large hits are corked here too.
+	e.http = httptest.NewUnstartedServer(s)
+	e.http.Config.ConnContext = s.ConnContext
+	e.http.Start()
+	e.https = httptest.NewUnstartedServer(s)
+	e.https.Config.ConnContext = s.ConnContext
+	e.https.StartTLS()
 	t.Cleanup(func() {
 		e.http.Close()
 		e.https.Close()

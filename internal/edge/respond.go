@@ -153,6 +153,12 @@ func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hd
 		age := int64(now.Sub(e.stored) / time.Second)
 		h["Age"] = pr.ageHeader(max(age, 0))
 	}
+	if size >= corkMin && r.Method == http.MethodGet {
+		t := cork(r)
+		n, _ := s.writeObject(w, r, status, size, e.etag, e.lastMod, e)
+		uncork(t)
+		return int(n)
+	}
 	n, _ := s.writeObject(w, r, status, size, e.etag, e.lastMod, e)
 	return int(n)
 }
