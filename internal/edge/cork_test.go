@@ -166,3 +166,62 @@ func TestCorkedHitsIdentical(t *testing.T) {
 		})
 	}
 }
+
+// TestCorkedHitPurgedWhileSent: a corked hit whose object is purged from
+// both tiers while the viewer is still reading it arrives whole and
+// intact; the next request is a miss.
+func TestCorkedHitPurgedWhileSent(t *testing.T) {
+	body := make([]byte, 4<<20-1000) // more than the socket buffers take at once
+	for i := range body {
+		body[i] = byte(i*13 + i>>9)
+	}
+	origin := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "max-age=3600")
+		w.Write(body)
+	})
+	for _, tier := range []struct {
+		name string
+		opts Options
+	}{
+		{"memory", Options{}},
+		{"disk", Options{CacheSize: 8 << 20, DiskCacheDir: t.TempDir(), DiskCacheSize: 64 << 20}},
+	} {
+		t.Run(tier.name, func(t *testing.T) {
+			e := newEdge(t, tier.opts, distribution(origin.Server))
+			for i := 0; e.get(t, "d1.cloudfront.test", "/big").Header.Get("X-Cache") != "Hit from cloudfront"; i++ {
+				if i == 1000 {
+					t.Fatal("no hit")
+				}
+			}
+			req, err := http.NewRequest(http.MethodGet, e.http.URL+"/big", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Host = "d1.cloudfront.test"
+			req.Header.Set("Accept-Encoding", "gzip")
+			resp, err := e.http.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.Header.Get("X-Cache") != "Hit from cloudfront" {
+				t.Fatalf("X-Cache %q", resp.Header.Get("X-Cache"))
+			}
+			first := make([]byte, 64<<10)
+			if _, err := io.ReadFull(resp.Body, first); err != nil {
+				t.Fatal(err)
+			}
+			e.purge([]string{"EDFDVBD6EXAMPLE\x00"})
+			rest, err := io.ReadAll(resp.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := append(first, rest...); !bytes.Equal(got, body) {
+				t.Fatalf("got %d bytes, want the %d sent; they differ", len(got), len(body))
+			}
+			if x := e.get(t, "d1.cloudfront.test", "/big").Header.Get("X-Cache"); x != "Miss from cloudfront" {
+				t.Errorf("after the purge: X-Cache %q", x)
+			}
+		})
+	}
+}
