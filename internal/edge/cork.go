@@ -25,10 +25,10 @@ func (s *Server) ConnContext(ctx context.Context, c net.Conn) context.Context {
 // cork sets TCP_CORK on r's connection until uncork: net/http sends a
 // large body as two writes (its 4 KiB buffer with the header, then the
 // rest), and the first one's small segment, sent alone, wakes the viewer
-// for 4 KiB. On loopback, the viewer's receive window then stayed near
-// its initial 128 KiB under load (wrk, bench/README.md "The 1 MiB hit"),
-// so most of each body went out from the viewer's own ACK processing, on
-// its CPU. Corked, the response leaves as full segments, as Varnish's
+// for 4 KiB. Under wrk on loopback the viewer's receive window then
+// stayed small (1.2 MB on average, against 4.9 MB with Varnish;
+// bench/README.md, "The 1 MiB hit"), so most of each body went out from
+// the viewer's own ACK processing, on its CPU. Corked, the response leaves as full segments, as Varnish's
 // one writev does, and the window grows. HTTP/2 multiplexes streams on
 // the connection and keeps Go's framing; nil means not corked.
 func cork(r *http.Request) *net.TCPConn {
