@@ -32,13 +32,32 @@ type fill struct {
 	cancel  context.CancelCauseFunc
 	// tag is the version of the object a part belongs to (parts.go).
 	tag string
+	// mem is the pool the buffer's bytes are counted in (membudget.go);
+	// reserved is what f holds of it, from its allocation to its end.
+	mem      *memPool
+	reserved int64
 }
 
 // errTruncated ends a fill whose origin body ended early or broke.
 var errTruncated = errors.New("edge: origin body truncated")
 
-func newFill(capacity, limit int64) *fill {
-	return &fill{wake: make(chan struct{}), buf: make([]byte, 0, capacity), limit: limit}
+// newFill is a fill of at most limit bytes, counted in the server's fill
+// pool once its buffer is allocated (by pump, when the origin answered).
+func (s *Server) newFill(limit int64) *fill {
+	return &fill{wake: make(chan struct{}), limit: limit, mem: s.cache.fillMem}
+}
+
+// reserve takes n bytes of the fill pool for f, waiting until they fit,
+// unless f holds some already: fetches that will allocate wait before they
+// ask the origin, so that a spent budget delays requests, not bodies.
+func (f *fill) reserve(n int64) {
+	if f.mem == nil || f.reserved > 0 || n <= 0 {
+		return
+	}
+	f.mem.acquire(n)
+	f.mu.Lock()
+	f.reserved = n
+	f.mu.Unlock()
 }
 
 // pump reads r into f until f holds want bytes (want < 0: until EOF or
@@ -49,6 +68,9 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 	target := want
 	if target < 0 {
 		target = f.limit
+	}
+	if cap(f.published()) == 0 {
+		f.reserve(target)
 	}
 	f.mu.Lock()
 	if cap(f.buf) == 0 && want > 0 {
@@ -117,13 +139,19 @@ func (f *fill) published() []byte {
 	return f.buf
 }
 
-// finish ends f; err != nil makes every reader abort.
+// finish ends f; err != nil makes every reader abort. Its bytes leave
+// the fill pool: stored, they are the memory tier's; broken, garbage.
 func (f *fill) finish(err error) {
 	f.mu.Lock()
 	f.done, f.err = true, err
 	close(f.wake)
 	f.wake = make(chan struct{})
+	n := f.reserved
+	f.reserved = 0
 	f.mu.Unlock()
+	if n > 0 {
+		f.mem.release(n)
+	}
 }
 
 // wait blocks until f ended.

@@ -1,0 +1,149 @@
+package edge
+
+import (
+	"runtime/debug"
+	rtmetrics "runtime/metrics"
+	"sync"
+	"time"
+)
+
+// The edge's memory budget (Options.CacheSize, --cache-size) is the whole
+// process's: its peak RSS stays within the budget + 10 %. Measured in
+// bench/large.sh's working set (1 MiB objects, 256 MiB budget), the 100
+// MiB the process held above a cache of the budget's size were the
+// binary's own pages (23 MiB, not Go memory), garbage the collector had
+// not yet reclaimed (66 MiB: the Go memory limit let the heap grow to it)
+// and a few MiB of bodies on their way in or out. So the budget is split:
+//
+//   - Go's memory limit is the budget + 10 % less the binary's pages
+//     (MemoryLimit), so that the collector keeps garbage within it;
+//   - bodies arriving from origins (fills) may take fillShare of it at
+//     once, beyond which a fetch waits for another to end and read-ahead
+//     is skipped (memPool);
+//   - evicted objects waiting for the disk tier's writer take at most
+//     queueShare (disk.go);
+//   - the memory tier gets what is left once the rest of the live heap
+//     (distributions, control plane, connections: measured after each
+//     collection, so it follows the process as it grows) and a sixteenth
+//     of the limit for the collector's headroom are taken out (governor).
+const (
+	// memoryText is what the process maps beside Go's memory: the
+	// binary's code and data pages (openfront serve: 23 MiB of RSS with
+	// an empty cache and under load).
+	memoryText = 24 << 20
+	// minMemoryLimit keeps a tiny budget from making the collector run
+	// without pause: below it, the process's floor exceeds the budget.
+	minMemoryLimit = 32 << 20
+	fillShare      = 16 // 1/16 of the budget for fills in flight
+	queueShare     = 16 // 1/16 for writes waiting for the disk tier
+	headroomShare  = 16 // 1/16 of the Go memory limit for garbage between collections
+	// governEvery is how often the memory tier's share is recomputed.
+	governEvery = 250 * time.Millisecond
+)
+
+// MemoryLimit is the Go memory limit of an edge process whose memory
+// budget is budget bytes: the budget + 10 %, less the binary's own pages.
+func MemoryLimit(budget int64) int64 {
+	return max(budget+budget/10-memoryText, minMemoryLimit)
+}
+
+// fillBudget is the most bytes fills may hold at once.
+func fillBudget(budget int64) int64 { return budget / fillShare }
+
+// queueBudget is the most bytes evicted objects may hold while they wait
+// for the disk tier's writer.
+func queueBudget(budget int64) int64 { return budget / queueShare }
+
+// memoryTierSize is the memory tier's byte budget when the rest of the
+// live heap is other bytes and Go's memory limit is limit: the limit less
+// the collector's headroom, the fills' and the disk queue's shares, and
+// other; never under an eighth of the budget (a budget near the process's
+// floor still caches something) nor over the budget.
+func memoryTierSize(budget, limit, other int64) int64 {
+	c := limit - limit/headroomShare - fillBudget(budget) - queueBudget(budget) - other
+	return min(max(c, budget/8), budget)
+}
+
+// memPool counts bytes held against a fixed share of the budget. A taker
+// larger than the whole share goes alone.
+type memPool struct {
+	mu   sync.Mutex
+	max  int64
+	used int64
+	wake chan struct{} // closed and replaced at each release
+}
+
+func newMemPool(n int64) *memPool { return &memPool{max: n, wake: make(chan struct{})} }
+
+// acquire takes n bytes, waiting until they fit. Holders release once
+// their origin body ended or broke (bounded by the origin's read timeout),
+// so the wait ends; holders never acquire twice.
+func (p *memPool) acquire(n int64) {
+	p.mu.Lock()
+	for p.used > 0 && p.used+n > p.max {
+		wake := p.wake
+		p.mu.Unlock()
+		<-wake
+		p.mu.Lock()
+	}
+	p.used += n
+	p.mu.Unlock()
+}
+
+// room reports whether n bytes would fit now.
+func (p *memPool) room(n int64) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.used == 0 || p.used+n <= p.max
+}
+
+func (p *memPool) release(n int64) {
+	if n == 0 {
+		return
+	}
+	p.mu.Lock()
+	p.used -= n
+	close(p.wake)
+	p.wake = make(chan struct{})
+	p.mu.Unlock()
+}
+
+func (p *memPool) held() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.used
+}
+
+// govern resizes the memory tier every governEvery until stop is closed.
+func (c *objectCache) govern(stop <-chan struct{}) {
+	t := time.NewTicker(governEvery)
+	defer t.Stop()
+	sample := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		rtmetrics.Read(sample)
+		c.resize(int64(sample[0].Value.Uint64()))
+	}
+}
+
+// resize sets the memory tier's budget from the heap found live at the
+// last collection: what is not the tier's, the fills' or the disk queue's
+// is the rest of the process.
+func (c *objectCache) resize(live int64) {
+	limit := MemoryLimit(c.budget)
+	if cur := debug.SetMemoryLimit(-1); cur < limit {
+		limit = cur // an operator's GOMEMLIMIT
+	}
+	held := int64(c.c.WeightedSize()) + c.fillMem.held()
+	if c.disk != nil {
+		held += c.disk.queued.Load()
+	}
+	size := uint64(memoryTierSize(c.budget, limit, max(live-held, 0)))
+	if cur := c.c.GetMaximum(); size > cur+1<<20 || size+1<<20 < cur {
+		c.c.SetMaximum(size)
+	}
+}
