@@ -65,6 +65,9 @@ type objectCache struct {
 	// fillMem counts the bodies arriving from origins.
 	fillMem *memPool
 	stop    chan struct{}
+	// restPeak is the recent peak of the live heap beside the memory
+	// tier, the fills and the disk queue (govern's alone).
+	restPeak int64
 }
 
 func newObjectCache(budget int64) (*objectCache, error) {

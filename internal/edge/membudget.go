@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"runtime"
 	"runtime/debug"
 	rtmetrics "runtime/metrics"
 	"sync"
@@ -15,8 +16,9 @@ import (
 // not yet reclaimed (66 MiB: the Go memory limit let the heap grow to it)
 // and a few MiB of bodies on their way in or out. So the budget is split:
 //
-//   - Go's memory limit is the budget + 10 % less the binary's pages
-//     (MemoryLimit), so that the collector keeps garbage within it;
+//   - Go's memory limit is the budget + 10 % less the binary's pages and
+//     a margin for the limit's overshoot (MemoryLimit), so that the
+//     collector keeps garbage within it;
 //   - bodies arriving from origins (fills) may take fillShare of it at
 //     once, beyond which a fetch waits for another to end and read-ahead
 //     is skipped (memPool);
@@ -36,15 +38,25 @@ const (
 	minMemoryLimit = 32 << 20
 	fillShare      = 16 // 1/16 of the budget for fills in flight
 	queueShare     = 16 // 1/16 for writes waiting for the disk tier
-	headroomShare  = 16 // 1/16 of the Go memory limit for garbage between collections
+	// headroom is the collector's room: garbage between collections (a
+	// sixteenth of the Go limit) and what is allocated while it marks and
+	// its metadata (headroomFixed).
+	headroomShare = 16
+	headroomFixed = 8 << 20
 	// governEvery is how often the memory tier's share is recomputed.
 	governEvery = 250 * time.Millisecond
 )
 
+// goShare is the Go runtime's share of the budget + 10 %: the rest is the
+// binary's own pages.
+func goShare(budget int64) int64 { return budget + budget/10 - memoryText }
+
 // MemoryLimit is the Go memory limit of an edge process whose memory
-// budget is budget bytes: the budget + 10 %, less the binary's own pages.
+// budget is budget bytes: its share of the budget + 10 %, less a 32nd of
+// the budget, as the collector holds a soft limit within a percent or two
+// (TestPartsMemory overshot it by 1 MiB in 116).
 func MemoryLimit(budget int64) int64 {
-	return max(budget+budget/10-memoryText, minMemoryLimit)
+	return max(goShare(budget)-budget/32, minMemoryLimit)
 }
 
 // fillBudget is the most bytes fills may hold at once.
@@ -60,9 +72,12 @@ func queueBudget(budget int64) int64 { return budget / queueShare }
 // other; never under an eighth of the budget (a budget near the process's
 // floor still caches something) nor over the budget.
 func memoryTierSize(budget, limit, other int64) int64 {
-	c := limit - limit/headroomShare - fillBudget(budget) - queueBudget(budget) - other
+	c := limit - headroom(limit) - fillBudget(budget) - queueBudget(budget) - other
 	return min(max(c, budget/8), budget)
 }
+
+// headroom is what the collector needs beside the live heap under limit.
+func headroom(limit int64) int64 { return limit/headroomShare + headroomFixed }
 
 // memPool counts bytes held against a fixed share of the budget. A taker
 // larger than the whole share goes alone.
@@ -114,8 +129,11 @@ func (p *memPool) held() int64 {
 	return p.used
 }
 
-// govern resizes the memory tier every governEvery until stop is closed.
+// govern resizes the memory tier after every collection (when the live
+// heap is known anew) and every governEvery, until stop is closed.
 func (c *objectCache) govern(stop <-chan struct{}) {
+	gcs := make(chan struct{}, 1)
+	afterEachGC(gcs, stop)
 	t := time.NewTicker(governEvery)
 	defer t.Stop()
 	sample := []rtmetrics.Sample{{Name: "/gc/heap/live:bytes"}}
@@ -124,10 +142,37 @@ func (c *objectCache) govern(stop <-chan struct{}) {
 		case <-stop:
 			return
 		case <-t.C:
+			// The rest's peak fades by a sixteenth a tick: it takes a few
+			// seconds of a quieter heap to give the tier its room back.
+			c.restPeak -= c.restPeak / 16
+		case <-gcs:
 		}
 		rtmetrics.Read(sample)
 		c.resize(int64(sample[0].Value.Uint64()))
 	}
+}
+
+// afterEachGC signals ch (without blocking) after each collection until
+// stop is closed: a finalizer runs once the collector found its object
+// unreachable, and arms the next one.
+func afterEachGC(ch chan<- struct{}, stop <-chan struct{}) {
+	type sentinel struct{ _ [16]byte } // not tiny-allocated, so collected alone
+	var arm func()
+	arm = func() {
+		runtime.SetFinalizer(&sentinel{}, func(*sentinel) {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+			arm()
+		})
+	}
+	arm()
 }
 
 // resize sets the memory tier's budget from the heap found live at the
@@ -142,7 +187,11 @@ func (c *objectCache) resize(live int64) {
 	if c.disk != nil {
 		held += c.disk.queued.Load()
 	}
-	size := uint64(memoryTierSize(c.budget, limit, max(live-held, 0)))
+	// What is live beside the tier swings from one collection to the next
+	// (bodies being sent after their eviction, fills, promotions): the
+	// tier is sized against its recent peak.
+	c.restPeak = max(c.restPeak, live-held)
+	size := uint64(memoryTierSize(c.budget, limit, c.restPeak))
 	if cur := c.c.GetMaximum(); size > cur+1<<20 || size+1<<20 < cur {
 		c.c.SetMaximum(size)
 	}
