@@ -49,7 +49,7 @@ func TestMemoryBudgetSplit(t *testing.T) {
 }
 
 // TestMemPool: takers fit in the pool or wait for a release; one larger
-// than the pool goes alone.
+// than the pool goes alone; none waits forever.
 func TestMemPool(t *testing.T) {
 	p := newMemPool(10)
 	p.acquire(6)
@@ -76,6 +76,13 @@ func TestMemPool(t *testing.T) {
 	p.release(25)
 	if p.held() != 0 || !p.room(10) {
 		t.Fatalf("held %d after every release", p.held())
+	}
+	// A holder that never ends (a slow origin) stalls the others for
+	// fillWait at most: then they take their bytes beyond the share.
+	p.acquire(10)
+	p.acquire(4)
+	if h := p.held(); h != 14 {
+		t.Fatalf("held %d, want 14 (10 + 4 taken after the wait)", h)
 	}
 }
 
