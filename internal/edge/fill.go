@@ -47,16 +47,20 @@ func (s *Server) newFill(limit int64) *fill {
 	return &fill{wake: make(chan struct{}), limit: limit, mem: s.cache.fillMem}
 }
 
-// reserve takes n bytes of the fill pool for f, waiting until they fit,
-// unless f holds some already: fetches that will allocate wait before they
-// ask the origin, so that a spent budget delays requests, not bodies.
+// reserve makes f hold n bytes of the fill pool, waiting for what it
+// lacks: a part fetch reserves before it asks the origin, so that a spent
+// budget delays requests rather than leaving responses unread; a body of
+// unknown length reserves as its buffer grows.
 func (f *fill) reserve(n int64) {
-	if f.mem == nil || f.reserved > 0 || n <= 0 {
+	f.mu.Lock()
+	more := n - f.reserved
+	f.mu.Unlock()
+	if f.mem == nil || more <= 0 {
 		return
 	}
-	f.mem.acquire(n)
+	f.mem.acquire(more)
 	f.mu.Lock()
-	f.reserved = n
+	f.reserved += more
 	f.mu.Unlock()
 }
 
@@ -69,8 +73,8 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 	if target < 0 {
 		target = f.limit
 	}
-	if cap(f.published()) == 0 {
-		f.reserve(target)
+	if want > 0 {
+		f.reserve(want)
 	}
 	f.mu.Lock()
 	if cap(f.buf) == 0 && want > 0 {
@@ -83,7 +87,9 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 		if len(buf) == cap(buf) {
 			// Unknown length: grow, never past target. Readers keep the old
 			// array for what they already took.
-			nb := make([]byte, len(buf), min(max(int64(cap(buf))*2, 32<<10), target))
+			size := min(max(int64(cap(buf))*2, 32<<10), target)
+			f.reserve(size)
+			nb := make([]byte, len(buf), size)
 			copy(nb, buf)
 			buf = nb
 			f.mu.Lock()

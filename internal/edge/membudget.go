@@ -98,7 +98,8 @@ func newMemPool(n int64) *memPool { return &memPool{max: n, wake: make(chan stru
 // acquire takes n bytes, waiting until they fit. Holders release once
 // their origin body ended or broke, but slow origins must not stall every
 // other fetch of the edge: when no holder ended for fillWait, the bytes
-// are taken beyond the share. Holders never acquire twice.
+// are taken beyond the share (a fill that grows acquires again while it
+// holds bytes: two such could otherwise wait on each other).
 func (p *memPool) acquire(n int64) {
 	p.mu.Lock()
 	for p.used > 0 && p.used+n > p.max {
