@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -215,6 +217,35 @@ func httpCopy(w http.ResponseWriter, p *pattern) (int64, error) {
 		}
 		if err != nil {
 			return n, nil
+		}
+	}
+}
+
+// TestFillReserves: a fill holds of the fills' share what its buffer
+// takes (a body of unknown length as it grows, not a whole part), and
+// gives it back when it ends, whole or broken.
+func TestFillReserves(t *testing.T) {
+	const part = 4 << 20
+	for _, tc := range []struct {
+		name       string
+		body       int
+		want       int64 // pump's want: -1 for an unknown length
+		heldAtMost int64
+	}{
+		{"small, unknown length", 1000, -1, 32 << 10},
+		{"200 KiB, unknown length", 200 << 10, -1, 256 << 10},
+		{"known length", 300 << 10, 300 << 10, 300 << 10},
+		{"broken", 1000, 2000, 2000},
+	} {
+		pool := newMemPool(16 << 20)
+		f := &fill{wake: make(chan struct{}), limit: part, mem: pool}
+		_, err := f.pump(bufio.NewReader(bytes.NewReader(make([]byte, tc.body))), tc.want)
+		if held := pool.held(); held > tc.heldAtMost || held < int64(min(tc.body, int(tc.heldAtMost))) {
+			t.Errorf("%s: the fill holds %d bytes of the pool, want %d at most and its body at least", tc.name, held, tc.heldAtMost)
+		}
+		f.finish(err)
+		if held := pool.held(); held != 0 {
+			t.Errorf("%s: %d bytes held after the fill ended", tc.name, held)
 		}
 	}
 }
