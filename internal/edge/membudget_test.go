@@ -156,7 +156,7 @@ func TestMemoryWorkingSet(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		t.Skip("hundreds of MiB of churn")
 	}
-	const budget, object, viewers, perViewer = 128 << 20, 1 << 20, 16, 150
+	const budget, object, viewers, perViewer = 128 << 20, 1 << 20, 16, 400
 	objects := 3 * budget / object
 	var originBytes atomic.Int64
 	o := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
