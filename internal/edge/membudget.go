@@ -26,9 +26,10 @@ import (
 //   - evicted objects waiting for the disk tier's writer take at most
 //     queueShare (disk.go);
 //   - the memory tier gets what is left once the rest of the live heap
-//     (distributions, control plane, connections: measured after each
-//     collection, so it follows the process as it grows) and a sixteenth
-//     of the limit for the collector's headroom are taken out (governor).
+//     (distributions, control plane, connections, bodies still being sent
+//     after their eviction: measured after each collection, against its
+//     recent peak, so it follows the process as it grows) and the
+//     collector's headroom are taken out (govern).
 const (
 	// memoryText is what the process maps beside Go's memory: the
 	// binary's code and data pages (openfront serve: 23 MiB of RSS with
@@ -67,8 +68,8 @@ func MemoryLimit(budget int64) int64 {
 func fillBudget(budget int64) int64 { return budget / fillShare }
 
 // queueBudget is the most bytes evicted objects may hold while they wait
-// for the disk tier's writer.
-// At least 4 MiB, so that a small budget still writes its evictions.
+// for the disk tier's writer: at least 4 MiB, so that a small budget
+// still writes its evictions.
 func queueBudget(budget int64) int64 { return max(budget/queueShare, 4<<20) }
 
 // memoryTierSize is the memory tier's byte budget when the rest of the
