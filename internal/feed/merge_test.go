@@ -25,7 +25,7 @@ func ids(s *Snapshot) (d, k []string) {
 
 func TestMerge(t *testing.T) {
 	base := &Snapshot{Revision: 5,
-		Distributions: []cloudfront.Distribution{dist("A", 1), dist("B", 2), dist("C", 5)},
+		Distributions: records(dist("A", 1), dist("B", 2), dist("C", 5)),
 		KeyPairs:      []KeyPair{{ID: "K1"}, {ID: "K2"}},
 	}
 	tests := []struct {
@@ -117,7 +117,7 @@ func TestDecodeSnapshotFile(t *testing.T) {
 		})
 	}
 	t.Run("round trip", func(t *testing.T) {
-		s := &Snapshot{Revision: 9, Distributions: []cloudfront.Distribution{dist("A", 9)}, KeyPairs: []KeyPair{{ID: "K", Active: true}}}
+		s := &Snapshot{Revision: 9, Distributions: records(dist("A", 9)), KeyPairs: []KeyPair{{ID: "K", Active: true}}}
 		b, err := EncodeSnapshotFile("edge-1", s)
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +133,7 @@ func FuzzDecodeSnapshotFile(f *testing.F) {
 	for _, tt := range snapshotFileTests {
 		f.Add([]byte(tt.body))
 	}
-	framed, _ := EncodeSnapshotFile("e", &Snapshot{Revision: 3, Distributions: []cloudfront.Distribution{dist("A", 3)}})
+	framed, _ := EncodeSnapshotFile("e", &Snapshot{Revision: 3, Distributions: records(dist("A", 3))})
 	f.Add(framed)
 	f.Add(framed[:len(framed)-1])
 	f.Fuzz(func(t *testing.T, b []byte) {

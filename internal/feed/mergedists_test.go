@@ -23,7 +23,7 @@ func TestMergeDistributionsWalk(t *testing.T) {
 	}
 	for i := range 5000 {
 		// A base as Merge leaves it: unique ids, sorted.
-		base := mergeDistributionsMap(pick(12), nil, nil)
+		base := mergeDistributionsMap(records(pick(12)...), nil, nil)
 		changed := pick(5)
 		var deleted []string
 		for range rng.IntN(4) {
@@ -40,7 +40,7 @@ func TestMergeDistributionsWalk(t *testing.T) {
 // TestMergeUnsortedBase: a snapshot built out of id order (by hand, not
 // by Merge) still merges, sorted.
 func TestMergeUnsortedBase(t *testing.T) {
-	s := &Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{dist("C", 1), dist("A", 1), dist("C", 1)}}
+	s := &Snapshot{Revision: 1, Distributions: records(dist("C", 1), dist("A", 1), dist("C", 1))}
 	out, err := Merge(s, &Delta{From: 1, Revision: 2, Distributions: []cloudfront.Distribution{dist("B", 2)}})
 	if err != nil {
 		t.Fatal(err)
