@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
@@ -177,4 +179,67 @@ func describe(c *compiled) string {
 		s += "]"
 	}
 	return s
+}
+
+// TestApplySharesUnchangedForms: through Server.Apply, a distribution no
+// revision touches keeps the one compiled form, every name routes to the
+// newest form, and nothing an edge does writes into the records it shares
+// with the snapshots it was given (each snapshot's JSON is what it was
+// when published).
+func TestApplySharesUnchangedForms(t *testing.T) {
+	s, err := New(Options{Registerer: prometheus.NewRegistry(), CacheSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	full := &feed.Delta{Full: true, Revision: 1}
+	for i := range 40 {
+		full.Distributions = append(full.Distributions, variantDistribution(fmt.Sprintf("E%02d", i), 1, i%4))
+	}
+	type published struct {
+		snap *feed.Snapshot
+		json string
+	}
+	var all []published
+	publish := func(snap *feed.Snapshot) {
+		b, _ := json.Marshal(snap)
+		all = append(all, published{snap, string(b)})
+		if err := s.Apply(snap, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := feed.Merge(nil, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(snap)
+	untouched := s.snap.Load().byID.get("E00") // variant 0: aliases, behaviours
+	rng := rand.New(rand.NewPCG(5, 5))
+	for rev := int64(2); rev < 80; rev++ {
+		d := &feed.Delta{From: snap.Revision, Revision: rev}
+		id := fmt.Sprintf("E%02d", 1+rng.IntN(45))
+		if rng.IntN(4) == 0 {
+			d.DeletedDistributions = []string{id}
+		} else {
+			d.Distributions = []cloudfront.Distribution{variantDistribution(id, rev, rng.IntN(4))}
+		}
+		if snap, err = feed.Merge(snap, d); err != nil {
+			t.Fatal(err)
+		}
+		publish(snap)
+		c := s.snap.Load()
+		if got := c.byID.get("E00"); got != untouched {
+			t.Fatalf("revision %d: the untouched distribution was compiled again", rev)
+		}
+		for _, r := range snap.Distributions {
+			if d := c.lookup("d" + r.ID + ".cloudfront.test"); d == nil || d.src != r {
+				t.Fatalf("revision %d: %s does not route to its newest record", rev, r.ID)
+			}
+		}
+	}
+	for _, p := range all {
+		if b, _ := json.Marshal(p.snap); string(b) != p.json {
+			t.Fatalf("revision %d's records changed after it was applied", p.snap.Revision)
+		}
+	}
 }

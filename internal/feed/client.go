@@ -230,7 +230,7 @@ func (c *Client) Run(ctx context.Context) error {
 			backoff = backoffMin
 			continue // the long poll ran out: nothing new
 		}
-		next, err := Merge(snap, d)
+		next, err := merge(snap, d, true) // snap is merge's, or the file's (sorted)
 		if err != nil {
 			forceFull = true // start over from a full delta
 			fail("merging a delta", err)

@@ -150,7 +150,7 @@ func replayJournal(b []byte, base *Snapshot) (snap *Snapshot, good int64, clean 
 	if len(recs) == 0 {
 		return base, int64(off), clean, err
 	}
-	snap, merr := Merge(base, composeDeltas(recs))
+	snap, merr := merge(base, composeDeltas(recs), true) // base is a file's, sorted
 	if merr != nil { // cannot happen: the records chain from base
 		return base, 0, false, merr
 	}
