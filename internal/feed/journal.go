@@ -151,7 +151,7 @@ func replayJournal(b []byte, base *Snapshot) (snap *Snapshot, good int64, clean 
 		return base, int64(off), clean, err
 	}
 	snap, merr := merge(base, composeDeltas(recs), true) // base is a file's, sorted
-	if merr != nil { // cannot happen: the records chain from base
+	if merr != nil {                                     // cannot happen: the records chain from base
 		return base, 0, false, merr
 	}
 	return snap, int64(off), clean, err
