@@ -150,8 +150,10 @@ func replayJournal(b []byte, base *Snapshot) (snap *Snapshot, good int64, clean 
 	if len(recs) == 0 {
 		return base, int64(off), clean, err
 	}
-	snap, merr := merge(base, composeDeltas(recs), true) // base is a file's, sorted
-	if merr != nil {                                     // cannot happen: the records chain from base
+	// base is a file's, sorted; the records chain from it, so merge
+	// cannot fail.
+	snap, merr := merge(base, composeDeltas(recs), true)
+	if merr != nil {
 		return base, 0, false, merr
 	}
 	return snap, int64(off), clean, err
