@@ -102,6 +102,7 @@ var snapshotFileTests = []struct {
 	{"other version", `{"Version":2,"Snapshot":{"Revision":3}}`, true},
 	{"no snapshot", `{"Version":1}`, true},
 	{"negative revision", `{"Version":1,"Snapshot":{"Revision":-3}}`, true},
+	{"null distribution", `{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"A","Revision":3},null]}}`, true},
 	{"truncated", `{"Version":1,"Snapshot":{"Revis`, true},
 	{"garbage", "\x00\x01", true},
 	{"empty file", ``, true},
