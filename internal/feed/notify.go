@@ -21,14 +21,33 @@ type RevisionWatcher interface {
 	WatchRevisions(ctx context.Context, wake func(), connected func(bool)) error
 }
 
-// DefaultNotifyEvery bounds how often Notify wakes the long polls. The
-// first write after a quiet spell wakes them at once; the writes of a
-// burst within this time after it are delivered together at its end.
-// Each wake-up costs every edge a response, a merge and a new poll: with
-// 50 edges and writes at hundreds per second, waking per write cost the
-// control plane 50 HTTP exchanges per create and the edges all their CPU,
-// while Deployed gains nothing from deltas closer than this.
+// DefaultNotifyEvery is the quiet after which a change wakes the long
+// polls at once, and the shortest time between two wake-ups: a change at
+// least this long after the one before and after the last wake-up, with
+// the edges that wake-up woke all waiting again, goes out at once, so a
+// single change deploys in milliseconds.
 const DefaultNotifyEvery = 50 * time.Millisecond
+
+// DefaultNotifyBusyEvery bounds how long a change waits while the feed
+// is busy: while changes keep coming (each within NotifyEvery of the one
+// before), or while edges are still applying the last wake-up's delta.
+// Changes are then held and delivered together busyFactor rounds after
+// the last wake-up (a round: the time until every edge it woke waits
+// again), at most this long after it.
+//
+// Each wake-up costs every edge a response, a merge, a journal fsync and
+// a compile, whatever the delta's size. With 50 edges beside the control
+// plane on 2 cores, a 50 ms throttle woke them for every create (the
+// control plane, starved, made creates 150 ms apart) and the edges took
+// 1.5 of the 2 cores (bench/README.md, "Fleet"); a fixed 250 ms still
+// let them take 1.4. Pacing by rounds keeps a fleet that applies fast
+// woken often (edges on their own machines, rounds of milliseconds), and
+// one that shares the control plane's CPU busy at most a busyFactor-th
+// of the time.
+const DefaultNotifyBusyEvery = time.Second
+
+// busyFactor: while busy, wake-ups come at least this many rounds apart.
+const busyFactor = 4
 
 // notifier wakes waiting long polls. A broadcast closes the current
 // channel; waiters subscribe before they read the store's revision, so a
@@ -37,41 +56,82 @@ type notifier struct {
 	mu       sync.Mutex
 	ch       chan struct{}
 	waiters  int
+	parked   int // waiters past their read, waiting for a broadcast
 	watching bool
 	low      int64 // lowest revision a waiter has seen since the last broadcast
 	// gen counts broadcasts: a delta read in generation g is current for
 	// every waiter that subscribed in g (the delta cache's key).
 	gen uint64
-	// last is when throttled last broadcast; held, that a broadcast is
-	// already scheduled.
-	last time.Time
-	held bool
+	// last is when throttled last broadcast, changed when it was last
+	// called; held, the broadcast scheduled, if any.
+	last, changed time.Time
+	held          *time.Timer
+	// woken is how many parked waiters the last broadcast (at woke) woke:
+	// until as many are parked again (back), edges are still applying
+	// what it brought.
+	// round is how long that took, the longest lately (halved at each
+	// round that took less).
+	woken int
+	woke  time.Time
+	back  bool
+	round time.Duration
+	// wakeups counts broadcasts (metrics); nil counts nothing.
+	wakeups func()
 }
 
-// throttled broadcasts now if the last throttled broadcast is at least
-// every ago, else once at that time (however many calls come meanwhile).
-func (n *notifier) throttled(every time.Duration) {
+// throttled wakes the waiters for a change: at once when the feed is
+// idle (see delay; a scheduled wake-up is then made now), else once when
+// delay says, however many changes come meanwhile.
+func (n *notifier) throttled(quiet, busy time.Duration) {
 	n.mu.Lock()
-	if n.held {
-		n.mu.Unlock()
-		return
-	}
-	wait := every - time.Since(n.last)
-	if wait <= 0 {
-		n.last = time.Now()
+	now := time.Now()
+	wait := n.delay(now, quiet, busy)
+	n.changed = now
+	if wait == 0 && (n.held == nil || n.held.Stop()) {
+		n.held = nil
+		n.last = now
 		n.mu.Unlock()
 		n.broadcast()
 		return
 	}
-	n.held = true
-	n.mu.Unlock()
-	time.AfterFunc(wait, func() {
+	if n.held != nil {
+		n.mu.Unlock()
+		return
+	}
+	var t *time.Timer
+	t = time.AfterFunc(wait, func() {
 		n.mu.Lock()
-		n.held = false
+		if n.held != t {
+			n.mu.Unlock()
+			return
+		}
+		n.held = nil
 		n.last = time.Now()
 		n.mu.Unlock()
 		n.broadcast()
 	})
+	n.held = t
+	n.mu.Unlock()
+}
+
+// delay is how long after now a change should wake the waiters. The
+// feed is idle when the change comes at least quiet after the one
+// before and the edges the last wake-up woke all wait again: it goes
+// out at once, or quiet after the last wake-up. Otherwise it is busy:
+// busyFactor rounds after the last wake-up (the round still running
+// counts for as long as it has run), at least quiet, at most busy.
+func (n *notifier) delay(now time.Time, quiet, busy time.Duration) time.Duration {
+	since := now.Sub(n.last)
+	back := n.parked >= n.woken
+	if now.Sub(n.changed) >= quiet && back {
+		return max(quiet-since, 0)
+	}
+	round := n.round
+	if !back {
+		round = max(round, now.Sub(n.woke))
+	}
+	every := min(max(busyFactor*round, quiet), max(busy, quiet))
+	return max(every-since, 0)
 }
 
 // subscribe returns the channel that the next broadcast closes and the
@@ -91,29 +151,43 @@ func (n *notifier) subscribe(watch func(*notifier)) (<-chan struct{}, uint64) {
 	return n.ch, n.gen
 }
 
-// observe records that a waiter saw revision rev in the store.
-func (n *notifier) observe(rev int64) {
+// park records that a waiter saw revision rev in the store and now
+// waits for the next broadcast (parked, until unsubscribe(true)).
+func (n *notifier) park(rev int64) {
 	n.mu.Lock()
 	if n.low < 0 || rev < n.low {
 		n.low = rev
 	}
+	n.parked++
+	if !n.back && n.parked >= n.woken {
+		n.back = true
+		n.round = max(time.Since(n.woke), n.round/2)
+	}
 	n.mu.Unlock()
 }
 
-func (n *notifier) unsubscribe() {
+func (n *notifier) unsubscribe(parked bool) {
 	n.mu.Lock()
 	n.waiters--
+	if parked {
+		n.parked--
+	}
 	n.mu.Unlock()
 }
 
 func (n *notifier) broadcast() {
 	n.mu.Lock()
 	n.gen++
+	n.woken, n.woke, n.back = n.parked, time.Now(), n.parked == 0
 	if n.ch != nil {
 		close(n.ch)
 		n.ch = nil
 	}
+	count := n.wakeups
 	n.mu.Unlock()
+	if count != nil {
+		count()
+	}
 }
 
 // watchRevision runs while there are waiters: every revisionCheckEvery it
