@@ -160,7 +160,13 @@ func run(ctx context.Context, c config) error {
 	}
 	fmt.Printf("edges started and caught up:   %7.1f s\n", time.Since(began).Seconds())
 
+	// What the fleet costs with nothing changing: heartbeats, timers, the
+	// runtimes' own work.
 	m0, cpu0, t0 := scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
+	time.Sleep(idleWindow)
+	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleWindow.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+
+	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	rate1, more, err := cp.api.createMany(ctx, c.creates, c.clients)
 	if err != nil {
 		return fmt.Errorf("creates with %d edges: %w", c.edges, err)
@@ -212,6 +218,9 @@ func run(ctx context.Context, c config) error {
 	}
 	return nil
 }
+
+// idleWindow is how long the fleet's idle CPU is measured.
+const idleWindow = 5 * time.Second
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 

@@ -24,16 +24,16 @@ type RevisionWatcher interface {
 // DefaultNotifyEvery is the quiet after which a change wakes the long
 // polls at once, and the shortest time between two wake-ups: a change at
 // least this long after the one before and after the last wake-up, with
-// the edges that wake-up woke all waiting again, goes out at once, so a
-// single change deploys in milliseconds.
+// no edge still applying a delta, goes out at once, so a single change
+// deploys in milliseconds.
 const DefaultNotifyEvery = 50 * time.Millisecond
 
 // DefaultNotifyBusyEvery bounds how long a change waits while the feed
 // is busy: while changes keep coming (each within NotifyEvery of the one
 // before), or while edges are still applying the last wake-up's delta.
 // Changes are then held and delivered together busyFactor rounds after
-// the last wake-up (a round: the time until every edge it woke waits
-// again), at most this long after it.
+// the last wake-up (a round: from a delta sent until every edge sent one
+// polls again), at most this long after it.
 //
 // Each wake-up costs every edge a response, a merge, a journal fsync and
 // a compile, whatever the delta's size. With 50 edges beside the control
@@ -56,7 +56,6 @@ type notifier struct {
 	mu       sync.Mutex
 	ch       chan struct{}
 	waiters  int
-	parked   int // waiters past their read, waiting for a broadcast
 	watching bool
 	low      int64 // lowest revision a waiter has seen since the last broadcast
 	// gen counts broadcasts: a delta read in generation g is current for
@@ -66,14 +65,13 @@ type notifier struct {
 	// called; held, the broadcast scheduled, if any.
 	last, changed time.Time
 	held          *time.Timer
-	// woken is how many parked waiters the last broadcast (at woke) woke:
-	// until as many are parked again (back), edges are still applying
-	// what it brought.
-	// round is how long that took, the longest lately (halved at each
-	// round that took less).
-	woken int
-	woke  time.Time
-	back  bool
+	// out holds the edges sent a delta that have not polled again since,
+	// and when: while one is out (for at most outFor), edges are still
+	// applying. A round is the time from the first delta sent while none
+	// was out (at began) until none is; round is the longest lately
+	// (halved at each shorter one).
+	out   map[string]time.Time
+	began time.Time
 	round time.Duration
 	// wakeups counts broadcasts (metrics); nil counts nothing.
 	wakeups func()
@@ -116,22 +114,53 @@ func (n *notifier) throttled(quiet, busy time.Duration) {
 
 // delay is how long after now a change should wake the waiters. The
 // feed is idle when the change comes at least quiet after the one
-// before and the edges the last wake-up woke all wait again: it goes
-// out at once, or quiet after the last wake-up. Otherwise it is busy:
-// busyFactor rounds after the last wake-up (the round still running
-// counts for as long as it has run), at least quiet, at most busy.
+// before and no edge is still applying a delta: it goes out at once, or
+// quiet after the last wake-up. Otherwise it is busy: busyFactor rounds
+// after the last wake-up (the round still running counts for as long as
+// it has run), at least quiet, at most busy.
 func (n *notifier) delay(now time.Time, quiet, busy time.Duration) time.Duration {
 	since := now.Sub(n.last)
-	back := n.parked >= n.woken
+	back := len(n.out) == 0
 	if now.Sub(n.changed) >= quiet && back {
 		return max(quiet-since, 0)
 	}
 	round := n.round
 	if !back {
-		round = max(round, now.Sub(n.woke))
+		round = max(round, now.Sub(n.began))
 	}
 	every := min(max(busyFactor*round, quiet), max(busy, quiet))
 	return max(every-since, 0)
+}
+
+// outFor is how long an edge that was sent a delta and has not polled
+// again counts as applying it: one that takes longer (or died) holds
+// the others' wake-ups no further.
+const outFor = 2 * time.Second
+
+// sent records that edge id was sent a delta.
+func (n *notifier) sent(id string) {
+	n.mu.Lock()
+	now := time.Now()
+	if len(n.out) == 0 {
+		if n.out == nil {
+			n.out = map[string]time.Time{}
+		}
+		n.began = now
+	}
+	n.out[id] = now
+	n.mu.Unlock()
+}
+
+// polled records that edge id polls: it applied what it was sent.
+func (n *notifier) polled(id string) {
+	n.mu.Lock()
+	if _, ok := n.out[id]; ok {
+		delete(n.out, id)
+		if len(n.out) == 0 {
+			n.round = max(time.Since(n.began), n.round/2)
+		}
+	}
+	n.mu.Unlock()
 }
 
 // subscribe returns the channel that the next broadcast closes and the
@@ -151,34 +180,30 @@ func (n *notifier) subscribe(watch func(*notifier)) (<-chan struct{}, uint64) {
 	return n.ch, n.gen
 }
 
-// park records that a waiter saw revision rev in the store and now
-// waits for the next broadcast (parked, until unsubscribe(true)).
-func (n *notifier) park(rev int64) {
+// observe records that a waiter saw revision rev in the store.
+func (n *notifier) observe(rev int64) {
 	n.mu.Lock()
 	if n.low < 0 || rev < n.low {
 		n.low = rev
 	}
-	n.parked++
-	if !n.back && n.parked >= n.woken {
-		n.back = true
-		n.round = max(time.Since(n.woke), n.round/2)
-	}
 	n.mu.Unlock()
 }
 
-func (n *notifier) unsubscribe(parked bool) {
+func (n *notifier) unsubscribe() {
 	n.mu.Lock()
 	n.waiters--
-	if parked {
-		n.parked--
-	}
 	n.mu.Unlock()
 }
 
 func (n *notifier) broadcast() {
 	n.mu.Lock()
 	n.gen++
-	n.woken, n.woke, n.back = n.parked, time.Now(), n.parked == 0
+	now := time.Now()
+	for id, t := range n.out {
+		if now.Sub(t) > outFor {
+			delete(n.out, id)
+		}
+	}
 	if n.ch != nil {
 		close(n.ch)
 		n.ch = nil

@@ -378,6 +378,7 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 	if err := ident.allows(id); err != nil {
 		return nil, err
 	}
+	s.notify.polled(id)
 	ctx := r.Context()
 	// since is the revision the edge has applied and so acknowledges
 	// (RegisterResponse.PollAcknowledges), unless it is beyond the store's
@@ -406,21 +407,22 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 			return s.delta(ctx, since)
 		})
 		if err != nil || body != nil {
-			s.notify.unsubscribe(false)
+			s.notify.unsubscribe()
 			if err != nil {
 				return nil, err
 			}
+			s.notify.sent(id)
 			return rawJSON(body), nil
 		}
-		s.notify.park(since)
+		s.notify.observe(since)
 		select {
 		case <-wake:
-			s.notify.unsubscribe(true)
+			s.notify.unsubscribe()
 		case <-deadline.C:
-			s.notify.unsubscribe(true)
+			s.notify.unsubscribe()
 			return &Delta{From: since, Revision: since}, nil
 		case <-ctx.Done():
-			s.notify.unsubscribe(true)
+			s.notify.unsubscribe()
 			return nil, ctx.Err()
 		}
 	}
