@@ -179,6 +179,7 @@ func run(ctx context.Context, c config) error {
 
 	// A failed sample is counted and reported, not fatal: a control
 	// plane that errs under load is a result too.
+	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	dep, depErrs := sample(c.samples, func(int) (time.Duration, error) {
 		t0 := time.Now()
 		id, err := cp.api.createDistribution(ctx)
@@ -188,6 +189,9 @@ func run(ctx context.Context, c config) error {
 		return cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+id, "Deployed", t0, 2*time.Minute)
 	})
 	fmt.Printf("Deployed after a create:       %s%s\n", quantiles(dep), depErrs)
+	cpu1, m1 = takeCPU(cp.p, edges), scrapeFeed(ctx, cp.metrics)
+	fmt.Printf("  CPU, cores:                  %s\n", cpuSplit(cpu0, cpu1, time.Since(t0).Seconds()))
+	fmt.Printf("  feed, per create:            %s\n", feedPerCreate(m0, m1, c.samples, c.edges, cpu1.cp-cpu0.cp))
 	inv, invErrs := sample(c.samples, func(i int) (time.Duration, error) {
 		dist := ids[(i*7919)%len(ids)]
 		t0 := time.Now()
