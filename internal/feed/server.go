@@ -53,9 +53,11 @@ type Server struct {
 	// at once, and the shortest time between two wake-ups; zero means
 	// DefaultNotifyEvery, negative means no wait (every change at once).
 	NotifyEvery time.Duration
-	// NotifyBusyEvery is how often changes that keep coming wake the
-	// long polls; zero means DefaultNotifyBusyEvery. It is never less
-	// than NotifyEvery.
+	// NotifyBusyEvery bounds how long a change is held while the feed is
+	// busy (changes keep coming, or edges are still applying the last
+	// delta): wake-ups then come busyFactor rounds apart, at most this
+	// long; zero means DefaultNotifyBusyEvery. Never less than
+	// NotifyEvery.
 	NotifyBusyEvery time.Duration
 	// Registerer, when set, gets the feed's counters (wake-ups, requests,
 	// deltas and their bytes, store reads, flushes).
@@ -123,8 +125,9 @@ func (s *Server) pollWait() time.Duration {
 
 // Notify wakes every waiting long poll, which then reads the store. The
 // control plane calls it after each committed write. A write that comes
-// after NotifyEvery of quiet wakes them at once; the writes of a burst
-// are held and delivered together every NotifyBusyEvery, so that each
+// to an idle feed (NotifyEvery of quiet, no edge still applying) wakes
+// them at once; while the feed is busy, writes are held and delivered
+// together by the fleet's pace (see DefaultNotifyBusyEvery), so that each
 // edge applies few large deltas rather than one per write.
 func (s *Server) Notify() {
 	quiet := s.NotifyEvery
