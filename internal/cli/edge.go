@@ -62,7 +62,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeAddr, "edge-addr", "127.0.0.1:8081", "address the edge serves viewers on (HTTP)")
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
 	fs.StringVar(&c.edgeH3Addr, "edge-h3-addr", "", "UDP address of the edge's HTTP/3 (QUIC) listener for distributions with HttpVersion http3 or http2and3; needs --edge-tls-addr (empty: no HTTP/3)")
-	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge cache's byte budget")
+	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge's memory budget in bytes: the process's peak RSS stays within it + 10 % (with an empty cache it is about 30 MiB: code, runtime, control plane; the memory cache tier gets what the rest of the process leaves, at least 1/8 of the budget)")
 	fs.Int64Var(&c.maxObjectSize, "max-object-size", edge.DefaultMaxObjectSize, "larger objects are streamed, not cached (default: CloudFront's 50 GB)")
 	fs.Int64Var(&c.partSize, "part-size", edge.DefaultPartSize, "objects larger than this are fetched with ranged origin requests and cached in parts of this size")
 	fs.StringVar(&c.priceClass, "price-class", "100", "the edge's location: 100, 200 or All (which price classes cover it)")

@@ -4,28 +4,21 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+
+	"github.com/openfront/openfront/internal/edge"
 )
 
-// memoryHeadroom is what an edge process needs beside its cache: the
-// runtime, the control plane of serve, buffers of requests in flight.
-const memoryHeadroom = 64 << 20
-
-// memoryLimit is the Go memory limit for an edge whose cache holds
-// cacheSize bytes: the budget plus 10 % plus the headroom.
-func memoryLimit(cacheSize int64) int64 {
-	return cacheSize + cacheSize/10 + memoryHeadroom
-}
-
-// limitMemory sets the Go runtime's soft memory limit from the cache
-// budget, unless GOMEMLIMIT says otherwise. Without it the garbage
-// collector lets the heap grow to twice what is live: bench/large.sh
-// measured 556 MiB of RSS for a 256 MiB cache under a churning working
-// set. With it, the collector runs earlier instead.
+// limitMemory sets the Go runtime's soft memory limit from the edge's
+// memory budget (edge.MemoryLimit: the budget + 10 %, less the binary's
+// own pages), unless GOMEMLIMIT says otherwise. Without a limit the
+// collector lets the heap grow to twice what is live (bench/large.sh: 556
+// MiB of RSS for a 256 MiB budget); with the budget + 10 % + 64 MiB, as
+// before, the garbage filled that limit (359 MiB).
 func limitMemory(cacheSize int64, logger *slog.Logger) {
 	if os.Getenv("GOMEMLIMIT") != "" || cacheSize <= 0 {
 		return
 	}
-	limit := memoryLimit(cacheSize)
+	limit := edge.MemoryLimit(cacheSize)
 	debug.SetMemoryLimit(limit)
-	logger.Info("edge: Go memory limit set from the cache budget", "limit_bytes", limit)
+	logger.Info("edge: Go memory limit set from the memory budget", "limit_bytes", limit)
 }

@@ -4,19 +4,9 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"testing"
-)
 
-func TestMemoryLimit(t *testing.T) {
-	for _, tt := range []struct{ cache, want int64 }{
-		{256 << 20, 256<<20 + 256<<20/10 + 64<<20},
-		{1 << 30, 1<<30 + 1<<30/10 + 64<<20},
-		{0, 64 << 20},
-	} {
-		if got := memoryLimit(tt.cache); got != tt.want {
-			t.Errorf("memoryLimit(%d) = %d, want %d", tt.cache, got, tt.want)
-		}
-	}
-}
+	"github.com/openfront/openfront/internal/edge"
+)
 
 // TestLimitMemoryHonoursGOMEMLIMIT: an operator's GOMEMLIMIT wins over
 // the limit derived from the cache budget.
@@ -33,7 +23,7 @@ func TestLimitMemoryHonoursGOMEMLIMIT(t *testing.T) {
 
 	t.Setenv("GOMEMLIMIT", "")
 	limitMemory(256<<20, log)
-	if got := debug.SetMemoryLimit(-1); got != memoryLimit(256<<20) {
-		t.Errorf("limit %d, want %d", got, memoryLimit(256<<20))
+	if got := debug.SetMemoryLimit(-1); got != edge.MemoryLimit(256<<20) {
+		t.Errorf("limit %d, want %d", got, edge.MemoryLimit(256<<20))
 	}
 }

@@ -59,17 +59,27 @@ type objectCache struct {
 	c     *otter.Cache[string, *entry]
 	disk  *diskTier // nil: memory only
 	epoch *atomic.Int64
+	// budget is the edge's memory budget; the memory tier gets the part
+	// of it the rest of the process leaves (membudget.go).
+	budget int64
+	// fillMem counts the bodies arriving from origins.
+	fillMem *memPool
+	stop    chan struct{}
+	// restPeak is the recent peak of the live heap beside the memory
+	// tier, the fills and the disk queue (govern's alone).
+	restPeak int64
 }
 
 func newObjectCache(budget int64) (*objectCache, error) {
-	oc := &objectCache{epoch: new(atomic.Int64)}
+	oc := &objectCache{epoch: new(atomic.Int64), budget: budget,
+		fillMem: newMemPool(fillBudget(budget)), stop: make(chan struct{})}
 	c, err := otter.New(&otter.Options[string, *entry]{
 		OnDeletion: func(ev otter.DeletionEvent[string, *entry]) {
 			if ev.Cause == otter.CauseOverflow && oc.disk != nil {
 				oc.disk.offer(ev.Key, ev.Value)
 			}
 		},
-		MaximumWeight: uint64(budget),
+		MaximumWeight: uint64(memoryTierSize(budget, MemoryLimit(budget), 0)),
 		Weigher: func(k string, e *entry) uint32 {
 			w := uint64(e.weight) + uint64(len(k))
 			if w > maxWeight {
@@ -82,6 +92,7 @@ func newObjectCache(budget int64) (*objectCache, error) {
 		return nil, err
 	}
 	oc.c = c
+	go oc.govern(oc.stop)
 	return oc, nil
 }
 
@@ -157,6 +168,11 @@ func (c *objectCache) len() int             { return c.c.EstimatedSize() }
 // close writes what memory holds to the disk tier, so that a restart
 // starts warm, and stops the cache's goroutines.
 func (c *objectCache) close() {
+	select {
+	case <-c.stop:
+	default:
+		close(c.stop)
+	}
 	if c.disk != nil {
 		c.disk.close(c.c)
 	}

@@ -46,7 +46,9 @@ type diskTier struct {
 	closed  bool
 	queue   chan string
 	queued  atomic.Int64 // body bytes in pending
-	// maxQueued bounds the memory that writes waiting for the disk hold.
+	// maxQueued bounds the memory that writes waiting for the disk hold:
+	// evicted, they are no longer the memory tier's, so they have their
+	// own share of the budget (membudget.go).
 	maxQueued int64
 	done      chan struct{}
 
@@ -68,7 +70,7 @@ func newDiskTier(o Options, log *slog.Logger, now func() time.Time, epoch *atomi
 		memLimit:  o.CacheSize / 8,
 		pending:   map[string]*entry{},
 		queue:     make(chan string, 4096),
-		maxQueued: max(o.CacheSize/4, 16<<20),
+		maxQueued: queueBudget(o.CacheSize),
 		done:      make(chan struct{}),
 		hits: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: "openfront", Subsystem: "edge", Name: "disk_hits_total",

@@ -349,7 +349,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 		return s.startSplit(q, key, fl, epoch, f, resp, idle, cancel, cacheable)
 	}
 	f.kind = outFill
-	f.fill = newFill(resp.ContentLength, resp.ContentLength)
+	f.fill = s.newFill(resp.ContentLength)
 	f.fill.drop, f.fill.cancel = !cacheable, cancel
 	go func() {
 		defer resp.Body.Close()

@@ -32,13 +32,36 @@ type fill struct {
 	cancel  context.CancelCauseFunc
 	// tag is the version of the object a part belongs to (parts.go).
 	tag string
+	// mem is the pool the buffer's bytes are counted in (membudget.go);
+	// reserved is what f holds of it, from its allocation to its end.
+	mem      *memPool
+	reserved int64
 }
 
 // errTruncated ends a fill whose origin body ended early or broke.
 var errTruncated = errors.New("edge: origin body truncated")
 
-func newFill(capacity, limit int64) *fill {
-	return &fill{wake: make(chan struct{}), buf: make([]byte, 0, capacity), limit: limit}
+// newFill is a fill of at most limit bytes, counted in the server's fill
+// pool once its buffer is allocated (by pump, when the origin answered).
+func (s *Server) newFill(limit int64) *fill {
+	return &fill{wake: make(chan struct{}), limit: limit, mem: s.cache.fillMem}
+}
+
+// reserve makes f hold n bytes of the fill pool, waiting for what it
+// lacks: a part fetch reserves before it asks the origin, so that a spent
+// budget delays requests rather than leaving responses unread; a body of
+// unknown length reserves as its buffer grows.
+func (f *fill) reserve(n int64) {
+	f.mu.Lock()
+	more := n - f.reserved
+	f.mu.Unlock()
+	if f.mem == nil || more <= 0 {
+		return
+	}
+	f.mem.acquire(more)
+	f.mu.Lock()
+	f.reserved += more
+	f.mu.Unlock()
 }
 
 // pump reads r into f until f holds want bytes (want < 0: until EOF or
@@ -49,6 +72,9 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 	target := want
 	if target < 0 {
 		target = f.limit
+	}
+	if want > 0 {
+		f.reserve(want)
 	}
 	f.mu.Lock()
 	if cap(f.buf) == 0 && want > 0 {
@@ -61,7 +87,9 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 		if len(buf) == cap(buf) {
 			// Unknown length: grow, never past target. Readers keep the old
 			// array for what they already took.
-			nb := make([]byte, len(buf), min(max(int64(cap(buf))*2, 32<<10), target))
+			size := min(max(int64(cap(buf))*2, 32<<10), target)
+			f.reserve(size)
+			nb := make([]byte, len(buf), size)
 			copy(nb, buf)
 			buf = nb
 			f.mu.Lock()
@@ -117,13 +145,19 @@ func (f *fill) published() []byte {
 	return f.buf
 }
 
-// finish ends f; err != nil makes every reader abort.
+// finish ends f; err != nil makes every reader abort. Its bytes leave
+// the fill pool: stored, they are the memory tier's; broken, garbage.
 func (f *fill) finish(err error) {
 	f.mu.Lock()
 	f.done, f.err = true, err
 	close(f.wake)
 	f.wake = make(chan struct{})
+	n := f.reserved
+	f.reserved = 0
 	f.mu.Unlock()
+	if n > 0 {
+		f.mem.release(n)
+	}
 }
 
 // wait blocks until f ended.

@@ -61,8 +61,16 @@ func newMetrics(reg prometheus.Registerer, s *Server) (*metrics, error) {
 		}, func() float64 { return float64(s.cache.len()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: "openfront", Subsystem: "edge", Name: "cache_budget_bytes",
-			Help: "Byte budget of the cache.",
+			Help: "The edge's memory budget (--cache-size): the process's, of which the memory tier gets a share.",
 		}, func() float64 { return float64(s.opts.CacheSize) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "openfront", Subsystem: "edge", Name: "cache_tier_budget_bytes",
+			Help: "The memory tier's share of the memory budget now: what the rest of the process leaves it.",
+		}, func() float64 { return float64(s.cache.c.GetMaximum()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "openfront", Subsystem: "edge", Name: "fill_bytes",
+			Help: "Bytes of bodies arriving from origins, counted against their share of the memory budget.",
+		}, func() float64 { return float64(s.cache.fillMem.held()) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: "openfront", Subsystem: "edge", Name: "snapshot_revision",
 			Help: "Revision of the applied configuration snapshot.",

@@ -39,6 +39,9 @@ func TestMetrics(t *testing.T) {
 	if got[`openfront_edge_cache_bytes`] <= 0 || got[`openfront_edge_cache_budget_bytes`] != DefaultCacheSize {
 		t.Errorf("cache gauges: %v %v", got[`openfront_edge_cache_bytes`], got[`openfront_edge_cache_budget_bytes`])
 	}
+	if tier := got[`openfront_edge_cache_tier_budget_bytes`]; tier < DefaultCacheSize/8 || tier >= DefaultCacheSize {
+		t.Errorf("memory tier's budget %v, want a share of the %d budget", tier, DefaultCacheSize)
+	}
 	// A deleted distribution's series go away.
 	if err := e.Apply(testSnapshot(2), nil); err != nil {
 		t.Fatal(err)

@@ -82,7 +82,7 @@ func (s *Server) startParts(r *http.Request, q *request, key string, epoch int64
 	tag := versionTag(meta, total)
 	_, n := meta.parts.span(0)
 	pk := partKey(key, 0)
-	fl := newFill(0, n)
+	fl := s.newFill(n)
 	fl.tag = tag
 	s.fillsMu.Lock()
 	s.fills[pk] = fl
@@ -159,7 +159,7 @@ func (s *Server) startSplit(q *request, key string, fl *flight, epoch int64, f *
 	s.fillsMu.Lock()
 	for i := range fills {
 		_, n := meta.parts.span(int64(i))
-		fills[i] = newFill(0, n)
+		fills[i] = s.newFill(n)
 		fills[i].tag = tag
 		s.fills[partKey(key, int64(i))] = fills[i]
 	}
@@ -246,7 +246,7 @@ func (p *partsBody) copyRange(ctx context.Context, w io.Writer, off, n int64) (i
 	for off < end {
 		i := off / parts.partSize
 		start, plen := parts.span(i)
-		e, fl, err := p.part(i)
+		e, fl, err := p.part(i, false)
 		if err != nil {
 			return written, err
 		}
@@ -254,7 +254,7 @@ func (p *partsBody) copyRange(ctx context.Context, w io.Writer, off, n int64) (i
 			// Read ahead: the next part is on its way while this one is
 			// sent. Only when none of this request's fetches is under way,
 			// so that their failed attempts cannot overrun its budget.
-			p.part(i + 1)
+			p.part(i+1, true)
 		}
 		from, cnt := off-start, min(end, start+plen)-off
 		var k int64
@@ -273,8 +273,9 @@ func (p *partsBody) copyRange(ctx context.Context, w io.Writer, off, n int64) (i
 }
 
 // part returns part i, cached (e) or arriving (fl), starting its fetch
-// when nobody has.
-func (p *partsBody) part(i int64) (*entry, *fill, error) {
+// when nobody has. A read-ahead (ahead) starts none when the fills'
+// memory is spent: it would only wait for it.
+func (p *partsBody) part(i int64, ahead bool) (*entry, *fill, error) {
 	s, parts := p.s, p.meta.parts
 	_, plen := parts.span(i)
 	pk := partKey(p.key, i)
@@ -290,7 +291,11 @@ func (p *partsBody) part(i int64) (*entry, *fill, error) {
 		s.fillsMu.Unlock()
 		return nil, nil, errPartsUnavailable
 	}
-	fl := newFill(0, plen)
+	if ahead && !s.cache.fillMem.room(plen) {
+		s.fillsMu.Unlock()
+		return nil, nil, nil
+	}
+	fl := s.newFill(plen)
 	fl.tag = p.tag
 	s.fills[pk] = fl
 	s.fillsMu.Unlock()
@@ -310,6 +315,9 @@ var errOtherVersion = errors.New("edge: the origin's part is of another version 
 func (p *partsBody) fetchPart(i int64, pk string, fl *fill) {
 	s, meta := p.s, p.meta
 	start, plen := meta.parts.span(i)
+	// The part's memory before its request: a spent budget delays the
+	// request rather than leaving an origin response unread.
+	fl.reserve(plen)
 	epoch := s.epoch.Load()
 	o := s.originReq(p.r, p.q, false)
 	o.ranged, o.rangeFrom, o.rangeTo = true, start, start+plen-1
@@ -377,7 +385,7 @@ func (sp *split) run(q *request, epoch int64, tmpl *entry, r *bufio.Reader) {
 	var total int64
 	keep := true // false past MaxObjectSize: streamed on, no longer stored
 	for i := int64(0); ; i++ {
-		fl := newFill(0, s.partSize)
+		fl := s.newFill(s.partSize)
 		sp.mu.Lock()
 		sp.cur, sp.n = fl, i+1
 		close(sp.wake)
