@@ -61,7 +61,7 @@ func run(addr string, originPort int, profile string, wait, dur time.Duration) e
 			Enabled:    true,
 		},
 	}
-	if err := srv.Apply(&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
+	if err := srv.Apply(&feed.Snapshot{Revision: 1, Distributions: []*cloudfront.Distribution{&d}}, nil); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", addr)

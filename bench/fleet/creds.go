@@ -29,7 +29,14 @@ func insertEdgeKeys(ctx context.Context, cp *controlPlane, n int) ([]string, err
 	if cp.dsn != "" {
 		st, err = postgres.Open(ctx, cp.dsn)
 	} else {
-		st, err = sqlite.Open(ctx, filepath.Join(cp.data, "openfront.db"))
+		// Opening beside the running control plane has failed now and then
+		// with SQLITE_CANTOPEN on a busy machine: try again a few times.
+		for i := range 5 {
+			if st, err = sqlite.Open(ctx, filepath.Join(cp.data, "openfront.db")); err == nil {
+				break
+			}
+			time.Sleep(time.Duration(i+1) * 200 * time.Millisecond)
+		}
 	}
 	if err != nil {
 		return nil, err

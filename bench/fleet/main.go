@@ -119,11 +119,14 @@ func run(ctx context.Context, c config) error {
 		return memory(ctx, c, cp, tmp)
 	}
 
+	cpu0, t0 := takeCPU(cp.p, nil), time.Now()
 	rate0, ids, err := cp.api.createMany(ctx, c.dists, c.clients)
 	if err != nil {
 		return fmt.Errorf("creating the distributions in place: %w", err)
 	}
+	cpu1 := takeCPU(cp.p, nil)
 	fmt.Printf("creates/s, 0 edges:            %7.1f  (%d creates)\n", rate0, c.dists)
+	fmt.Printf("  CPU, cores:                  %s\n", cpuSplit(cpu0, cpu1, time.Since(t0).Seconds()))
 
 	began := time.Now()
 	var edges []*proc
@@ -157,15 +160,26 @@ func run(ctx context.Context, c config) error {
 	}
 	fmt.Printf("edges started and caught up:   %7.1f s\n", time.Since(began).Seconds())
 
+	// What the fleet costs with nothing changing: heartbeats, timers, the
+	// runtimes' own work.
+	m0, cpu0, t0 := scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
+	time.Sleep(idleWindow)
+	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleWindow.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+
+	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	rate1, more, err := cp.api.createMany(ctx, c.creates, c.clients)
 	if err != nil {
 		return fmt.Errorf("creates with %d edges: %w", c.edges, err)
 	}
+	cpu1, m1 := takeCPU(cp.p, edges), scrapeFeed(ctx, cp.metrics)
 	ids = append(ids, more...)
 	fmt.Printf("creates/s, %d edges:%*s%7.1f  (%d creates)  ratio %.2f\n", c.edges, 11-len(fmt.Sprint(c.edges)), "", rate1, c.creates, rate1/rate0)
+	fmt.Printf("  CPU, cores:                  %s\n", cpuSplit(cpu0, cpu1, time.Since(t0).Seconds()))
+	fmt.Printf("  feed, per create:            %s\n", feedPerCreate(m0, m1, c.creates, c.edges, cpu1.cp-cpu0.cp))
 
 	// A failed sample is counted and reported, not fatal: a control
 	// plane that errs under load is a result too.
+	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	dep, depErrs := sample(c.samples, func(int) (time.Duration, error) {
 		t0 := time.Now()
 		id, err := cp.api.createDistribution(ctx)
@@ -175,6 +189,9 @@ func run(ctx context.Context, c config) error {
 		return cp.api.waitStatus(ctx, "/2012-07-01/distribution/"+id, "Deployed", t0, 2*time.Minute)
 	})
 	fmt.Printf("Deployed after a create:       %s%s\n", quantiles(dep), depErrs)
+	cpu1, m1 = takeCPU(cp.p, edges), scrapeFeed(ctx, cp.metrics)
+	fmt.Printf("  CPU, cores:                  %s\n", cpuSplit(cpu0, cpu1, time.Since(t0).Seconds()))
+	fmt.Printf("  feed, per create:            %s\n", feedPerCreate(m0, m1, c.samples, c.edges, cpu1.cp-cpu0.cp))
 	inv, invErrs := sample(c.samples, func(i int) (time.Duration, error) {
 		dist := ids[(i*7919)%len(ids)]
 		t0 := time.Now()
@@ -205,6 +222,9 @@ func run(ctx context.Context, c config) error {
 	}
 	return nil
 }
+
+// idleWindow is how long the fleet's idle CPU is measured.
+const idleWindow = 5 * time.Second
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
@@ -248,11 +268,15 @@ func quantiles(ds []time.Duration) string {
 // controlPlane is the running control plane.
 type controlPlane struct {
 	bin, data, dsn string
+	metrics        string // the control plane's /metrics URL
 	p              *proc
 	api            *apiClient
 }
 
-var apiLineRE = regexp.MustCompile(`(?m)^api: (http://[^/]+)/`)
+var (
+	apiLineRE     = regexp.MustCompile(`(?m)^api: (http://[^/]+)/`)
+	metricsLineRE = regexp.MustCompile(`(?m)^metrics: (http://\S+)`)
+)
 
 func startControlPlane(c config, tmp string) (*controlPlane, error) {
 	cp := &controlPlane{bin: c.bin, data: filepath.Join(tmp, "data"), dsn: c.pgDSN}
@@ -261,7 +285,7 @@ func startControlPlane(c config, tmp string) (*controlPlane, error) {
 		// The multi-tenant mode, as a PostgreSQL deployment runs it.
 		args = []string{"api", "--store", c.pgDSN}
 	}
-	args = append(args, "--data", cp.data, "--api-addr", "127.0.0.1:0", "--admin-addr", "", "--allow-private-origins",
+	args = append(args, "--data", cp.data, "--api-addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--allow-private-origins",
 		"--limit-distributions", "1000000") // CloudFront's default of 200 per account is an account's quota, not the fleet's
 	p, err := start(c.bin, filepath.Join(tmp, "control-plane.log"), `^account `, args...)
 	if err != nil {
@@ -270,6 +294,9 @@ func startControlPlane(c config, tmp string) (*controlPlane, error) {
 	cp.p = p
 	p.mu.Lock()
 	m := apiLineRE.FindStringSubmatch(p.out.String())
+	if mm := metricsLineRE.FindStringSubmatch(p.out.String()); mm != nil {
+		cp.metrics = mm[1]
+	}
 	p.mu.Unlock()
 	if m == nil {
 		p.kill()

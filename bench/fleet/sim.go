@@ -19,7 +19,8 @@ import (
 // simEdge follows the feed like an edge, with the feed package's protocol
 // (paths, request and delta types, validation of a delta against its
 // poll), but keeps no snapshot: it acknowledges each revision it receives
-// as applied. feed.Client keeps and merges a whole snapshot per edge,
+// as applied, by its next poll when the control plane says polls
+// acknowledge (as feed.Client does), else by a separate ack. feed.Client keeps and merges a whole snapshot per edge,
 // which for 1,000 edges × 10,000 distributions would be tens of GB in
 // one process; an edge's own cost is measured by the real edges instead.
 //
@@ -38,6 +39,7 @@ type simEdge struct {
 func (e *simEdge) run(ctx context.Context, startRev int64) {
 	e.rev.Store(startRev)
 	pollWait := feed.DefaultPollWait
+	pollAcks := false // the control plane takes the next poll as the ack
 	go e.heartbeats(ctx)
 	for ctx.Err() == nil {
 		if !e.registered.Load() {
@@ -49,6 +51,7 @@ func (e *simEdge) run(ctx context.Context, startRev int64) {
 				e.fail(ctx)
 				continue
 			}
+			pollAcks = resp.PollAcknowledges
 			if resp.PollWaitMillis > 0 {
 				pollWait = time.Duration(resp.PollWaitMillis) * time.Millisecond
 			}
@@ -68,6 +71,9 @@ func (e *simEdge) run(ctx context.Context, startRev int64) {
 			continue
 		}
 		e.rev.Store(d.Revision)
+		if pollAcks {
+			continue // as feed.Client does: the next poll acknowledges
+		}
 		if err := e.post(ctx, feed.PathAck, feed.AckRequest{Edge: e.id, Revision: d.Revision}, nil); err != nil {
 			e.fail(ctx) // heartbeats repeat the ack
 		}

@@ -134,7 +134,7 @@ func newEdge(originPort int, accessLog bool) (*edge.Server, error) {
 			Enabled:    true,
 		},
 	}
-	if err := srv.Apply(&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
+	if err := srv.Apply(&feed.Snapshot{Revision: 1, Distributions: []*cloudfront.Distribution{&d}}, nil); err != nil {
 		srv.Close()
 		return nil, err
 	}

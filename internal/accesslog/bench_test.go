@@ -3,8 +3,6 @@ package accesslog
 import (
 	"testing"
 	"time"
-
-	"github.com/openfront/openfront/internal/cloudfront"
 )
 
 // benchWriter never flushes during the run, so Log's own cost is measured.
@@ -14,7 +12,7 @@ func benchWriter(tb testing.TB) *Writer {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { w.Close(tb.Context()) })
-	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "logs.s3.amazonaws.com", "")}, allBuckets)
+	w.Update(records(loggingDist("EDFDVBD6EXAMPLE", "logs.s3.amazonaws.com", "")), allBuckets)
 	return w
 }
 

@@ -47,10 +47,10 @@ func TestEdgeToFolder(t *testing.T) {
 			},
 		}
 	}
-	snap := &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{
+	snap := &feed.Snapshot{Revision: 1, Distributions: records(
 		dist("EWITHCOOKIES", "d1.cloudfront.test", "www.example.com", true),
 		dist("ENOCOOKIES", "d2.cloudfront.test", "img.example.com", false),
-	}, BucketGrants: allBuckets}
+	), BucketGrants: allBuckets}
 	if err := WrapApplier(e, w).Apply(snap, nil); err != nil {
 		t.Fatal(err)
 	}

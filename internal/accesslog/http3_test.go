@@ -61,7 +61,7 @@ func TestProtocolFields(t *testing.T) {
 			Enabled:     true,
 		},
 	}
-	if err := e.Apply(&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
+	if err := e.Apply(&feed.Snapshot{Revision: 1, Distributions: records(d)}, nil); err != nil {
 		t.Fatal(err)
 	}
 

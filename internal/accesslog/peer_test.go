@@ -13,7 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
-	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/testpeer"
 )
 
@@ -30,7 +29,7 @@ func TestGoaccessParses(t *testing.T) {
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Format: Format2012})
 	dist := loggingDist("EONE", "one.s3.amazonaws.com", "")
 	dist.Config.Logging.IncludeCookies = true
-	w.Update([]cloudfront.Distribution{dist}, allBuckets)
+	w.Update(records(dist), allBuckets)
 	base := time.Date(2012, 10, 2, 21, 0, 0, 0, time.UTC)
 	odd := []string{"/plain", "/with space", "/tab\there", `/quote"'`, "/caf\u00e9", "/%41", "/", ""}
 	for i, p := range odd {
@@ -95,7 +94,7 @@ func TestS3SinkMoto(t *testing.T) {
 		t.Fatal(err)
 	}
 	w := newTestWriter(t, Options{Sink: sink})
-	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")}, allBuckets)
+	w.Update(records(loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")), allBuckets)
 	for i, p := range []string{"/a", "/b", "/c"} {
 		r := record("EDFDVBD6EXAMPLE", p)
 		r.Time = time.Date(2012, 10, 2, 21, 0, i, 0, time.UTC)

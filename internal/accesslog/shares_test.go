@@ -23,7 +23,7 @@ func TestWriterFailingBucketDoesNotStarveOthers(t *testing.T) {
 	}
 	const limit = 32 << 10
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, MaxBufferedBytes: limit, Logger: slog.New(slog.DiscardHandler)})
-	w.Update([]cloudfront.Distribution{loggingDist("EBAD", "bad", ""), loggingDist("EGOOD", "good", "")}, allBuckets)
+	w.Update(records(loggingDist("EBAD", "bad", ""), loggingDist("EGOOD", "good", "")), allBuckets)
 
 	// The failing distribution takes the whole buffer while it is free...
 	for w.Stats().Dropped == 0 {
@@ -74,7 +74,7 @@ func TestWriterFailingBucketDoesNotStarveOthers(t *testing.T) {
 func TestWriterShareIsFair(t *testing.T) {
 	const limit = 8 << 10
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: filepath.Join(t.TempDir(), "missing")}, MaxBufferedBytes: limit})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", ""), loggingDist("ETWO", "two", "")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", ""), loggingDist("ETWO", "two", "")), allBuckets)
 	// Alternate until the buffer is full: both hold about half.
 	for w.Stats().Dropped == 0 {
 		w.Log(record("EONE", "/1"))
@@ -112,7 +112,7 @@ func TestWriterLogsOnlyIntoGrantedBuckets(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := t.TempDir()
 			w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-			w.Update([]cloudfront.Distribution{loggingDist("EONE", "alogs.s3.amazonaws.com", "p/")}, tt.grants)
+			w.Update(records(loggingDist("EONE", "alogs.s3.amazonaws.com", "p/")), tt.grants)
 			w.Log(record("EONE", "/x"))
 			if err := w.Close(t.Context()); err != nil {
 				t.Fatal(err)
@@ -125,7 +125,7 @@ func TestWriterLogsOnlyIntoGrantedBuckets(t *testing.T) {
 	t.Run("revoked", func(t *testing.T) {
 		root := t.TempDir()
 		w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-		d := []cloudfront.Distribution{loggingDist("EONE", "alogs.s3.amazonaws.com", "p/")}
+		d := records(loggingDist("EONE", "alogs.s3.amazonaws.com", "p/"))
 		w.Update(d, allBuckets)
 		w.Log(record("EONE", "/before"))
 		w.Update(d, nil)
@@ -150,7 +150,7 @@ func TestWriterRefusesUnsafeNames(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			root := t.TempDir()
 			w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-			w.Update([]cloudfront.Distribution{loggingDist("EONE", tc.bucket, tc.prefix)}, allBuckets)
+			w.Update(records(loggingDist("EONE", tc.bucket, tc.prefix)), allBuckets)
 			w.Log(record("EONE", "/x"))
 			w.Close(t.Context())
 			if s := w.Stats(); s.Lines != 0 || len(logFiles(t, root)) != 0 {
@@ -183,7 +183,7 @@ func TestWriterSharesAreByAccount(t *testing.T) {
 	}
 	good := loggingDist("EGOOD", "good", "")
 	good.AccountID = tenantB
-	w.Update(append(dists, good), append([]buckets.Grant{{Bucket: buckets.Every, AccountID: tenantB}}, allBuckets...))
+	w.Update(records(append(dists, good)...), append([]buckets.Grant{{Bucket: buckets.Every, AccountID: tenantB}}, allBuckets...))
 
 	w.Log(record("EGOOD", "/good/first"))
 	line := w.Stats().BufferedBytes

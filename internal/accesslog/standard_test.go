@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/edge"
 	"github.com/openfront/openfront/internal/testpeer"
 )
@@ -180,7 +179,7 @@ func TestGoaccessCloudFront(t *testing.T) {
 	bin := testpeer.Need(t, "goaccess")
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one.s3.amazonaws.com", "")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one.s3.amazonaws.com", "")), allBuckets)
 	n := 0
 	for i, tc := range standardCases {
 		r := standardRecord()

@@ -162,7 +162,7 @@ func New(o Options) (*Writer, error) {
 // bucket or prefix is not a safe S3 name (configs stored before names were
 // checked): their lines are never buffered. Lines already buffered are
 // delivered where they were meant to go.
-func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant) {
+func (w *Writer) Update(dists []*cloudfront.Distribution, grants []buckets.Grant) {
 	w.updateMu.Lock()
 	defer w.updateMu.Unlock()
 	set := buckets.NewSet(grants)
@@ -173,8 +173,7 @@ func (w *Writer) Update(dists []cloudfront.Distribution, grants []buckets.Grant)
 	}
 	m := make(map[string]*distLog, len(dists))
 	byAccount := map[string][]string{}
-	for i := range dists {
-		d := &dists[i]
+	for _, d := range dists {
 		lg := d.Config.Logging
 		if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
 			continue

@@ -20,7 +20,7 @@ func TestWriterHourBoundary(t *testing.T) {
 	root := t.TempDir()
 	clk := &clock{t: time.Date(2012, 10, 2, 21, 59, 59, 0, time.UTC)}
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Now: clk.Now})
-	w.Update([]cloudfront.Distribution{loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")}, allBuckets)
+	w.Update(records(loggingDist("EDFDVBD6EXAMPLE", "myawslogbucket.s3.amazonaws.com", "example.com.")), allBuckets)
 
 	w.Log(record("EDFDVBD6EXAMPLE", "/a")) // Time zero: taken from the clock
 	clk.Set(time.Date(2012, 10, 2, 22, 0, 0, 0, time.UTC))
@@ -76,12 +76,12 @@ func TestWriterSelectsDistributions(t *testing.T) {
 	noLog := loggingDist("ENOLOG", "", "")
 	disabled := loggingDist("EDISABLED", "x.s3.amazonaws.com", "")
 	disabled.Config.Logging.Enabled = false
-	w.Update([]cloudfront.Distribution{
+	w.Update(records(
 		loggingDist("EONE", "one.s3.amazonaws.com", "p1/"),
 		loggingDist("ETWO", "two.s3.amazonaws.com", ""),
 		loggingDist("EQUIET", "quiet.s3.amazonaws.com", ""),
 		noLog, disabled,
-	}, allBuckets)
+	), allBuckets)
 	now := time.Date(2012, 10, 2, 21, 0, 0, 0, time.UTC)
 	for _, d := range []string{"EONE", "ETWO", "ETWO", "ENOLOG", "EDISABLED", "EUNKNOWN", ""} {
 		r := record(d, "/x")
@@ -120,7 +120,7 @@ func TestWriterSelectsDistributions(t *testing.T) {
 func TestWriterHostFromConfig(t *testing.T) {
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}, Location: "OPT1"})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", "")), allBuckets)
 	r := record("EONE", "/x")
 	r.Location = ""
 	w.Log(r)
@@ -141,7 +141,7 @@ func TestWriterDropsWhenFull(t *testing.T) {
 	root := t.TempDir()
 	// Deliveries fail (the root is missing), so nothing leaves the buffer.
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: filepath.Join(root, "missing")}, MaxBufferedBytes: 1000})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", "")), allBuckets)
 	for range 50 {
 		w.Log(record("EONE", "/x"))
 	}
@@ -166,7 +166,7 @@ func TestWriterDropsWhenFull(t *testing.T) {
 func TestWriterRetries(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "logs")
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", "")), allBuckets)
 	w.Log(record("EONE", "/x"))
 	w.Log(record("EONE", "/y"))
 	if err := w.Flush(t.Context()); err == nil {
@@ -200,11 +200,11 @@ func TestWriterRetries(t *testing.T) {
 func TestWriterUpdate(t *testing.T) {
 	root := t.TempDir()
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", "old/")), allBuckets)
 	w.Log(record("EONE", "/1"))
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "old/")}, allBuckets) // unchanged: same batch
+	w.Update(records(loggingDist("EONE", "one", "old/")), allBuckets) // unchanged: same batch
 	w.Log(record("EONE", "/2"))
-	w.Update([]cloudfront.Distribution{loggingDist("EONE", "one", "new/")}, allBuckets)
+	w.Update(records(loggingDist("EONE", "one", "new/")), allBuckets)
 	w.Log(record("EONE", "/3"))
 	w.Update(nil, allBuckets)
 	w.Log(record("EONE", "/4"))
@@ -242,7 +242,7 @@ func TestWrapApplier(t *testing.T) {
 	w := newTestWriter(t, Options{Sink: &FolderSink{Root: root}})
 	next := &applyRecorder{err: errors.New("next failed")}
 	a := WrapApplier(next, w)
-	snap := &feed.Snapshot{Revision: 7, Distributions: []cloudfront.Distribution{loggingDist("EONE", "one", "")}, BucketGrants: allBuckets}
+	snap := &feed.Snapshot{Revision: 7, Distributions: records(loggingDist("EONE", "one", "")), BucketGrants: allBuckets}
 	if err := a.Apply(snap, nil); err != next.err {
 		t.Fatalf("Apply = %v, want the next Applier's error", err)
 	}
@@ -253,4 +253,14 @@ func TestWrapApplier(t *testing.T) {
 	if s := w.Stats(); s.Lines != 1 {
 		t.Fatalf("the snapshot's logging settings were not applied: %+v", s)
 	}
+}
+
+// records is ds as a feed snapshot holds them.
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution {
+	out := make([]*cloudfront.Distribution, len(ds))
+	for i := range ds {
+		d := ds[i]
+		out[i] = &d
+	}
+	return out
 }

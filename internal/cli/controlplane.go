@@ -85,7 +85,7 @@ func (c *controlPlaneConfig) open(ctx context.Context, logger *slog.Logger, reg 
 			rules.S3DomainSuffixes = append(rules.S3DomainSuffixes, s)
 		}
 	}
-	fd := &feed.Server{Store: st, Timeout: c.edgeTimeout, Logger: logger}
+	fd := &feed.Server{Store: st, Timeout: c.edgeTimeout, Logger: logger, Registerer: reg}
 	svc := &controlplane.Service{
 		Store:        st,
 		Rules:        &rules,

@@ -39,7 +39,7 @@ func BenchmarkApplyOneChange(b *testing.B) {
 	rev := snap.Revision
 	for b.Loop() {
 		rev++
-		d := snap.Distributions[int(rev)%n] // a copy: the snapshot stays as applied
+		d := *snap.Distributions[int(rev)%n] // a copy: the snapshot stays as applied
 		d.Revision, d.ETag = rev, fmt.Sprintf("ETAG%d", rev)
 		d.Config.Comment = d.ETag
 		next, err := feed.Merge(snap, &feed.Delta{From: snap.Revision, Revision: rev, Distributions: []cloudfront.Distribution{d}})

@@ -24,11 +24,22 @@ import (
 // compiled is an immutable, request-ready form of one feed snapshot.
 type compiled struct {
 	rev   int64
-	hosts map[string]*dist // lower-case DomainName and CNAMEs
-	byID  map[string]*dist
+	hosts *table // lower-case DomainName and CNAMEs
+	byID  *table
 	// wildcards: some alias is "*.<name>", so a host that matches nothing
-	// exactly is looked up under its parents too.
+	// exactly is looked up under its parents too. nwild counts them, so
+	// that a revision keeps it right without a walk.
 	wildcards bool
+	nwild     int
+	// contested: some name is claimed by two distributions (a store may
+	// hold aliases from before the control plane refused them); the id
+	// order decides, so hosts is then rebuilt at every revision.
+	contested bool
+	// snap is the snapshot compiled; the next revision is compiled by
+	// comparing its records' pointers with snap's (sorted: by id, which
+	// that walk needs).
+	snap   *feed.Snapshot
+	sorted bool
 }
 
 type dist struct {
@@ -170,28 +181,125 @@ type origin struct {
 // compile (the control plane validates, so this means a bug or a newer
 // feed) is left out and logged, rather than freezing every other one.
 //
-// Only what changed since old is compiled: every edge applies every
-// revision, and compiling all of 2,000 distributions took about 4 ms of
-// each (BenchmarkApplyOneChange), for a create that changes one. A
-// distribution whose record is old's (reusable) keeps its compiled form,
-// re-pointed at the new record; fresh lists the forms compiled here, which
-// Server.bindTransports binds (reused ones are bound already and are being
-// read by requests). The host map is rebuilt: a few map inserts each.
-func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled, fresh []*dist) {
+// Every edge applies every revision, mostly one create or update among
+// thousands of distributions, so compile does what the change needs: a
+// record the previous snapshot had too (the same pointer: feed.Merge
+// shares unchanged records, which are immutable) keeps its compiled form
+// untouched, unless a change of bucket grants changes its S3 signing;
+// the others are compiled. The host and id tables are the old ones with
+// the change applied on top (table). fresh
+// lists the forms compiled here, which Server.bindTransports binds
+// (reused ones are bound already and are being read by requests); gone,
+// the old forms that c no longer has.
+func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled, fresh, gone []*dist) {
 	if snap == nil {
-		return &compiled{hosts: map[string]*dist{}, byID: map[string]*dist{}}, nil
+		c = &compiled{hosts: newTable(0), byID: newTable(0)}
+		if old != nil {
+			for _, o := range old.byID.all() {
+				gone = append(gone, o)
+			}
+		}
+		return c, nil, gone
 	}
-	n := len(snap.Distributions)
-	c = &compiled{rev: snap.Revision, hosts: make(map[string]*dist, 2*n), byID: make(map[string]*dist, n)}
-	order := make([]*dist, 0, n)
 	grants := buckets.NewSet(snap.BucketGrants)
-	for i := range snap.Distributions {
-		src := &snap.Distributions[i]
-		o := old.byID[src.ID]
-		if o != nil && o.reusable(src, grants) {
-			d := o.rebase(src)
-			c.byID[d.id] = d
-			order = append(order, d)
+	if old == nil || old.snap == nil || !old.sorted || old.contested {
+		return compileAll(snap, old, grants, log)
+	}
+	regrant := !slices.Equal(old.snap.BucketGrants, snap.BucketGrants)
+	c = &compiled{rev: snap.Revision, snap: snap, sorted: true, nwild: old.nwild,
+		hosts: old.hosts.edit(), byID: old.byID.edit()}
+	var changed []*cloudfront.Distribution
+	// The walk also checks that snap is in id order, comparing ids only
+	// where it differs from old's (which was): a run of records both have
+	// is in order already.
+	was, now := old.snap.Distributions, snap.Distributions
+	for i, j := 0, 0; i < len(was) || j < len(now); {
+		if j > 0 && j < len(now) && !(i > 0 && i < len(was) && was[i-1] == now[j-1] && was[i] == now[j]) && now[j-1].ID >= now[j].ID {
+			return compileAll(snap, old, grants, log)
+		}
+		switch {
+		case i < len(was) && j < len(now) && was[i] == now[j]:
+			if regrant {
+				if o := old.byID.get(was[i].ID); o != nil && !o.grantsHold(grants) {
+					gone = append(gone, o)
+					changed = append(changed, now[j])
+				}
+			}
+			i++
+			j++
+		case j == len(now) || i < len(was) && was[i].ID < now[j].ID: // deleted
+			if o := old.byID.get(was[i].ID); o != nil {
+				gone = append(gone, o)
+			}
+			i++
+		case i == len(was) || now[j].ID < was[i].ID: // created
+			changed = append(changed, now[j])
+			j++
+		default: // updated
+			if o := old.byID.get(was[i].ID); o != nil {
+				gone = append(gone, o)
+			}
+			changed = append(changed, now[j])
+			i++
+			j++
+		}
+	}
+	for _, o := range gone {
+		c.byID.remove(o.id)
+		for _, k := range o.names() {
+			if c.hosts.get(k) == o {
+				c.hosts.remove(k)
+				if isWildcard(k) {
+					c.nwild--
+				}
+			}
+		}
+	}
+	for _, src := range changed {
+		d, err := compileDist(src, grants)
+		if err != nil {
+			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
+			continue
+		}
+		if o := old.byID.get(d.id); o != nil {
+			d.counters = o.counters
+		}
+		c.byID.set(d.id, d)
+		fresh = append(fresh, d)
+		for _, k := range d.names() {
+			if t := c.hosts.get(k); t != nil {
+				if t == d {
+					continue // listed twice
+				}
+				// Two claim it: the full build's order decides.
+				return compileAll(snap, old, grants, log)
+			}
+			c.hosts.set(k, d)
+			if isWildcard(k) {
+				c.nwild++
+			}
+		}
+	}
+	c.wildcards = c.nwild > 0
+	return c, fresh, gone
+}
+
+// compileAll builds c from every record of snap, reusing old's forms of
+// the records old had too.
+func compileAll(snap *feed.Snapshot, old *compiled, grants *buckets.Set, log *slog.Logger) (c *compiled, fresh, gone []*dist) {
+	n := len(snap.Distributions)
+	c = &compiled{rev: snap.Revision, snap: snap, sorted: sortedByID(snap.Distributions),
+		hosts: newTable(2 * n), byID: newTable(n)}
+	oldByID := newTable(0)
+	if old != nil {
+		oldByID = old.byID
+	}
+	order := make([]*dist, 0, n)
+	for _, src := range snap.Distributions {
+		o := oldByID.get(src.ID)
+		if o != nil && o.src == src && o.grantsHold(grants) {
+			c.byID.set(o.id, o)
+			order = append(order, o)
 			continue
 		}
 		d, err := compileDist(src, grants)
@@ -202,80 +310,77 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 		if o != nil {
 			d.counters = o.counters
 		}
-		c.byID[d.id] = d
+		c.byID.set(d.id, d)
 		order = append(order, d)
 		fresh = append(fresh, d)
+	}
+	for _, o := range oldByID.all() {
+		if c.byID.get(o.id) != o {
+			gone = append(gone, o)
+		}
 	}
 	// Assigned domain names first: a DomainName routes to its own
 	// distribution whatever another lists as an alias (the control plane
 	// refuses such aliases now, but a store may hold older ones). Then
 	// aliases, where no name is taken yet; the snapshot is in id order, so
 	// the outcome never depends on map or arrival order.
+	claim := func(k string, d *dist) {
+		if t := c.hosts.get(k); t != nil {
+			c.contested = c.contested || t != d
+			return
+		}
+		c.hosts.set(k, d)
+		if isWildcard(k) {
+			c.nwild++
+		}
+	}
 	for _, d := range order {
 		if d.domain != "" {
-			c.hosts[strings.ToLower(d.domain)] = d
+			claim(strings.ToLower(d.domain), d)
 		}
 	}
 	for _, d := range order {
 		for _, a := range d.src.Config.Aliases {
-			key := strings.ToLower(a)
-			if _, taken := c.hosts[key]; taken {
-				continue
-			}
-			c.hosts[key] = d
-			if strings.HasPrefix(key, "*.") {
-				c.wildcards = true
-			}
+			claim(strings.ToLower(a), d)
 		}
 	}
-	return c, fresh
+	c.wildcards = c.nwild > 0
+	return c, fresh, gone
 }
 
-// reusable reports whether d, compiled from an earlier snapshot, is what
-// compiling src would give. The feed gives a distribution a new Revision
-// and ETag at every write, and Merge copies an unchanged record without
-// copying what its slices and strings point to, so the same revision and
-// ETag and the same origins array mean the same record; a record that
-// was decoded again (a full delta, a restart) is compiled again, so the
-// compiled form never keeps the previous decoding alive. A record without
-// a revision (built by hand, not by the feed) is always compiled. The one
-// input from outside the record is the bucket grants: they decide whether
-// an S3 origin's requests are signed.
-func (d *dist) reusable(src *cloudfront.Distribution, grants *buckets.Set) bool {
-	was := d.src
-	if src.Revision == 0 || was.Revision != src.Revision || was.ETag != src.ETag || was.ID != src.ID ||
-		was.DomainName != src.DomainName || was.AccountID != src.AccountID ||
-		len(was.Config.Origins) != len(src.Config.Origins) || len(src.Config.Origins) == 0 ||
-		&was.Config.Origins[0] != &src.Config.Origins[0] {
-		return false
+// names are the host keys d claims: its DomainName, then its aliases.
+func (d *dist) names() []string {
+	out := make([]string, 0, 1+len(d.src.Config.Aliases))
+	if d.domain != "" {
+		out = append(out, strings.ToLower(d.domain))
 	}
-	for _, g := range d.origins {
-		if g.s3 && g.oai != "" && grants.CanRead(g.bucket, src.AccountID, g.oai) != g.signed {
+	for _, a := range d.src.Config.Aliases {
+		out = append(out, strings.ToLower(a))
+	}
+	return out
+}
+
+func isWildcard(host string) bool { return strings.HasPrefix(host, "*.") }
+
+func sortedByID(ds []*cloudfront.Distribution) bool {
+	for i := 1; i < len(ds); i++ {
+		if ds[i-1].ID >= ds[i].ID {
 			return false
 		}
 	}
 	return true
 }
 
-// rebase is a copy of d that refers to src, an equal record in the new
-// snapshot, rather than to the old snapshot's: a compiled form kept over
-// many revisions must not keep every old snapshot's array alive. What
-// d's behaviours and origins hold otherwise (strings, slices of the
-// record's config) is shared with src.
-func (d *dist) rebase(src *cloudfront.Distribution) *dist {
-	nd := *d
-	nd.src = src
-	nd.behaviors = slices.Clone(d.behaviors)
-	cfg := &src.Config
-	for i := range nd.behaviors {
-		b := &nd.behaviors[i]
-		if b.isDefault {
-			b.src = &cfg.DefaultCacheBehavior
-		} else {
-			b.src = &cfg.CacheBehaviors[i]
+// grantsHold reports whether the bucket grants still give d's S3 origins
+// the signing d was compiled with: the one input to a compiled form from
+// outside its record.
+func (d *dist) grantsHold(grants *buckets.Set) bool {
+	for _, g := range d.origins {
+		if g.s3 && g.oai != "" && grants.CanRead(g.bucket, d.src.AccountID, g.oai) != g.signed {
+			return false
 		}
 	}
-	return &nd
+	return true
 }
 
 func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
@@ -445,7 +550,7 @@ func (c *compiled) lookup(host string) *dist {
 	var buf [256]byte
 	var h []byte
 	if plainHost(host) {
-		if d := c.hosts[host]; d != nil || !c.wildcards {
+		if d := c.hosts.get(host); d != nil || !c.wildcards {
 			return d
 		}
 		h = append(buf[:0], host...)
@@ -454,14 +559,14 @@ func (c *compiled) lookup(host string) *dist {
 		if h, ok = normalizeHost(buf[:0], host); !ok {
 			return nil
 		}
-		if d := c.hosts[string(h)]; d != nil || !c.wildcards {
+		if d := c.hosts.getBytes(h); d != nil || !c.wildcards {
 			return d
 		}
 	}
 	var key [257]byte
 	for i := bytes.IndexByte(h, '.'); i >= 0; {
 		k := append(append(key[:0], '*'), h[i:]...)
-		if d := c.hosts[string(k)]; d != nil {
+		if d := c.hosts.getBytes(k); d != nil {
 			return d
 		}
 		j := bytes.IndexByte(h[i+1:], '.')

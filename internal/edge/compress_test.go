@@ -33,7 +33,7 @@ import (
 // curl, gives the race detector no other ordering).
 func offerBrotli(s *Server) {
 	c := s.snap.Load()
-	for _, d := range c.hosts {
+	for _, d := range c.hosts.all() {
 		for i := range d.behaviors {
 			d.behaviors[i].brotli = d.behaviors[i].compress
 		}

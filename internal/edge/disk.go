@@ -409,7 +409,7 @@ func (d *diskTier) orphans(c *compiled) []string {
 	})
 	var out []string
 	for id := range seen {
-		if dd, ok := c.byID[id]; !ok || !dd.enabled {
+		if dd := c.byID.get(id); dd == nil || !dd.enabled {
 			out = append(out, id+"\x00")
 		}
 	}

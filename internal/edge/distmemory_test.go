@@ -155,7 +155,7 @@ func TestMetricsAtFirstRequest(t *testing.T) {
 	}
 	// A request that found idle in the old snapshot counts after Apply
 	// has deleted it: its series must not stay.
-	old := e.snap.Load().byID[idle.ID]
+	old := e.snap.Load().byID.get(idle.ID)
 	if err := e.Apply(testSnapshot(3, served), nil); err != nil {
 		t.Fatal(err)
 	}

@@ -66,16 +66,17 @@ func (s *Server) geoAllowed(g *geoRule, r *http.Request) bool {
 	return listed == g.allow
 }
 
-// warnGeoWithoutDB logs, for each snapshot, the restricted distributions
-// that answer 403 to everyone because no database is loaded.
-func (s *Server) warnGeoWithoutDB(c *compiled) {
+// warnGeoWithoutDB logs the restricted distributions just compiled
+// (fresh) that answer 403 to everyone because no database is loaded: once
+// per change of each, not again at every revision.
+func (s *Server) warnGeoWithoutDB(fresh []*dist) {
 	if s.opts.Countries != nil {
 		return
 	}
 	var ids []string
-	for id, d := range c.byID {
+	for _, d := range fresh {
 		if d.geo != nil {
-			ids = append(ids, id)
+			ids = append(ids, d.id)
 		}
 	}
 	if len(ids) > 0 {

@@ -119,7 +119,7 @@ type testEdge struct {
 // HTTPS listeners. TLS origins of the test are trusted.
 func newEdge(t *testing.T, o Options, dists ...cloudfront.Distribution) *testEdge {
 	t.Helper()
-	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: dists})
+	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: records(dists...)})
 }
 
 // newEdgeSnapshot is newEdge with a whole snapshot (bucket grants, key pairs).
@@ -217,5 +217,16 @@ func hostOf(srv *httptest.Server) string {
 }
 
 func testSnapshot(rev int64, dists ...cloudfront.Distribution) *feed.Snapshot {
-	return &feed.Snapshot{Revision: rev, Distributions: dists}
+	return &feed.Snapshot{Revision: rev, Distributions: records(dists...)}
+}
+
+// records is ds as a snapshot holds them: each a copy of its own, shared
+// by no other snapshot.
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution {
+	out := make([]*cloudfront.Distribution, len(ds))
+	for i := range ds {
+		d := ds[i]
+		out[i] = &d
+	}
+	return out
 }

@@ -34,10 +34,10 @@ func TestHTTP3(t *testing.T) {
 		d.ID, d.DomainName = id, domain
 		return d
 	}
-	e := newEdgeSnapshot(t, Options{}, &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{
+	e := newEdgeSnapshot(t, Options{}, &feed.Snapshot{Revision: 1, Distributions: records(
 		dist("E3", "d3.cloudfront.test", cloudfront.HTTPVersion2And3),
 		dist("E2", "d2.cloudfront.test", cloudfront.HTTPVersion2),
-	}})
+	)})
 	base := &tls.Config{Certificates: []tls.Certificate{def}, MinVersion: tls.VersionTLS12}
 	udp, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -61,7 +64,7 @@ var grantChoices = [][]buckets.Grant{
 // forms are reused.
 func TestIncrementalCompileMatchesFull(t *testing.T) {
 	log := slog.New(slog.DiscardHandler)
-	empty, _ := compile(nil, nil, log)
+	empty, _, _ := compile(nil, nil, log)
 	reused := 0
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 1))
@@ -87,30 +90,51 @@ func TestIncrementalCompileMatchesFull(t *testing.T) {
 			if rng.IntN(15) == 0 {
 				// A full delta: every record decoded again, as after a
 				// resync; nothing may be reused from the old decoding.
-				b, _ := json.Marshal(feed.Delta{Full: true, Revision: rev, Distributions: snap.Distributions, BucketGrants: snap.BucketGrants})
+				b, _ := json.Marshal(feed.Snapshot{Revision: rev, Distributions: snap.Distributions, BucketGrants: snap.BucketGrants})
 				d = &feed.Delta{}
 				if err := json.Unmarshal(b, d); err != nil {
 					t.Fatal(err)
 				}
+				d.Full = true
 			}
 			next, err := feed.Merge(snap, d)
 			if err != nil {
 				t.Fatal(err)
 			}
-			inc, fresh := compile(next, c, log)
-			full, _ := compile(next, empty, log)
-			if !reflect.DeepEqual(inc, full) {
+			inc, fresh, gone := compile(next, c, log)
+			full, _, _ := compile(next, empty, log)
+			if !reflect.DeepEqual(flat(inc), flat(full)) {
 				t.Fatalf("seed %d step %d: the incremental compile differs from the full one\nincremental %v\nfull        %v", seed, step, describe(inc), describe(full))
 			}
-			if d.Full && len(fresh) != len(inc.byID) {
-				t.Fatalf("seed %d step %d: %d of %d forms reused after a full delta", seed, step, len(inc.byID)-len(fresh), len(inc.byID))
+			if d.Full && len(fresh) != inc.byID.len() {
+				t.Fatalf("seed %d step %d: %d of %d forms reused after a full delta", seed, step, inc.byID.len()-len(fresh), inc.byID.len())
 			}
-			for _, x := range inc.byID {
-				if x.src != &next.Distributions[indexOf(next, x.id)] {
+			for _, x := range inc.byID.all() {
+				if x.src != next.Distributions[indexOf(next, x.id)] {
 					t.Fatalf("seed %d step %d: %s refers to a record outside the snapshot", seed, step, x.id)
 				}
 			}
-			reused += len(inc.byID) - len(fresh)
+			// Only what the delta changed is compiled, and gone is exactly
+			// the old forms the new one dropped.
+			if regrant := !reflect.DeepEqual(snap.BucketGrants, next.BucketGrants); !d.Full && !regrant && len(fresh) > len(d.Distributions) {
+				t.Fatalf("seed %d step %d: %d forms compiled for a delta of %d records", seed, step, len(fresh), len(d.Distributions))
+			}
+			dropped := map[*dist]bool{}
+			for _, o := range c.byID.all() {
+				if inc.byID.get(o.id) != o {
+					dropped[o] = true
+				}
+			}
+			for _, o := range gone {
+				if !dropped[o] {
+					t.Fatalf("seed %d step %d: %s listed as gone but kept (or listed twice)", seed, step, o.id)
+				}
+				delete(dropped, o)
+			}
+			if len(dropped) > 0 {
+				t.Fatalf("seed %d step %d: %d dropped forms not listed as gone", seed, step, len(dropped))
+			}
+			reused += inc.byID.len() - len(fresh)
 			snap, c = next, inc
 		}
 	}
@@ -128,13 +152,26 @@ func indexOf(s *feed.Snapshot, id string) int {
 	return -1
 }
 
+// flatCompiled is a compiled with its tables as plain maps, which
+// reflect.DeepEqual compares by content whatever their layering.
+type flatCompiled struct {
+	compiled
+	hosts, byID map[string]*dist
+}
+
+func flat(c *compiled) flatCompiled {
+	f := flatCompiled{compiled: *c, hosts: maps.Collect(c.hosts.all()), byID: maps.Collect(c.byID.all())}
+	f.compiled.hosts, f.compiled.byID = nil, nil
+	return f
+}
+
 // describe is c in a form a failure message can show.
 func describe(c *compiled) string {
 	s := fmt.Sprintf("rev %d wildcards %v hosts:", c.rev, c.wildcards)
-	for h, d := range c.hosts {
+	for h, d := range c.hosts.all() {
 		s += fmt.Sprintf(" %s=%s", h, d.id)
 	}
-	for id, d := range c.byID {
+	for id, d := range c.byID.all() {
 		s += fmt.Sprintf(" [%s enabled=%v", id, d.enabled)
 		for _, g := range d.origins {
 			s += fmt.Sprintf(" %s signed=%v", g.id, g.signed)
@@ -142,4 +179,67 @@ func describe(c *compiled) string {
 		s += "]"
 	}
 	return s
+}
+
+// TestApplySharesUnchangedForms: through Server.Apply, a distribution no
+// revision touches keeps the one compiled form, every name routes to the
+// newest form, and nothing an edge does writes into the records it shares
+// with the snapshots it was given (each snapshot's JSON is what it was
+// when published).
+func TestApplySharesUnchangedForms(t *testing.T) {
+	s, err := New(Options{Registerer: prometheus.NewRegistry(), CacheSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	full := &feed.Delta{Full: true, Revision: 1}
+	for i := range 40 {
+		full.Distributions = append(full.Distributions, variantDistribution(fmt.Sprintf("E%02d", i), 1, i%4))
+	}
+	type published struct {
+		snap *feed.Snapshot
+		json string
+	}
+	var all []published
+	publish := func(snap *feed.Snapshot) {
+		b, _ := json.Marshal(snap)
+		all = append(all, published{snap, string(b)})
+		if err := s.Apply(snap, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := feed.Merge(nil, full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	publish(snap)
+	untouched := s.snap.Load().byID.get("E00") // variant 0: aliases, behaviours
+	rng := rand.New(rand.NewPCG(5, 5))
+	for rev := int64(2); rev < 80; rev++ {
+		d := &feed.Delta{From: snap.Revision, Revision: rev}
+		id := fmt.Sprintf("E%02d", 1+rng.IntN(45))
+		if rng.IntN(4) == 0 {
+			d.DeletedDistributions = []string{id}
+		} else {
+			d.Distributions = []cloudfront.Distribution{variantDistribution(id, rev, rng.IntN(4))}
+		}
+		if snap, err = feed.Merge(snap, d); err != nil {
+			t.Fatal(err)
+		}
+		publish(snap)
+		c := s.snap.Load()
+		if got := c.byID.get("E00"); got != untouched {
+			t.Fatalf("revision %d: the untouched distribution was compiled again", rev)
+		}
+		for _, r := range snap.Distributions {
+			if d := c.lookup("d" + r.ID + ".cloudfront.test"); d == nil || d.src != r {
+				t.Fatalf("revision %d: %s does not route to its newest record", rev, r.ID)
+			}
+		}
+	}
+	for _, p := range all {
+		if b, _ := json.Marshal(p.snap); string(b) != p.json {
+			t.Fatalf("revision %d's records changed after it was applied", p.snap.Revision)
+		}
+	}
 }

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 )
 
@@ -32,7 +31,7 @@ func BenchmarkCacheMemory(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := s.Apply(&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{distribution(origin)}}, nil); err != nil {
+		if err := s.Apply(&feed.Snapshot{Revision: 1, Distributions: records(distribution(origin))}, nil); err != nil {
 			b.Fatal(err)
 		}
 		for i := range 4 * budget / objSize {

@@ -106,7 +106,7 @@ func (s *Server) stats(d *dist) *distCounters {
 	// after Apply forgot a deleted distribution's series; Apply swaps
 	// before it forgets, so checking the current snapshot after making
 	// them cannot leave them behind.
-	if s.snap.Load().byID[d.id] == nil {
+	if s.snap.Load().byID.get(d.id) == nil {
 		s.metrics.forget(d.id)
 	}
 	return c

@@ -123,23 +123,14 @@ func (k connSettings) effective(o OriginTimeouts) connSettings {
 	return k
 }
 
-// bindTransports gives every origin of fresh (the distributions of c
-// compiled for it) its transport and its effective read timeout, creating
-// the transports new settings need, and returns the settings in use by c.
-// It runs before c is published. The other origins of c were bound for an
-// earlier snapshot and are being read by requests: they are not written
-// again, and their transports stay, since their settings are in use.
-func (s *Server) bindTransports(c *compiled, fresh []*dist) map[connSettings]bool {
+// bindTransports gives every origin of fresh (the distributions compiled
+// for a snapshot) its transport and its effective read timeout, creating
+// the transports new settings need. It runs before the snapshot is
+// published. The other origins were bound for an earlier snapshot and are
+// being read by requests: they are not written again.
+func (s *Server) bindTransports(fresh []*dist) {
 	s.transportsMu.Lock()
 	defer s.transportsMu.Unlock()
-	used := map[connSettings]bool{}
-	for _, d := range c.byID {
-		for _, g := range d.origins {
-			if k := g.conn.effective(s.opts.OriginTimeouts); k != s.defaultConn && !(g.s3 && s.s3.endpoint != nil) {
-				used[k] = true
-			}
-		}
-	}
 	for _, d := range fresh {
 		for _, g := range d.origins {
 			k := g.conn.effective(s.opts.OriginTimeouts)
@@ -160,15 +151,33 @@ func (s *Server) bindTransports(c *compiled, fresh []*dist) map[connSettings]boo
 			g.transport = t
 		}
 	}
-	return used
 }
 
 // dropTransports closes the idle connections of the transports that no
-// origin of the published snapshot uses any more, and forgets them.
-// Requests still running on one finish normally.
-func (s *Server) dropTransports(used map[connSettings]bool) {
+// origin of c, the published snapshot, uses any more, and forgets them.
+// Requests still running on one finish normally. Only the forms c dropped
+// (gone) can have held the last user of one, so c is walked only when one
+// of them had settings of its own.
+func (s *Server) dropTransports(c *compiled, gone []*dist) {
 	s.transportsMu.Lock()
 	defer s.transportsMu.Unlock()
+	own := false
+	for _, d := range gone {
+		for _, g := range d.origins {
+			own = own || g.transport != nil && g.transport != s.transport && g.transport != s.s3Transport
+		}
+	}
+	if !own {
+		return
+	}
+	used := map[connSettings]bool{}
+	for _, d := range c.byID.all() {
+		for _, g := range d.origins {
+			if k := g.conn.effective(s.opts.OriginTimeouts); k != s.defaultConn && !(g.s3 && s.s3.endpoint != nil) {
+				used[k] = true
+			}
+		}
+	}
 	for k, t := range s.transports {
 		if !used[k] {
 			t.CloseIdleConnections()

@@ -329,7 +329,7 @@ func TestOriginTransportsShared(t *testing.T) {
 	if n := len(e.transports); n != 1 {
 		t.Fatalf("%d extra pools for one non-default setting, want 1", n)
 	}
-	a, b := e.snap.Load().byID["E1"].origins[0], e.snap.Load().byID["E2"].origins[0]
+	a, b := e.snap.Load().byID.get("E1").origins[0], e.snap.Load().byID.get("E2").origins[0]
 	if a.transport != b.transport || a.transport == e.transport {
 		t.Fatal("equal settings do not share one pool apart from the default one")
 	}

@@ -19,7 +19,7 @@ var s3Grants = []buckets.Grant{{Bucket: buckets.Every, AccountID: s3Account}}
 
 // newS3Edge serves d with s3Grants.
 func newS3Edge(t *testing.T, o Options, d cloudfront.Distribution) *testEdge {
-	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: s3Grants})
+	return newEdgeSnapshot(t, o, &feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: s3Grants})
 }
 
 func s3Distribution(bucketDomain, oai string) cloudfront.Distribution {
@@ -159,7 +159,7 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
 			e := newEdgeSnapshot(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
-				&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: tt.grants})
+				&feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: tt.grants})
 			r := e.get(t, "d3.cloudfront.test", "/a.txt")
 			signed := fake.lastRequest().Header.Get("Authorization") != ""
 			if signed != tt.signed {
@@ -176,11 +176,11 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 	t.Run("a revoke takes effect with the next snapshot, cached copies too", func(t *testing.T) {
 		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
 		e := newEdgeSnapshot(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}},
-			&feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d}, BucketGrants: []buckets.Grant{{Bucket: "private", OAIID: oaiID}}})
+			&feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: []buckets.Grant{{Bucket: "private", OAIID: oaiID}}})
 		if r := e.get(t, "d3.cloudfront.test", "/one.txt"); r.StatusCode != 200 {
 			t.Fatalf("granted: %d", r.StatusCode)
 		}
-		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: []cloudfront.Distribution{d}}, nil); err != nil {
+		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: records(d)}, nil); err != nil {
 			t.Fatal(err)
 		}
 		for _, path := range []string{"/two.txt", "/one.txt"} { // a cached copy goes with the grant

@@ -207,31 +207,29 @@ func New(o Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.snap.Store(&compiled{hosts: map[string]*dist{}})
+	s.snap.Store(&compiled{hosts: newTable(0), byID: newTable(0)})
 	return s, nil
 }
 
 // Apply compiles snap, swaps it in atomically and purges the invalidated
 // paths. It implements feed.Applier.
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
-	c, fresh := compile(snap, s.snap.Load(), s.log)
+	c, fresh, gone := compile(snap, s.snap.Load(), s.log)
 	s.applyViewerTLS(snap)
-	used := s.bindTransports(c, fresh)
-	old := s.snap.Swap(c)
-	s.dropTransports(used)
-	s.warnGeoWithoutDB(c)
+	s.bindTransports(fresh)
+	s.snap.Store(c)
+	s.dropTransports(c, gone)
+	s.warnGeoWithoutDB(fresh)
 	var prefixes []string
-	for id, was := range old.byID {
-		d, ok := c.byID[id]
-		if !ok {
-			prefixes = append(prefixes, id+"\x00")
-			s.metrics.forget(id)
-		} else if was.behaviors[0].origin == d.behaviors[0].origin {
-			continue // reused: the same compiled form (compile's reusable)
+	for _, was := range gone {
+		d := c.byID.get(was.id)
+		if d == nil {
+			prefixes = append(prefixes, was.id+"\x00")
+			s.metrics.forget(was.id)
 		} else if lostSigning(was, d) || (was.enabled && !d.enabled) {
 			// Objects read with the operator's key go with the grant; a
 			// disabled distribution's go with it, from both tiers.
-			prefixes = append(prefixes, id+"\x00")
+			prefixes = append(prefixes, was.id+"\x00")
 		}
 	}
 	for _, inv := range invalidations {

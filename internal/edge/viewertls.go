@@ -109,8 +109,7 @@ func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
 		owner[c.ARN] = c.AccountID
 	}
 	sites := make([]certs.Site, 0, 2*len(snap.Distributions))
-	for i := range snap.Distributions {
-		d := &snap.Distributions[i]
+	for _, d := range snap.Distributions {
 		hv := d.Config.HTTPVersion
 		sites = append(sites, certs.Site{Names: []string{d.DomainName}, HTTPVersion: hv})
 		if len(d.Config.Aliases) == 0 {

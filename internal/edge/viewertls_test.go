@@ -88,12 +88,12 @@ func TestViewerCertificateBySNI(t *testing.T) {
 		return d
 	}
 	snap := &feed.Snapshot{Revision: 1,
-		Distributions: []cloudfront.Distribution{
+		Distributions: records(
 			withCert("EA", "da.cloudfront.test", arnA, "TLSv1", "http2", originA, "www.a.example"),
 			withCert("EB", "db.cloudfront.test", arnB, "TLSv1.2_2021", "http1.1", originB, "*.b.example"),
 			// Names a certificate of another account: never served.
 			withCert("EC", "dc.cloudfront.test", arnC, "TLSv1", "", originC, "www.c.example"),
-		},
+		),
 		Certificates: []feed.Certificate{
 			{ARN: arnA, AccountID: acct, CertificatePEM: string(aC), PrivateKeyPEM: string(aK)},
 			{ARN: arnB, AccountID: acct, CertificatePEM: string(bC), PrivateKeyPEM: string(bK)},

@@ -89,6 +89,7 @@ func (c *Client) Restore() bool {
 	c.rev.Store(0)
 	c.restoredSnap = nil
 	c.newestGood = false
+	c.closeJournal()
 	c.journal = journalState{}
 	if c.Applier == nil {
 		return false
@@ -165,6 +166,7 @@ func (c *Client) Run(ctx context.Context) error {
 		c.Restore()
 	}
 	snap := c.restoredSnap // the merge base: what the edge serves
+	defer c.closeJournal()
 
 	hbCtx, stopHeartbeats := context.WithCancel(ctx)
 	defer stopHeartbeats()
@@ -230,7 +232,7 @@ func (c *Client) Run(ctx context.Context) error {
 			backoff = backoffMin
 			continue // the long poll ran out: nothing new
 		}
-		next, err := Merge(snap, d)
+		next, err := merge(snap, d, true) // snap is merge's, or the file's (sorted)
 		if err != nil {
 			forceFull = true // start over from a full delta
 			fail("merging a delta", err)
@@ -416,7 +418,7 @@ func (c *Client) save(s *Snapshot, d *Delta) error {
 	if err != nil {
 		return err
 	}
-	if err := appendJournal(c.snapshotPath(journalFileName), rec); err != nil {
+	if err := c.appendJournal(rec); err != nil {
 		// A part of the record may be on disk: the next save rewrites
 		// the snapshot file instead of appending after it.
 		c.journal.clean = false
@@ -446,6 +448,7 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return err
 	}
+	c.closeJournal() // renamed or replaced below
 	prev := c.snapshotPath(prevSnapshotFileName)
 	if c.newestGood {
 		err := os.Rename(p, prev)

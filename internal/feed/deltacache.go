@@ -29,13 +29,24 @@ const deltaReadTimeout = 30 * time.Second
 // later, since a generation starts after the commit that ended the one
 // before (Notify is called after commit; the watcher broadcasts after it
 // read a newer revision).
+//
+// The first read of a generation also fixes what it delivers (head): a
+// waiter that already has head waits for the next wake-up instead of
+// reading what was written since. Every such write has a wake-up coming
+// (Notify follows each commit, the revision watcher covers other
+// writers), so nothing is missed; and an edge that applies a delta
+// during a burst no longer gets the next one at once, which made every
+// edge apply one delta per write whatever Notify's pace (50 edges then
+// used the machine's two cores between them).
 type deltaCache struct {
 	mu      sync.Mutex
 	gen     uint64
 	entries map[int64]*deltaEntry
+	head    int64 // the store's revision at gen's first read; -1 before
 }
 
 type deltaEntry struct {
+	gen  uint64
 	done chan struct{}
 	body []byte // nil: nothing changed after since
 	err  error
@@ -45,24 +56,40 @@ type deltaEntry struct {
 type rawJSON []byte
 
 // get returns the encoded delta after since as of generation gen,
-// reading it with read at most once per generation and since.
-func (c *deltaCache) get(ctx context.Context, gen uint64, since int64, read func(context.Context) (*Delta, error)) ([]byte, error) {
+// reading it with read at most once per generation and since; nil when
+// there is nothing to send before the next wake-up. read returns the
+// delta (nil when nothing changed) and the store's revision it saw.
+// settled false (the edge's since is beyond the store: it was replaced)
+// reads whatever the generation's head.
+func (c *deltaCache) get(ctx context.Context, gen uint64, since int64, settled bool,
+	read func(context.Context) (*Delta, int64, error)) ([]byte, error) {
 	c.mu.Lock()
 	if gen > c.gen || c.entries == nil {
-		c.gen, c.entries = gen, map[int64]*deltaEntry{}
+		c.gen, c.entries, c.head = gen, map[int64]*deltaEntry{}, -1
+	}
+	if settled && gen == c.gen && c.head >= 0 && since >= c.head {
+		c.mu.Unlock()
+		return nil, nil
 	}
 	// A waiter of an older generation may take the current one's entry
 	// too: it is only fresher.
 	e, ok := c.entries[since]
 	if !ok {
-		e = &deltaEntry{done: make(chan struct{})}
+		e = &deltaEntry{gen: c.gen, done: make(chan struct{})}
 		if len(c.entries) < deltaCacheEntries {
 			c.entries[since] = e
 		}
 		c.mu.Unlock()
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deltaReadTimeout)
-		d, err := read(rctx)
+		d, rev, err := read(rctx)
 		cancel()
+		if err == nil {
+			c.mu.Lock()
+			if c.gen == e.gen && c.head < 0 {
+				c.head = rev
+			}
+			c.mu.Unlock()
+		}
 		if err == nil && d != nil {
 			e.body, err = json.Marshal(d)
 		}

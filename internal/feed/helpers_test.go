@@ -212,9 +212,12 @@ func (r *recorder) snapshot() *Snapshot {
 	return r.snap
 }
 
+// records is ds as a snapshot holds them.
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution { return ownRecords(ds) }
+
 func (r *recorder) has(id string) bool {
 	s := r.snapshot()
-	return s != nil && slices.ContainsFunc(s.Distributions, func(d cloudfront.Distribution) bool { return d.ID == id })
+	return s != nil && slices.ContainsFunc(s.Distributions, func(d *cloudfront.Distribution) bool { return d.ID == id })
 }
 
 func (r *recorder) invalidated(id string) bool {
@@ -315,4 +318,13 @@ func (f *testFeed) do(t testing.TB, req *http.Request) *http.Response {
 	}
 	t.Cleanup(func() { resp.Body.Close() })
 	return resp
+}
+
+// values is a snapshot's records as a delta carries them.
+func values(ps []*cloudfront.Distribution) []cloudfront.Distribution {
+	out := make([]cloudfront.Distribution, len(ps))
+	for i, p := range ps {
+		out[i] = *p
+	}
+	return out
 }

@@ -114,6 +114,9 @@ type journalState struct {
 	clean     bool
 	size      int64 // bytes of good records
 	snapBytes int64 // the newest snapshot file's size
+	// f is the journal file, open for appending; nil until the first
+	// append after a start or a rewrite of the snapshot file.
+	f *os.File
 }
 
 // readJournal replays the journal in dir onto base. It returns the
@@ -150,8 +153,10 @@ func replayJournal(b []byte, base *Snapshot) (snap *Snapshot, good int64, clean 
 	if len(recs) == 0 {
 		return base, int64(off), clean, err
 	}
-	snap, merr := Merge(base, composeDeltas(recs))
-	if merr != nil { // cannot happen: the records chain from base
+	// base is a file's, sorted; the records chain from it, so merge
+	// cannot fail.
+	snap, merr := merge(base, composeDeltas(recs), true)
+	if merr != nil {
 		return base, 0, false, merr
 	}
 	return snap, int64(off), clean, err
@@ -227,19 +232,31 @@ func composeDeltas(ds []*Delta) *Delta {
 	return out
 }
 
-// appendJournal appends rec to the journal file and syncs it.
-func appendJournal(path string, rec []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+// appendJournal appends rec to the journal file and syncs it. The file
+// stays open between revisions (an open and a close fewer per revision,
+// on every edge) until the snapshot file is rewritten, which replaces it.
+func (c *Client) appendJournal(rec []byte) error {
+	if c.journal.f == nil {
+		f, err := os.OpenFile(c.snapshotPath(journalFileName), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+		if err != nil {
+			return err
+		}
+		c.journal.f = f
+	}
+	_, err := c.journal.f.Write(rec)
+	if err == nil {
+		err = c.journal.f.Sync()
+	}
 	if err != nil {
-		return err
+		c.closeJournal()
 	}
-	if _, err := f.Write(rec); err != nil {
-		f.Close()
-		return err
+	return err
+}
+
+// closeJournal closes the journal file kept open by appendJournal.
+func (c *Client) closeJournal() {
+	if c.journal.f != nil {
+		c.journal.f.Close()
+		c.journal.f = nil
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

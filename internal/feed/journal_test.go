@@ -303,7 +303,7 @@ func TestComposeDeltasMatchesMerge(t *testing.T) {
 	for round := range 300 {
 		base := &Snapshot{Revision: 3}
 		for i := range rng.IntN(6) {
-			base.Distributions = append(base.Distributions, cloudfront.Distribution{ID: fmt.Sprint("D", i), ETag: "base"})
+			base.Distributions = append(base.Distributions, &cloudfront.Distribution{ID: fmt.Sprint("D", i), ETag: "base"})
 		}
 		sortSnapshot(base)
 		var ds []*Delta
@@ -442,7 +442,7 @@ func BenchmarkSaveOneChange(b *testing.B) {
 	const n = 2000
 	base := &Snapshot{Revision: n}
 	for i := range n {
-		base.Distributions = append(base.Distributions, cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i + 1), ETag: fmt.Sprint("ETAG", i),
+		base.Distributions = append(base.Distributions, &cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i + 1), ETag: fmt.Sprint("ETAG", i),
 			DomainName: fmt.Sprintf("d%013d.cloudfront.test", i),
 			Config: cloudfront.DistributionConfig{CallerReference: fmt.Sprint(i), Aliases: []string{fmt.Sprintf("www%d.example.com", i)},
 				Origins: []cloudfront.Origin{{ID: "o", DomainName: "origin.example.com",
@@ -455,12 +455,12 @@ func BenchmarkSaveOneChange(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			c := &Client{EdgeID: "e", StateDir: b.TempDir(), journalLimit: bc.limit}
 			snap := base
-			if err := c.save(snap, &Delta{Full: true, Revision: snap.Revision, Distributions: snap.Distributions}); err != nil {
+			if err := c.save(snap, &Delta{Full: true, Revision: snap.Revision, Distributions: values(snap.Distributions)}); err != nil {
 				b.Fatal(err)
 			}
 			for b.Loop() {
 				rev := snap.Revision + 1
-				x := snap.Distributions[int(rev)%n]
+				x := *snap.Distributions[int(rev)%n]
 				x.Revision, x.ETag = rev, fmt.Sprint("ETAG", rev)
 				d := &Delta{From: snap.Revision, Revision: rev, Distributions: []cloudfront.Distribution{x}}
 				next, err := Merge(snap, d)

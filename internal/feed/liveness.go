@@ -156,6 +156,9 @@ func (s *Server) Flush(ctx context.Context) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	m := s.counters()
+	m.flushes.Inc()
+	m.flushed.Add(float64(len(batch)))
 	var gone, reset []string
 	err := s.Store.Update(ctx, func(tx store.Tx) error {
 		gone, reset = gone[:0], reset[:0]

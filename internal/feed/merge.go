@@ -3,6 +3,7 @@ package feed
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/openfront/openfront/internal/buckets"
@@ -14,14 +15,26 @@ import (
 // otherwise d.From must equal s.Revision, changed items replace those
 // with the same id and deleted ids are removed. s is not modified, so an
 // Applier may keep it. Lists come back sorted by id.
-func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
+//
+// The result shares with s every record d leaves unchanged (the
+// distributions' pointers; a whole list when d changes nothing of its
+// kind), and each record d brings gets an allocation of its own, so a
+// revision costs in proportion to the change and no record keeps a
+// delta's other records alive.
+func Merge(s *Snapshot, d *Delta) (*Snapshot, error) { return merge(s, d, false) }
+
+// merge is Merge; ordered says s's distributions are known to be in
+// strictly increasing id order (s came from merge or DecodeSnapshotFile),
+// so that an edge's merge need not compare every id of the snapshot at
+// every revision.
+func merge(s *Snapshot, d *Delta, ordered bool) (*Snapshot, error) {
 	if s == nil {
 		s = &Snapshot{}
 	}
 	if d.Full {
 		out := &Snapshot{
 			Revision:      d.Revision,
-			Distributions: slices.Clone(d.Distributions),
+			Distributions: ownRecords(d.Distributions),
 			KeyPairs:      slices.Clone(d.KeyPairs),
 			BucketGrants:  slices.Clone(d.BucketGrants),
 			Certificates:  slices.Clone(d.Certificates),
@@ -35,95 +48,131 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) {
 	if d.Revision < d.From {
 		return nil, fmt.Errorf("feed: delta goes back from revision %d to %d", d.From, d.Revision)
 	}
-	keys := make(map[string]KeyPair, len(s.KeyPairs)+len(d.KeyPairs))
-	for _, x := range s.KeyPairs {
-		keys[x.ID] = x
+	return &Snapshot{
+		Revision:      d.Revision,
+		Distributions: mergeDistributions(s.Distributions, d.Distributions, d.DeletedDistributions, ordered),
+		KeyPairs:      mergeByKey(s.KeyPairs, d.KeyPairs, d.DeletedKeyPairs, keyPairID),
+		BucketGrants:  mergeByKey(s.BucketGrants, d.BucketGrants, d.DeletedBucketGrants, buckets.Grant.Key),
+		Certificates:  mergeByKey(s.Certificates, d.Certificates, d.DeletedCertificates, certificateARN),
+	}, nil
+}
+
+func keyPairID(k KeyPair) string          { return k.ID }
+func certificateARN(c Certificate) string { return c.ARN }
+
+// ownRecords gives each record of ds an allocation of its own: records
+// outlive the delta they came in, one by one, as later revisions replace
+// them.
+func ownRecords(ds []cloudfront.Distribution) []*cloudfront.Distribution {
+	if len(ds) == 0 {
+		return nil
 	}
-	for _, id := range d.DeletedKeyPairs {
-		delete(keys, id)
+	out := make([]*cloudfront.Distribution, len(ds))
+	for i := range ds {
+		out[i] = own(&ds[i])
 	}
-	for _, x := range d.KeyPairs {
-		keys[x.ID] = x
+	return out
+}
+
+func own(d *cloudfront.Distribution) *cloudfront.Distribution {
+	p := new(cloudfront.Distribution)
+	*p = *d
+	return p
+}
+
+// mergeByKey is base with the deleted keys removed and changed upserted
+// (of one key, the last wins), sorted by key. base itself, shared, when
+// the delta changes nothing of this kind and base is in order already.
+func mergeByKey[T any](base, changed []T, deleted []string, key func(T) string) []T {
+	if len(changed) == 0 && len(deleted) == 0 && strictlySorted(base, key) {
+		return base
 	}
-	grants := make(map[string]buckets.Grant, len(s.BucketGrants)+len(d.BucketGrants))
-	for _, x := range s.BucketGrants {
-		grants[x.Key()] = x
+	m := make(map[string]T, len(base)+len(changed))
+	for _, x := range base {
+		m[key(x)] = x
 	}
-	for _, k := range d.DeletedBucketGrants {
-		delete(grants, k)
+	for _, k := range deleted {
+		delete(m, k)
 	}
-	for _, x := range d.BucketGrants {
-		grants[x.Key()] = x
+	for _, x := range changed {
+		m[key(x)] = x
 	}
-	certs := make(map[string]Certificate, len(s.Certificates)+len(d.Certificates))
-	for _, x := range s.Certificates {
-		certs[x.ARN] = x
+	if len(m) == 0 {
+		return nil
 	}
-	for _, arn := range d.DeletedCertificates {
-		delete(certs, arn)
+	out := make([]T, 0, len(m))
+	for _, x := range m {
+		out = append(out, x)
 	}
-	for _, x := range d.Certificates {
-		certs[x.ARN] = x
+	slices.SortFunc(out, func(a, b T) int { return strings.Compare(key(a), key(b)) })
+	return out
+}
+
+func strictlySorted[T any](xs []T, key func(T) string) bool {
+	for i := 1; i < len(xs); i++ {
+		if key(xs[i-1]) >= key(xs[i]) {
+			return false
+		}
 	}
-	out := &Snapshot{Revision: d.Revision, Distributions: mergeDistributions(s.Distributions, d.Distributions, d.DeletedDistributions)}
-	for _, x := range certs {
-		out.Certificates = append(out.Certificates, x)
-	}
-	for _, x := range keys {
-		out.KeyPairs = append(out.KeyPairs, x)
-	}
-	for _, x := range grants {
-		out.BucketGrants = append(out.BucketGrants, x)
-	}
-	sortSnapshot(out)
-	return out, nil
+	return true
 }
 
 // mergeDistributions is base with deleted removed and changed upserted,
 // sorted by id; an id both deleted and changed is kept. An edge merges on
-// every revision: base, sorted by id as Merge leaves it, is walked once
-// alongside the few changes, rather than copied through a map and sorted
-// again (tens of milliseconds per revision with a few thousand
-// distributions, on every edge).
-func mergeDistributions(base, changed []cloudfront.Distribution, deleted []string) []cloudfront.Distribution {
-	if !sortedByID(base) {
+// every revision: the few changes are placed in base, sorted by id as
+// Merge leaves it (ordered: known to be), by binary search, and the runs
+// of base between them copied whole, rather than base copied through a
+// map and sorted again (tens of milliseconds per revision with a few
+// thousand distributions, on every edge).
+func mergeDistributions(base []*cloudfront.Distribution, changed []cloudfront.Distribution, deleted []string, ordered bool) []*cloudfront.Distribution {
+	if !ordered && !sortedByID(base) {
 		return mergeDistributionsMap(base, changed, deleted)
+	}
+	if len(changed) == 0 && len(deleted) == 0 {
+		return base
 	}
 	// The changes by id; of one id changed twice, the later wins.
 	sorted := make([]*cloudfront.Distribution, 0, len(changed))
 	for i := range changed {
 		sorted = append(sorted, &changed[i])
 	}
-	slices.SortStableFunc(sorted, func(a, b *cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortStableFunc(sorted, byID)
 	ch := sorted[:0]
 	for i, x := range sorted {
 		if i+1 < len(sorted) && sorted[i+1].ID == x.ID {
 			continue
 		}
-		ch = append(ch, x)
+		ch = append(ch, own(x))
 	}
-	del := make(map[string]bool, len(deleted))
-	for _, id := range deleted {
-		del[id] = true
-	}
-	out := make([]cloudfront.Distribution, 0, len(base)+len(ch))
-	i, j := 0, 0
-	for i < len(base) || j < len(ch) {
-		switch {
-		case j == len(ch) || i < len(base) && base[i].ID < ch[j].ID:
-			if !del[base[i].ID] {
-				out = append(out, base[i])
+	dels := slices.Clone(deleted)
+	slices.Sort(dels)
+	dels = slices.Compact(dels)
+	out := make([]*cloudfront.Distribution, 0, len(base)+len(ch))
+	i, a, b := 0, 0, 0 // in base, ch and dels
+	for a < len(ch) || b < len(dels) {
+		var id string
+		var put *cloudfront.Distribution
+		if b == len(dels) || a < len(ch) && ch[a].ID <= dels[b] {
+			id, put = ch[a].ID, ch[a]
+			if b < len(dels) && dels[b] == id {
+				b++ // deleted and changed: kept
 			}
-			i++
-		case i == len(base) || ch[j].ID < base[i].ID:
-			out = append(out, *ch[j])
-			j++
-		default: // the same id: the change replaces it
-			out = append(out, *ch[j])
-			i++
-			j++
+			a++
+		} else {
+			id = dels[b]
+			b++
+		}
+		at := i + sort.Search(len(base)-i, func(x int) bool { return base[i+x].ID >= id })
+		out = append(out, base[i:at]...)
+		i = at
+		if i < len(base) && base[i].ID == id {
+			i++ // replaced or deleted
+		}
+		if put != nil {
+			out = append(out, put)
 		}
 	}
+	out = append(out, base[i:]...)
 	if len(out) == 0 {
 		return nil
 	}
@@ -131,7 +180,7 @@ func mergeDistributions(base, changed []cloudfront.Distribution, deleted []strin
 }
 
 // sortedByID reports whether ds is in strictly increasing id order.
-func sortedByID(ds []cloudfront.Distribution) bool {
+func sortedByID(ds []*cloudfront.Distribution) bool {
 	for i := 1; i < len(ds); i++ {
 		if ds[i-1].ID >= ds[i].ID {
 			return false
@@ -142,31 +191,35 @@ func sortedByID(ds []cloudfront.Distribution) bool {
 
 // mergeDistributionsMap is mergeDistributions for a base not in id order
 // (a Snapshot built by hand): of one id, the last wins.
-func mergeDistributionsMap(base, changed []cloudfront.Distribution, deleted []string) []cloudfront.Distribution {
+func mergeDistributionsMap(base []*cloudfront.Distribution, changed []cloudfront.Distribution, deleted []string) []*cloudfront.Distribution {
 	dists := make(map[string]*cloudfront.Distribution, len(base)+len(changed))
-	for i := range base {
-		dists[base[i].ID] = &base[i]
+	for _, x := range base {
+		dists[x.ID] = x
 	}
 	for _, id := range deleted {
 		delete(dists, id)
 	}
 	for i := range changed {
-		dists[changed[i].ID] = &changed[i]
+		dists[changed[i].ID] = own(&changed[i])
 	}
 	if len(dists) == 0 {
 		return nil
 	}
-	out := make([]cloudfront.Distribution, 0, len(dists))
+	out := make([]*cloudfront.Distribution, 0, len(dists))
 	for _, x := range dists {
-		out = append(out, *x)
+		out = append(out, x)
 	}
-	slices.SortFunc(out, func(a, b cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, byID)
 	return out
 }
 
+func byID(a, b *cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) }
+
+// sortSnapshot puts a snapshot built from whole lists (a full delta, a
+// file) in order; its lists are its own.
 func sortSnapshot(s *Snapshot) {
 	if !sortedByID(s.Distributions) {
-		slices.SortFunc(s.Distributions, func(a, b cloudfront.Distribution) int { return strings.Compare(a.ID, b.ID) })
+		slices.SortFunc(s.Distributions, byID)
 	}
 	slices.SortFunc(s.KeyPairs, func(a, b KeyPair) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.BucketGrants, func(a, b buckets.Grant) int { return strings.Compare(a.Key(), b.Key()) })

@@ -25,7 +25,7 @@ func ids(s *Snapshot) (d, k []string) {
 
 func TestMerge(t *testing.T) {
 	base := &Snapshot{Revision: 5,
-		Distributions: []cloudfront.Distribution{dist("A", 1), dist("B", 2), dist("C", 5)},
+		Distributions: records(dist("A", 1), dist("B", 2), dist("C", 5)),
 		KeyPairs:      []KeyPair{{ID: "K1"}, {ID: "K2"}},
 	}
 	tests := []struct {
@@ -102,6 +102,7 @@ var snapshotFileTests = []struct {
 	{"other version", `{"Version":2,"Snapshot":{"Revision":3}}`, true},
 	{"no snapshot", `{"Version":1}`, true},
 	{"negative revision", `{"Version":1,"Snapshot":{"Revision":-3}}`, true},
+	{"null distribution", `{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"A","Revision":3},null]}}`, true},
 	{"truncated", `{"Version":1,"Snapshot":{"Revis`, true},
 	{"garbage", "\x00\x01", true},
 	{"empty file", ``, true},
@@ -117,7 +118,7 @@ func TestDecodeSnapshotFile(t *testing.T) {
 		})
 	}
 	t.Run("round trip", func(t *testing.T) {
-		s := &Snapshot{Revision: 9, Distributions: []cloudfront.Distribution{dist("A", 9)}, KeyPairs: []KeyPair{{ID: "K", Active: true}}}
+		s := &Snapshot{Revision: 9, Distributions: records(dist("A", 9)), KeyPairs: []KeyPair{{ID: "K", Active: true}}}
 		b, err := EncodeSnapshotFile("edge-1", s)
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +134,7 @@ func FuzzDecodeSnapshotFile(f *testing.F) {
 	for _, tt := range snapshotFileTests {
 		f.Add([]byte(tt.body))
 	}
-	framed, _ := EncodeSnapshotFile("e", &Snapshot{Revision: 3, Distributions: []cloudfront.Distribution{dist("A", 3)}})
+	framed, _ := EncodeSnapshotFile("e", &Snapshot{Revision: 3, Distributions: records(dist("A", 3))})
 	f.Add(framed)
 	f.Add(framed[:len(framed)-1])
 	f.Fuzz(func(t *testing.T, b []byte) {

@@ -21,14 +21,33 @@ type RevisionWatcher interface {
 	WatchRevisions(ctx context.Context, wake func(), connected func(bool)) error
 }
 
-// DefaultNotifyEvery bounds how often Notify wakes the long polls. The
-// first write after a quiet spell wakes them at once; the writes of a
-// burst within this time after it are delivered together at its end.
-// Each wake-up costs every edge a response, a merge and a new poll: with
-// 50 edges and writes at hundreds per second, waking per write cost the
-// control plane 50 HTTP exchanges per create and the edges all their CPU,
-// while Deployed gains nothing from deltas closer than this.
+// DefaultNotifyEvery is the quiet after which a change wakes the long
+// polls at once, and the shortest time between two wake-ups: a change at
+// least this long after the one before and after the last wake-up, with
+// no edge still applying a delta, goes out at once, so a single change
+// deploys in milliseconds.
 const DefaultNotifyEvery = 50 * time.Millisecond
+
+// DefaultNotifyBusyEvery bounds how long a change waits while the feed
+// is busy: while changes keep coming (each within NotifyEvery of the one
+// before), or while edges are still applying the last wake-up's delta.
+// Changes are then held and delivered together busyFactor rounds after
+// the last wake-up (a round: from a delta sent until every edge sent one
+// polls again), at most this long after it.
+//
+// Each wake-up costs every edge a response, a merge, a journal fsync and
+// a compile, whatever the delta's size. With 50 edges beside the control
+// plane on 2 cores, a 50 ms throttle woke them for every create (the
+// control plane, starved, made creates 150 ms apart) and the edges took
+// 1.5 of the 2 cores (bench/README.md, "Fleet"); a fixed 250 ms still
+// let them take 1.4. Pacing by rounds keeps a fleet that applies fast
+// woken often (edges on their own machines, rounds of milliseconds), and
+// one that shares the control plane's CPU busy at most a busyFactor-th
+// of the time.
+const DefaultNotifyBusyEvery = time.Second
+
+// busyFactor: while busy, wake-ups come at least this many rounds apart.
+const busyFactor = 4
 
 // notifier wakes waiting long polls. A broadcast closes the current
 // channel; waiters subscribe before they read the store's revision, so a
@@ -42,36 +61,106 @@ type notifier struct {
 	// gen counts broadcasts: a delta read in generation g is current for
 	// every waiter that subscribed in g (the delta cache's key).
 	gen uint64
-	// last is when throttled last broadcast; held, that a broadcast is
-	// already scheduled.
-	last time.Time
-	held bool
+	// last is when throttled last broadcast, changed when it was last
+	// called; held, the broadcast scheduled, if any.
+	last, changed time.Time
+	held          *time.Timer
+	// out holds the edges sent a delta that have not polled again since,
+	// and when: while one is out (for at most outFor), edges are still
+	// applying. A round is the time from the first delta sent while none
+	// was out (at began) until none is; round is the longest lately
+	// (halved at each shorter one).
+	out   map[string]time.Time
+	began time.Time
+	round time.Duration
+	// wakeups counts broadcasts (metrics); nil counts nothing.
+	wakeups func()
 }
 
-// throttled broadcasts now if the last throttled broadcast is at least
-// every ago, else once at that time (however many calls come meanwhile).
-func (n *notifier) throttled(every time.Duration) {
+// throttled wakes the waiters for a change: at once when the feed is
+// idle (see delay; a scheduled wake-up is then made now), else once when
+// delay says, however many changes come meanwhile.
+func (n *notifier) throttled(quiet, busy time.Duration) {
 	n.mu.Lock()
-	if n.held {
-		n.mu.Unlock()
-		return
-	}
-	wait := every - time.Since(n.last)
-	if wait <= 0 {
-		n.last = time.Now()
+	now := time.Now()
+	wait := n.delay(now, quiet, busy)
+	n.changed = now
+	if wait == 0 && (n.held == nil || n.held.Stop()) {
+		n.held = nil
+		n.last = now
 		n.mu.Unlock()
 		n.broadcast()
 		return
 	}
-	n.held = true
-	n.mu.Unlock()
-	time.AfterFunc(wait, func() {
+	if n.held != nil {
+		n.mu.Unlock()
+		return
+	}
+	var t *time.Timer
+	t = time.AfterFunc(wait, func() {
 		n.mu.Lock()
-		n.held = false
+		if n.held != t {
+			n.mu.Unlock()
+			return
+		}
+		n.held = nil
 		n.last = time.Now()
 		n.mu.Unlock()
 		n.broadcast()
 	})
+	n.held = t
+	n.mu.Unlock()
+}
+
+// delay is how long after now a change should wake the waiters. The
+// feed is idle when the change comes at least quiet after the one
+// before and no edge is still applying a delta: it goes out at once, or
+// quiet after the last wake-up. Otherwise it is busy: busyFactor rounds
+// after the last wake-up (the round still running counts for as long as
+// it has run), at least quiet, at most busy.
+func (n *notifier) delay(now time.Time, quiet, busy time.Duration) time.Duration {
+	since := now.Sub(n.last)
+	back := len(n.out) == 0
+	if now.Sub(n.changed) >= quiet && back {
+		return max(quiet-since, 0)
+	}
+	round := n.round
+	if !back {
+		round = max(round, now.Sub(n.began))
+	}
+	every := min(max(busyFactor*round, quiet), max(busy, quiet))
+	return max(every-since, 0)
+}
+
+// outFor is how long an edge that was sent a delta and has not polled
+// again counts as applying it: one that takes longer (or died) holds
+// the others' wake-ups no further.
+const outFor = 2 * time.Second
+
+// sent records that edge id was sent a delta.
+func (n *notifier) sent(id string) {
+	n.mu.Lock()
+	now := time.Now()
+	if len(n.out) == 0 {
+		if n.out == nil {
+			n.out = map[string]time.Time{}
+		}
+		n.began = now
+	}
+	n.out[id] = now
+	n.mu.Unlock()
+}
+
+// polled records that edge id polls: it applied what it was sent.
+func (n *notifier) polled(id string) {
+	n.mu.Lock()
+	if _, ok := n.out[id]; ok {
+		delete(n.out, id)
+		if len(n.out) == 0 {
+			n.round = max(time.Since(n.began), n.round/2)
+		}
+	}
+	n.mu.Unlock()
 }
 
 // subscribe returns the channel that the next broadcast closes and the
@@ -109,11 +198,21 @@ func (n *notifier) unsubscribe() {
 func (n *notifier) broadcast() {
 	n.mu.Lock()
 	n.gen++
+	now := time.Now()
+	for id, t := range n.out {
+		if now.Sub(t) > outFor {
+			delete(n.out, id)
+		}
+	}
 	if n.ch != nil {
 		close(n.ch)
 		n.ch = nil
 	}
+	count := n.wakeups
 	n.mu.Unlock()
+	if count != nil {
+		count()
+	}
 }
 
 // watchRevision runs while there are waiters: every revisionCheckEvery it

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
 )
@@ -47,10 +49,19 @@ type Server struct {
 	Logger *slog.Logger
 	// Now nil means time.Now.
 	Now func() time.Time
-	// NotifyEvery is the shortest time between two wake-ups of the long
-	// polls by Notify; zero means DefaultNotifyEvery, negative means no
-	// wait.
+	// NotifyEvery is the quiet after which a change wakes the long polls
+	// at once, and the shortest time between two wake-ups; zero means
+	// DefaultNotifyEvery, negative means no wait (every change at once).
 	NotifyEvery time.Duration
+	// NotifyBusyEvery bounds how long a change is held while the feed is
+	// busy (changes keep coming, or edges are still applying the last
+	// delta): wake-ups then come busyFactor rounds apart, at most this
+	// long; zero means DefaultNotifyBusyEvery. Never less than
+	// NotifyEvery.
+	NotifyBusyEvery time.Duration
+	// Registerer, when set, gets the feed's counters (wake-ups, requests,
+	// deltas and their bytes, store reads, flushes).
+	Registerer prometheus.Registerer
 	// FlushEvery is how long acknowledgements and heartbeats are held in
 	// memory before one write stores them all; zero means
 	// DefaultFlushEvery.
@@ -61,10 +72,11 @@ type Server struct {
 	// NOTIFY) wakes this node itself, when the poll is only a safety net.
 	RevisionCheckEvery time.Duration
 
-	notify notifier
-	deltas deltaCache
-	live   liveness
-	head   atomic.Int64 // the highest store revision this node has read
+	notify  notifier
+	deltas  deltaCache
+	metrics *metrics
+	live    liveness
+	head    atomic.Int64 // the highest store revision this node has read
 	// listening: a RevisionWatcher wakes this node (Run started it).
 	listening atomic.Bool
 	keysMu    sync.Mutex
@@ -74,7 +86,13 @@ type Server struct {
 }
 
 func (s *Server) init() {
-	s.once.Do(func() { s.acked = make(chan struct{}, 1) })
+	s.once.Do(func() {
+		s.acked = make(chan struct{}, 1)
+		s.metrics = newMetrics(s.Registerer)
+		s.notify.mu.Lock()
+		s.notify.wakeups = s.metrics.wakeups.Inc
+		s.notify.mu.Unlock()
+	})
 }
 
 func (s *Server) logger() *slog.Logger {
@@ -106,26 +124,35 @@ func (s *Server) pollWait() time.Duration {
 }
 
 // Notify wakes every waiting long poll, which then reads the store. The
-// control plane calls it after each committed write. A Notify within
-// NotifyEvery of the last wake-up is held until then, so that a burst of
-// writes reaches each edge as one delta rather than one per write.
-func (s *Server) Notify() { s.notify.throttled(s.notifyEvery()) }
-
-func (s *Server) notifyEvery() time.Duration {
-	if s.NotifyEvery == 0 {
-		return DefaultNotifyEvery
+// control plane calls it after each committed write. A write that comes
+// to an idle feed (NotifyEvery of quiet, no edge still applying) wakes
+// them at once; while the feed is busy, writes are held and delivered
+// together by the fleet's pace (see DefaultNotifyBusyEvery), so that each
+// edge applies few large deltas rather than one per write.
+func (s *Server) Notify() {
+	quiet := s.NotifyEvery
+	if quiet == 0 {
+		quiet = DefaultNotifyEvery
 	}
-	return max(s.NotifyEvery, 0)
+	quiet = max(quiet, 0)
+	busy := s.NotifyBusyEvery
+	if busy <= 0 {
+		busy = DefaultNotifyBusyEvery
+	}
+	if s.NotifyEvery < 0 {
+		busy = 0
+	}
+	s.notify.throttled(quiet, busy)
 }
 
 // Handler serves the feed protocol under PathPrefix.
 func (s *Server) Handler() http.Handler {
 	s.init()
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST "+PathRegister, s.handle(s.register))
-	mux.HandleFunc("GET "+PathChanges, s.handle(s.changes))
-	mux.HandleFunc("POST "+PathAck, s.handle(s.ack))
-	mux.HandleFunc("POST "+PathHeartbeat, s.handle(s.ack))
+	mux.HandleFunc("POST "+PathRegister, s.handle("register", s.register))
+	mux.HandleFunc("GET "+PathChanges, s.handle("changes", s.changes))
+	mux.HandleFunc("POST "+PathAck, s.handle("ack", s.ack))
+	mux.HandleFunc("POST "+PathHeartbeat, s.handle("heartbeat", s.ack))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, errorBody{Error: "no such feed operation: " + r.Method + " " + r.URL.Path})
 	})
@@ -146,13 +173,18 @@ func errorf(status int, format string, args ...any) error {
 
 // handle authenticates, runs h and writes its result or error: the one
 // response path of the server.
-func (s *Server) handle(h func(r *http.Request, id Identity) (any, error)) http.HandlerFunc {
+func (s *Server) handle(op string, h func(r *http.Request, id Identity) (any, error)) http.HandlerFunc {
+	m := s.counters()
+	requests := m.requests.WithLabelValues(op)
 	return func(w http.ResponseWriter, r *http.Request) {
+		requests.Inc()
 		id, err := s.authenticate(r)
 		if err == nil {
 			var v any
 			if v, err = h(r, id); err == nil {
 				if b, ok := v.(rawJSON); ok {
+					m.deltas.Inc()
+					m.deltaBytes.Add(float64(len(b)))
 					writeBody(w, http.StatusOK, b)
 					return
 				}
@@ -349,6 +381,7 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 	if err := ident.allows(id); err != nil {
 		return nil, err
 	}
+	s.notify.polled(id)
 	ctx := r.Context()
 	// since is the revision the edge has applied and so acknowledges
 	// (RegisterResponse.PollAcknowledges), unless it is beyond the store's
@@ -372,12 +405,16 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 			return nil, err
 		}
 		wake, gen := s.notify.subscribe(s.watchRevision)
-		body, err := s.deltas.get(ctx, gen, since, func(ctx context.Context) (*Delta, error) { return s.delta(ctx, since) })
+		body, err := s.deltas.get(ctx, gen, since, ack == since, func(ctx context.Context) (*Delta, int64, error) {
+			s.counters().reads.Inc()
+			return s.delta(ctx, since)
+		})
 		if err != nil || body != nil {
 			s.notify.unsubscribe()
 			if err != nil {
 				return nil, err
 			}
+			s.notify.sent(id)
 			return rawJSON(body), nil
 		}
 		s.notify.observe(since)
@@ -394,14 +431,16 @@ func (s *Server) changes(r *http.Request, ident Identity) (any, error) {
 	}
 }
 
-// delta reads what changed after since in one consistent view; nil when
-// nothing did. since 0, or a since beyond the store's revision (the store
-// was replaced), gets a Full delta.
-func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
+// delta reads what changed after since in one consistent view, and the
+// revision of that view; nil when nothing changed. since 0, or a since
+// beyond the store's revision (the store was replaced), gets a Full delta.
+func (s *Server) delta(ctx context.Context, since int64) (*Delta, int64, error) {
 	var d *Delta
+	var rev int64
 	err := s.Store.View(ctx, func(tx store.Tx) error {
 		d = nil
-		rev, err := tx.Revision()
+		var err error
+		rev, err = tx.Revision()
 		if err != nil {
 			return err
 		}
@@ -462,5 +501,5 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, error) {
 		d = out
 		return nil
 	})
-	return d, err
+	return d, rev, err
 }

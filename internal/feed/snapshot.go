@@ -23,10 +23,19 @@ import (
 const ProtocolVersion = 1
 
 // Snapshot is everything an edge needs to serve, as of Revision.
+//
+// A published snapshot is immutable, and so is every record it points to:
+// Merge shares the records a delta leaves unchanged with the next
+// snapshot, so that an edge's work per revision follows the change rather
+// than the number of distributions, and the edge reuses what it compiled
+// from a record as long as the pointer is the same. Never write through
+// Distributions' pointers; copy the record and change the copy.
+// Pointers or not, the JSON is the same, so snapshot files and the wire
+// format are unchanged.
 type Snapshot struct {
 	Revision      int64
-	Distributions []cloudfront.Distribution // enabled and disabled
-	KeyPairs      []KeyPair                 // active and inactive
+	Distributions []*cloudfront.Distribution // enabled and disabled, in id order, none nil
+	KeyPairs      []KeyPair                  // active and inactive
 	// BucketGrants say which S3 buckets each account and OAI may use
 	// through the operator's key. Snapshots saved before grants existed
 	// have none: the edge then signs nothing and delivers no logs until

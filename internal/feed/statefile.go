@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -71,6 +72,11 @@ func DecodeSnapshotFile(b []byte) (edgeID string, s *Snapshot, err error) {
 	}
 	if f.Snapshot == nil || f.Snapshot.Revision < 0 {
 		return "", nil, errors.New("feed: snapshot file: no snapshot")
+	}
+	// A null record (version 1 files are not checksummed) would be a nil
+	// pointer for the edge to trip on.
+	if slices.Contains(f.Snapshot.Distributions, nil) {
+		return "", nil, errors.New("feed: snapshot file: a null distribution")
 	}
 	sortSnapshot(f.Snapshot)
 	return f.EdgeID, f.Snapshot, nil

@@ -154,7 +154,7 @@ func TestVersion1SnapshotStillLoads(t *testing.T) {
 }
 
 func TestSnapshotFileFraming(t *testing.T) {
-	s := &Snapshot{Revision: 7, Distributions: []cloudfront.Distribution{{ID: "EDFDVBD6EXAMPLE", Revision: 7}}}
+	s := &Snapshot{Revision: 7, Distributions: []*cloudfront.Distribution{{ID: "EDFDVBD6EXAMPLE", Revision: 7}}}
 	good, err := EncodeSnapshotFile("e", s)
 	if err != nil {
 		t.Fatal(err)
@@ -187,7 +187,7 @@ func TestSnapshotFileFraming(t *testing.T) {
 func BenchmarkSnapshotFile(b *testing.B) {
 	s := &Snapshot{Revision: 1000}
 	for i := range 1000 {
-		s.Distributions = append(s.Distributions, cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i),
+		s.Distributions = append(s.Distributions, &cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), Revision: int64(i),
 			Config: cloudfront.DistributionConfig{CallerReference: fmt.Sprint(i), Aliases: []string{fmt.Sprintf("www%d.example.com", i)},
 				Origins: []cloudfront.Origin{{ID: "o", DomainName: "origin.example.com",
 					Custom: &cloudfront.CustomOriginConfig{HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: cloudfront.OriginHTTPOnly}}}}})

@@ -91,7 +91,7 @@ func TestEdgeEndToEnd(t *testing.T) {
 			Enabled:              true,
 		},
 	}
-	snap := &feed.Snapshot{Revision: 1, Distributions: []cloudfront.Distribution{d},
+	snap := &feed.Snapshot{Revision: 1, Distributions: []*cloudfront.Distribution{&d},
 		KeyPairs: []feed.KeyPair{{ID: "APKAE2E", AccountID: owner, PublicKeyPEM: pub, Active: true}}}
 	if err := applier.Apply(snap, nil); err != nil {
 		t.Fatal(err)
