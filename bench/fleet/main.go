@@ -251,7 +251,9 @@ func sample(n int, f func(i int) (time.Duration, error)) ([]time.Duration, strin
 	return ds, fmt.Sprintf("  %d FAILED, the first: %.200s", failed, first)
 }
 
-// quantiles formats p50 and p99 (nearest rank) of ds.
+// quantiles formats p50 and p99 (nearest rank) of ds, and its first
+// sample: the one taken right after the timed burst, which may wait for
+// a wake-up the burst's pacing held.
 func quantiles(ds []time.Duration) string {
 	if len(ds) == 0 {
 		return "no sample"
@@ -262,7 +264,7 @@ func quantiles(ds []time.Duration) string {
 		i := int(p*float64(len(s))+0.999999) - 1
 		return s[max(0, min(i, len(s)-1))]
 	}
-	return fmt.Sprintf("p50 %6.3f s  p99 %6.3f s  max %6.3f s  (n=%d)", q(0.50).Seconds(), q(0.99).Seconds(), s[len(s)-1].Seconds(), len(s))
+	return fmt.Sprintf("p50 %6.3f s  p99 %6.3f s  max %6.3f s  first %6.3f s  (n=%d)", q(0.50).Seconds(), q(0.99).Seconds(), s[len(s)-1].Seconds(), ds[0].Seconds(), len(s))
 }
 
 // controlPlane is the running control plane.
