@@ -46,21 +46,24 @@ func edgeLogsCreate(t *testing.T, c *apiClient, o *origin, ref, restriction stri
 	return field(idRE, r.body), field(domainRE, r.body)
 }
 
-// edgeLogsWait asks until the edge answers want (it learns of new
-// distributions a few milliseconds after they are created).
-func edgeLogsWait(t *testing.T, edgeAddr, domain string, want int) string {
+// edgeLogsWait waits until distribution id is Deployed, then asks the
+// edge for it and wants status. Waiting for the edge to answer want
+// instead is not enough: a domain the edge does not know yet gets a 403
+// too, unlogged, as CloudFront answers an unknown Host.
+func edgeLogsWait(t *testing.T, c *apiClient, edgeAddr, id, domain string, want int) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		res, body := viewer(t, "http", edgeAddr, domain, "GET", "/geo.txt")
-		if res.StatusCode == want {
-			return body
-		}
+	for field(statusRE, c.must(t, "GET", "/2020-05-31/distribution/"+id, "").body) != "Deployed" {
 		if time.Now().After(deadline) {
-			t.Fatalf("%s: %d %q, want %d", domain, res.StatusCode, body, want)
+			t.Fatalf("%s not Deployed within 10 s", id)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	res, body := viewer(t, "http", edgeAddr, domain, "GET", "/geo.txt")
+	if res.StatusCode != want {
+		t.Fatalf("%s, Deployed: %d %q, want %d", domain, res.StatusCode, body, want)
+	}
+	return body
 }
 
 // edgeLogsLines waits for n lines of distribution id's access logs.
@@ -92,13 +95,13 @@ func TestEdgeLogsGeoRestriction(t *testing.T) {
 	c, edgeAddr, logs := edgeLogsServe(t, "--geoip-db", db)
 	o := newOrigin(t)
 	usID, usDomain := edgeLogsCreate(t, c, o, "geo-us", "whitelist", "US")
-	_, frDomain := edgeLogsCreate(t, c, o, "geo-fr", "whitelist", "FR")
+	frID, frDomain := edgeLogsCreate(t, c, o, "geo-fr", "whitelist", "FR")
 	blID, blDomain := edgeLogsCreate(t, c, o, "geo-bl", "blacklist", "FR", "DE")
-	if body := edgeLogsWait(t, edgeAddr, frDomain, 200); !strings.Contains(body, "path=/geo.txt") {
+	if body := edgeLogsWait(t, c, edgeAddr, frID, frDomain, 200); !strings.Contains(body, "path=/geo.txt") {
 		t.Fatalf("FR whitelist: %q", body)
 	}
-	edgeLogsWait(t, edgeAddr, usDomain, 403)
-	edgeLogsWait(t, edgeAddr, blDomain, 403)
+	edgeLogsWait(t, c, edgeAddr, usID, usDomain, 403)
+	edgeLogsWait(t, c, edgeAddr, blID, blDomain, 403)
 	if n := o.count("/geo.txt"); n != 1 {
 		t.Fatalf("the origin was asked %d times, want once (the refused viewers never reach it)", n)
 	}
@@ -117,9 +120,9 @@ func TestEdgeLogsNoGeoDatabase(t *testing.T) {
 	c, edgeAddr, logs := edgeLogsServe(t, "--log-format", "2012")
 	o := newOrigin(t)
 	blID, blDomain := edgeLogsCreate(t, c, o, "geo-bl", "blacklist", "ZZ")
-	_, openDomain := edgeLogsCreate(t, c, o, "geo-none", "none")
-	edgeLogsWait(t, edgeAddr, openDomain, 200)
-	edgeLogsWait(t, edgeAddr, blDomain, 403)
+	openID, openDomain := edgeLogsCreate(t, c, o, "geo-none", "none")
+	edgeLogsWait(t, c, edgeAddr, openID, openDomain, 200)
+	edgeLogsWait(t, c, edgeAddr, blID, blDomain, 403)
 	if n := o.count("/geo.txt"); n != 1 {
 		t.Fatalf("the origin was asked %d times, want once", n)
 	}
