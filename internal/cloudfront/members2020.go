@@ -18,7 +18,7 @@ type TenantConfig struct {
 
 // ParameterDefinition is one parameter a distribution tenant may set.
 type ParameterDefinition struct {
-	Name string
+	Name string `json:",omitzero"`
 	// StringSchema is Definition/StringSchema; nil when Definition is empty.
 	StringSchema *StringSchema `json:",omitempty"`
 }
@@ -27,7 +27,7 @@ type ParameterDefinition struct {
 type StringSchema struct {
 	Comment      *string `json:",omitempty"`
 	DefaultValue *string `json:",omitempty"`
-	Required     bool
+	Required     bool    `json:",omitzero"`
 }
 
 // ViewerMTLSConfig is the distribution's viewer mTLS configuration.
@@ -39,14 +39,14 @@ type ViewerMTLSConfig struct {
 // TrustStoreConfig names the trust store viewer certificates are checked
 // against.
 type TrustStoreConfig struct {
-	ID                         string
-	AdvertiseTrustStoreCANames *bool `json:",omitempty"`
-	IgnoreCertificateExpiry    *bool `json:",omitempty"`
+	ID                         string `json:",omitzero"`
+	AdvertiseTrustStoreCANames *bool  `json:",omitempty"`
+	IgnoreCertificateExpiry    *bool  `json:",omitempty"`
 }
 
 // VPCOriginConfig is an origin inside a VPC.
 type VPCOriginConfig struct {
-	ID                     string
+	ID                     string `json:",omitzero"`
 	OwnerAccountID         string `json:",omitempty"`
 	OriginReadTimeout      *int   `json:",omitempty"`
 	OriginKeepaliveTimeout *int   `json:",omitempty"`
@@ -54,5 +54,5 @@ type VPCOriginConfig struct {
 
 // GRPCConfig is a cache behaviour's GrpcConfig.
 type GRPCConfig struct {
-	Enabled bool
+	Enabled bool `json:",omitzero"`
 }

