@@ -20,18 +20,21 @@ import (
 // revision cost an edge about 15 ms with 2,000 distributions (JSON,
 // SHA-256, two fsyncs) for a create that changes one; an append costs
 // what the change weighs. The snapshot file is rewritten (compaction)
-// when the journal outgrows it, after a full delta, and after a start-up
-// that found the journal damaged, so a restart reads at most about twice
-// the snapshot and compaction's cost per revision stays under the
-// change's.
+// when the journal outgrows it (by a slack of up to half its size drawn
+// per edge, see defaultJournalLimit), after a full delta, and after a
+// start-up that found the journal damaged, so a restart reads at most
+// about 2.5 times the snapshot and compaction's cost per revision stays
+// under the change's.
 //
 // A record is framed like the snapshot file, so a torn or altered record
 // is detected rather than applied:
 //
 //	openfront-journal 1 <length> <sha256 hex>\n<JSON of length bytes>
 //
-// The JSON is a Delta without its invalidations (a purge is done once,
-// not again at a restart). At start-up the records are replayed onto the
+// The JSON is a Delta: the body of the poll's answer as the edge received
+// it (earlier builds wrote the delta encoded again, without its
+// invalidations). Invalidations in a record are dropped when it is read:
+// a purge is done once, never again at a restart. At start-up the records are replayed onto the
 // snapshot file while each starts at the revision the previous one ended
 // at; records the snapshot file already holds (a crash between writing it
 // and emptying the journal) are skipped; the first bad record and all
@@ -51,19 +54,29 @@ const (
 
 // EncodeJournalRecord is the journal record of d, a delta that is not
 // Full; its invalidations are left out.
-func EncodeJournalRecord(d *Delta) ([]byte, error) {
+func EncodeJournalRecord(d *Delta) ([]byte, error) { return journalRecord(d, nil) }
+
+// journalRecord is the journal record of d with body, d's JSON as the
+// edge received it, as the record's JSON (nil: d encoded without its
+// invalidations). The received bytes are what the edge decoded d from,
+// so a replay decodes the same delta, and the edge does not pay for
+// encoding it again.
+func journalRecord(d *Delta, body []byte) ([]byte, error) {
 	if d.Full || d.Revision <= d.From || d.From < 0 {
 		return nil, fmt.Errorf("feed: journal record from %d to %d (full %v)", d.From, d.Revision, d.Full)
 	}
-	r := *d
-	r.Invalidations = nil
-	body, err := json.Marshal(&r)
-	if err != nil {
-		return nil, err
+	if body == nil {
+		r := *d
+		r.Invalidations = nil
+		var err error
+		if body, err = json.Marshal(&r); err != nil {
+			return nil, err
+		}
 	}
 	sum := sha256.Sum256(body)
 	header := journalMagic + " " + strconv.Itoa(journalVersion) + " " + strconv.Itoa(len(body)) + " " + hex.EncodeToString(sum[:]) + "\n"
-	return append([]byte(header), body...), nil
+	rec := make([]byte, 0, len(header)+len(body))
+	return append(append(rec, header...), body...), nil
 }
 
 // DecodeJournalRecord reads the record at the start of b and reports how
@@ -97,12 +110,15 @@ func DecodeJournalRecord(b []byte) (*Delta, int, error) {
 		return nil, 0, errors.New("feed: journal record: checksum mismatch")
 	}
 	var d Delta
-	if err := json.Unmarshal(body, &d); err != nil {
+	if err := unmarshalJSON(body, &d); err != nil {
 		return nil, 0, fmt.Errorf("feed: journal record: %w", err)
 	}
-	if d.Full || d.From < 0 || d.Revision <= d.From || len(d.Invalidations) > 0 {
+	if d.Full || d.From < 0 || d.Revision <= d.From {
 		return nil, 0, fmt.Errorf("feed: journal record: from %d to %d (full %v)", d.From, d.Revision, d.Full)
 	}
+	// The edge purged these when it applied the delta; a restart must
+	// not purge again what has been cached since.
+	d.Invalidations = nil
 	return &d, len(line) + 1 + n, nil
 }
 

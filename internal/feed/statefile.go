@@ -64,7 +64,7 @@ func DecodeSnapshotFile(b []byte) (edgeID string, s *Snapshot, err error) {
 		version = snapshotFileVersion
 	}
 	var f snapshotFile
-	if err := json.Unmarshal(body, &f); err != nil {
+	if err := unmarshalJSON(body, &f); err != nil {
 		return "", nil, fmt.Errorf("feed: snapshot file: %w", err)
 	}
 	if f.Version != version {
