@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -84,12 +85,25 @@ func BenchmarkReceiveDelta(b *testing.B) {
 			defer func() { cancel(); <-done }()
 			waitRevision(b, applied, 1)
 			b.ReportAllocs()
+			cpu0 := processCPU(b)
 			b.ResetTimer()
 			waitRevision(b, applied, int64(b.N+1))
 			b.StopTimer()
+			// The process's CPU time per delta (the fsyncs' waits and the
+			// machine's other users left out, unlike ns/op).
+			b.ReportMetric(float64(processCPU(b)-cpu0)/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(len(bodies[len(bodies)-1])), "bytes/delta")
 		})
 	}
+}
+
+// processCPU is the user and system CPU time the process has used, in ns.
+func processCPU(b *testing.B) int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return ru.Utime.Nano() + ru.Stime.Nano()
 }
 
 func mustJSON(b *testing.B, v any) []byte {
