@@ -393,10 +393,12 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, re
 }
 
 // readResponse reads r whole, at most limit bytes. size is the length the
-// response announced (-1 for none): the buffer is then allocated once
-// rather than grown and copied while reading.
+// response announced (-1 for none): up to preallocMax, the buffer is then
+// allocated once rather than grown and copied while reading (a larger
+// announcement is not trusted with memory before the bytes come).
 func readResponse(r io.Reader, size, limit int64) ([]byte, error) {
-	if size < 0 || size > limit {
+	const preallocMax = 64 << 20
+	if size < 0 || size > limit || size > preallocMax {
 		b, err := io.ReadAll(io.LimitReader(r, limit+1))
 		if err == nil && int64(len(b)) > limit {
 			err = fmt.Errorf("body over %d bytes", limit)

@@ -83,3 +83,34 @@ func TestJournalLimitSlack(t *testing.T) {
 		}
 	}
 }
+
+// TestReadResponse: a body is read whole within the limit, whether its
+// length was announced or not, and one over the limit or shorter than
+// announced is an error, not a truncated delta.
+func TestReadResponse(t *testing.T) {
+	body := []byte(`{"From":1,"Revision":2}`)
+	n := int64(len(body))
+	for _, tc := range []struct {
+		name        string
+		size, limit int64
+		ok          bool
+	}{
+		{"announced", n, 100, true},
+		{"not announced", -1, 100, true},
+		{"exactly the limit", n, n, true},
+		{"not announced, exactly the limit", -1, n, true},
+		{"over the limit, announced", n, n - 1, false},
+		{"over the limit, not announced", -1, n - 1, false},
+		{"shorter than announced", n + 5, 100, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := readResponse(bytes.NewReader(body), tc.size, tc.limit)
+			if tc.ok && (err != nil || !bytes.Equal(got, body)) {
+				t.Fatalf("%q, %v; want the body", got, err)
+			}
+			if !tc.ok && err == nil {
+				t.Fatalf("%q accepted", got)
+			}
+		})
+	}
+}
