@@ -110,11 +110,14 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	defer cp.p.stop()
+	if err := grantLogBucket(ctx, cp); err != nil {
+		return err
+	}
 	if c.mode == "mem" {
 		c.edges = 1
 	}
-	fmt.Printf("fleet: mode %s, store %s, %d edges, %d distributions in place, %d clients, %s\n",
-		c.mode, c.store, c.edges, c.dists, c.clients, time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("fleet: mode %s, store %s, %d edges, %d distributions in place, %d clients, %s, %s\n",
+		c.mode, c.store, c.edges, c.dists, c.clients, optionsNote(), time.Now().UTC().Format(time.RFC3339))
 	if c.mode == "mem" {
 		return memory(ctx, c, cp, tmp)
 	}
@@ -351,10 +354,10 @@ func startEdge(ctx context.Context, cp *controlPlane, tmp, name string) (*proc, 
 	if err != nil {
 		return nil, err
 	}
-	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `,
-		"edge", "--control-plane", cp.api.base, "--feed-auth", key, "--price-class", "All",
+	args := []string{"edge", "--control-plane", cp.api.base, "--feed-auth", key, "--price-class", "All",
 		"--edge-name", name, "--state", filepath.Join(tmp, name), "--edge-addr", "127.0.0.1:0",
-		"--admin-addr", "", "--allow-private-origins")
+		"--admin-addr", "", "--allow-private-origins"}
+	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, append(args, edgeExtraArgs(tmp, name)...)...)
 }
 
 // waitLive waits until n edges are registered: simulated ones say so

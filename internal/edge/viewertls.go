@@ -4,10 +4,12 @@ import (
 	"crypto/tls"
 	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 
 	"github.com/openfront/openfront/internal/certs"
+	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 )
 
@@ -28,6 +30,10 @@ type viewerTLSState struct {
 type viewerTLS struct {
 	sel    *certs.Selector
 	parsed map[string]parsedCert // by ARN
+	// applied is the snapshot the selector has; sorted, that its
+	// distributions are in id order, as feed.Changes needs.
+	applied *feed.Snapshot
+	sorted  bool
 }
 
 type parsedCert struct {
@@ -80,19 +86,65 @@ func (s *Server) applyViewerTLS(snap *feed.Snapshot) {
 	}
 }
 
-// apply rebuilds the selector's sites from snap. A distribution's own
-// DomainName always gets the default certificate (CloudFront's
-// *.cloudfront.net one); its CNAMEs get its imported certificate and
-// security policy. A certificate that is missing, not the distribution
-// owner's or unreadable leaves the CNAMEs on the default certificate:
-// viewers see a name mismatch rather than another tenant's certificate.
+// apply brings the selector to snap. A distribution's own DomainName
+// always gets the default certificate (CloudFront's *.cloudfront.net
+// one); its CNAMEs get its imported certificate and security policy. A
+// certificate that is missing, not the distribution owner's or
+// unreadable leaves the CNAMEs on the default certificate: viewers see a
+// name mismatch rather than another tenant's certificate.
+//
+// Every revision reaches every edge, mostly one change among thousands
+// of distributions: unless the certificates changed, only the sites of
+// the distributions whose record changed (feed.Merge shares the others)
+// are rebuilt.
 func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
-	byARN := make(map[string]*certs.Parsed, len(snap.Certificates))
+	if v.applied != nil && v.sorted && slices.Equal(v.applied.Certificates, snap.Certificates) {
+		if changes, ok := feed.Changes(v.applied.Distributions, snap.Distributions); ok {
+			var put []certs.Site
+			var removed []string
+			for _, c := range changes {
+				if c.Now == nil {
+					removed = append(removed, domainSiteKey(c.Was.ID), aliasSiteKey(c.Was.ID))
+					continue
+				}
+				dom, alias, ok := v.sites(s, c.Now)
+				put = append(put, dom)
+				if ok {
+					put = append(put, alias)
+				} else {
+					removed = append(removed, aliasSiteKey(c.Now.ID))
+				}
+			}
+			v.sel.Update(put, removed)
+			v.applied = snap
+			return
+		}
+	}
+	v.parseCertificates(s, snap)
+	sites := make([]certs.Site, 0, 2*len(snap.Distributions))
+	for _, d := range snap.Distributions {
+		dom, alias, ok := v.sites(s, d)
+		sites = append(sites, dom)
+		if ok {
+			sites = append(sites, alias)
+		}
+	}
+	v.sel.Set(sites)
+	v.applied, v.sorted = snap, feed.SortedByID(snap.Distributions)
+}
+
+// Site keys: a distribution's own name, then its CNAMEs, in id order,
+// so that of two sites naming one host the later in the snapshot wins.
+func domainSiteKey(id string) string { return id + "/0" }
+func aliasSiteKey(id string) string  { return id + "/1" }
+
+// parseCertificates parses snap's certificates, reusing those parsed
+// before.
+func (v *viewerTLS) parseCertificates(s *Server, snap *feed.Snapshot) {
 	next := make(map[string]parsedCert, len(snap.Certificates))
 	for _, c := range snap.Certificates {
 		if was, ok := v.parsed[c.ARN]; ok && was.src == c {
 			next[c.ARN] = was
-			byARN[c.ARN] = was.p
 			continue
 		}
 		p, err := certs.Parse([]byte(c.CertificatePEM), []byte(c.PrivateKeyPEM), []byte(c.ChainPEM))
@@ -101,34 +153,30 @@ func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
 			continue
 		}
 		next[c.ARN] = parsedCert{src: c, p: p}
-		byARN[c.ARN] = p
 	}
 	v.parsed = next
-	owner := make(map[string]string, len(snap.Certificates))
-	for _, c := range snap.Certificates {
-		owner[c.ARN] = c.AccountID
+}
+
+// sites are d's two sites: its DomainName's, and its CNAMEs' (ok false
+// when it has none).
+func (v *viewerTLS) sites(s *Server, d *cloudfront.Distribution) (dom, alias certs.Site, ok bool) {
+	hv := d.Config.HTTPVersion
+	dom = certs.Site{Key: domainSiteKey(d.ID), Names: []string{d.DomainName}, HTTPVersion: hv}
+	if len(d.Config.Aliases) == 0 {
+		return dom, alias, false
 	}
-	sites := make([]certs.Site, 0, 2*len(snap.Distributions))
-	for _, d := range snap.Distributions {
-		hv := d.Config.HTTPVersion
-		sites = append(sites, certs.Site{Names: []string{d.DomainName}, HTTPVersion: hv})
-		if len(d.Config.Aliases) == 0 {
-			continue
+	alias = certs.Site{Key: aliasSiteKey(d.ID), Names: d.Config.Aliases, HTTPVersion: hv}
+	if vc := d.Config.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
+		pc, parsed := v.parsed[vc.ACMCertificateARN]
+		pol, err := certs.PolicyFor(vc.MinimumProtocolVersion)
+		switch {
+		case !parsed || pc.src.AccountID != d.AccountID:
+			s.log.Warn("distribution's certificate is not on this edge; its CNAMEs get the default certificate", "distribution", d.ID, "arn", vc.ACMCertificateARN)
+		case err != nil:
+			s.log.Warn("distribution's security policy is unknown; its CNAMEs get the default certificate", "distribution", d.ID, "err", err)
+		default:
+			alias.Cert, alias.Policy = &pc.p.TLS, pol
 		}
-		alias := certs.Site{Names: d.Config.Aliases, HTTPVersion: hv}
-		if vc := d.Config.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
-			p := byARN[vc.ACMCertificateARN]
-			pol, err := certs.PolicyFor(vc.MinimumProtocolVersion)
-			switch {
-			case p == nil || owner[vc.ACMCertificateARN] != d.AccountID:
-				s.log.Warn("distribution's certificate is not on this edge; its CNAMEs get the default certificate", "distribution", d.ID, "arn", vc.ACMCertificateARN)
-			case err != nil:
-				s.log.Warn("distribution's security policy is unknown; its CNAMEs get the default certificate", "distribution", d.ID, "err", err)
-			default:
-				alias.Cert, alias.Policy = &p.TLS, pol
-			}
-		}
-		sites = append(sites, alias)
 	}
-	v.sel.Set(sites)
+	return dom, alias, true
 }
