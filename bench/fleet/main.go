@@ -166,8 +166,9 @@ func run(ctx context.Context, c config) error {
 	// What the fleet costs with nothing changing: heartbeats, timers, the
 	// runtimes' own work.
 	m0, cpu0, t0 := scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
-	time.Sleep(idleWindow)
-	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleWindow.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+	time.Sleep(*idleFor)
+	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleFor.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+	fmt.Printf("  feed, per second idle:       %s\n", feedPerSecond(m0, scrapeFeed(ctx, cp.metrics), time.Since(t0).Seconds()))
 
 	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	rate1, more, err := cp.api.createMany(ctx, c.creates, c.clients)
@@ -226,8 +227,8 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-// idleWindow is how long the fleet's idle CPU is measured.
-const idleWindow = 5 * time.Second
+// idleFor is how long the fleet's idle CPU is measured.
+var idleFor = flag.Duration("idle", 5*time.Second, "how long the idle fleet is measured (heartbeats come every 5 s)")
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
