@@ -24,7 +24,7 @@ import (
 // asked of the other. Real time, short timeout: the edge's requests and
 // the flushes run on timers.
 func TestPollsKeepEdgesLive(t *testing.T) {
-	const timeout = 3 * time.Second
+	const timeout = 4500 * time.Millisecond
 	real := func(s *Server) { s.Now, s.Timeout = nil, timeout }
 	for _, tc := range []struct {
 		name  string
@@ -60,7 +60,7 @@ func TestPollsKeepEdgesLive(t *testing.T) {
 				return Live(got, time.Now(), timeout), got
 			}
 			heartbeats := counterValue(follow.srv.counters().requests.WithLabelValues("heartbeat"))
-			const periods = 6
+			const periods = 4
 			for end := time.Now().Add(periods * c.HeartbeatEvery); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
 				if ok, got := live(); !ok {
 					t.Fatalf("edge-a follows the feed, but the other node sees it last at %s (%s ago): not live",
@@ -70,8 +70,8 @@ func TestPollsKeepEdgesLive(t *testing.T) {
 			// A heartbeat goes out only when no poll did for a period; the
 			// polls come every quarter of the timeout, so hardly ever (a
 			// machine slow enough to hold a poll past the period sends one).
-			if n := counterValue(follow.srv.counters().requests.WithLabelValues("heartbeat")) - heartbeats; n > periods/3 {
-				t.Errorf("%v heartbeats in %d heartbeat periods of polling, want at most %d", n, periods, periods/3)
+			if n := counterValue(follow.srv.counters().requests.WithLabelValues("heartbeat")) - heartbeats; n > periods/2 {
+				t.Errorf("%v heartbeats in %d heartbeat periods of polling, want at most %d", n, periods, periods/2)
 			}
 			e.stop()
 			eventually(t, "the stopped edge no longer live", func() bool { ok, _ := live(); return !ok })
