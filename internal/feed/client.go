@@ -47,8 +47,9 @@ type Client struct {
 	Applier  Applier
 	// Logger nil means no logs.
 	Logger *slog.Logger
-	// HeartbeatEvery is the heartbeat period; zero means
-	// DefaultHeartbeatEvery. Keep it well under the server's Timeout.
+	// HeartbeatEvery is the longest the client goes without a request
+	// before it sends a heartbeat; zero means DefaultHeartbeatEvery. At
+	// most a third of the server's Timeout (see seenWriteEvery).
 	HeartbeatEvery time.Duration
 
 	rev        atomic.Int64
