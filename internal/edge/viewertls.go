@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -34,6 +35,9 @@ type viewerTLS struct {
 	// distributions are in id order, as feed.Changes needs.
 	applied *feed.Snapshot
 	sorted  bool
+	// users are the ids of the distributions whose CNAMEs name each
+	// certificate, by ARN: those to rebuild when it changes.
+	users map[string]map[string]bool
 }
 
 type parsedCert struct {
@@ -94,35 +98,21 @@ func (s *Server) applyViewerTLS(snap *feed.Snapshot) {
 // name mismatch rather than another tenant's certificate.
 //
 // Every revision reaches every edge, mostly one change among thousands
-// of distributions: unless the certificates changed, only the sites of
-// the distributions whose record changed (feed.Merge shares the others)
+// of distributions: only the sites of the distributions whose record
+// changed (feed.Merge shares the others) or whose certificate changed
 // are rebuilt.
 func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
-	if v.applied != nil && v.sorted && slices.Equal(v.applied.Certificates, snap.Certificates) {
+	if v.applied != nil && v.sorted {
 		if changes, ok := feed.Changes(v.applied.Distributions, snap.Distributions); ok {
-			var put []certs.Site
-			var removed []string
-			for _, c := range changes {
-				if c.Now == nil {
-					removed = append(removed, domainSiteKey(c.Was.ID), aliasSiteKey(c.Was.ID))
-					continue
-				}
-				dom, alias, ok := v.sites(s, c.Now)
-				put = append(put, dom)
-				if ok {
-					put = append(put, alias)
-				} else {
-					removed = append(removed, aliasSiteKey(c.Now.ID))
-				}
-			}
-			v.sel.Update(put, removed)
-			v.applied = snap
+			v.update(s, snap, changes)
 			return
 		}
 	}
 	v.parseCertificates(s, snap)
+	v.users = map[string]map[string]bool{}
 	sites := make([]certs.Site, 0, 2*len(snap.Distributions))
 	for _, d := range snap.Distributions {
+		v.use(d, true)
 		dom, alias, ok := v.sites(s, d)
 		sites = append(sites, dom)
 		if ok {
@@ -131,6 +121,95 @@ func (v *viewerTLS) apply(s *Server, snap *feed.Snapshot) {
 	}
 	v.sel.Set(sites)
 	v.applied, v.sorted = snap, feed.SortedByID(snap.Distributions)
+}
+
+// update is apply for a snapshot whose distributions differ from the
+// applied one's by changes.
+func (v *viewerTLS) update(s *Server, snap *feed.Snapshot, changes []feed.Change) {
+	// Distributions whose record is unchanged but whose certificate is
+	// not: imported, replaced or deleted.
+	redo := map[string]bool{}
+	if !slices.Equal(v.applied.Certificates, snap.Certificates) {
+		for _, arn := range changedCertificates(v.applied.Certificates, snap.Certificates) {
+			for id := range v.users[arn] {
+				redo[id] = true
+			}
+		}
+		v.parseCertificates(s, snap)
+	}
+	var put []certs.Site
+	var removed []string
+	add := func(d *cloudfront.Distribution) {
+		dom, alias, ok := v.sites(s, d)
+		put = append(put, dom)
+		if ok {
+			put = append(put, alias)
+		} else {
+			removed = append(removed, aliasSiteKey(d.ID))
+		}
+	}
+	for _, c := range changes {
+		if c.Was != nil {
+			v.use(c.Was, false)
+			delete(redo, c.Was.ID)
+		}
+		if c.Now == nil {
+			removed = append(removed, domainSiteKey(c.Was.ID), aliasSiteKey(c.Was.ID))
+			continue
+		}
+		v.use(c.Now, true)
+		delete(redo, c.Now.ID)
+		add(c.Now)
+	}
+	ds := snap.Distributions
+	for id := range redo {
+		i, found := slices.BinarySearchFunc(ds, id, func(d *cloudfront.Distribution, id string) int { return strings.Compare(d.ID, id) })
+		if found {
+			add(ds[i])
+		}
+	}
+	v.sel.Update(put, removed)
+	v.applied = snap
+}
+
+// use records (or forgets) that d's CNAMEs name their certificate.
+func (v *viewerTLS) use(d *cloudfront.Distribution, on bool) {
+	vc := d.Config.ViewerCertificate
+	if len(d.Config.Aliases) == 0 || vc == nil || vc.ACMCertificateARN == "" {
+		return
+	}
+	ids := v.users[vc.ACMCertificateARN]
+	switch {
+	case on && ids == nil:
+		v.users[vc.ACMCertificateARN] = map[string]bool{d.ID: true}
+	case on:
+		ids[d.ID] = true
+	default:
+		delete(ids, d.ID)
+		if len(ids) == 0 {
+			delete(v.users, vc.ACMCertificateARN)
+		}
+	}
+}
+
+// changedCertificates are the ARNs whose certificate differs between was
+// and now, or that only one has.
+func changedCertificates(was, now []feed.Certificate) []string {
+	old := make(map[string]feed.Certificate, len(was))
+	for _, c := range was {
+		old[c.ARN] = c
+	}
+	var arns []string
+	for _, c := range now {
+		if o, ok := old[c.ARN]; !ok || o != c {
+			arns = append(arns, c.ARN)
+		}
+		delete(old, c.ARN)
+	}
+	for arn := range old {
+		arns = append(arns, arn)
+	}
+	return arns
 }
 
 // Site keys: a distribution's own name, then its CNAMEs, in id order,
