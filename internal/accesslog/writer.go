@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -122,6 +123,9 @@ type Writer struct {
 	lastGrants []buckets.Grant
 	lastSorted bool
 	grantSet   *buckets.Set
+	// byBucket and byAccount are the ids of the distributions that ask
+	// for logs, by bucket (lower case) and by account.
+	byBucket, byAccount map[string]map[string]bool
 
 	mu        sync.Mutex
 	batches   map[batchKey]*batch
@@ -188,36 +192,23 @@ func New(o Options) (*Writer, error) {
 // delivered where they were meant to go.
 //
 // Every revision reaches every edge, mostly one change among thousands of
-// distributions. When grants are those of the last Update and dists share
-// its unchanged records (feed.Merge's snapshots do; records are
-// immutable), only the changed records are looked at; a change of grants
-// looks at every distribution again.
+// distributions. When dists shares the last Update's unchanged records
+// (feed.Merge's snapshots do; records are immutable), only the changed
+// records are looked at, and those that log into a bucket whose grants to
+// their account changed (a revoked grant stops their logs at once).
 func (w *Writer) Update(dists []*cloudfront.Distribution, grants []buckets.Grant) {
 	w.updateMu.Lock()
 	defer w.updateMu.Unlock()
 	old := w.conf.Load()
-	if old != nil && w.lastSorted && slices.Equal(w.lastGrants, grants) {
+	if old != nil && w.lastSorted {
 		if changes, ok := feed.Changes(w.lastDists, dists); ok {
-			if len(changes) > 0 {
-				c := &logConfig{dists: old.dists.Edit(), accounts: old.accounts.Edit()}
-				for _, ch := range changes {
-					if ch.Was != nil {
-						w.forget(c, ch.Was.ID)
-					}
-					if ch.Now != nil {
-						w.add(c, ch.Now, old.dists)
-					} else {
-						delete(w.refused, ch.Was.ID)
-					}
-				}
-				w.conf.Store(c)
-			}
-			w.lastDists = dists
+			w.update(old, dists, grants, changes)
 			return
 		}
 	}
 	w.grantSet = buckets.NewSet(grants)
 	w.lastGrants, w.lastDists, w.lastSorted = slices.Clone(grants), dists, feed.SortedByID(dists)
+	w.byBucket, w.byAccount = map[string]map[string]bool{}, map[string]map[string]bool{}
 	refused := w.refused
 	w.refused = map[string]refusedLog{}
 	c := &logConfig{dists: cowmap.New[*distLog](len(dists)), accounts: cowmap.New[int](0)}
@@ -229,9 +220,113 @@ func (w *Writer) Update(dists []*cloudfront.Distribution, grants []buckets.Grant
 		if _, dup := c.dists.Get(d.ID); dup {
 			w.forget(c, d.ID) // of one id listed twice, the last counts
 		}
+		w.index(d, true)
 		w.addRefused(c, d, was, refused)
 	}
 	w.conf.Store(c)
+}
+
+// update is Update for dists that differ from the last Update's by
+// changes. Called with updateMu held.
+func (w *Writer) update(old *logConfig, dists []*cloudfront.Distribution, grants []buckets.Grant, changes []feed.Change) {
+	// Distributions whose record is unchanged but whose bucket's grants
+	// to their account are not.
+	redo := map[string]bool{}
+	if !slices.Equal(w.lastGrants, grants) {
+		for _, g := range changedGrants(w.lastGrants, grants) {
+			ids := w.byBucket[strings.ToLower(g.Bucket)]
+			if g.Bucket == buckets.Every {
+				ids = w.byAccount[g.AccountID]
+			}
+			for id := range ids {
+				redo[id] = true
+			}
+		}
+		w.grantSet = buckets.NewSet(grants)
+		w.lastGrants = slices.Clone(grants)
+	}
+	w.lastDists = dists
+	if len(changes) == 0 && len(redo) == 0 {
+		return
+	}
+	c := &logConfig{dists: old.dists.Edit(), accounts: old.accounts.Edit()}
+	for _, ch := range changes {
+		if ch.Was != nil {
+			w.forget(c, ch.Was.ID)
+			w.index(ch.Was, false)
+			delete(redo, ch.Was.ID)
+		}
+		if ch.Now == nil {
+			delete(w.refused, ch.Was.ID)
+			continue
+		}
+		w.index(ch.Now, true)
+		delete(redo, ch.Now.ID)
+		w.add(c, ch.Now, old.dists)
+	}
+	for id := range redo {
+		i, found := slices.BinarySearchFunc(dists, id, func(d *cloudfront.Distribution, id string) int { return strings.Compare(d.ID, id) })
+		if found {
+			w.forget(c, id)
+			w.add(c, dists[i], old.dists)
+		}
+	}
+	w.conf.Store(c)
+}
+
+// index records (or forgets) that d asks for logs into its bucket, by
+// bucket and by account: the distributions a grant change concerns.
+// Called with updateMu held.
+func (w *Writer) index(d *cloudfront.Distribution, on bool) {
+	lg := d.Config.Logging
+	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
+		return
+	}
+	setIndex(w.byBucket, strings.ToLower(BucketName(lg.Bucket)), d.ID, on)
+	setIndex(w.byAccount, d.AccountID, d.ID, on)
+}
+
+// setIndex adds id to (or removes it from) the set m[k].
+func setIndex(m map[string]map[string]bool, k, id string, on bool) {
+	ids := m[k]
+	switch {
+	case on && ids == nil:
+		m[k] = map[string]bool{id: true}
+	case on:
+		ids[id] = true
+	default:
+		delete(ids, id)
+		if len(ids) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// changedGrants are the account grants only one of was and now has (an
+// OAI's grant gives no right to write logs).
+func changedGrants(was, now []buckets.Grant) []buckets.Grant {
+	in := func(gs []buckets.Grant) map[buckets.Grant]bool {
+		m := make(map[buckets.Grant]bool, len(gs))
+		for _, g := range gs {
+			if g.AccountID != "" {
+				m[g] = true
+			}
+		}
+		return m
+	}
+	a, b := in(was), in(now)
+	var out []buckets.Grant
+	for g := range a {
+		if !b[g] {
+			out = append(out, g)
+		}
+	}
+	for g := range b {
+		if !a[g] {
+			out = append(out, g)
+		}
+	}
+	return out
 }
 
 // forget stops logging distribution id in c, unpublished. Called with
