@@ -48,6 +48,18 @@ func (m *Map[V]) Get(k string) (V, bool) {
 	return v, ok
 }
 
+// GetBytes is Get of string(k), without allocating (the compiler's
+// m[string(b)] form): the edge looks hosts up from request bytes.
+func (m *Map[V]) GetBytes(k []byte) (V, bool) {
+	if len(m.over) != 0 {
+		if s, ok := m.over[string(k)]; ok {
+			return s.v, s.ok
+		}
+	}
+	v, ok := m.base[string(k)]
+	return v, ok
+}
+
 // Len is the number of entries.
 func (m *Map[V]) Len() int { return m.n }
 

@@ -27,11 +27,13 @@ func TestVersionsMatchAPlainMap(t *testing.T) {
 				want map[string]int
 			}
 			var old []version
+			folded := false
 			for step := range 300 {
 				old = append(old, version{m, maps.Clone(want)})
 				m = m.Edit()
+				folded = folded || m.own
 				for range 1 + r.IntN(5) {
-					k := fmt.Sprint("k", r.IntN(size+20))
+					k := fmt.Sprint("k", r.IntN(size+40)) // more keys than over holds before a fold
 					if r.IntN(3) == 0 {
 						m.Delete(k)
 						delete(want, k)
@@ -44,6 +46,9 @@ func TestVersionsMatchAPlainMap(t *testing.T) {
 			}
 			for _, v := range old {
 				check(t, v.m, v.want)
+			}
+			if !folded {
+				t.Error("the changes were never folded into a new base")
 			}
 		})
 	}
@@ -62,6 +67,12 @@ func check(t *testing.T, m *Map[int], want map[string]int) {
 		if g, ok := m.Get(k); !ok || g != v {
 			t.Fatalf("Get(%q) = %d, %v; want %d", k, g, ok, v)
 		}
+		if g, ok := m.GetBytes([]byte(k)); !ok || g != v {
+			t.Fatalf("GetBytes(%q) = %d, %v; want %d", k, g, ok, v)
+		}
+	}
+	if _, ok := m.GetBytes([]byte("absent")); ok {
+		t.Fatal("GetBytes of an absent key found it")
 	}
 	if _, ok := m.Get("absent"); ok {
 		t.Fatal("Get of an absent key found it")
