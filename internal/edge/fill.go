@@ -238,7 +238,9 @@ func (f *fill) copyTo(ctx context.Context, w io.Writer, off, n int64) (int64, er
 				return written, werr
 			}
 		}
-		if err != nil {
+		if err != nil && (end < 0 || off < end || end == f.limit) {
+			// A range whose bytes all came is whole even if the body broke
+			// after them; the viewer's answer is cut only when it lacks some.
 			return written, err
 		}
 		if done {
