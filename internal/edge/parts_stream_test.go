@@ -105,7 +105,7 @@ func TestColdRangeReadsAlong(t *testing.T) {
 				o.open()
 				t.Fatalf("the range waited for its parts to arrive whole (origin requests %q)", o.seen())
 			}
-			checkRangeAnswer(t, r, tt.rng, tt.parts, size)
+			checkRangeAnswer(t, r, tt.rng, tt.parts, size, "text/plain")
 			if x := r.Header.Get("X-Cache"); x != "Miss from cloudfront" {
 				t.Errorf("cold X-Cache %q", x)
 			}
@@ -116,7 +116,7 @@ func TestColdRangeReadsAlong(t *testing.T) {
 			for {
 				n := o.hits.Load()
 				w := e.get(t, "d1.cloudfront.test", "/big", "Range", tt.rng)
-				checkRangeAnswer(t, w, tt.rng, tt.parts, size)
+				checkRangeAnswer(t, w, tt.rng, tt.parts, size, "text/plain")
 				if o.hits.Load() == n && w.Header.Get("X-Cache") == "Hit from cloudfront" {
 					break
 				}
@@ -129,9 +129,10 @@ func TestColdRangeReadsAlong(t *testing.T) {
 	}
 }
 
-// checkRangeAnswer checks a 206 for rng: one range with its
-// Content-Range, or multipart/byteranges with each part's.
-func checkRangeAnswer(t *testing.T, r response, rng string, parts [][2]int64, size int64) {
+// checkRangeAnswer checks a 206 for rng of a pattern object of size
+// bytes and type ctype: one range with its Content-Range, or
+// multipart/byteranges with each part's.
+func checkRangeAnswer(t *testing.T, r response, rng string, parts [][2]int64, size int64, ctype string) {
 	t.Helper()
 	if r.StatusCode != http.StatusPartialContent {
 		t.Fatalf("%s: status %d", rng, r.StatusCode)
@@ -145,7 +146,7 @@ func checkRangeAnswer(t *testing.T, r response, rng string, parts [][2]int64, si
 		}
 		return
 	}
-	ranges, bodies := readParts(t, r)
+	ranges, bodies := readParts(t, r, ctype)
 	if len(ranges) != len(parts) {
 		t.Fatalf("%s: %d parts, want %d", rng, len(ranges), len(parts))
 	}
@@ -177,7 +178,7 @@ func TestColdRangeTruncatedPart(t *testing.T) {
 			e := newEdge(t, Options{PartSize: partSize}, distribution(o.Server))
 			// Within the bytes that arrive: whole, even though the part broke.
 			in := fmt.Sprintf("bytes=%d-%d", tt.from, tt.from+9)
-			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", in), in, [][2]int64{{tt.from, 10}}, size)
+			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", in), in, [][2]int64{{tt.from, 10}}, size, "text/plain")
 			rng := "bytes=" + strconv.FormatInt(tt.from, 10) + "-" + strconv.FormatInt(tt.to, 10)
 			resp := e.open(t, "/big", "Range", rng)
 			b, err := io.ReadAll(resp.Body)
@@ -193,7 +194,7 @@ func TestColdRangeTruncatedPart(t *testing.T) {
 			o.open()
 			n := o.hits.Load()
 			want := [][2]int64{{tt.from, tt.to + 1 - tt.from}}
-			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", rng), rng, want, size)
+			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", rng), rng, want, size, "text/plain")
 			if o.hits.Load() == n {
 				t.Fatalf("%s: answered without the origin after its part broke", rng)
 			}
