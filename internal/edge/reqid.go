@@ -47,17 +47,17 @@ var pairs = func() (t [4096][2]byte) {
 // of those, its two characters then "==". Encoding bytes drawn first
 // cost twice the instructions.
 func drawID(dst *[reqIDLen]byte) {
-	d := 0
 	var rest uint64
-	for range 5 {
+	for k := range 5 {
 		v := rand.Uint64()
-		for range 5 {
-			pr := pairs[v&0xfff]
-			dst[d], dst[d+1] = pr[0], pr[1]
-			d += 2
-			v >>= 12
-		}
-		rest = rest<<4 | v
+		// Constant indexes into a 10-byte array and masked table indexes
+		// leave no bounds checks in the loop.
+		b := (*[10]byte)(dst[k*10 : k*10+10])
+		p0, p1, p2 := pairs[v&0xfff], pairs[v>>12&0xfff], pairs[v>>24&0xfff]
+		p3, p4 := pairs[v>>36&0xfff], pairs[v>>48&0xfff]
+		b[0], b[1], b[2], b[3], b[4] = p0[0], p0[1], p1[0], p1[1], p2[0]
+		b[5], b[6], b[7], b[8], b[9] = p2[1], p3[0], p3[1], p4[0], p4[1]
+		rest = rest<<4 | v>>60
 	}
 	pr := pairs[rest&0xfff]
 	// A last byte b encodes as b's top 6 bits and its low 2 bits << 4,
