@@ -70,8 +70,9 @@ type objectCache struct {
 	restPeak int64
 }
 
-func newObjectCache(budget int64) (*objectCache, error) {
-	oc := &objectCache{epoch: new(atomic.Int64), budget: budget,
+func newObjectCache(budget int64, epoch *atomic.Int64, disk *diskTier) (*objectCache, error) {
+	// epoch and disk are set before the governor starts: it reads them.
+	oc := &objectCache{epoch: epoch, disk: disk, budget: budget,
 		fillMem: newMemPool(fillBudget(budget)), stop: make(chan struct{})}
 	c, err := otter.New(&otter.Options[string, *entry]{
 		OnDeletion: func(ev otter.DeletionEvent[string, *entry]) {

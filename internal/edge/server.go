@@ -176,15 +176,15 @@ func New(o Options) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.via = []string{"1.1 " + o.HostID + "." + o.DomainSuffix + " (CloudFront)"}
-	c, err := newObjectCache(o.CacheSize)
+	var disk *diskTier
+	if o.DiskCacheDir != "" && o.DiskCacheSize > 0 {
+		disk = newDiskTier(o, s.log, s.now, &s.epoch)
+	}
+	c, err := newObjectCache(o.CacheSize, &s.epoch, disk)
 	if err != nil {
 		return nil, err
 	}
 	s.cache = c
-	c.epoch = &s.epoch
-	if o.DiskCacheDir != "" && o.DiskCacheSize > 0 {
-		c.disk = newDiskTier(o, s.log, s.now, &s.epoch)
-	}
 	lo, hi, _ := tlsRange(nil)
 	s.defaultConn = connSettings{keepalive: defaultOriginKeepalive, minTLS: lo, maxTLS: hi}.effective(o.OriginTimeouts)
 	s.transports = map[connSettings]*http.Transport{}
