@@ -121,7 +121,7 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 				// processor until the runtime preempts it (10 ms), and a
 				// viewer's 10-byte range waits for most of its part: on one
 				// CPU shared with a fast origin, a cold bytes=0-9 of a 4 MiB
-				// part took 24 ms at the median, 6 ms with the yield.
+				// part took 18-25 ms at the median, 6-14 ms with the yield.
 				runtime.Gosched()
 			}
 		}

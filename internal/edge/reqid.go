@@ -44,8 +44,8 @@ var pairs = func() (t [4096][2]byte) {
 // base64.URLEncoding would, straight from five random words: 26 pairs of
 // characters take 12 bits each (five from each word's low 60 bits, one
 // from the words' top 4 bits), and the 40th byte takes the last 8 bits
-// of those, its two characters then "==". Encoding bytes drawn first
-// cost twice the instructions.
+// of those, its two characters then "==". Encoding 40 bytes drawn first
+// took more than twice the instructions.
 func drawID(dst *[reqIDLen]byte) {
 	var rest uint64
 	for k := range 5 {
