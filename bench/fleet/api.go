@@ -74,7 +74,7 @@ func distConfig() string {
 		`<TrustedSigners><Enabled>false</Enabled><Quantity>0</Quantity></TrustedSigners>` +
 		`<ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy><MinTTL>0</MinTTL></DefaultCacheBehavior>` +
 		`<CacheBehaviors><Quantity>0</Quantity></CacheBehaviors><Comment>` + ref + `</Comment>` +
-		`<Logging><Enabled>false</Enabled><IncludeCookies>false</IncludeCookies><Bucket></Bucket><Prefix></Prefix></Logging>` +
+		loggingXML() +
 		`<PriceClass>PriceClass_All</PriceClass><Enabled>true</Enabled></DistributionConfig>`
 }
 

@@ -78,3 +78,15 @@ func feedPerCreate(a, b feedCounters, creates, edges int, cpTicks int64) string 
 	}
 	return s
 }
+
+// feedPerSecond formats the feed's requests and store writes per second
+// between a and b, secs apart: what an idle fleet costs the control plane.
+func feedPerSecond(a, b feedCounters, secs float64) string {
+	if a == nil || b == nil || secs <= 0 {
+		return "n/a (the control plane has no feed counters)"
+	}
+	d := func(name string) float64 { return (b[name] - a[name]) / secs }
+	return fmt.Sprintf("polls %.2f, acks %.2f, heartbeats %.2f; ack flushes (write transactions) %.2f, edge rows written %.2f",
+		d("openfront_feed_requests_total:changes"), d("openfront_feed_requests_total:ack"), d("openfront_feed_requests_total:heartbeat"),
+		d("openfront_feed_flushes_total"), d("openfront_feed_flushed_edges_total"))
+}

@@ -110,11 +110,14 @@ func run(ctx context.Context, c config) error {
 		return err
 	}
 	defer cp.p.stop()
+	if err := grantLogBucket(ctx, cp); err != nil {
+		return err
+	}
 	if c.mode == "mem" {
 		c.edges = 1
 	}
-	fmt.Printf("fleet: mode %s, store %s, %d edges, %d distributions in place, %d clients, %s\n",
-		c.mode, c.store, c.edges, c.dists, c.clients, time.Now().UTC().Format(time.RFC3339))
+	fmt.Printf("fleet: mode %s, store %s, %d edges, %d distributions in place, %d clients, %s, %s\n",
+		c.mode, c.store, c.edges, c.dists, c.clients, optionsNote(), time.Now().UTC().Format(time.RFC3339))
 	if c.mode == "mem" {
 		return memory(ctx, c, cp, tmp)
 	}
@@ -163,8 +166,9 @@ func run(ctx context.Context, c config) error {
 	// What the fleet costs with nothing changing: heartbeats, timers, the
 	// runtimes' own work.
 	m0, cpu0, t0 := scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
-	time.Sleep(idleWindow)
-	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleWindow.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+	time.Sleep(*idleFor)
+	fmt.Printf("  CPU, cores, %.0f s idle:       %s\n", idleFor.Seconds(), cpuSplit(cpu0, takeCPU(cp.p, edges), time.Since(t0).Seconds()))
+	fmt.Printf("  feed, per second idle:       %s\n", feedPerSecond(m0, scrapeFeed(ctx, cp.metrics), time.Since(t0).Seconds()))
 
 	m0, cpu0, t0 = scrapeFeed(ctx, cp.metrics), takeCPU(cp.p, edges), time.Now()
 	rate1, more, err := cp.api.createMany(ctx, c.creates, c.clients)
@@ -223,8 +227,8 @@ func run(ctx context.Context, c config) error {
 	return nil
 }
 
-// idleWindow is how long the fleet's idle CPU is measured.
-const idleWindow = 5 * time.Second
+// idleFor is how long the fleet's idle CPU is measured.
+var idleFor = flag.Duration("idle", 5*time.Second, "how long the idle fleet is measured (heartbeats come every 5 s)")
 
 func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
@@ -351,10 +355,10 @@ func startEdge(ctx context.Context, cp *controlPlane, tmp, name string) (*proc, 
 	if err != nil {
 		return nil, err
 	}
-	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `,
-		"edge", "--control-plane", cp.api.base, "--feed-auth", key, "--price-class", "All",
+	args := []string{"edge", "--control-plane", cp.api.base, "--feed-auth", key, "--price-class", "All",
 		"--edge-name", name, "--state", filepath.Join(tmp, name), "--edge-addr", "127.0.0.1:0",
-		"--admin-addr", "", "--allow-private-origins")
+		"--admin-addr", "", "--allow-private-origins"}
+	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, append(args, edgeExtraArgs(tmp, name)...)...)
 }
 
 // waitLive waits until n edges are registered: simulated ones say so

@@ -34,6 +34,7 @@ type simEdge struct {
 	rev            atomic.Int64
 	registered     atomic.Bool
 	errors         atomic.Int64
+	lastRequest    atomic.Int64 // Unix ns: heartbeats only after a period without requests, as feed.Client
 }
 
 func (e *simEdge) run(ctx context.Context, startRev int64) {
@@ -95,23 +96,23 @@ func (e *simEdge) fail(ctx context.Context) {
 
 func (e *simEdge) heartbeats(ctx context.Context) {
 	// Spread over the period, as edges started at different times are.
-	first := time.NewTimer(rand.N(feed.DefaultHeartbeatEvery))
-	select {
-	case <-ctx.Done():
-		first.Stop()
-		return
-	case <-first.C:
-	}
-	t := time.NewTicker(feed.DefaultHeartbeatEvery)
+	t := time.NewTimer(rand.N(feed.DefaultHeartbeatEvery))
 	defer t.Stop()
 	for {
-		if e.registered.Load() {
-			e.post(ctx, feed.PathHeartbeat, feed.AckRequest{Edge: e.id, Revision: e.rev.Load()}, nil)
-		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		// As feed.Client: a heartbeat only when no request went out for a
+		// period.
+		if since := time.Since(time.Unix(0, e.lastRequest.Load())); since < feed.DefaultHeartbeatEvery {
+			t.Reset(feed.DefaultHeartbeatEvery - since)
+			continue
+		}
+		t.Reset(feed.DefaultHeartbeatEvery)
+		if e.registered.Load() {
+			e.post(ctx, feed.PathHeartbeat, feed.AckRequest{Edge: e.id, Revision: e.rev.Load()}, nil)
 		}
 	}
 }
@@ -158,6 +159,7 @@ func (e *simEdge) do(ctx context.Context, method, path string, body []byte, out 
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	e.lastRequest.Store(time.Now().UnixNano())
 	resp, err := e.hc.Do(req)
 	if err != nil {
 		return 0, err

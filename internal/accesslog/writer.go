@@ -3,6 +3,8 @@ package accesslog
 import (
 	"errors"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -11,7 +13,9 @@ import (
 
 	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/cowmap"
 	"github.com/openfront/openfront/internal/edge"
+	"github.com/openfront/openfront/internal/feed"
 )
 
 // Defaults of Options.
@@ -62,15 +66,29 @@ type Stats struct {
 // Updates while the settings stay the same, so a batch in progress
 // continues.
 type distLog struct {
-	id, domain, bucket, prefix string
+	id, domain, bucket, prefix, account string
 }
 
-// logConfig is what Update derives from a snapshot.
+// logConfig is what Update derives from a snapshot. Each Update makes a
+// new version that shares what did not change (cowmap), so that its work
+// follows the change rather than the number of distributions.
 type logConfig struct {
-	dists map[string]*distLog // by distribution id
-	// shares are the bytes each distribution may keep when the buffer is
-	// full: MaxBufferedBytes / accounts / the account's distributions.
-	shares map[string]int64
+	dists *cowmap.Map[*distLog] // by distribution id
+	// accounts counts each account's distributions in dists: when the
+	// buffer is full, each may keep its share, MaxBufferedBytes / accounts
+	// / the account's distributions.
+	accounts *cowmap.Map[int]
+}
+
+// share is the bytes distribution id may keep when the buffer is full;
+// none for one that does not log.
+func (c *logConfig) share(id string, buffer int64) int64 {
+	d, _ := c.dists.Get(id)
+	if d == nil {
+		return 0
+	}
+	n, _ := c.accounts.Get(d.account)
+	return buffer / int64(c.accounts.Len()) / int64(n)
 }
 
 // refusedLog is why a distribution is left out (its bucket is not its
@@ -96,8 +114,18 @@ type Writer struct {
 	log  *slog.Logger
 	conf atomic.Pointer[logConfig]
 
-	updateMu sync.Mutex
-	refused  map[string]refusedLog // under updateMu: to warn once per change
+	// Under updateMu: the refusals, to warn once per change; the last
+	// Update's arguments (lastSorted: its dists are in id order) and
+	// grants indexed.
+	updateMu   sync.Mutex
+	refused    map[string]refusedLog
+	lastDists  []*cloudfront.Distribution
+	lastGrants []buckets.Grant
+	lastSorted bool
+	grantSet   *buckets.Set
+	// byBucket and byAccount are the ids of the distributions that ask
+	// for logs, by bucket (lower case) and by account.
+	byBucket, byAccount map[string]map[string]bool
 
 	mu        sync.Mutex
 	batches   map[batchKey]*batch
@@ -162,56 +190,204 @@ func New(o Options) (*Writer, error) {
 // bucket or prefix is not a safe S3 name (configs stored before names were
 // checked): their lines are never buffered. Lines already buffered are
 // delivered where they were meant to go.
+//
+// Every revision reaches every edge, mostly one change among thousands of
+// distributions. When dists shares the last Update's unchanged records
+// (feed.Merge's snapshots do; records are immutable), only the changed
+// records are looked at, and those that log into a bucket whose grants to
+// their account changed (a revoked grant stops their logs at once).
 func (w *Writer) Update(dists []*cloudfront.Distribution, grants []buckets.Grant) {
 	w.updateMu.Lock()
 	defer w.updateMu.Unlock()
-	set := buckets.NewSet(grants)
-	refused := map[string]refusedLog{}
-	var old map[string]*distLog
-	if c := w.conf.Load(); c != nil {
-		old = c.dists
+	old := w.conf.Load()
+	if old != nil && w.lastSorted {
+		if changes, ok := feed.Changes(w.lastDists, dists); ok {
+			w.update(old, dists, grants, changes)
+			return
+		}
 	}
-	m := make(map[string]*distLog, len(dists))
-	byAccount := map[string][]string{}
+	w.grantSet = buckets.NewSet(grants)
+	w.lastGrants, w.lastDists, w.lastSorted = slices.Clone(grants), dists, feed.SortedByID(dists)
+	w.byBucket, w.byAccount = map[string]map[string]bool{}, map[string]map[string]bool{}
+	refused := w.refused
+	w.refused = map[string]refusedLog{}
+	c := &logConfig{dists: cowmap.New[*distLog](len(dists)), accounts: cowmap.New[int](0)}
+	var was *cowmap.Map[*distLog]
+	if old != nil {
+		was = old.dists
+	}
 	for _, d := range dists {
-		lg := d.Config.Logging
-		if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
-			continue
+		if _, dup := c.dists.Get(d.ID); dup {
+			w.forget(c, d.ID) // of one id listed twice, the last counts
 		}
-		dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix}
-		if !cloudfront.ValidBucketName(dl.bucket) || !cloudfront.ValidLogPrefix(dl.prefix) {
-			// Stored before the control plane checked names: never a path.
-			r := refusedLog{bucket: dl.bucket, account: d.AccountID, prefix: dl.prefix}
-			if w.refused[d.ID] != r {
-				w.log.Warn("access logs not delivered: the log bucket or prefix is not a safe S3 name",
-					"distribution", d.ID, "bucket", dl.bucket, "prefix", dl.prefix)
+		w.index(d, true)
+		w.addRefused(c, d, was, refused)
+	}
+	w.conf.Store(c)
+}
+
+// update is Update for dists that differ from the last Update's by
+// changes. Called with updateMu held.
+func (w *Writer) update(old *logConfig, dists []*cloudfront.Distribution, grants []buckets.Grant, changes []feed.Change) {
+	// Distributions whose record is unchanged but whose bucket's grants
+	// to their account are not.
+	redo := map[string]bool{}
+	if !slices.Equal(w.lastGrants, grants) {
+		for _, g := range changedGrants(w.lastGrants, grants) {
+			ids := w.byBucket[strings.ToLower(g.Bucket)]
+			if g.Bucket == buckets.Every {
+				ids = w.byAccount[g.AccountID]
 			}
-			refused[d.ID] = r
-			continue
-		}
-		if !set.CanWriteLogs(dl.bucket, d.AccountID) {
-			r := refusedLog{bucket: dl.bucket, account: d.AccountID}
-			if w.refused[d.ID] != r {
-				w.log.Warn("access logs not delivered: the bucket is not granted to the distribution's account",
-					"distribution", d.ID, "bucket", dl.bucket, "account", d.AccountID)
+			for id := range ids {
+				redo[id] = true
 			}
-			refused[d.ID] = r
+		}
+		w.grantSet = buckets.NewSet(grants)
+		w.lastGrants = slices.Clone(grants)
+	}
+	w.lastDists = dists
+	if len(changes) == 0 && len(redo) == 0 {
+		return
+	}
+	c := &logConfig{dists: old.dists.Edit(), accounts: old.accounts.Edit()}
+	for _, ch := range changes {
+		if ch.Was != nil {
+			w.forget(c, ch.Was.ID)
+			w.index(ch.Was, false)
+			delete(redo, ch.Was.ID)
+		}
+		if ch.Now == nil {
+			delete(w.refused, ch.Was.ID)
 			continue
 		}
-		if o := old[d.ID]; o != nil && *o == *dl {
+		w.index(ch.Now, true)
+		delete(redo, ch.Now.ID)
+		w.add(c, ch.Now, old.dists)
+	}
+	for id := range redo {
+		i, found := slices.BinarySearchFunc(dists, id, func(d *cloudfront.Distribution, id string) int { return strings.Compare(d.ID, id) })
+		if found {
+			w.forget(c, id)
+			w.add(c, dists[i], old.dists)
+		}
+	}
+	w.conf.Store(c)
+}
+
+// index records (or forgets) that d asks for logs into its bucket, by
+// bucket and by account: the distributions a grant change concerns.
+// Called with updateMu held.
+func (w *Writer) index(d *cloudfront.Distribution, on bool) {
+	lg := d.Config.Logging
+	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
+		return
+	}
+	setIndex(w.byBucket, strings.ToLower(BucketName(lg.Bucket)), d.ID, on)
+	setIndex(w.byAccount, d.AccountID, d.ID, on)
+}
+
+// setIndex adds id to (or removes it from) the set m[k].
+func setIndex(m map[string]map[string]bool, k, id string, on bool) {
+	ids := m[k]
+	switch {
+	case on && ids == nil:
+		m[k] = map[string]bool{id: true}
+	case on:
+		ids[id] = true
+	default:
+		delete(ids, id)
+		if len(ids) == 0 {
+			delete(m, k)
+		}
+	}
+}
+
+// changedGrants are the account grants only one of was and now has (an
+// OAI's grant gives no right to write logs).
+func changedGrants(was, now []buckets.Grant) []buckets.Grant {
+	in := func(gs []buckets.Grant) map[buckets.Grant]bool {
+		m := make(map[buckets.Grant]bool, len(gs))
+		for _, g := range gs {
+			if g.AccountID != "" {
+				m[g] = true
+			}
+		}
+		return m
+	}
+	a, b := in(was), in(now)
+	var out []buckets.Grant
+	for g := range a {
+		if !b[g] {
+			out = append(out, g)
+		}
+	}
+	for g := range b {
+		if !a[g] {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// forget stops logging distribution id in c, unpublished. Called with
+// updateMu held.
+func (w *Writer) forget(c *logConfig, id string) {
+	d, _ := c.dists.Get(id)
+	if d == nil {
+		return
+	}
+	c.dists.Delete(id)
+	if n, _ := c.accounts.Get(d.account); n > 1 {
+		c.accounts.Set(d.account, n-1)
+	} else {
+		c.accounts.Delete(d.account)
+	}
+}
+
+// add logs d in c, unpublished, if its settings allow; was is the
+// published version, whose distLog d keeps when its settings are the
+// same. Called with updateMu held.
+func (w *Writer) add(c *logConfig, d *cloudfront.Distribution, was *cowmap.Map[*distLog]) {
+	w.addRefused(c, d, was, w.refused)
+}
+
+// addRefused is add, warning of a refusal unless prev (the refusals of
+// the version before) had the same.
+func (w *Writer) addRefused(c *logConfig, d *cloudfront.Distribution, was *cowmap.Map[*distLog], prev map[string]refusedLog) {
+	before := prev[d.ID]
+	delete(w.refused, d.ID) // decided again here
+	lg := d.Config.Logging
+	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
+		return
+	}
+	dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix, account: d.AccountID}
+	if !cloudfront.ValidBucketName(dl.bucket) || !cloudfront.ValidLogPrefix(dl.prefix) {
+		// Stored before the control plane checked names: never a path.
+		r := refusedLog{bucket: dl.bucket, account: d.AccountID, prefix: dl.prefix}
+		if before != r {
+			w.log.Warn("access logs not delivered: the log bucket or prefix is not a safe S3 name",
+				"distribution", d.ID, "bucket", dl.bucket, "prefix", dl.prefix)
+		}
+		w.refused[d.ID] = r
+		return
+	}
+	if !w.grantSet.CanWriteLogs(dl.bucket, d.AccountID) {
+		r := refusedLog{bucket: dl.bucket, account: d.AccountID}
+		if before != r {
+			w.log.Warn("access logs not delivered: the bucket is not granted to the distribution's account",
+				"distribution", d.ID, "bucket", dl.bucket, "account", d.AccountID)
+		}
+		w.refused[d.ID] = r
+		return
+	}
+	if was != nil {
+		if o, _ := was.Get(d.ID); o != nil && *o == *dl {
 			dl = o
 		}
-		m[d.ID] = dl
-		byAccount[d.AccountID] = append(byAccount[d.AccountID], d.ID)
 	}
-	shares := make(map[string]int64, len(m))
-	for _, ids := range byAccount {
-		for _, id := range ids {
-			shares[id] = w.opts.MaxBufferedBytes / int64(len(byAccount)) / int64(len(ids))
-		}
-	}
-	w.refused = refused
-	w.conf.Store(&logConfig{dists: m, shares: shares})
+	c.dists.Set(d.ID, dl)
+	n, _ := c.accounts.Get(d.AccountID)
+	c.accounts.Set(d.AccountID, n+1)
 }
 
 var linePool = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
@@ -224,7 +400,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 	if conf == nil {
 		return
 	}
-	d := conf.dists[r.Distribution]
+	d, _ := conf.dists.Get(r.Distribution)
 	if d == nil {
 		return
 	}
@@ -238,7 +414,7 @@ func (w *Writer) Log(r edge.LogRecord) {
 	key := batchKey{d: d, hour: unixHour(t)}
 
 	w.mu.Lock()
-	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, conf.shares)) {
+	if w.closed || (w.buffered+n > w.opts.MaxBufferedBytes && !w.makeRoom(d.id, n, conf)) {
 		w.mu.Unlock()
 		w.dropped.Add(1)
 	} else {
@@ -322,14 +498,14 @@ func (w *Writer) register(reg prometheus.Registerer) error {
 // unflushed batches. The shares add up to the buffer, so one under its
 // share always finds someone above. It reports whether the room is there.
 // Called with w.mu held.
-func (w *Writer) makeRoom(id string, n int64, shares map[string]int64) bool {
-	if w.usage[id]+n > shares[id] {
+func (w *Writer) makeRoom(id string, n int64, conf *logConfig) bool {
+	if w.usage[id]+n > conf.share(id, w.opts.MaxBufferedBytes) {
 		return false
 	}
 	for w.buffered+n > w.opts.MaxBufferedBytes {
 		victim, most := "", int64(0)
 		for v, u := range w.usage {
-			if over := u - shares[v]; over > most {
+			if over := u - conf.share(v, w.opts.MaxBufferedBytes); over > most {
 				victim, most = v, over
 			}
 		}

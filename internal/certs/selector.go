@@ -4,8 +4,12 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
+
+	"github.com/openfront/openfront/internal/cowmap"
 )
 
 // ALPN protocol lists by CloudFront HttpVersion. "http3" keeps HTTP/1.1
@@ -33,6 +37,9 @@ func HTTP3(httpVersion string) bool {
 
 // Site is what one distribution asks of TLS.
 type Site struct {
+	// Key names the site across Updates. Of two sites that name the same
+	// host, the one with the greater Key serves it.
+	Key string
 	// Names are its DomainName and CNAMEs, wildcards as "*.example.com".
 	Names []string
 	// Cert is its imported certificate; nil serves the default one.
@@ -44,10 +51,11 @@ type Site struct {
 	HTTPVersion string
 }
 
-// table is an immutable name → config map, swapped whole.
+// table is an immutable name → config map, replaced by a new version
+// (sharing most of it) at each change.
 type table struct {
-	exact     map[string]*entry
-	wildcards bool
+	names *cowmap.Map[*entry]
+	nwild int // wildcard names in names
 }
 
 // entry is a site's config and its twin without h2 for clients that cannot
@@ -82,57 +90,162 @@ type Selector struct {
 	base *tls.Config // the operator's: default certificate, versions, suites
 	def  *entry      // base with the default ALPN list
 	tab  atomic.Pointer[table]
+
+	// The writers' state, under mu: every site by key, the keys that name
+	// each host, and the configs of the default certificate by ALPN list.
+	mu     sync.Mutex
+	sites  map[string]*siteState
+	claims map[string][]string
+	shared map[string]*entry
+}
+
+type siteState struct {
+	names []string // lower-cased
+	e     *entry
 }
 
 // NewSelector serves base (the default certificate) to names no site has
 // and to ClientHellos without SNI.
 func NewSelector(base *tls.Config) *Selector {
-	s := &Selector{base: base.Clone()}
+	s := &Selector{base: base.Clone(), sites: map[string]*siteState{}, claims: map[string][]string{}, shared: map[string]*entry{}}
 	d := s.base.Clone()
 	d.NextProtos = alpnH2
 	s.def = newEntry(d, false)
-	s.tab.Store(&table{exact: map[string]*entry{}})
+	s.tab.Store(&table{names: cowmap.New[*entry](0)})
 	return s
 }
 
 // Set replaces every site at once. Configs are built here, once per
-// snapshot, so a handshake costs a map lookup.
+// site, so a handshake costs a map lookup. A site without a Key is keyed
+// by its place in sites: of two naming one host, the later wins.
 func (s *Selector) Set(sites []Site) {
-	t := &table{exact: make(map[string]*entry, len(sites))}
-	// Sites on the default certificate share one config per ALPN list.
-	shared := map[string]*entry{}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sites = make(map[string]*siteState, len(sites))
+	s.claims = make(map[string][]string, 2*len(sites))
 	for i := range sites {
-		site := &sites[i]
-		alpn := ALPN(site.HTTPVersion)
-		h3 := HTTP3(site.HTTPVersion)
-		var e *entry
-		if site.Cert == nil {
-			key := fmt.Sprint(alpn, h3)
-			if e = shared[key]; e == nil {
-				c := s.base.Clone()
-				c.NextProtos = alpn
-				e = newEntry(c, h3)
-				shared[key] = e
-			}
-		} else {
-			c := s.base.Clone()
-			c.Certificates = []tls.Certificate{*site.Cert}
-			c.GetCertificate = nil
-			c.MinVersion = site.Policy.MinVersion
-			c.MaxVersion = 0
-			c.CipherSuites = site.Policy.CipherSuites
-			c.NextProtos = alpn
-			e = newEntry(c, h3)
+		site := sites[i]
+		if site.Key == "" {
+			site.Key = fmt.Sprintf("\xff%09d", i)
 		}
-		for _, n := range site.Names {
-			n = strings.ToLower(n)
-			if strings.HasPrefix(n, "*.") {
-				t.wildcards = true
-			}
-			t.exact[n] = e
-		}
+		s.drop(site.Key)
+		s.add(&site)
+	}
+	t := &table{names: cowmap.New[*entry](len(s.claims))}
+	for n := range s.claims {
+		s.resolve(t, n)
 	}
 	s.tab.Store(t)
+}
+
+// Update replaces the sites of put's keys (each needs a Key) and drops
+// those of removed, keeping the others: its work follows the change, not
+// the number of sites.
+func (s *Selector) Update(put []Site, removed []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var touched []string // names whose site may change
+	for _, k := range removed {
+		touched = append(touched, s.drop(k)...)
+	}
+	for i := range put {
+		touched = append(touched, s.drop(put[i].Key)...)
+		touched = append(touched, s.add(&put[i])...)
+	}
+	if len(touched) == 0 {
+		return
+	}
+	old := s.tab.Load()
+	t := &table{names: old.names.Edit(), nwild: old.nwild}
+	for _, n := range touched {
+		s.resolve(t, n)
+	}
+	s.tab.Store(t)
+}
+
+// drop forgets site k and returns its names. Called with mu held.
+func (s *Selector) drop(k string) []string {
+	st := s.sites[k]
+	if st == nil {
+		return nil
+	}
+	delete(s.sites, k)
+	for _, n := range st.names {
+		ks := s.claims[n]
+		if i := slices.Index(ks, k); i >= 0 {
+			ks = slices.Delete(ks, i, i+1)
+		}
+		if len(ks) == 0 {
+			delete(s.claims, n)
+		} else {
+			s.claims[n] = ks
+		}
+	}
+	return st.names
+}
+
+// add records site (whose key is not in use) and returns its names.
+// Called with mu held.
+func (s *Selector) add(site *Site) []string {
+	st := &siteState{e: s.entryFor(site)}
+	for _, n := range site.Names {
+		n = strings.ToLower(n)
+		if slices.Contains(st.names, n) {
+			continue
+		}
+		st.names = append(st.names, n)
+		s.claims[n] = append(s.claims[n], site.Key)
+	}
+	s.sites[site.Key] = st
+	return st.names
+}
+
+// resolve gives name in t the config of the greatest key that names it,
+// or none. Called with mu held, on an unpublished t.
+func (s *Selector) resolve(t *table, name string) {
+	_, had := t.names.Get(name)
+	ks := s.claims[name]
+	if len(ks) == 0 {
+		if had {
+			t.names.Delete(name)
+			if isWildcard(name) {
+				t.nwild--
+			}
+		}
+		return
+	}
+	t.names.Set(name, s.sites[slices.Max(ks)].e)
+	if !had && isWildcard(name) {
+		t.nwild++
+	}
+}
+
+func isWildcard(name string) bool { return strings.HasPrefix(name, "*.") }
+
+// entryFor builds site's configs. Sites on the default certificate share
+// one config per ALPN list. Called with mu held.
+func (s *Selector) entryFor(site *Site) *entry {
+	alpn := ALPN(site.HTTPVersion)
+	h3 := HTTP3(site.HTTPVersion)
+	if site.Cert == nil {
+		key := fmt.Sprint(alpn, h3)
+		e := s.shared[key]
+		if e == nil {
+			c := s.base.Clone()
+			c.NextProtos = alpn
+			e = newEntry(c, h3)
+			s.shared[key] = e
+		}
+		return e
+	}
+	c := s.base.Clone()
+	c.Certificates = []tls.Certificate{*site.Cert}
+	c.GetCertificate = nil
+	c.MinVersion = site.Policy.MinVersion
+	c.MaxVersion = 0
+	c.CipherSuites = site.Policy.CipherSuites
+	c.NextProtos = alpn
+	return newEntry(c, h3)
 }
 
 // GetConfigForClient is tls.Config.GetConfigForClient: the config of the
@@ -152,11 +265,11 @@ func (s *Selector) lookup(name string) *entry {
 	t := s.tab.Load()
 	// Go lower-cases nothing in ServerName; hosts are case-insensitive.
 	name = strings.ToLower(strings.TrimSuffix(name, "."))
-	if c := t.exact[name]; c != nil || !t.wildcards {
+	if c, _ := t.names.Get(name); c != nil || t.nwild == 0 {
 		return c
 	}
 	for i := strings.IndexByte(name, '.'); i >= 0; {
-		if c := t.exact["*"+name[i:]]; c != nil {
+		if c, _ := t.names.Get("*" + name[i:]); c != nil {
 			return c
 		}
 		j := strings.IndexByte(name[i+1:], '.')

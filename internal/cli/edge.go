@@ -75,7 +75,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.connectTimeout, "origin-connect-timeout", 10*time.Second, "origin connect and TLS handshake timeout")
 	fs.DurationVar(&c.readTimeout, "origin-read-timeout", 30*time.Second, "origin response timeout (headers, and between body reads)")
 	fs.StringVar(&c.originCA, "origin-ca", "", "PEM file of extra CA certificates trusted for HTTPS origins (private CAs)")
-	fs.DurationVar(&c.heartbeat, "heartbeat", feed.DefaultHeartbeatEvery, "how often the edge tells the control plane it is live (keep well under its --edge-timeout)")
+	fs.DurationVar(&c.heartbeat, "heartbeat", feed.DefaultHeartbeatEvery, "the longest the edge goes without a request to the control plane before it sends a heartbeat (at most a third of its --edge-timeout; polls count)")
 	fs.StringVar(&c.logDir, "log-dir", "", "access logs of distributions with Logging enabled go to <dir>/<bucket name>/<prefix><id>.YYYY-MM-DD-HH.<unique>.gz")
 	fs.StringVar(&c.logS3.Endpoint, "log-s3-endpoint", "", "access logs go to this S3-compatible server instead (path-style), bucket = Logging/Bucket's first label")
 	fs.StringVar(&c.logS3.Region, "log-s3-region", "us-east-1", "region for signing access-log uploads")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -35,6 +36,12 @@ func TestMetrics(t *testing.T) {
 	}
 	if got[`openfront_edge_response_body_bytes_total{distribution="EDFDVBD6EXAMPLE"}`] < 10 {
 		t.Error("body bytes not counted")
+	}
+	// The cache's weight is approximate: otter applies writes through a
+	// buffer, so the stored miss may be counted a moment later.
+	for deadline := time.Now().Add(5 * time.Second); got[`openfront_edge_cache_bytes`] <= 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		got = gather(t, reg)
 	}
 	if got[`openfront_edge_cache_bytes`] <= 0 || got[`openfront_edge_cache_budget_bytes`] != DefaultCacheSize {
 		t.Errorf("cache gauges: %v %v", got[`openfront_edge_cache_bytes`], got[`openfront_edge_cache_budget_bytes`])

@@ -355,9 +355,11 @@ func (p *partsBody) fetchPart(i int64, pk string, fl *fill) {
 	}
 	if !same {
 		s.log.Debug("origin part of another version", "part", pk, "status", resp.StatusCode)
+		// Dropped before the viewers hear of it: one that asks again at
+		// once must not find the old version's description.
+		s.dropObject(p.key)
 		fl.finish(errOtherVersion)
 		s.forgetFill(pk, fl)
-		s.dropObject(p.key)
 		return
 	}
 	s.finishPart(p.key, pk, epoch, meta, fl, r, plen)

@@ -47,8 +47,9 @@ type Client struct {
 	Applier  Applier
 	// Logger nil means no logs.
 	Logger *slog.Logger
-	// HeartbeatEvery is the heartbeat period; zero means
-	// DefaultHeartbeatEvery. Keep it well under the server's Timeout.
+	// HeartbeatEvery is the longest the client goes without a request
+	// before it sends a heartbeat; zero means DefaultHeartbeatEvery. At
+	// most a third of the server's Timeout (see seenWriteEvery).
 	HeartbeatEvery time.Duration
 
 	rev        atomic.Int64
@@ -65,6 +66,9 @@ type Client struct {
 	// rewritten; 0 means the default (the snapshot file's size, at least
 	// journalMin), negative means at every revision (tests).
 	journalLimit int64
+	// lastRequest is when the last request to the control plane was sent
+	// (Unix ns), which puts off the next heartbeat.
+	lastRequest atomic.Int64
 }
 
 // errUnknownEdge is the server forgetting the edge (404): register again.
@@ -265,14 +269,19 @@ func (c *Client) Run(ctx context.Context) error {
 	return ctx.Err()
 }
 
-// heartbeats keeps the edge live between polls; each also repeats the
-// acknowledgement of the revision applied.
+// heartbeats keeps the edge live when it sends nothing else: a
+// heartbeat goes out when no request did for HeartbeatEvery (every
+// request tells the control plane the edge is live). A control plane
+// whose long polls end within that period (see Server.pollWait) then
+// gets none while the edge follows it, and one while the edge spends
+// longer applying a revision. Each also repeats the acknowledgement of
+// the revision applied.
 func (c *Client) heartbeats(ctx context.Context) {
 	every := c.HeartbeatEvery
 	if every <= 0 {
 		every = DefaultHeartbeatEvery
 	}
-	t := time.NewTicker(every)
+	t := time.NewTimer(every)
 	defer t.Stop()
 	for {
 		select {
@@ -280,6 +289,11 @@ func (c *Client) heartbeats(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		if since := time.Since(time.Unix(0, c.lastRequest.Load())); since < every {
+			t.Reset(every - since)
+			continue
+		}
+		t.Reset(every)
 		if !c.registered.Load() {
 			continue
 		}
@@ -346,6 +360,7 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, out a
 	if hc == nil {
 		hc = defaultHTTPClient
 	}
+	c.lastRequest.Store(time.Now().UnixNano())
 	resp, err := hc.Do(req)
 	if err != nil {
 		return err

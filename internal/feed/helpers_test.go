@@ -112,6 +112,10 @@ func (f *testFeed) start() {
 
 func (f *testFeed) stop() {
 	if f.hs != nil {
+		// The listener first: an edge that reconnects between closing
+		// its connection and Close would hold Close for its long poll
+		// (an hour in some tests).
+		f.hs.Listener.Close()
 		f.hs.CloseClientConnections()
 		f.hs.Close()
 		f.hs = nil

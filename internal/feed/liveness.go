@@ -24,10 +24,22 @@ import (
 const DefaultFlushEvery = 100 * time.Millisecond
 
 // seenWriteEvery is how stale an edge's last_seen may get in the store
-// before a heartbeat alone is worth a write: a tenth of the edge timeout
-// (at most a second), so another node never sees a live edge age out.
+// before a request alone (a poll, a heartbeat) is worth a write: a third
+// of the edge timeout. An edge sends a request at least every
+// DefaultHeartbeatEvery (a third of DefaultTimeout), so the store's
+// last_seen of a live edge is at most seenWriteEvery + its heartbeat
+// period + seenFlushDelay old (11 s of 15 by default), and another node
+// never sees it age out; the margin is for the nodes' clocks. A write
+// per request would be a row per edge every few seconds, and a write
+// transaction each, on the store the creates need.
 func seenWriteEvery(timeout time.Duration) time.Duration {
-	return min(time.Second, timeout/10)
+	return timeout / 3
+}
+
+// seenFlushDelay is how long a write of last_seen alone (no
+// acknowledgement) waits for other edges' to join it in one transaction.
+func seenFlushDelay(timeout time.Duration) time.Duration {
+	return timeout / 15
 }
 
 // edgeMem is what this node knows of one edge beyond the store.
@@ -43,9 +55,11 @@ type edgeMem struct {
 // needs no store read to find out) and what they reported since the last
 // flush.
 type liveness struct {
-	mu        sync.Mutex
-	edges     map[string]*edgeMem
-	scheduled bool
+	mu    sync.Mutex
+	edges map[string]*edgeMem
+	// soon: a flush is due within FlushEvery (an acknowledgement waits);
+	// late: one is due within seenFlushDelay (last_seen alone).
+	soon, late bool
 	// flushMu orders flushes and registrations: a registration may lower
 	// an edge's acknowledged revision (its disk was lost), and a batch
 	// read before it must not raise it again after.
@@ -96,20 +110,24 @@ func (s *Server) seen(ctx context.Context, id string, rev int64) error {
 	if raised {
 		m.acked = rev
 	}
-	dirty := m.acked > m.storedAcked || m.seen.Sub(m.storedSeen) >= seenWriteEvery(s.timeout())
-	if dirty && !m.flushPending {
+	ackDirty := m.acked > m.storedAcked
+	dirty := ackDirty || m.seen.Sub(m.storedSeen) >= seenWriteEvery(s.timeout())
+	if dirty {
 		m.flushPending = true
 	}
-	schedule := dirty && !l.scheduled
-	if schedule {
-		l.scheduled = true
+	var delay time.Duration
+	switch {
+	case ackDirty && !l.soon:
+		l.soon, delay = true, s.flushEvery()
+	case dirty && !l.soon && !l.late:
+		l.late, delay = true, max(s.flushEvery(), seenFlushDelay(s.timeout()))
 	}
 	l.mu.Unlock()
 	if raised {
 		s.wakeRun() // an invalidation may be done
 	}
-	if schedule {
-		time.AfterFunc(s.flushEvery(), func() {
+	if delay > 0 {
+		time.AfterFunc(delay, func() {
 			if err := s.Flush(context.Background()); err != nil {
 				s.logger().Warn("feed: writing acknowledgements", "err", err)
 			}
@@ -145,9 +163,13 @@ func (s *Server) Flush(ctx context.Context) error {
 	}
 	var batch []pending
 	l.mu.Lock()
-	l.scheduled = false
+	l.soon, l.late = false, false
+	// Edges whose last_seen is half way to needing a write join this one,
+	// so that the fleet's writes of last_seen gather in few transactions
+	// rather than one per edge.
+	join := seenWriteEvery(s.timeout()) / 2
 	for id, m := range l.edges {
-		if m.flushPending {
+		if m.flushPending || m.seen.Sub(m.storedSeen) >= join {
 			batch = append(batch, pending{id, m.seen, m.acked, m.storedAcked})
 			m.flushPending = false
 		}

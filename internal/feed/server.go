@@ -43,7 +43,7 @@ type Server struct {
 	// zero means DefaultTimeout.
 	Timeout time.Duration
 	// PollWait is the longest a changes request is held open; zero means
-	// DefaultPollWait.
+	// DefaultPollWait or a quarter of Timeout, whichever is shorter.
 	PollWait time.Duration
 	// Logger nil means no logs.
 	Logger *slog.Logger
@@ -116,9 +116,17 @@ func (s *Server) timeout() time.Duration {
 	return s.Timeout
 }
 
+// pollWait is PollWait, or by default the shorter of DefaultPollWait and
+// a quarter of the edge timeout (3.75 s of 15): shorter than an edge's
+// heartbeat period (DefaultHeartbeatEvery), so that an edge's polls come
+// often enough to keep it live and its heartbeats are never due (the
+// client sends one only when no request went out for a period). An idle
+// fleet then sends an empty poll every few seconds per edge where it
+// sent a heartbeat and a poll; what it saves is the heartbeats' separate
+// requests, and with seenWriteEvery the writes.
 func (s *Server) pollWait() time.Duration {
 	if s.PollWait <= 0 {
-		return DefaultPollWait
+		return min(DefaultPollWait, s.timeout()/4)
 	}
 	return s.PollWait
 }

@@ -1,0 +1,113 @@
+// Package cowmap is a string-keyed map published to concurrent readers
+// and changed a little at a time: each change makes a new version that
+// shares the bulk of the old one, so a version costs O(√n) to make rather
+// than the O(n) of copying a map. The edge's per-revision state (its
+// certificate table, its access-log settings) is one such map per
+// revision, mostly unchanged from the last.
+package cowmap
+
+import (
+	"iter"
+	"math"
+)
+
+// Map is one version. A published Map (one readers may hold) is never
+// written: Edit gives a copy to change. Its zero value is not usable;
+// use New.
+//
+// base is shared between versions and written only by the version that
+// made it (before publishing); over holds the changes since base, a
+// removal as an entry with ok false. over is folded into a new base when
+// it outgrows the square root of base, so an Edit copies O(√n) entries
+// and the fold's O(n) comes once per O(√n) changes.
+type Map[V any] struct {
+	base map[string]V
+	over map[string]slot[V]
+	n    int // live entries
+	own  bool
+}
+
+type slot[V any] struct {
+	v  V
+	ok bool
+}
+
+// New is an empty Map to fill before it is published.
+func New[V any](capacity int) *Map[V] {
+	return &Map[V]{base: make(map[string]V, capacity), own: true}
+}
+
+// Get is k's value.
+func (m *Map[V]) Get(k string) (V, bool) {
+	if len(m.over) != 0 {
+		if s, ok := m.over[k]; ok {
+			return s.v, s.ok
+		}
+	}
+	v, ok := m.base[k]
+	return v, ok
+}
+
+// Len is the number of entries.
+func (m *Map[V]) Len() int { return m.n }
+
+// Edit is a copy of m to change and then publish; m is unchanged.
+func (m *Map[V]) Edit() *Map[V] {
+	if limit := max(32, int(math.Sqrt(float64(len(m.base))))); len(m.over) < limit {
+		over := make(map[string]slot[V], len(m.over)+8)
+		for k, s := range m.over {
+			over[k] = s
+		}
+		return &Map[V]{base: m.base, over: over, n: m.n}
+	}
+	base := make(map[string]V, m.n)
+	for k, v := range m.All() {
+		base[k] = v
+	}
+	return &Map[V]{base: base, n: m.n, own: true}
+}
+
+// Set gives k the value v, on a Map from New or Edit not yet published.
+func (m *Map[V]) Set(k string, v V) {
+	if _, ok := m.Get(k); !ok {
+		m.n++
+	}
+	if m.own {
+		m.base[k] = v
+		return
+	}
+	m.over[k] = slot[V]{v: v, ok: true}
+}
+
+// Delete removes k, on a Map from New or Edit not yet published.
+func (m *Map[V]) Delete(k string) {
+	if _, ok := m.Get(k); !ok {
+		return
+	}
+	m.n--
+	if m.own {
+		delete(m.base, k)
+		return
+	}
+	if _, inBase := m.base[k]; inBase {
+		m.over[k] = slot[V]{}
+	} else {
+		delete(m.over, k)
+	}
+}
+
+// All is every entry, in no order.
+func (m *Map[V]) All() iter.Seq2[string, V] {
+	return func(yield func(string, V) bool) {
+		for k, v := range m.base {
+			if _, changed := m.over[k]; !changed && !yield(k, v) {
+				return
+			}
+		}
+		for k, s := range m.over {
+			if s.ok && !yield(k, s.v) {
+				return
+			}
+		}
+	}
+}
