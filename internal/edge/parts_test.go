@@ -240,7 +240,7 @@ func TestPartsOriginIgnoresRange(t *testing.T) {
 			if r := e.get(t, "d1.cloudfront.test", "/w"); r.StatusCode != 200 || r.body != string(body) {
 				t.Fatalf("%d, %d bytes", r.StatusCode, len(r.body))
 			}
-			time.Sleep(50 * time.Millisecond) // the last part is stored after the viewer got it
+			e.settle(t) // the description is stored after the viewer got the last part
 			r := e.get(t, "d1.cloudfront.test", "/w", "Range", "bytes=40000-40009")
 			if r.StatusCode != 206 || r.body != string(body[40000:40010]) || r.Header.Get("X-Cache") != "Hit from cloudfront" {
 				t.Fatalf("range: %d %q %q", r.StatusCode, r.body, r.Header.Get("X-Cache"))
