@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"runtime"
 	"sync"
 )
 
@@ -28,6 +29,9 @@ type fill struct {
 	// what it fetches will not be stored (drop).
 	readers int
 	read    bool // a reader attached once
+	// waiting counts readers blocked for bytes not yet published: the
+	// pump lets them run before it reads on (pump).
+	waiting int
 	drop    bool
 	cancel  context.CancelCauseFunc
 	// tag is the version of the object a part belongs to (parts.go).
@@ -104,10 +108,21 @@ func (f *fill) pump(r io.Reader, want int64) (more bool, err error) {
 			close(f.wake)
 			f.wake = make(chan struct{})
 			stop := f.drop && f.read && f.readers == 0 && f.cancel != nil
+			woke := f.waiting > 0
 			f.mu.Unlock()
 			if stop {
 				f.cancel(errNobodyReads)
 				return false, errNobodyReads
+			}
+			if woke {
+				// Readers were waiting for these bytes: let them send them
+				// before reading on. Otherwise, when the origin's bytes come
+				// faster than one read drains them, this goroutine keeps the
+				// processor until the runtime preempts it (10 ms), and a
+				// viewer's 10-byte range waits for most of its part: on one
+				// CPU shared with a fast origin, a cold bytes=0-9 of a 4 MiB
+				// part took 18-25 ms at the median, 6-14 ms with the yield.
+				runtime.Gosched()
 			}
 		}
 		if rerr != nil {
@@ -184,13 +199,22 @@ func (f *fill) next(ctx context.Context, off int64) (buf []byte, done bool, err 
 	for {
 		f.mu.Lock()
 		buf, done, err, wake := f.buf, f.done, f.err, f.wake
+		waits := int64(len(buf)) <= off && !done
+		if waits {
+			f.waiting++
+		}
 		f.mu.Unlock()
-		if int64(len(buf)) > off || done {
+		if !waits {
 			return buf, done, err
 		}
 		select {
 		case <-wake:
 		case <-ctx.Done():
+		}
+		f.mu.Lock()
+		f.waiting--
+		f.mu.Unlock()
+		if err := ctx.Err(); err != nil {
 			return buf, false, context.Cause(ctx)
 		}
 	}
@@ -238,7 +262,9 @@ func (f *fill) copyTo(ctx context.Context, w io.Writer, off, n int64) (int64, er
 				return written, werr
 			}
 		}
-		if err != nil {
+		if err != nil && (end < 0 || off < end || end == f.limit) {
+			// A range whose bytes all came is whole even if the body broke
+			// after them; the viewer's answer is cut only when it lacks some.
 			return written, err
 		}
 		if done {

@@ -115,6 +115,27 @@ type testEdge struct {
 	clock *testClock
 }
 
+// settle waits until no origin fetch is under way: objects, parts and
+// descriptions are stored after their viewers got the last bytes, so a
+// test that wants the next request to hit waits for them.
+func (e *testEdge) settle(t *testing.T) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		e.flightsMu.Lock()
+		flights := len(e.flights)
+		e.flightsMu.Unlock()
+		e.fillsMu.Lock()
+		fills := len(e.fills)
+		e.fillsMu.Unlock()
+		if flights == 0 && fills == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("origin fetches still under way after 5 s: %d flights, %d fills", flights, fills)
+		}
+	}
+}
+
 // newEdge starts an edge with the distributions behind real HTTP and
 // HTTPS listeners. TLS origins of the test are trusted.
 func newEdge(t *testing.T, o Options, dists ...cloudfront.Distribution) *testEdge {

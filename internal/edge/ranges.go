@@ -158,12 +158,10 @@ func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, status int,
 			}
 		}
 	}
-	if status == http.StatusOK && size >= 0 {
+	if lw, ok := w.(*logWriter); ok && status == http.StatusOK && size >= 0 {
 		if _, ok := h["Content-Length"]; !ok {
 			// serveEntry left a small body's length to net/http.
-			if lw, ok := w.(*logWriter); ok {
-				lw.impliedLen = size // for sc-content-len and the header bytes
-			}
+			lw.impliedLen = size // for sc-content-len and the header bytes
 		}
 	}
 	w.WriteHeader(status)

@@ -12,8 +12,9 @@ import (
 )
 
 // readParts parses a multipart/byteranges answer with mime/multipart and
-// returns each part's Content-Range and body.
-func readParts(t *testing.T, r response) (ranges, bodies []string) {
+// returns each part's Content-Range and body; every part must carry the
+// object's Content-Type, ctype.
+func readParts(t *testing.T, r response, ctype string) (ranges, bodies []string) {
 	t.Helper()
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/byteranges" {
@@ -31,7 +32,7 @@ func readParts(t *testing.T, r response) (ranges, bodies []string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if ct := p.Header.Get("Content-Type"); ct != "text/plain" {
+		if ct := p.Header.Get("Content-Type"); ct != ctype {
 			t.Errorf("part Content-Type %q", ct)
 		}
 		b, err := io.ReadAll(p)
@@ -64,7 +65,7 @@ func TestMultipartRanges(t *testing.T) {
 				if r.StatusCode != http.StatusPartialContent {
 					t.Fatalf("status %d", r.StatusCode)
 				}
-				ranges, parts := readParts(t, r)
+				ranges, parts := readParts(t, r, "text/plain")
 				if strings.Join(ranges, "|") != strings.Join(tt.ranges, "|") || strings.Join(parts, "|") != strings.Join(tt.parts, "|") {
 					t.Fatalf("got %q %q, want %q %q", ranges, parts, tt.ranges, tt.parts)
 				}

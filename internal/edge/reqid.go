@@ -1,7 +1,6 @@
 package edge
 
 import (
-	"encoding/binary"
 	"math/rand/v2"
 	"strconv"
 	"unsafe"
@@ -24,11 +23,7 @@ type perRequest struct {
 // the runtime's fast generator is enough.
 func newPerRequest() *perRequest {
 	p := new(perRequest)
-	var raw [40]byte
-	for i := 0; i < len(raw); i += 8 {
-		binary.LittleEndian.PutUint64(raw[i:], rand.Uint64())
-	}
-	encodeID(&p.idBuf, &raw)
+	drawID(&p.idBuf)
 	p.id[0] = unsafe.String(&p.idBuf[0], reqIDLen)
 	return p
 }
@@ -45,18 +40,31 @@ var pairs = func() (t [4096][2]byte) {
 	return t
 }()
 
-// encodeID writes raw as padded base64url, as base64.URLEncoding would.
-func encodeID(dst *[reqIDLen]byte, raw *[40]byte) {
-	d := 0
-	for i := 0; i+3 <= len(raw); i += 3 {
-		v := uint(raw[i])<<16 | uint(raw[i+1])<<8 | uint(raw[i+2])
-		hi, lo := pairs[v>>12], pairs[v&0xfff]
-		dst[d], dst[d+1], dst[d+2], dst[d+3] = hi[0], hi[1], lo[0], lo[1]
-		d += 4
+// drawID writes the padded base64url encoding of 40 random bytes, as
+// base64.URLEncoding would, straight from five random words: 26 pairs of
+// characters take 12 bits each (five from each word's low 60 bits, one
+// from the words' top 4 bits), and the 40th byte takes the last 8 bits
+// of those, its two characters then "==". Encoding 40 bytes drawn first
+// took more than twice the instructions.
+func drawID(dst *[reqIDLen]byte) {
+	var rest uint64
+	for k := range 5 {
+		v := rand.Uint64()
+		// Constant indexes into a 10-byte array and masked table indexes
+		// leave no bounds checks in the loop.
+		b := (*[10]byte)(dst[k*10 : k*10+10])
+		p0, p1, p2 := pairs[v&0xfff], pairs[v>>12&0xfff], pairs[v>>24&0xfff]
+		p3, p4 := pairs[v>>36&0xfff], pairs[v>>48&0xfff]
+		b[0], b[1], b[2], b[3], b[4] = p0[0], p0[1], p1[0], p1[1], p2[0]
+		b[5], b[6], b[7], b[8], b[9] = p2[1], p3[0], p3[1], p4[0], p4[1]
+		rest = rest<<4 | v>>60
 	}
-	// 40 = 13*3 + 1: the last byte makes two characters and "==".
-	last := pairs[uint(raw[39])<<4]
-	dst[d], dst[d+1], dst[d+2], dst[d+3] = last[0], last[1], '=', '='
+	pr := pairs[rest&0xfff]
+	// A last byte b encodes as b's top 6 bits and its low 2 bits << 4,
+	// which is pairs[b<<4].
+	last := pairs[(rest>>12)<<4]
+	dst[50], dst[51] = pr[0], pr[1]
+	dst[52], dst[53], dst[54], dst[55] = last[0], last[1], '=', '='
 }
 
 func (p *perRequest) reqID() string { return p.id[0] }

@@ -2,32 +2,33 @@ package edge
 
 import (
 	"encoding/base64"
-	"math/rand/v2"
 	"testing"
 )
 
-// TestEncodeIDMatchesBase64 checks the table encoder against
-// encoding/base64 on edge bytes and random ids.
-func TestEncodeIDMatchesBase64(t *testing.T) {
-	inputs := [][40]byte{{}, {39: 0xff}}
-	var ones [40]byte
-	for i := range ones {
-		ones[i] = 0xff
-	}
-	inputs = append(inputs, ones)
-	for range 1000 {
-		var raw [40]byte
-		for i := range raw {
-			raw[i] = byte(rand.Uint32())
+// TestDrawID checks that every request id is the padded base64url
+// encoding of 40 bytes, as encoding/base64 writes it (so a canonical
+// encoding: no stray bits in the last character), and that ids differ.
+func TestDrawID(t *testing.T) {
+	seen := map[string]bool{}
+	lastChars := map[byte]bool{}
+	for range 2000 {
+		id := newPerRequest().reqID()
+		raw, err := base64.URLEncoding.DecodeString(id)
+		if err != nil || len(raw) != 40 {
+			t.Fatalf("id %q: %d bytes, %v", id, len(raw), err)
 		}
-		inputs = append(inputs, raw)
-	}
-	for _, raw := range inputs {
-		var got [reqIDLen]byte
-		encodeID(&got, &raw)
-		if want := base64.URLEncoding.EncodeToString(raw[:]); string(got[:]) != want {
-			t.Fatalf("encodeID(%x) = %s, want %s", raw, got[:], want)
+		if again := base64.URLEncoding.EncodeToString(raw); again != id {
+			t.Fatalf("id %q is not canonical base64url (%q)", id, again)
 		}
+		if seen[id] {
+			t.Fatalf("id %q drawn twice", id)
+		}
+		seen[id] = true
+		lastChars[id[53]] = true
+	}
+	// The 40th byte's low 2 bits: all four values come up.
+	if len(lastChars) != 4 {
+		t.Fatalf("the 54th character took %d values, want 4", len(lastChars))
 	}
 }
 
