@@ -256,11 +256,4 @@ func TestWrapApplier(t *testing.T) {
 }
 
 // records is ds as a feed snapshot holds them.
-func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution {
-	out := make([]*cloudfront.Distribution, len(ds))
-	for i := range ds {
-		d := ds[i]
-		out[i] = &d
-	}
-	return out
-}
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution { return feed.Records(ds) }

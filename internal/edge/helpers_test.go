@@ -241,13 +241,5 @@ func testSnapshot(rev int64, dists ...cloudfront.Distribution) *feed.Snapshot {
 	return &feed.Snapshot{Revision: rev, Distributions: records(dists...)}
 }
 
-// records is ds as a snapshot holds them: each a copy of its own, shared
-// by no other snapshot.
-func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution {
-	out := make([]*cloudfront.Distribution, len(ds))
-	for i := range ds {
-		d := ds[i]
-		out[i] = &d
-	}
-	return out
-}
+// records is ds as a snapshot holds them.
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution { return feed.Records(ds) }

@@ -292,12 +292,7 @@ func TestRestartWhileEdgesWait(t *testing.T) {
 func TestTwoNodesOnPostgres(t *testing.T) {
 	dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
 	node := func() *testFeed {
-		st, err := postgres.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		f := newTestFeedOn(t, st, func(s *Server) {
+		f := newTestFeedOn(t, openPostgres(t, dsn), func(s *Server) {
 			s.RevisionCheckEvery = time.Hour
 			s.PollWait = time.Hour
 		})
@@ -338,6 +333,18 @@ func TestTwoNodesOnPostgres(t *testing.T) {
 			t.Fatalf("not Deployed everywhere: node 1 %s, node 2 %s, store %s", here1, here2, elsewhere)
 		}
 	}
+}
+
+// openPostgres opens a store on dsn (a control-plane node's own
+// connection), closed when the test ends.
+func openPostgres(t testing.TB, dsn string) store.Store {
+	t.Helper()
+	st, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 func newSQLite(t testing.TB) store.Store {

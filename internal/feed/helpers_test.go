@@ -217,7 +217,7 @@ func (r *recorder) snapshot() *Snapshot {
 }
 
 // records is ds as a snapshot holds them.
-func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution { return ownRecords(ds) }
+func records(ds ...cloudfront.Distribution) []*cloudfront.Distribution { return Records(ds) }
 
 func (r *recorder) has(id string) bool {
 	s := r.snapshot()

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/openfront/openfront/internal/store"
 	"github.com/openfront/openfront/internal/store/pgtest"
-	"github.com/openfront/openfront/internal/store/postgres"
 )
 
 // TestPollsKeepEdgesLive: an edge that follows a node with the default
@@ -38,15 +36,7 @@ func TestPollsKeepEdgesLive(t *testing.T) {
 		}},
 		{"postgres, two nodes", func(t *testing.T) (*testFeed, *testFeed) {
 			dsn := pgtest.FreshSchema(t, pgtest.DSN(t))
-			node := func() *testFeed {
-				st, err := postgres.Open(context.Background(), dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { st.Close() })
-				return newTestFeedOn(t, st, real)
-			}
-			return node(), node()
+			return newTestFeedOn(t, openPostgres(t, dsn), real), newTestFeedOn(t, openPostgres(t, dsn), real)
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

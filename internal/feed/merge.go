@@ -34,7 +34,7 @@ func merge(s *Snapshot, d *Delta, ordered bool) (*Snapshot, error) {
 	if d.Full {
 		out := &Snapshot{
 			Revision:      d.Revision,
-			Distributions: ownRecords(d.Distributions),
+			Distributions: Records(d.Distributions),
 			KeyPairs:      slices.Clone(d.KeyPairs),
 			BucketGrants:  slices.Clone(d.BucketGrants),
 			Certificates:  slices.Clone(d.Certificates),
@@ -60,10 +60,10 @@ func merge(s *Snapshot, d *Delta, ordered bool) (*Snapshot, error) {
 func keyPairID(k KeyPair) string          { return k.ID }
 func certificateARN(c Certificate) string { return c.ARN }
 
-// ownRecords gives each record of ds an allocation of its own: records
-// outlive the delta they came in, one by one, as later revisions replace
-// them.
-func ownRecords(ds []cloudfront.Distribution) []*cloudfront.Distribution {
+// Records gives each record of ds an allocation of its own, as a
+// Snapshot holds them: records outlive the delta they came in, one by
+// one, as later revisions replace them.
+func Records(ds []cloudfront.Distribution) []*cloudfront.Distribution {
 	if len(ds) == 0 {
 		return nil
 	}
