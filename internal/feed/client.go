@@ -71,6 +71,11 @@ type Client struct {
 	// lastRequest is when the last request to the control plane was sent
 	// (Unix ns), which puts off the next heartbeat.
 	lastRequest atomic.Int64
+	// raw is the JSON of the snapshot's records as received (from the
+	// deltas, or the snapshot file read at start), which the next
+	// rewrite of the snapshot file writes rather than encoding them
+	// again. Used by Run's goroutine only (Restore before it).
+	raw rawRecords
 }
 
 // errUnknownEdge is the server forgetting the edge (404): register again.
@@ -94,6 +99,7 @@ func (c *Client) Restore() bool {
 	c.restored.Store(true)
 	c.rev.Store(0)
 	c.restoredSnap = nil
+	c.raw = nil
 	c.newestGood = false
 	c.closeJournal()
 	c.journal = journalState{}
@@ -110,7 +116,7 @@ func (c *Client) Restore() bool {
 	// that a bad newest file costs nothing when those are whole.
 	journal := c.readJournal(journalFileName)
 	for i, name := range []string{snapshotFileName, prevSnapshotFileName} {
-		base, size := c.loadSnapshot(name)
+		base, size, raw := c.loadSnapshot(name)
 		if base == nil {
 			continue
 		}
@@ -129,6 +135,7 @@ func (c *Client) Restore() bool {
 		}
 		c.rev.Store(snap.Revision)
 		c.restoredSnap = snap
+		c.raw = raw // base's records, which snap shares where the journal left them
 		c.newestGood = i == 0
 		c.journal = journalState{clean: i == 0 && clean, size: good, snapBytes: size}
 		log.Info("feed: serving the snapshot on disk", "file", name, "revision", snap.Revision,
@@ -223,7 +230,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if forceFull {
 			since = 0
 		}
-		d, body, err := c.poll(ctx, since, pollWait)
+		d, body, raws, err := c.poll(ctx, since, pollWait)
 		if errors.Is(err, errUnknownEdge) {
 			c.registered.Store(false)
 			continue
@@ -244,6 +251,7 @@ func (c *Client) Run(ctx context.Context) error {
 			fail("merging a delta", err)
 			continue
 		}
+		c.rememberDelta(next, d, raws)
 		// On disk before the ack: an edge never acknowledges what a restart
 		// would lose.
 		if err := c.save(next, d, body); err != nil {
@@ -320,26 +328,34 @@ func (c *Client) register(ctx context.Context) (RegisterResponse, error) {
 	return resp, err
 }
 
-// poll returns the delta since since and its body as received, which
-// the journal keeps as it is.
-func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*Delta, []byte, error) {
+// poll returns the delta since since, its body as received, which the
+// journal keeps as it is, and (with a StateDir) the JSON of each of its
+// distributions, by index, for the snapshot file (see rawjson.go).
+func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*Delta, []byte, [][]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait+requestTimeout)
 	defer cancel()
 	q := url.Values{"since": {strconv.FormatInt(since, 10)}, "edge": {c.EdgeID}}
 	body, err := c.doRaw(ctx, http.MethodGet, PathChanges+"?"+q.Encode(), nil, true)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	// One pass over the body: encoding/json's Decoder scanned it once to
 	// find the value's end, then again to fill d.
-	var d Delta
-	if err := unmarshalJSON(body, &d); err != nil {
-		return nil, nil, fmt.Errorf("feed: GET %s: decoding: %w", PathChanges, err)
+	var d *Delta
+	var raws [][]byte
+	if c.StateDir != "" {
+		d, raws, err = decodeDelta(body)
+	} else {
+		d = new(Delta)
+		err = unmarshalJSON(body, d)
+	}
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("feed: GET %s: decoding: %w", PathChanges, err)
 	}
 	if d.Revision < 0 || (!d.Full && d.From != since) {
-		return nil, nil, fmt.Errorf("feed: delta from %d to %d answers a poll since %d", d.From, d.Revision, since)
+		return nil, nil, nil, fmt.Errorf("feed: delta from %d to %d answers a poll since %d", d.From, d.Revision, since)
 	}
-	return &d, body, nil
+	return d, body, raws, nil
 }
 
 func (c *Client) post(ctx context.Context, path string, in, out any) error {
@@ -436,27 +452,27 @@ func (c *Client) snapshotPath(name string) string {
 	return filepath.Join(c.StateDir, name)
 }
 
-// loadSnapshot reads one snapshot file and gives its size; a missing or
-// bad one gives nil (a bad one is logged).
-func (c *Client) loadSnapshot(name string) (*Snapshot, int64) {
+// loadSnapshot reads one snapshot file and gives its size and its
+// records' JSON; a missing or bad one gives nil (a bad one is logged).
+func (c *Client) loadSnapshot(name string) (*Snapshot, int64, rawRecords) {
 	p := c.snapshotPath(name)
 	if p == "" {
-		return nil, 0
+		return nil, 0, nil
 	}
 	b, err := os.ReadFile(p)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, 0
+		return nil, 0, nil
 	}
 	if err != nil {
 		c.logger().Error("feed: reading a snapshot file", "path", p, "err", err)
-		return nil, 0
+		return nil, 0, nil
 	}
-	_, s, err := DecodeSnapshotFile(b)
+	_, s, raw, err := decodeSnapshotFile(b, true)
 	if err != nil {
 		c.logger().Error("feed: ignoring a corrupt snapshot file", "path", p, "err", err)
-		return nil, 0
+		return nil, 0, nil
 	}
-	return s, int64(len(b))
+	return s, int64(len(b)), raw
 }
 
 // save makes s, the result of merging d, what a restart comes back to:
@@ -516,10 +532,15 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 	if p == "" {
 		return nil
 	}
-	b, err := EncodeSnapshotFile(c.EdgeID, s)
+	// The records' JSON as received where the edge has it; the body is
+	// checksummed, then written, piece by piece.
+	body, raw, err := newSnapshotBody(c.EdgeID, s, c.raw)
 	if err != nil {
 		return err
 	}
+	// Only s's records from here on: the JSON of records gone goes.
+	c.raw = raw
+	header := body.header()
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return err
 	}
@@ -545,7 +566,7 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 		// too, which a rename could not replace); the previous one stays.
 		os.Remove(p)
 	}
-	if err := writeFileAtomic(p, b); err != nil {
+	if err := writeSnapshotFile(p, header, body); err != nil {
 		return err
 	}
 	c.newestGood = true
@@ -554,13 +575,13 @@ func (c *Client) saveSnapshot(s *Snapshot) error {
 		// that a bad newest file still leaves the journal something to
 		// be replayed onto.
 		os.Remove(c.snapshotPath(prevJournalFileName))
-		if err := writeFileAtomic(prev, b); err != nil {
+		if err := writeSnapshotFile(prev, header, body); err != nil {
 			c.logger().Warn("feed: writing the previous snapshot file", "err", err)
 		}
 	}
 	// s is on disk: a crash from here on comes back to s (or later), the
 	// journal's records being older than s are skipped.
-	c.journal = journalState{snapBytes: int64(len(b))}
+	c.journal = journalState{snapBytes: int64(len(header)) + body.size}
 	if err := writeFileAtomic(c.snapshotPath(journalFileName), nil); err != nil {
 		c.logger().Warn("feed: emptying the journal", "err", err)
 		return nil // the next save rewrites the snapshot file again

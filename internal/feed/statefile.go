@@ -55,31 +55,47 @@ func EncodeSnapshotFile(edgeID string, s *Snapshot) ([]byte, error) {
 // DecodeSnapshotFile parses what EncodeSnapshotFile wrote (or a version 1
 // file) and checks its length and checksum.
 func DecodeSnapshotFile(b []byte) (edgeID string, s *Snapshot, err error) {
+	edgeID, s, _, err = decodeSnapshotFile(b, false)
+	return edgeID, s, err
+}
+
+// decodeSnapshotFile is DecodeSnapshotFile, and with capture also the
+// JSON of the records as the file holds them, for the next rewrite.
+func decodeSnapshotFile(b []byte, capture bool) (edgeID string, s *Snapshot, raw rawRecords, err error) {
 	version := 1
 	body := b
 	if !bytes.HasPrefix(b, []byte("{")) {
 		if body, err = unframe(b); err != nil {
-			return "", nil, fmt.Errorf("feed: snapshot file: %w", err)
+			return "", nil, nil, fmt.Errorf("feed: snapshot file: %w", err)
 		}
 		version = snapshotFileVersion
 	}
 	var f snapshotFile
-	if err := unmarshalJSON(body, &f); err != nil {
-		return "", nil, fmt.Errorf("feed: snapshot file: %w", err)
+	var recs []capturedJSON
+	if capture {
+		recs, err = unmarshalCapturing(body, &f)
+	} else {
+		err = unmarshalJSON(body, &f)
+	}
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("feed: snapshot file: %w", err)
 	}
 	if f.Version != version {
-		return "", nil, fmt.Errorf("feed: snapshot file version %d, want %d", f.Version, version)
+		return "", nil, nil, fmt.Errorf("feed: snapshot file version %d, want %d", f.Version, version)
 	}
 	if f.Snapshot == nil || f.Snapshot.Revision < 0 {
-		return "", nil, errors.New("feed: snapshot file: no snapshot")
+		return "", nil, nil, errors.New("feed: snapshot file: no snapshot")
 	}
 	// A null record (version 1 files are not checksummed) would be a nil
 	// pointer for the edge to trip on.
 	if slices.Contains(f.Snapshot.Distributions, nil) {
-		return "", nil, errors.New("feed: snapshot file: a null distribution")
+		return "", nil, nil, errors.New("feed: snapshot file: a null distribution")
+	}
+	if capture {
+		raw = snapshotRawRecords(f.Snapshot, recs) // before sorting: in the file's order
 	}
 	sortSnapshot(f.Snapshot)
-	return f.EdgeID, f.Snapshot, nil
+	return f.EdgeID, f.Snapshot, raw, nil
 }
 
 // unframe checks a version 2 file's header line against its body and
@@ -115,7 +131,16 @@ func unframe(b []byte) ([]byte, error) {
 
 // writeFileAtomic replaces path with data so that a crash leaves either
 // the old or the new file: temp file, fsync, rename, fsync of the dir.
-func writeFileAtomic(path string, data []byte) (err error) {
+func writeFileAtomic(path string, data []byte) error {
+	return writeFileAtomicFunc(path, func(f *os.File) error {
+		_, err := f.Write(data)
+		return err
+	})
+}
+
+// writeFileAtomicFunc is writeFileAtomic with the content written by
+// write, which must write all of it or fail.
+func writeFileAtomicFunc(path string, write func(*os.File) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
@@ -127,7 +152,7 @@ func writeFileAtomic(path string, data []byte) (err error) {
 			os.Remove(f.Name())
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
+	if err = write(f); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
