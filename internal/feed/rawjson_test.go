@@ -1,0 +1,410 @@
+package feed
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+// rawFill sets every member reachable from v to a value that is not
+// zero (lists of two, pointers to filled values), so that a member the
+// snapshot file's writer leaves out shows as a difference. A member of a
+// kind it does not know fails the test rather than staying zero.
+func rawFill(t testing.TB, v reflect.Value, n int) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2026, 12, 2, 5, 7, 32, n, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				rawFill(t, v.Field(i), n+i)
+			}
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		rawFill(t, v.Elem(), n)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		for i := range 2 {
+			rawFill(t, v.Index(i), n+10*i)
+		}
+	case reflect.Map:
+		v.Set(reflect.MakeMap(v.Type()))
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		rawFill(t, k, n)
+		rawFill(t, e, n+1)
+		v.SetMapIndex(k, e)
+	case reflect.String:
+		v.SetString("s" + strconv.Itoa(n))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(int64(n + 1))
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(uint64(n + 1))
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(float64(n) + 0.5)
+	default:
+		t.Fatalf("rawFill: a member of kind %s", v.Kind())
+	}
+}
+
+// filledSnapshot is a Snapshot with every member filled.
+func filledSnapshot(t testing.TB) *Snapshot {
+	var s Snapshot
+	rawFill(t, reflect.ValueOf(&s).Elem(), 0)
+	sortSnapshot(&s)
+	return &s
+}
+
+// writeSnapshotBody writes s the way the client does, known being the
+// records' JSON it has, and returns the file and the JSON it keeps.
+func writeSnapshotBody(t *testing.T, s *Snapshot, known rawRecords) ([]byte, rawRecords) {
+	t.Helper()
+	body, raw, err := newSnapshotBody("edge-1", s, known)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), snapshotFileName)
+	if err := writeSnapshotFile(p, body.header(), body); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, raw
+}
+
+// capturedFile is s written by EncodeSnapshotFile and read back as an
+// edge reads it at start: the snapshot and its records' JSON.
+func capturedFile(t *testing.T, s *Snapshot) (*Snapshot, rawRecords) {
+	t.Helper()
+	b, err := EncodeSnapshotFile("edge-1", s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, got, raw, err := decodeSnapshotFile(b, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw) != len(got.Distributions) {
+		t.Fatalf("captured the JSON of %d records of %d", len(raw), len(got.Distributions))
+	}
+	return got, raw
+}
+
+func fleetSnapshot(n int) *Snapshot {
+	s := &Snapshot{Revision: int64(n), KeyPairs: []KeyPair{{ID: "K1", AccountID: "1", PublicKeyPEM: "pem", Active: true}}}
+	for i := range n {
+		d := cloudfront.Distribution{ID: fmt.Sprintf("E%013d", i), AccountID: "233782389355", Revision: int64(i),
+			DomainName: fmt.Sprintf("d%013d.cloudfront.localhost", i),
+			Config: cloudfront.DistributionConfig{CallerReference: fmt.Sprint(i), Comment: "<&>\u2028", Enabled: true,
+				Origins: []cloudfront.Origin{{ID: "o", DomainName: "127.0.0.1",
+					Custom: &cloudfront.CustomOriginConfig{HTTPPort: 1025, HTTPSPort: 443, OriginProtocolPolicy: cloudfront.OriginHTTPOnly}}}}}
+		s.Distributions = append(s.Distributions, own(&d))
+	}
+	return s
+}
+
+// TestSnapshotBodyDecodesAsEncodeSnapshotFile: a snapshot file written
+// from pieces, with the records' JSON known or not, reads back as the
+// file EncodeSnapshotFile writes of the same snapshot.
+func TestSnapshotBodyDecodesAsEncodeSnapshotFile(t *testing.T) {
+	filled := filledSnapshot(t)
+	filledBack, filledRaw := capturedFile(t, filled)
+	fleet := fleetSnapshot(50)
+	fleetBack, fleetRaw := capturedFile(t, fleet)
+	half := rawRecords{}
+	for i, d := range fleetBack.Distributions {
+		if i%2 == 0 {
+			half[d.ID] = fleetRaw[d.ID]
+		}
+	}
+	withNil := &Snapshot{Revision: 2, Distributions: []*cloudfront.Distribution{{ID: "A"}, nil}}
+	for _, tc := range []struct {
+		name  string
+		s     *Snapshot
+		known rawRecords
+	}{
+		{"zero", &Snapshot{}, nil},
+		{"empty lists", &Snapshot{Revision: 3, Distributions: []*cloudfront.Distribution{}, KeyPairs: []KeyPair{}}, nil},
+		{"every member, encoded", filled, nil},
+		{"every member, as read", filledBack, filledRaw},
+		{"fleet, encoded", fleet, nil},
+		{"fleet, as read", fleetBack, fleetRaw},
+		{"fleet, half as read", fleetBack, half},
+		{"fleet, JSON of other records", fleet, fleetRaw},
+		{"a nil record", withNil, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := EncodeSnapshotFile("edge-1", tc.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _ := writeSnapshotBody(t, tc.s, tc.known)
+			idW, sW, errW := DecodeSnapshotFile(want)
+			idG, sG, errG := DecodeSnapshotFile(got)
+			if (errW == nil) != (errG == nil) {
+				t.Fatalf("read back: %v; EncodeSnapshotFile's: %v", errG, errW)
+			}
+			if idG != idW || !reflect.DeepEqual(sG, sW) {
+				t.Errorf("reads as\n%+v\nEncodeSnapshotFile's as\n%+v\nfile: %s", sG, sW, got)
+			}
+		})
+	}
+}
+
+// TestSnapshotBodyWritesEveryMember: every member of Snapshot, a member
+// added later included, is written and read back (rawFill fills it or
+// fails).
+func TestSnapshotBodyWritesEveryMember(t *testing.T) {
+	s := filledSnapshot(t)
+	v := reflect.ValueOf(s).Elem()
+	for i := range v.NumField() {
+		if v.Type().Field(i).IsExported() && v.Field(i).IsZero() {
+			t.Fatalf("the filler left %s zero", v.Type().Field(i).Name)
+		}
+	}
+	for _, known := range []string{"encoded", "as read"} {
+		t.Run(known, func(t *testing.T) {
+			in, raw := s, rawRecords(nil)
+			if known == "as read" {
+				in, raw = capturedFile(t, s)
+			}
+			b, _ := writeSnapshotBody(t, in, raw)
+			_, got, err := DecodeSnapshotFile(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, s) {
+				t.Errorf("reads as\n%+v\nwant\n%+v", got, s)
+			}
+		})
+	}
+}
+
+// TestSnapshotBodyRecordReplaced: the JSON an edge keeps for a record is
+// written only for that very record: one replaced under the same id (a
+// new pointer) is written with its own content, one gone is forgotten.
+func TestSnapshotBodyRecordReplaced(t *testing.T) {
+	base, raw := capturedFile(t, fleetSnapshot(4))
+	ids := func(s *Snapshot) []string { d, _ := distIDsAndNames(s); return d }
+	for _, tc := range []struct {
+		name string
+		edit func(s *Snapshot)
+	}{
+		{"changed content", func(s *Snapshot) {
+			d := *s.Distributions[1]
+			d.Config.Comment = "replaced"
+			d.Config.Aliases = []string{"www.example.com"}
+			s.Distributions[1] = &d
+		}},
+		{"zeroed content", func(s *Snapshot) { s.Distributions[2] = &cloudfront.Distribution{ID: s.Distributions[2].ID} }},
+		{"equal content", func(s *Snapshot) { d := *s.Distributions[0]; s.Distributions[0] = &d }},
+		{"one gone, one new", func(s *Snapshot) {
+			s.Distributions = append(s.Distributions[:3:3], &cloudfront.Distribution{ID: "EZZZZZZZZZZZZZ", Revision: 9})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := *base
+			s.Distributions = append([]*cloudfront.Distribution(nil), base.Distributions...)
+			tc.edit(&s)
+			b, kept := writeSnapshotBody(t, &s, raw)
+			_, got, err := DecodeSnapshotFile(b)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, &s) {
+				t.Errorf("reads as\n%+v\nwant\n%+v", got, &s)
+			}
+			if len(kept) != len(s.Distributions) {
+				t.Errorf("kept the JSON of %d records, want %d (%v)", len(kept), len(s.Distributions), ids(&s))
+			}
+			for _, d := range s.Distributions {
+				if kept[d.ID].d != d {
+					t.Errorf("%s: kept JSON for another record", d.ID)
+				}
+			}
+		})
+	}
+}
+
+func distIDsAndNames(s *Snapshot) ([]string, []string) {
+	var ids, names []string
+	for _, d := range s.Distributions {
+		ids, names = append(ids, d.ID), append(names, d.DomainName)
+	}
+	return ids, names
+}
+
+// rawFeed answers the feed protocol with bodies[r] for a poll since
+// revision r (bodies[0] is the full delta) and holds a poll past the
+// last: a control plane that sends what the test says, as written.
+func rawFeed(t *testing.T, bodies []string) string {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+PathRegister, func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(RegisterResponse{ProtocolVersion: ProtocolVersion, PollWaitMillis: 60000, PollAcknowledges: true})
+	})
+	ok := func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("{}")) }
+	mux.HandleFunc("POST "+PathAck, ok)
+	mux.HandleFunc("POST "+PathHeartbeat, ok)
+	mux.HandleFunc("GET "+PathChanges, func(w http.ResponseWriter, r *http.Request) {
+		since, err := strconv.Atoi(r.URL.Query().Get("since"))
+		if err != nil || since < 0 {
+			http.Error(w, `{"Error":"since"}`, http.StatusBadRequest)
+			return
+		}
+		if since >= len(bodies) {
+			select {
+			case <-r.Context().Done():
+			case <-time.After(waitLimit):
+			}
+			return
+		}
+		w.Write([]byte(bodies[since]))
+	})
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// TestSnapshotFileFromReceivedJSON: deltas as a control plane may send
+// them, well formed or odd (a member twice, so that the JSON captured
+// does not line up with the records; nulls; names in another case; an
+// id twice; members this build does not know; invalid UTF-8), received
+// by a real client over HTTP that rewrites its snapshot file at every
+// revision: each file reads back as the snapshot the edge applied, and
+// as what merging the deltas gives. Then a restart from the last file
+// and one more delta.
+func TestSnapshotFileFromReceivedJSON(t *testing.T) {
+	bodies := []string{
+		`{"Revision":1,"Full":true,"Distributions":[{"ID":"EA","Config":{"Comment":"a"}},{"ID":"EB","AccountID":"1"},{"ID":"EC"}],"KeyPairs":[]}`,
+		`{"From":1,"Revision":2,"Distributions":[{"ID":"EB","AccountID":"2","Config":{"Comment":"b2"}}]}`,
+		// The second list is decoded over the first: EB keeps the first's
+		// AccountID, which its own JSON does not have.
+		`{"From":2,"Revision":3,"Distributions":[{"ID":"EB","AccountID":"3","Config":{"Comment":"first"}}],"Distributions":[{"ID":"EB","Config":{"Comment":"second"}}]}`,
+		`{"From":3,"Revision":4,"Distributions":[null,{"ID":"ED","Config":{"Comment":"after a null"}}]}`,
+		`{"from":4,"revision":5,"distributions":[{"id":"EA","config":{"comment":"lower case"}}]}`,
+		`{"From":5,"Revision":6,"Distributions":[{"ID":"EC","Config":{"Comment":"one"}},{"ID":"EC","Config":{"Comment":"two"}}]}`,
+		"{\"From\":6,\"Revision\":7,\"Distributions\":[ {\"ID\":\"EE\", \"Future\":{\"x\":[1,2]},\n\"Config\":{\"Comment\":\"\xff\"}} ]}",
+		`{"From":7,"Revision":8,"DeletedDistributions":["EA"],"Distributions":[{"ID":"EF","Comment":"x","Config":{"Comment":"\u2028<"}}]}`,
+		// A full delta keeps both records of an id given twice.
+		`{"Revision":9,"Full":true,"Distributions":[{"ID":"EX","Config":{"Comment":"one"}},{"ID":"EX","Config":{"Comment":"two"}}]}`,
+		`{"From":9,"Revision":10,"Distributions":[{"ID":"EY"}]}`,
+	}
+	// What merging the deltas, decoded as the edge decodes them, gives.
+	want := make([]*Snapshot, len(bodies))
+	var s *Snapshot
+	for i, b := range bodies {
+		var d Delta
+		if err := unmarshalJSON([]byte(b), &d); err != nil {
+			t.Fatalf("body %d: %v", i, err)
+		}
+		var err error
+		if s, err = merge(s, &d, true); err != nil { // as the client merges
+			t.Fatalf("body %d: %v", i, err)
+		}
+		want[i] = s
+	}
+	if eb := want[2].Distributions[1]; eb.ID != "EB" || eb.AccountID != "3" || eb.Config.Comment != "second" {
+		t.Fatalf("the doubled member decodes as %+v: the case tests nothing", eb)
+	}
+
+	dir := t.TempDir()
+	url := rawFeed(t, bodies[:len(bodies)-1])
+	c := &Client{BaseURL: url, Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All", StateDir: dir, journalLimit: -1}
+	rec := &recorder{}
+	c.Applier = applyThen(rec, func(s *Snapshot) {
+		// The file is written before Apply: it must hold s.
+		b, err := os.ReadFile(filepath.Join(dir, snapshotFileName))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		_, got, err := DecodeSnapshotFile(b)
+		if err != nil {
+			t.Errorf("revision %d: %v", s.Revision, err)
+			return
+		}
+		if !reflect.DeepEqual(got, s) || !reflect.DeepEqual(got, want[s.Revision-1]) {
+			t.Errorf("revision %d: the file reads as\n%+v\napplied\n%+v\nmerged\n%+v", s.Revision, got, s, want[s.Revision-1])
+		}
+	})
+	e := runClient(t, c)
+	eventually(t, "every delta applied", func() bool { return c.Revision() == int64(len(bodies)-1) })
+	e.stop()
+	rec.mu.Lock()
+	n := rec.applies
+	rec.mu.Unlock()
+	if n != len(bodies)-1 {
+		t.Fatalf("%d revisions applied, want %d", n, len(bodies)-1)
+	}
+
+	// Restarted: the JSON comes from the file this time.
+	url = rawFeed(t, bodies)
+	c2 := &Client{BaseURL: url, Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All", StateDir: dir, journalLimit: -1}
+	c2.Applier = c.Applier
+	if !c2.Restore() || len(c2.raw) == 0 {
+		t.Fatalf("restored: revision %d, the JSON of %d records", c2.Revision(), len(c2.raw))
+	}
+	runClient(t, c2)
+	eventually(t, "the last delta applied", func() bool { return c2.Revision() == int64(len(bodies)) })
+}
+
+// applyThen is rec's Apply followed by check.
+type applyCheck struct {
+	rec   *recorder
+	check func(*Snapshot)
+}
+
+func applyThen(rec *recorder, check func(*Snapshot)) applyCheck { return applyCheck{rec, check} }
+
+func (a applyCheck) Apply(s *Snapshot, invs []cloudfront.Invalidation) error {
+	a.check(s)
+	return a.rec.Apply(s, invs)
+}
+
+// runClient runs c until the test ends or the returned edge is stopped.
+func runClient(t *testing.T, c *Client) *testEdge {
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &testEdge{c: c, cancel: cancel, done: make(chan error, 1)}
+	go func() { e.done <- c.Run(ctx) }()
+	t.Cleanup(e.stop)
+	return e
+}
+
+// TestSnapshotFileFromTheFeed: distributions created and replaced through
+// the real feed; each snapshot file reads back as what the edge applied.
+func TestSnapshotFileFromTheFeed(t *testing.T) {
+	f := newTestFeed(t)
+	dir := t.TempDir()
+	a := startEdge(t, snapshotEveryRevision(f.newClient("edge-a", "100", dir)))
+	for _, id := range []string{"EONEEXAMPLE", "ETWOEXAMPLE", "EONEEXAMPLE", "ETHREEEXAMPLE", "ETWOEXAMPLE"} {
+		rev := f.putDistribution(id, cloudfront.PriceClassAll)
+		eventually(t, id+" applied", func() bool { return a.c.Revision() == rev })
+		b, err := os.ReadFile(filepath.Join(dir, snapshotFileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, got, err := DecodeSnapshotFile(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if applied := a.rec.snapshot(); !reflect.DeepEqual(got, applied) {
+			t.Fatalf("revision %d: the file reads as\n%+v\napplied\n%+v", rev, got, applied)
+		}
+	}
+}
