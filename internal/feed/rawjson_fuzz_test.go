@@ -20,7 +20,15 @@ func FuzzDecodeCapturing(f *testing.F) {
 	f.Add([]byte(`{"Version":1,"EdgeID":"e","Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"},{"ID":"EB"}],"KeyPairs":[]}}`))
 	f.Add([]byte(`{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"}]},"snapshot":{"Distributions":[{"Comment":"x"}]}}`))
 	f.Add([]byte(`{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"}],"Distributions":[{"ID":"EB"}]}}`))
+	f.Add([]byte("{\"Revision\":6,\"Distributions\":[{\"ID\":\"E\"}],\"Distribution\u017f\":[{\"AccountID\":\"1\"}],\"Distri_butions\":[]}"))
+	f.Add([]byte(`{"Revision":7,"Distributions":[{"ID":"E\"]}","C":[1e5,true,null,"\\"]}],"F":{"Distributions":[{}]}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// The scan alone, on anything: no panic.
+		sc := scanner{b: b}
+		sc.object(deltaMembers, "Distributions", func() bool { _, ok := sc.records(); return ok })
+		sc = scanner{b: b}
+		sc.object(snapshotFileMembers, "Snapshot", func() bool { return sc.value() })
+
 		var want Delta
 		errW := unmarshalJSON(b, &want)
 		got, raws, errG := decodeDelta(b)

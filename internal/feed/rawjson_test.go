@@ -296,14 +296,17 @@ func TestSnapshotFileFromReceivedJSON(t *testing.T) {
 		// The second list is decoded over the first: EB keeps the first's
 		// AccountID, which its own JSON does not have.
 		`{"From":2,"Revision":3,"Distributions":[{"ID":"EB","AccountID":"3","Config":{"Comment":"first"}}],"Distributions":[{"ID":"EB","Config":{"Comment":"second"}}]}`,
-		`{"From":3,"Revision":4,"Distributions":[null,{"ID":"ED","Config":{"Comment":"after a null"}}]}`,
-		`{"from":4,"revision":5,"distributions":[{"id":"EA","config":{"comment":"lower case"}}]}`,
-		`{"From":5,"Revision":6,"Distributions":[{"ID":"EC","Config":{"Comment":"one"}},{"ID":"EC","Config":{"Comment":"two"}}]}`,
-		"{\"From\":6,\"Revision\":7,\"Distributions\":[ {\"ID\":\"EE\", \"Future\":{\"x\":[1,2]},\n\"Config\":{\"Comment\":\"\xff\"}} ]}",
-		`{"From":7,"Revision":8,"DeletedDistributions":["EA"],"Distributions":[{"ID":"EF","Comment":"x","Config":{"Comment":"\u2028<"}}]}`,
+		`{"From":3,"Revision":4,"Distributions":[null,{"ID":"ED","Config":{"Comment":"after a null"}}],"Future":{"Distributions":[1]}}`,
+		// Another spelling of the list, decoded over the first.
+		`{"From":4,"Revision":5,"Distributions":[{"ID":"ED","Config":{"Comment":"first"}}],"DISTRIBUTIONS":[{"ID":"ED","AccountID":"9"}]}`,
+		"{\"From\":5,\"Revision\":6,\"Distributions\":[{\"ID\":\"ED\",\"Config\":{\"Comment\":\"first\"}}],\"Distribution\u017f\":[{\"ID\":\"ED\",\"AccountID\":\"10\"}]}",
+		`{"from":6,"revision":7,"distributions":[{"id":"EA","config":{"comment":"lower case"}}]}`,
+		`{"From":7,"Revision":8,"Distributions":[{"ID":"EC","Config":{"Comment":"one"}},{"ID":"EC","Config":{"Comment":"two"}}]}`,
+		"{\"From\":8,\"Revision\":9,\"Distributions\":[ {\"ID\":\"EE\", \"Future\":{\"x\":[1,2]},\n\"Config\":{\"Comment\":\"\xff\"}} ]}",
+		`{"From":9,"Revision":10,"DeletedDistributions":["EA"],"Distributions":[{"ID":"EF","Comment":"x","Config":{"Comment":"\u2028<"}}]}`,
 		// A full delta keeps both records of an id given twice.
-		`{"Revision":9,"Full":true,"Distributions":[{"ID":"EX","Config":{"Comment":"one"}},{"ID":"EX","Config":{"Comment":"two"}}]}`,
-		`{"From":9,"Revision":10,"Distributions":[{"ID":"EY"}]}`,
+		`{"Revision":11,"Full":true,"Distributions":[{"ID":"EX","Config":{"Comment":"one"}},{"ID":"EX","Config":{"Comment":"two"}}]}`,
+		`{"From":11,"Revision":12,"Distributions":[{"ID":"EY"}]}`,
 	}
 	// What merging the deltas, decoded as the edge decodes them, gives.
 	want := make([]*Snapshot, len(bodies))
@@ -319,8 +322,14 @@ func TestSnapshotFileFromReceivedJSON(t *testing.T) {
 		}
 		want[i] = s
 	}
-	if eb := want[2].Distributions[1]; eb.ID != "EB" || eb.AccountID != "3" || eb.Config.Comment != "second" {
-		t.Fatalf("the doubled member decodes as %+v: the case tests nothing", eb)
+	for _, c := range []struct {
+		rev                  int
+		id, account, comment string
+	}{{3, "EB", "3", "second"}, {5, "ED", "9", "first"}, {6, "ED", "10", "first"}} {
+		d := findDistribution(want[c.rev-1].Distributions, c.id)
+		if d == nil || d.AccountID != c.account || d.Config.Comment != c.comment {
+			t.Fatalf("revision %d: %s decodes as %+v: the case tests nothing", c.rev, c.id, d)
+		}
 	}
 
 	dir := t.TempDir()

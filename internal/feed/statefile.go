@@ -71,13 +71,7 @@ func decodeSnapshotFile(b []byte, capture bool) (edgeID string, s *Snapshot, raw
 		version = snapshotFileVersion
 	}
 	var f snapshotFile
-	var recs []capturedJSON
-	if capture {
-		recs, err = unmarshalCapturing(body, &f)
-	} else {
-		err = unmarshalJSON(body, &f)
-	}
-	if err != nil {
+	if err := unmarshalJSON(body, &f); err != nil {
 		return "", nil, nil, fmt.Errorf("feed: snapshot file: %w", err)
 	}
 	if f.Version != version {
@@ -92,7 +86,7 @@ func decodeSnapshotFile(b []byte, capture bool) (edgeID string, s *Snapshot, raw
 		return "", nil, nil, errors.New("feed: snapshot file: a null distribution")
 	}
 	if capture {
-		raw = snapshotRawRecords(f.Snapshot, recs) // before sorting: in the file's order
+		raw = snapshotRawRecords(body, f.Snapshot) // before sorting: in the file's order
 	}
 	sortSnapshot(f.Snapshot)
 	return f.EdgeID, f.Snapshot, raw, nil
