@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -57,7 +58,13 @@ func newSnapshotBody(edgeID string, s *Snapshot, known rawRecords) (*snapshotBod
 		return b, rawRecords{}, nil
 	}
 	if calls != 1 || split < 1 || split >= len(whole) || whole[split-1] != '[' || whole[split] != ']' {
-		return nil, nil, errors.New("feed: snapshot file: the distributions' list not found in its encoding")
+		// Not seen; should json v2 change its ways, the file is still
+		// written, encoded whole.
+		whole, err := json.Marshal(snapshotFile{Version: snapshotFileVersion, EdgeID: edgeID, Snapshot: s})
+		if err != nil {
+			return nil, nil, err
+		}
+		return &snapshotBody{head: whole, size: int64(len(whole))}, rawRecords{}, nil
 	}
 	b.head, b.tail = whole[:split], whole[split:]
 	b.records = make([][]byte, len(s.Distributions))
