@@ -41,11 +41,7 @@ func (t *Tx) OAIs(accountID, after string, limit int) ([]cloudfront.OriginAccess
 		WHERE ($1 = '' OR account_id = $2) AND id > $3 ORDER BY id LIMIT $4`, accountID, accountID, after, noLimit(limit))
 }
 
-func (t *Tx) CountOAIs(accountID string) (int, error) {
-	var n int
-	err := t.queryRow(`SELECT count(*) FROM oais WHERE $1 = '' OR account_id = $2`, accountID, accountID).Scan(&n)
-	return n, err
-}
+func (t *Tx) CountOAIs(accountID string) (int, error) { return t.countRows("oais", accountID) }
 
 func (t *Tx) UpdateOAI(o cloudfront.OriginAccessIdentity) error {
 	if ok, err := t.exists(`SELECT 1 FROM oais WHERE id = $1`, o.ID); err != nil || !ok {

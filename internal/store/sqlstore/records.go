@@ -118,9 +118,7 @@ func (rt *recordTable[R]) list(t *Tx, accountID, after string, limit int) ([]R, 
 }
 
 func (rt *recordTable[R]) count(t *Tx, accountID string) (int, error) {
-	var n int
-	err := t.queryRow(`SELECT count(*) FROM `+rt.table+` WHERE $1 = '' OR account_id = $2`, accountID, accountID).Scan(&n)
-	return n, err
+	return t.countRows(rt.table, accountID)
 }
 
 func (rt *recordTable[R]) update(t *Tx, r R) error {

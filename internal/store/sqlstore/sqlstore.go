@@ -106,6 +106,22 @@ func (t *Tx) exists(query string, args ...any) (bool, error) {
 	return err == nil, err
 }
 
+// countRows counts table's rows of accountID ("" for every account).
+// Two statements rather than one with an OR on an empty account: that OR
+// made SQLite scan the whole account_id index, testing both terms on
+// each entry, rather than seek the account's entries (measured on each
+// create: BenchmarkCreateDistribution in package api).
+func (t *Tx) countRows(table, accountID string) (int, error) {
+	var n int
+	var err error
+	if accountID == "" {
+		err = t.queryRow(`SELECT count(*) FROM ` + table).Scan(&n)
+	} else {
+		err = t.queryRow(`SELECT count(*) FROM `+table+` WHERE account_id = $1`, accountID).Scan(&n)
+	}
+	return n, err
+}
+
 // mustAffect turns "no row changed" into ErrNotFound.
 func (t *Tx) mustAffect(n int64, err error, what, id string) error {
 	if err != nil {
