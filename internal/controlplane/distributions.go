@@ -125,16 +125,26 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 // decorateTx derives Status, ActiveTrustedSigners and
 // InProgressInvalidationBatches.
 func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
-	es, err := s.edges(tx)
+	invs, err := tx.InvalidationsWithStatus(d.ID, cloudfront.StatusInProgress)
+	if err != nil {
+		return err
+	}
+	return s.decorateWith(tx, d, invs)
+}
+
+// decorateWith is decorateTx given the distribution's stored in-progress
+// invalidations.
+func (s *Service) decorateWith(tx store.Tx, d *cloudfront.Distribution, invs []cloudfront.Invalidation) error {
+	rev := d.Revision
+	for _, inv := range invs {
+		rev = max(rev, inv.Revision)
+	}
+	es, err := s.edgesBehind(tx, rev, d.Config.PriceClass, len(invs) == 0)
 	if err != nil {
 		return err
 	}
 	d.Status = s.status(*d, es)
 	if d.ActiveTrustedSigners, err = activeTrustedSigners(tx, d.AccountID, cloudfront.ActiveSignerAccounts(&d.Config)); err != nil {
-		return err
-	}
-	invs, err := tx.InvalidationsWithStatus(d.ID, cloudfront.StatusInProgress)
-	if err != nil {
 		return err
 	}
 	d.InProgressInvalidationBatches = 0

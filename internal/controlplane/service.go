@@ -181,6 +181,40 @@ func (s *Service) edges(tx store.Tx) ([]store.Edge, error) {
 	return s.EdgeOverlay(es), nil
 }
 
+// edgesProbe is how many of the edges behind a revision decorateTx reads
+// first: enough to find one that holds a fresh change up.
+const edgesProbe = 8
+
+// edgesBehind is what Status and invalidation statuses need of the
+// edges for revisions up to rev: the edges behind rev (the others hold
+// nothing up, as the overlay only raises what the store has), overlaid.
+// With probe, only edgesProbe of them, the most recently seen, when
+// those are enough to say that rev is not deployed (an edge among them
+// is live, behind and covered by priceClass). Reading every edge was a
+// tenth of a create's CPU with 50 edges, for an answer (InProgress) the
+// first live edge gives.
+func (s *Service) edgesBehind(tx store.Tx, rev int64, priceClass string, probe bool) ([]store.Edge, error) {
+	if probe {
+		es, err := tx.EdgesBehind(rev, edgesProbe)
+		if err != nil || len(es) < edgesProbe {
+			return s.overlay(es), err
+		}
+		es = s.overlay(es)
+		if !feed.Acked(rev, priceClass, es, s.now(), s.edgeTimeout()) {
+			return es, nil
+		}
+	}
+	es, err := tx.EdgesBehind(rev, 0)
+	return s.overlay(es), err
+}
+
+func (s *Service) overlay(es []store.Edge) []store.Edge {
+	if s.EdgeOverlay == nil {
+		return es
+	}
+	return s.EdgeOverlay(es)
+}
+
 // status derives a distribution's Status from the edges' acknowledgements.
 func (s *Service) status(d cloudfront.Distribution, es []store.Edge) string {
 	return feed.DistributionStatus(d, es, s.now(), s.edgeTimeout())

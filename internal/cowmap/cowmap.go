@@ -6,10 +6,7 @@
 // revision, mostly unchanged from the last.
 package cowmap
 
-import (
-	"iter"
-	"math"
-)
+import "iter"
 
 // Map is one version. A published Map (one readers may hold) is never
 // written: Edit gives a copy to change. Its zero value is not usable;
@@ -17,14 +14,19 @@ import (
 //
 // base is shared between versions and written only by the version that
 // made it (before publishing); over holds the changes since base, a
-// removal as an entry with ok false. over is folded into a new base when
-// it outgrows the square root of base, so an Edit copies O(√n) entries
-// and the fold's O(n) comes once per O(√n) changes.
+// removal as an entry with ok false. Each Edit copies over; over is
+// folded into a new base (a copy of all n entries) once the copies of
+// over made since base would reach the cost of a fold. With one change
+// per version that is every O(√n) versions; with c changes per version,
+// every O(√(n/c)), so that a version costs O(√(n·c)), not the O(n) of a
+// fold at every version that a fixed O(√n) bound on over gave a create
+// burst's deltas (hundreds of hosts each).
 type Map[V any] struct {
-	base map[string]V
-	over map[string]slot[V]
-	n    int // live entries
-	own  bool
+	base   map[string]V
+	over   map[string]slot[V]
+	n      int // live entries
+	copied int // entries of over copied by the Edits since base was made
+	own    bool
 }
 
 type slot[V any] struct {
@@ -65,12 +67,12 @@ func (m *Map[V]) Len() int { return m.n }
 
 // Edit is a copy of m to change and then publish; m is unchanged.
 func (m *Map[V]) Edit() *Map[V] {
-	if limit := max(32, int(math.Sqrt(float64(len(m.base))))); len(m.over) < limit {
+	if copied := m.copied + len(m.over); copied < max(minFold, len(m.base)) {
 		over := make(map[string]slot[V], len(m.over)+8)
 		for k, s := range m.over {
 			over[k] = s
 		}
-		return &Map[V]{base: m.base, over: over, n: m.n}
+		return &Map[V]{base: m.base, over: over, n: m.n, copied: copied}
 	}
 	base := make(map[string]V, m.n)
 	for k, v := range m.All() {
@@ -78,6 +80,9 @@ func (m *Map[V]) Edit() *Map[V] {
 	}
 	return &Map[V]{base: base, n: m.n, own: true}
 }
+
+// minFold keeps a small map's versions from folding at every Edit.
+const minFold = 512
 
 // Set gives k the value v, on a Map from New or Edit not yet published.
 func (m *Map[V]) Set(k string, v V) {

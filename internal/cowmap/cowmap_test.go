@@ -3,6 +3,7 @@ package cowmap
 import (
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"testing"
 )
@@ -76,5 +77,41 @@ func check(t *testing.T, m *Map[int], want map[string]int) {
 	}
 	if _, ok := m.Get("absent"); ok {
 		t.Fatal("Get of an absent key found it")
+	}
+}
+
+// TestEditCost counts the entries the Edits copy (over at each Edit, all
+// n at each fold) over many versions of c changes each, and holds the
+// mean per version to O(√(n·c)): a bound on over of √n would fold at
+// every version once c passes √n, copying all n each time.
+func TestEditCost(t *testing.T) {
+	const n = 20000
+	for _, c := range []int{1, 10, 160, 2000} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			m := New[int](n)
+			for i := range n {
+				m.Set(fmt.Sprint("k", i), i)
+			}
+			r := rand.New(rand.NewPCG(uint64(c), 2))
+			copied, versions := 0, 300
+			for range versions {
+				before := len(m.over)
+				m = m.Edit()
+				if m.own {
+					copied += n
+				} else {
+					copied += before
+				}
+				for range c {
+					m.Set(fmt.Sprint("k", r.IntN(2*n)), 0)
+				}
+			}
+			mean := float64(copied) / float64(versions)
+			bound := 1.5 * math.Sqrt(2*float64(n)*float64(c))
+			t.Logf("%d changes per version: %.0f entries copied per version (bound %.0f)", c, mean, bound)
+			if mean > max(bound, minFold) {
+				t.Errorf("%.0f entries copied per version, want at most %.0f", mean, bound)
+			}
+		})
 	}
 }

@@ -77,9 +77,9 @@ func Live(e store.Edge, now time.Time, timeout time.Duration) bool {
 	return now.Sub(e.LastSeen) <= timeout
 }
 
-// acked reports whether every live edge covered by priceClass has
+// Acked reports whether every live edge covered by priceClass has
 // acknowledged revision rev.
-func acked(rev int64, priceClass string, edges []store.Edge, now time.Time, timeout time.Duration) bool {
+func Acked(rev int64, priceClass string, edges []store.Edge, now time.Time, timeout time.Duration) bool {
 	for _, e := range edges {
 		if e.AckedRevision < rev && Live(e, now, timeout) && Covers(priceClass, e.PriceClass) {
 			return false
@@ -92,7 +92,7 @@ func acked(rev int64, priceClass string, edges []store.Edge, now time.Time, time
 // every live edge its PriceClass covers has acknowledged d.Revision (so
 // also when there is no such edge), InProgress otherwise.
 func DistributionStatus(d cloudfront.Distribution, edges []store.Edge, now time.Time, timeout time.Duration) string {
-	if acked(d.Revision, d.Config.PriceClass, edges, now, timeout) {
+	if Acked(d.Revision, d.Config.PriceClass, edges, now, timeout) {
 		return cloudfront.StatusDeployed
 	}
 	return cloudfront.StatusInProgress
@@ -102,7 +102,7 @@ func DistributionStatus(d cloudfront.Distribution, edges []store.Edge, now time.
 // (the invalidation's distribution's) has acknowledged inv.Revision, and
 // so has purged its paths.
 func InvalidationDone(inv cloudfront.Invalidation, priceClass string, edges []store.Edge, now time.Time, timeout time.Duration) bool {
-	return acked(inv.Revision, priceClass, edges, now, timeout)
+	return Acked(inv.Revision, priceClass, edges, now, timeout)
 }
 
 // StreamingDistributionStatus is a streaming distribution's API Status, by
@@ -112,7 +112,7 @@ func InvalidationDone(inv cloudfront.Invalidation, priceClass string, edges []st
 // covered edge has acknowledged d.Revision, the change has reached as far
 // as a download distribution's would have.
 func StreamingDistributionStatus(d cloudfront.StreamingDistribution, edges []store.Edge, now time.Time, timeout time.Duration) string {
-	if acked(d.Revision, d.Config.PriceClass, edges, now, timeout) {
+	if Acked(d.Revision, d.Config.PriceClass, edges, now, timeout) {
 		return cloudfront.StatusDeployed
 	}
 	return cloudfront.StatusInProgress

@@ -204,6 +204,9 @@ type Tx interface {
 	UpsertEdge(e Edge) error
 	Edge(id string) (Edge, error)
 	Edges() ([]Edge, error) // ordered by id
+	// EdgesBehind is the edges whose AckedRevision is below rev, the
+	// most recently seen first; at most limit of them (none: limit <= 0).
+	EdgesBehind(rev int64, limit int) ([]Edge, error)
 	TouchEdge(id string, ackedRevision int64, seen time.Time) error
 	DeleteEdge(id string) error
 

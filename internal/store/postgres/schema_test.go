@@ -62,6 +62,10 @@ func TestOpenExisting(t *testing.T) {
 		`INSERT INTO accounts (id, name, disabled, created) VALUES ('222222222222', 'bootstrap', false, '2012-07-01 13:30:45Z')`,
 		`INSERT INTO edge_keys (id, secret, created) VALUES ('EKold', 's', now())`,
 		`UPDATE feed_revision SET value = 7`,
+		`INSERT INTO distributions (id, account_id, caller_reference, domain_name, etag, last_modified, revision, config) VALUES ('EOLD1', '111111111111', 'EOLD1', 'eold1.example.com', 'E', now(), 1, '{}')`,
+		`INSERT INTO distributions (id, account_id, caller_reference, domain_name, etag, last_modified, revision, config) VALUES ('EOLD2', '111111111111', 'EOLD2', 'eold2.example.com', 'E', now(), 1, '{}')`,
+		`INSERT INTO distributions (id, account_id, caller_reference, domain_name, etag, last_modified, revision, config) VALUES ('EOLD3', '222222222222', 'EOLD3', 'eold3.example.com', 'E', now(), 1, '{}')`,
+		`INSERT INTO oais (id, account_id, caller_reference, comment, s3_canonical_user_id, etag) VALUES ('EOAI1', '111111111111', 'r', '', 'c', 'E')`,
 	} {
 		if _, err := conn.Exec(ctx, stmt); err != nil {
 			t.Fatal(err)
@@ -112,6 +116,23 @@ func TestOpenExisting(t *testing.T) {
 		// An edge key made before binding has no price class (the feed refuses it).
 		if k, err := tx.EdgeKey("EKold"); err != nil || k.PriceClass != "" {
 			t.Errorf("old edge key %+v, %v", k, err)
+		}
+		// Migration 8 counted the records already there.
+		for _, c := range []struct {
+			what    string
+			count   func(string) (int, error)
+			account string
+			want    int
+		}{
+			{"distributions", tx.CountDistributions, "111111111111", 2},
+			{"distributions", tx.CountDistributions, "222222222222", 1},
+			{"distributions", tx.CountDistributions, "", 3},
+			{"OAIs", tx.CountOAIs, "111111111111", 1},
+			{"streaming distributions", tx.CountStreamingDistributions, "", 0},
+		} {
+			if n, err := c.count(c.account); err != nil || n != c.want {
+				t.Errorf("%s of %q: %d, %v; want %d", c.what, c.account, n, err, c.want)
+			}
 		}
 		rev, err := tx.Revision()
 		if rev != 7 {

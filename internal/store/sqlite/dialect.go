@@ -52,14 +52,22 @@ func violation(err error) sqlstore.Violation {
 	return sqlstore.NoViolation
 }
 
-// querier adapts a database/sql transaction to sqlstore.Querier.
+// querier adapts a database/sql transaction to sqlstore.Querier, running
+// each statement prepared when stmts has it.
 type querier struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts *stmtCache // nil: prepare nothing (migrations)
 }
 
 func (q *querier) Exec(query string, args ...any) (int64, error) {
-	res, err := q.tx.ExecContext(q.ctx, query, args...)
+	var res sql.Result
+	var err error
+	if s := q.stmts.stmt(q.ctx, q.tx, query); s != nil {
+		res, err = s.ExecContext(q.ctx, args...)
+	} else {
+		res, err = q.tx.ExecContext(q.ctx, query, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -67,7 +75,13 @@ func (q *querier) Exec(query string, args ...any) (int64, error) {
 }
 
 func (q *querier) Query(query string, args ...any) (sqlstore.Rows, error) {
-	rows, err := q.tx.QueryContext(q.ctx, query, args...)
+	var rows *sql.Rows
+	var err error
+	if s := q.stmts.stmt(q.ctx, q.tx, query); s != nil {
+		rows, err = s.QueryContext(q.ctx, args...)
+	} else {
+		rows, err = q.tx.QueryContext(q.ctx, query, args...)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +89,9 @@ func (q *querier) Query(query string, args ...any) (sqlstore.Rows, error) {
 }
 
 func (q *querier) QueryRow(query string, args ...any) sqlstore.Row {
+	if s := q.stmts.stmt(q.ctx, q.tx, query); s != nil {
+		return s.QueryRowContext(q.ctx, args...)
+	}
 	return q.tx.QueryRowContext(q.ctx, query, args...)
 }
 

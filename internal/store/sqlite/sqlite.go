@@ -34,6 +34,8 @@ type Store struct {
 	// front, so no read-to-write upgrade can deadlock.
 	w *sql.DB
 	r *sql.DB
+	// Each pool's prepared statements.
+	wStmts, rStmts *stmtCache
 }
 
 var _ store.Store = (*Store)(nil)
@@ -75,13 +77,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		r.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{w: w, r: r}, nil
+	return &Store{w: w, r: r, wStmts: newStmtCache(w), rStmts: newStmtCache(r)}, nil
 }
 
 // Update runs fn in one write transaction. SQLite serializes writers, so
 // fn runs exactly once.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return noSpace(run(ctx, s.w, false, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) }))
+	return noSpace(run(ctx, s.w, s.wStmts, false, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) }))
 }
 
 // noSpace marks SQLITE_FULL (the disk, or max_page_count, is full) as
@@ -98,24 +100,28 @@ func noSpace(err error) error {
 // View runs fn in a read transaction; WAL gives it a snapshot as of its
 // first read.
 func (s *Store) View(ctx context.Context, fn func(store.Tx) error) error {
-	return run(ctx, s.r, true, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) })
+	return run(ctx, s.r, s.rStmts, true, func(q *querier) error { return fn(sqlstore.NewTx(q, &dialect)) })
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	s.rStmts.close()
+	s.wStmts.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
 // migrate applies the migrations db lacks, each in a write transaction.
 func migrate(ctx context.Context, db *sql.DB) error {
 	return dialect.Migrate(func(fn func(sqlstore.Querier) error) error {
-		return run(ctx, db, false, func(q *querier) error { return fn(q) })
+		return run(ctx, db, nil, false, func(q *querier) error { return fn(q) })
 	})
 }
 
 // run runs fn in one transaction on db and commits if fn returns nil. On
 // the writer, the transaction begins IMMEDIATE (see Open).
-func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*querier) error) (err error) {
+func run(ctx context.Context, db *sql.DB, stmts *stmtCache, readOnly bool, fn func(*querier) error) (err error) {
+	// After the transaction, which holds the writer's only connection.
+	defer stmts.prepareSeen(ctx)
 	sqlTx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnly})
 	if err != nil {
 		return fmt.Errorf("sqlite: begin: %w", err)
@@ -127,7 +133,7 @@ func run(ctx context.Context, db *sql.DB, readOnly bool, fn func(*querier) error
 			sqlTx.Rollback()
 		}
 	}()
-	if err := fn(&querier{ctx: ctx, tx: sqlTx}); err != nil {
+	if err := fn(&querier{ctx: ctx, tx: sqlTx, stmts: stmts}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

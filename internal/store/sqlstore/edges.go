@@ -31,6 +31,11 @@ func (t *Tx) Edges() ([]store.Edge, error) {
 	return collect(t, scanEdge, `SELECT `+edgeCols+` FROM edges ORDER BY id`)
 }
 
+func (t *Tx) EdgesBehind(rev int64, limit int) ([]store.Edge, error) {
+	return collect(t, scanEdge, `SELECT `+edgeCols+` FROM edges WHERE acked_revision < $1
+		ORDER BY last_seen DESC, id LIMIT $2`, rev, noLimit(limit))
+}
+
 func (t *Tx) TouchEdge(id string, ackedRevision int64, seen time.Time) error {
 	res, err := t.exec(`UPDATE edges SET last_seen = $1,
 		acked_revision = CASE WHEN acked_revision < $2 THEN $2 ELSE acked_revision END WHERE id = $3`,

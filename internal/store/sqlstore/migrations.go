@@ -256,6 +256,24 @@ CREATE TABLE certificate_tombstones (
 );
 CREATE INDEX certificate_tombstones_revision ON certificate_tombstones (revision);
 `,
+	// 8: how many records of each counted table each account has, kept by
+	// the writes that add and remove them: a create checks the account's
+	// limit, and count(*) walked all of the account's rows to do it (with
+	// 10,000 distributions, the largest part of a create's SQLite time).
+	`
+CREATE TABLE record_counts (
+	record_table TEXT NOT NULL,
+	account_id   TEXT NOT NULL,
+	n            {{.Int64}} NOT NULL,
+	PRIMARY KEY (record_table, account_id)
+);
+INSERT INTO record_counts (record_table, account_id, n)
+	SELECT 'distributions', account_id, count(*) FROM distributions GROUP BY account_id;
+INSERT INTO record_counts (record_table, account_id, n)
+	SELECT 'streaming_distributions', account_id, count(*) FROM streaming_distributions GROUP BY account_id;
+INSERT INTO record_counts (record_table, account_id, n)
+	SELECT 'oais', account_id, count(*) FROM oais GROUP BY account_id;
+`,
 }
 
 // Scripts returns the migrations for d's schema.

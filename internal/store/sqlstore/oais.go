@@ -20,9 +20,11 @@ func (t *Tx) InsertOAI(o cloudfront.OriginAccessIdentity) error {
 		o.AccountID, o.Config.CallerReference); err != nil || ok {
 		return existsErr(err, ok, "origin access identity caller reference", o.Config.CallerReference)
 	}
-	_, err := t.exec(`INSERT INTO oais (`+oaiCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		o.ID, o.AccountID, o.Config.CallerReference, o.Config.Comment, o.S3CanonicalUserID, o.ETag)
-	return t.constraint(err)
+	if _, err := t.exec(`INSERT INTO oais (`+oaiCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
+		o.ID, o.AccountID, o.Config.CallerReference, o.Config.Comment, o.S3CanonicalUserID, o.ETag); err != nil {
+		return t.constraint(err)
+	}
+	return t.counted("oais", o.AccountID, 1)
 }
 
 func (t *Tx) OAI(id string) (cloudfront.OriginAccessIdentity, error) {
@@ -41,15 +43,11 @@ func (t *Tx) OAIs(accountID, after string, limit int) ([]cloudfront.OriginAccess
 		WHERE ($1 = '' OR account_id = $2) AND id > $3 ORDER BY id LIMIT $4`, accountID, accountID, after, noLimit(limit))
 }
 
-func (t *Tx) CountOAIs(accountID string) (int, error) {
-	var n int
-	err := t.queryRow(`SELECT count(*) FROM oais WHERE $1 = '' OR account_id = $2`, accountID, accountID).Scan(&n)
-	return n, err
-}
+func (t *Tx) CountOAIs(accountID string) (int, error) { return t.countRows("oais", accountID) }
 
 func (t *Tx) UpdateOAI(o cloudfront.OriginAccessIdentity) error {
-	if ok, err := t.exists(`SELECT 1 FROM oais WHERE id = $1`, o.ID); err != nil || !ok {
-		return notFoundIf(err, ok, "origin access identity", o.ID)
+	if err := t.moveCounted("oais", "origin access identity", o.ID, o.AccountID); err != nil {
+		return err
 	}
 	if ok, err := t.exists(`SELECT 1 FROM oais WHERE account_id = $1 AND caller_reference = $2 AND id <> $3`,
 		o.AccountID, o.Config.CallerReference, o.ID); err != nil || ok {
@@ -62,8 +60,7 @@ func (t *Tx) UpdateOAI(o cloudfront.OriginAccessIdentity) error {
 
 // DeleteOAI deletes the identity and its bucket grants.
 func (t *Tx) DeleteOAI(id string) error {
-	res, err := t.exec(`DELETE FROM oais WHERE id = $1`, id)
-	if err := t.mustAffect(res, err, "origin access identity", id); err != nil {
+	if err := t.deleteCounted("oais", "origin access identity", id); err != nil {
 		return err
 	}
 	return t.dropBucketGrants("oai_id", id)

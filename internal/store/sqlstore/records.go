@@ -94,6 +94,9 @@ func (rt *recordTable[R]) insert(t *Tx, r R) error {
 		*f.ID, *f.AccountID, *f.DomainName, *f.ETag, t.time(*f.LastModified), *f.Revision, string(config), f.CallerReference); err != nil {
 		return t.constraint(err)
 	}
+	if err := t.counted(rt.table, *f.AccountID, 1); err != nil {
+		return err
+	}
 	if _, err := t.exec(`DELETE FROM `+rt.tombstones+` WHERE id = $1`, *f.ID); err != nil {
 		return err
 	}
@@ -118,15 +121,13 @@ func (rt *recordTable[R]) list(t *Tx, accountID, after string, limit int) ([]R, 
 }
 
 func (rt *recordTable[R]) count(t *Tx, accountID string) (int, error) {
-	var n int
-	err := t.queryRow(`SELECT count(*) FROM `+rt.table+` WHERE $1 = '' OR account_id = $2`, accountID, accountID).Scan(&n)
-	return n, err
+	return t.countRows(rt.table, accountID)
 }
 
 func (rt *recordTable[R]) update(t *Tx, r R) error {
 	f := rt.fields(&r)
-	if ok, err := t.exists(`SELECT 1 FROM `+rt.table+` WHERE id = $1`, *f.ID); err != nil || !ok {
-		return notFoundIf(err, ok, rt.noun, *f.ID)
+	if err := t.moveCounted(rt.table, rt.noun, *f.ID, *f.AccountID); err != nil {
+		return err
 	}
 	if err := rt.check(t, f, *f.ID); err != nil {
 		return err
@@ -149,11 +150,10 @@ func (rt *recordTable[R]) update(t *Tx, r R) error {
 // delete removes the record and leaves a tombstone at revision, so that
 // edges following the feed learn of the deletion.
 func (rt *recordTable[R]) delete(t *Tx, id string, revision int64) error {
-	res, err := t.exec(`DELETE FROM `+rt.table+` WHERE id = $1`, id)
-	if err := t.mustAffect(res, err, rt.noun, id); err != nil {
+	if err := t.deleteCounted(rt.table, rt.noun, id); err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO `+rt.tombstones+` (id, revision) VALUES ($1, $2)
+	_, err := t.exec(`INSERT INTO `+rt.tombstones+` (id, revision) VALUES ($1, $2)
 		ON CONFLICT (id) DO UPDATE SET revision = excluded.revision`, id, revision)
 	return err
 }

@@ -106,6 +106,60 @@ func (t *Tx) exists(query string, args ...any) (bool, error) {
 	return err == nil, err
 }
 
+// countRows counts table's rows of accountID ("" for every account), as
+// record_counts keeps them (migration 8): table is one of its counted
+// tables, whose inserts and deletes go through counted.
+func (t *Tx) countRows(table, accountID string) (int, error) {
+	var n int64
+	var err error
+	if accountID == "" {
+		err = t.queryRow(`SELECT CAST(coalesce(sum(n), 0) AS BIGINT) FROM record_counts WHERE record_table = $1`, table).Scan(&n)
+	} else {
+		err = t.queryRow(`SELECT n FROM record_counts WHERE record_table = $1 AND account_id = $2`, table, accountID).Scan(&n)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+	}
+	return int(n), err
+}
+
+// counted adds by (1 or -1) to table's count of accountID's rows, in the
+// transaction that inserts or deletes the row.
+func (t *Tx) counted(table, accountID string, by int) error {
+	_, err := t.exec(`INSERT INTO record_counts (record_table, account_id, n) VALUES ($1, $2, $3)
+		ON CONFLICT (record_table, account_id) DO UPDATE SET n = record_counts.n + excluded.n`, table, accountID, by)
+	return err
+}
+
+// moveCounted is the start of an update of table's row id to accountID:
+// ErrNotFound (of what) when there is no such row, and the counts
+// follow the row when the update gives it another account.
+func (t *Tx) moveCounted(table, what, id, accountID string) error {
+	var was string
+	err := t.queryRow(`SELECT account_id FROM `+table+` WHERE id = $1`, id).Scan(&was)
+	if err != nil {
+		return notFound(err, what, id)
+	}
+	if was == accountID {
+		return nil
+	}
+	if err := t.counted(table, was, -1); err != nil {
+		return err
+	}
+	return t.counted(table, accountID, 1)
+}
+
+// deleteCounted deletes table's row id and counts it off its account;
+// ErrNotFound (of what) when there is none.
+func (t *Tx) deleteCounted(table, what, id string) error {
+	var accountID string
+	err := t.queryRow(`DELETE FROM `+table+` WHERE id = $1 RETURNING account_id`, id).Scan(&accountID)
+	if err != nil {
+		return notFound(t.constraint(err), what, id)
+	}
+	return t.counted(table, accountID, -1)
+}
+
 // mustAffect turns "no row changed" into ErrNotFound.
 func (t *Tx) mustAffect(n int64, err error, what, id string) error {
 	if err != nil {

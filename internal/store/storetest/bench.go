@@ -50,6 +50,34 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 			}
 		}
 	})
+	// A create checks the account's limit: the count of its
+	// distributions, with 10,000 in place.
+	b.Run("CountDistributions", func(b *testing.B) {
+		s := open(b)
+		ctx := context.Background()
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			for i := range 10000 {
+				if err := tx.InsertDistribution(benchDistribution(fmt.Sprintf("E%013d", i), 1)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			err := s.View(ctx, func(tx store.Tx) error {
+				n, err := tx.CountDistributions("111111111111")
+				if err == nil && n != 10000 {
+					err = fmt.Errorf("counted %d", n)
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // benchDistribution is a small distribution with one alias.

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -21,8 +22,42 @@ func testEdges(t *testing.T, s store.Store) {
 		all, err := tx.Edges()
 		noErr(t, "Edges", err)
 		equal(t, "Edges", all, []store.Edge{e2, e1}, normAll(normEdge))
+		// EdgesBehind: acked below the revision, the most recently seen
+		// first, at most limit (none: every one).
+		for _, tc := range []struct {
+			rev   int64
+			limit int
+			want  []store.Edge
+		}{
+			{5, 0, []store.Edge{e2}},
+			{6, 0, []store.Edge{e1, e2}},
+			{6, 1, []store.Edge{e1}},
+			{0, 0, nil},
+		} {
+			got, err := tx.EdgesBehind(tc.rev, tc.limit)
+			noErr(t, "EdgesBehind", err)
+			equal(t, fmt.Sprintf("EdgesBehind(%d, %d)", tc.rev, tc.limit), got, tc.want, normAll(normEdge))
+		}
 		return nil
 	})
+	update(t, s, func(tx store.Tx) error {
+		e3 := e2
+		e3.ID = "edge-c" // seen when edge-a was: the ids order them
+		return tx.UpsertEdge(e3)
+	})
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.EdgesBehind(6, 0)
+		noErr(t, "EdgesBehind", err)
+		ids := ""
+		for _, e := range got {
+			ids += e.ID + " "
+		}
+		if ids != "edge-b edge-a edge-c " {
+			t.Errorf("EdgesBehind(6, 0) in order %q, want the most recently seen first, then by id", ids)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error { return tx.DeleteEdge("edge-c") })
 
 	// Upsert replaces whole.
 	e1.Name, e1.PriceClass, e1.AckedRevision = "Frankfurt 2", cloudfront.PriceClass200, 2

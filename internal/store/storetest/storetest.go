@@ -36,6 +36,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"StreamingChangedSince", testStreamingChangedSince},
 		{"Records", testRecords},
 		{"OAIs", testOAIs},
+		{"RecordCounts", testRecordCounts},
 		{"Invalidations", testInvalidations},
 		{"InvalidationOrder", testInvalidationOrder},
 		{"Tags", testTags},
