@@ -17,10 +17,11 @@ import (
 // snapshot file is written from those pieces; only records that came
 // otherwise (replayed from the journal, built by hand) are encoded.
 
-// rawRecord is a distribution record and its JSON. The JSON is used only
-// for the very record it was decoded into: merge gives every record a
-// delta brings an allocation of its own, so another pointer under the
-// same id is another record, whatever its content.
+// rawRecord is a distribution record and its JSON (nil: none, encode
+// it). The JSON is used only for the very record it was decoded into:
+// merge gives every record a delta brings an allocation of its own, so
+// another pointer under the same id is another record, whatever its
+// content.
 type rawRecord struct {
 	d    *cloudfront.Distribution
 	json []byte
@@ -300,27 +301,27 @@ func (s *scanner) value() bool {
 
 // rememberDelta notes the JSON of the records d brought into next, the
 // snapshot merge made of d; raws are d's distributions' JSON by index.
-// An id that d holds more than once is left out: which of its copies
-// became next's record is merge's business.
 func (c *Client) rememberDelta(next *Snapshot, d *Delta, raws [][]byte) {
 	if len(raws) != len(d.Distributions) || len(raws) == 0 || c.StateDir == "" {
 		return
-	}
-	ids := make(map[string]int, len(d.Distributions))
-	for i := range d.Distributions {
-		ids[d.Distributions[i].ID]++
 	}
 	if c.raw == nil {
 		c.raw = make(rawRecords, len(next.Distributions))
 	}
 	for i := range d.Distributions {
 		id := d.Distributions[i].ID
-		if raws[i] == nil || ids[id] != 1 {
+		p := findDistribution(next.Distributions, id)
+		if p == nil {
 			continue
 		}
-		if p := findDistribution(next.Distributions, id); p != nil {
-			c.raw[id] = rawRecord{p, raws[i]}
+		if r, ok := c.raw[id]; ok && r.d == p {
+			// p is new in next, so an earlier copy of id in d put it
+			// here: which copy became p is merge's business, and p is
+			// encoded (no JSON).
+			c.raw[id] = rawRecord{d: p}
+			continue
 		}
+		c.raw[id] = rawRecord{p, raws[i]}
 	}
 }
 

@@ -71,7 +71,7 @@ func newSnapshotBody(edgeID string, s *Snapshot, known rawRecords) (*snapshotBod
 	raw := make(rawRecords, len(s.Distributions))
 	for i, d := range s.Distributions {
 		r, ok := known[idOf(d)]
-		if !ok || r.d != d || d == nil {
+		if !ok || r.d != d || r.json == nil || d == nil {
 			// Encoded as EncodeSnapshotFile does (a nil record as null).
 			j, err := jsonv2.Marshal(d, v1Semantics)
 			if err != nil {
