@@ -288,7 +288,9 @@ func rawFeed(t *testing.T, bodies []string) string {
 // by a real client over HTTP that rewrites its snapshot file at every
 // revision: each file reads back as the snapshot the edge applied, and
 // as what merging the deltas gives. Then a restart from the last file
-// and one more delta.
+// and one more delta; and the same with the deltas journalled before the
+// restart, so that the rewrite after it has records replayed from the
+// journal (no JSON kept) beside the file's.
 func TestSnapshotFileFromReceivedJSON(t *testing.T) {
 	bodies := []string{
 		`{"Revision":1,"Full":true,"Distributions":[{"ID":"EA","Config":{"Comment":"a"}},{"ID":"EB","AccountID":"1"},{"ID":"EC"}],"KeyPairs":[]}`,
@@ -332,45 +334,74 @@ func TestSnapshotFileFromReceivedJSON(t *testing.T) {
 		}
 	}
 
-	dir := t.TempDir()
-	url := rawFeed(t, bodies[:len(bodies)-1])
-	c := &Client{BaseURL: url, Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All", StateDir: dir, journalLimit: -1}
-	rec := &recorder{}
-	c.Applier = applyThen(rec, func(s *Snapshot) {
-		// The file is written before Apply: it must hold s.
-		b, err := os.ReadFile(filepath.Join(dir, snapshotFileName))
-		if err != nil {
-			t.Error(err)
-			return
-		}
-		_, got, err := DecodeSnapshotFile(b)
-		if err != nil {
-			t.Errorf("revision %d: %v", s.Revision, err)
-			return
-		}
-		if !reflect.DeepEqual(got, s) || !reflect.DeepEqual(got, want[s.Revision-1]) {
-			t.Errorf("revision %d: the file reads as\n%+v\napplied\n%+v\nmerged\n%+v", s.Revision, got, s, want[s.Revision-1])
-		}
-	})
-	e := runClient(t, c)
-	eventually(t, "every delta applied", func() bool { return c.Revision() == int64(len(bodies)-1) })
-	e.stop()
-	rec.mu.Lock()
-	n := rec.applies
-	rec.mu.Unlock()
-	if n != len(bodies)-1 {
-		t.Fatalf("%d revisions applied, want %d", n, len(bodies)-1)
-	}
+	for _, mode := range []struct {
+		name string
+		// Phase one: the client receives bodies[:first] with this
+		// journal limit; phase two, restarted, the rest of bodies[:last]
+		// with a rewrite at every revision.
+		first, last int
+		limit       int64
+	}{
+		{"rewritten at every revision", len(bodies) - 1, len(bodies), -1},
+		// A full delta, then deltas only journalled: the restart replays
+		// them onto the file (records without their JSON), and the next
+		// rewrite has both kinds.
+		{"journalled, rewritten after a restart", 9, 10, 0},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			dir := t.TempDir()
+			checking := mode.limit < 0
+			rec := &recorder{}
+			applier := applyThen(rec, func(s *Snapshot) {
+				if !checking {
+					return
+				}
+				// The file is written before Apply: it must hold s.
+				b, err := os.ReadFile(filepath.Join(dir, snapshotFileName))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, got, err := DecodeSnapshotFile(b)
+				if err != nil {
+					t.Errorf("revision %d: %v", s.Revision, err)
+					return
+				}
+				if !reflect.DeepEqual(got, s) || !reflect.DeepEqual(got, want[s.Revision-1]) {
+					t.Errorf("revision %d: the file reads as\n%+v\napplied\n%+v\nmerged\n%+v", s.Revision, got, s, want[s.Revision-1])
+				}
+			})
+			c := &Client{BaseURL: rawFeed(t, bodies[:mode.first]), Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All",
+				StateDir: dir, journalLimit: mode.limit, Applier: applier}
+			e := runClient(t, c)
+			eventually(t, "phase one's deltas applied", func() bool { return c.Revision() == int64(mode.first) })
+			e.stop()
+			rec.mu.Lock()
+			n := rec.applies
+			rec.mu.Unlock()
+			if n != mode.first {
+				t.Fatalf("%d revisions applied, want %d", n, mode.first)
+			}
 
-	// Restarted: the JSON comes from the file this time.
-	url = rawFeed(t, bodies)
-	c2 := &Client{BaseURL: url, Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All", StateDir: dir, journalLimit: -1}
-	c2.Applier = c.Applier
-	if !c2.Restore() || len(c2.raw) == 0 {
-		t.Fatalf("restored: revision %d, the JSON of %d records", c2.Revision(), len(c2.raw))
+			// Restarted: the JSON comes from the file this time (the
+			// restored snapshot is applied before any rewrite).
+			checking = false
+			c2 := &Client{BaseURL: rawFeed(t, bodies[:mode.last]), Auth: "e:secret", EdgeID: "edge-a", PriceClass: "All",
+				StateDir: dir, journalLimit: -1, Applier: applier}
+			if !c2.Restore() || c2.Revision() != int64(mode.first) || len(c2.raw) == 0 {
+				t.Fatalf("restored: revision %d, the JSON of %d records", c2.Revision(), len(c2.raw))
+			}
+			checking = true
+			runClient(t, c2)
+			eventually(t, "phase two's deltas applied", func() bool { return c2.Revision() == int64(mode.last) })
+			rec.mu.Lock()
+			n = rec.applies
+			rec.mu.Unlock()
+			if n != mode.last+1 { // and the restored snapshot
+				t.Fatalf("%d applies, want %d", n, mode.last+1)
+			}
+		})
 	}
-	runClient(t, c2)
-	eventually(t, "the last delta applied", func() bool { return c2.Revision() == int64(len(bodies)) })
 }
 
 // applyThen is rec's Apply followed by check.
