@@ -175,10 +175,10 @@ func cnameError(err error) error {
 // heard from them and has not stored yet (EdgeOverlay).
 func (s *Service) edges(tx store.Tx) ([]store.Edge, error) {
 	es, err := tx.Edges()
-	if err != nil || s.EdgeOverlay == nil {
-		return es, err
+	if err != nil {
+		return nil, err
 	}
-	return s.EdgeOverlay(es), nil
+	return s.overlay(es), nil
 }
 
 // edgesProbe is how many of the edges behind a revision decorateTx reads
