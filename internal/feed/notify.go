@@ -254,11 +254,7 @@ func (s *Server) watchRevision(n *notifier) {
 			n.mu.Lock()
 			n.low = rev
 			n.mu.Unlock()
-			// Paced like this node's own writes: a broadcast here woke
-			// the fleet within a second of a change this node was
-			// holding for the busy pace (up to one extra round a
-			// second in a create burst).
-			s.Notify()
+			n.broadcast()
 		}
 	}
 }
