@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/openfront/openfront/internal/testfill"
 )
 
 // fleetDistribution is testdata/distribution-allmembers.json as a value:
@@ -32,44 +34,12 @@ func fleetDistribution() Distribution {
 	}
 }
 
-// fillValue sets every member reachable from v to a value that is not
-// zero: lists of two, pointers to filled values, so that a member whose
-// JSON tag loses information on a round trip shows.
-func fillValue(v reflect.Value, n int) {
-	switch v.Kind() {
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() {
-			v.Set(reflect.ValueOf(time.Date(2026, 12, 2, 5, 7, 32, n, time.UTC)))
-			return
-		}
-		for i := range v.NumField() {
-			fillValue(v.Field(i), n+i)
-		}
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		fillValue(v.Elem(), n)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
-		for i := range 2 {
-			fillValue(v.Index(i), n+i)
-		}
-	case reflect.String:
-		v.SetString("s" + string(rune('a'+n%26)))
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int64:
-		v.SetInt(int64(n + 1))
-	default:
-		panic("fillValue: a member of kind " + v.Kind().String())
-	}
-}
-
 // TestJSONRoundTrip: every model value the feed, the edges' files and
 // the store encode decodes back to itself, deeply equal, though members
 // at their zero value are left out of the JSON.
 func TestJSONRoundTrip(t *testing.T) {
 	var maximal Distribution
-	fillValue(reflect.ValueOf(&maximal).Elem(), 0)
+	testfill.Value(reflect.ValueOf(&maximal).Elem(), 0)
 	// Present but empty differs from absent for WhitelistedNames (and a
 	// list kept as sent is echoed as sent): omitzero keeps such lists.
 	emptyLists := fleetDistribution()
@@ -82,7 +52,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	zeroPointees.Config.ViewerMTLSConfig = &ViewerMTLSConfig{TrustStore: &TrustStoreConfig{IgnoreCertificateExpiry: &no}}
 	zeroPointees.Config.Origins = append(zeroPointees.Config.Origins, Origin{ID: "s3", S3: &S3OriginConfig{}})
 	var inv Invalidation
-	fillValue(reflect.ValueOf(&inv).Elem(), 3)
+	testfill.Value(reflect.ValueOf(&inv).Elem(), 3)
 	for _, tc := range []struct {
 		name string
 		v    any

@@ -14,57 +14,13 @@ import (
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/testfill"
 )
-
-// rawFill sets every member reachable from v to a value that is not
-// zero (lists of two, pointers to filled values), so that a member the
-// snapshot file's writer leaves out shows as a difference. A member of a
-// kind it does not know fails the test rather than staying zero.
-func rawFill(t testing.TB, v reflect.Value, n int) {
-	switch v.Kind() {
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() {
-			v.Set(reflect.ValueOf(time.Date(2026, 12, 2, 5, 7, 32, n, time.UTC)))
-			return
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				rawFill(t, v.Field(i), n+i)
-			}
-		}
-	case reflect.Pointer:
-		v.Set(reflect.New(v.Type().Elem()))
-		rawFill(t, v.Elem(), n)
-	case reflect.Slice:
-		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
-		for i := range 2 {
-			rawFill(t, v.Index(i), n+10*i)
-		}
-	case reflect.Map:
-		v.Set(reflect.MakeMap(v.Type()))
-		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
-		rawFill(t, k, n)
-		rawFill(t, e, n+1)
-		v.SetMapIndex(k, e)
-	case reflect.String:
-		v.SetString("s" + strconv.Itoa(n))
-	case reflect.Bool:
-		v.SetBool(true)
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		v.SetInt(int64(n + 1))
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		v.SetUint(uint64(n + 1))
-	case reflect.Float32, reflect.Float64:
-		v.SetFloat(float64(n) + 0.5)
-	default:
-		t.Fatalf("rawFill: a member of kind %s", v.Kind())
-	}
-}
 
 // filledSnapshot is a Snapshot with every member filled.
 func filledSnapshot(t testing.TB) *Snapshot {
 	var s Snapshot
-	rawFill(t, reflect.ValueOf(&s).Elem(), 0)
+	testfill.Value(reflect.ValueOf(&s).Elem(), 0)
 	sortSnapshot(&s)
 	return &s
 }
@@ -168,7 +124,7 @@ func TestSnapshotBodyDecodesAsEncodeSnapshotFile(t *testing.T) {
 }
 
 // TestSnapshotBodyWritesEveryMember: every member of Snapshot, a member
-// added later included, is written and read back (rawFill fills it or
+// added later included, is written and read back (testfill fills it or
 // fails).
 func TestSnapshotBodyWritesEveryMember(t *testing.T) {
 	s := filledSnapshot(t)
