@@ -404,3 +404,92 @@ func TestSnapshotFileFromTheFeed(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeDeltaKeepsRecordJSON: which delta bodies have their records'
+// JSON kept, and that it is each element's text exactly (nil for an
+// element that is not an object); a body whose list the decoder might
+// take from another member keeps none.
+func TestDecodeDeltaKeepsRecordJSON(t *testing.T) {
+	const none = "none" // no JSON kept at all
+	for _, tc := range []struct {
+		name, body string
+		want       []string // each record's JSON; "" for nil
+	}{
+		{"plain", `{"From":1,"Revision":2,"Distributions":[{"ID":"EA","Config":{"Comment":"a"}},{"ID":"EB"}]}`,
+			[]string{`{"ID":"EA","Config":{"Comment":"a"}}`, `{"ID":"EB"}`}},
+		{"white space", "{ \"Revision\" : 2 ,\n\"Distributions\" :\t[ {\"ID\" : \"EA\"} ,\r\n{ } ] }",
+			[]string{`{"ID" : "EA"}`, `{ }`}},
+		{"list first, members after", `{"Distributions":[{"ID":"EA"}],"Revision":2,"KeyPairs":[]}`, []string{`{"ID":"EA"}`}},
+		{"strings that look like JSON", `{"Revision":2,"Distributions":[{"ID":"E\"]}","Config":{"Comment":"\\\\"}},{"ID":"}"}]}`,
+			[]string{`{"ID":"E\"]}","Config":{"Comment":"\\\\"}}`, `{"ID":"}"}`}},
+		{"a null element", `{"Revision":2,"Distributions":[null,{"ID":"EB"}]}`, []string{"", `{"ID":"EB"}`}},
+		{"members this build does not know", `{"Future":{"Distributions":[{"ID":"X"}],"a":[1,"]"]},"Revision":2,"Distributions":[{"ID":"EA","New":[true,null,1e5]}]}`,
+			[]string{`{"ID":"EA","New":[true,null,1e5]}`}},
+		{"another member twice", `{"Revision":1,"Revision":2,"Distributions":[{"ID":"EA","ID":"EB"}]}`, []string{`{"ID":"EA","ID":"EB"}`}},
+		{"invalid UTF-8", "{\"Revision\":2,\"Distributions\":[{\"ID\":\"E\xff\"}]}", []string{"{\"ID\":\"E\xff\"}"}},
+		{"an empty list", `{"Revision":2,"Distributions":[]}`, nil},
+		{"a null list", `{"Revision":2,"Distributions":null}`, nil},
+		{"no list", `{"Revision":2}`, nil},
+		{"the list twice", `{"Revision":2,"Distributions":[{"ID":"EA"}],"Distributions":[{"ID":"EB"}]}`, []string{none}},
+		{"the list in another case too", `{"Distributions":[{"ID":"EA"}],"DISTRIBUTIONS":[{"ID":"EB"}]}`, []string{none}},
+		{"the list in lower case", `{"distributions":[{"ID":"EA"}]}`, []string{none}},
+		{"the list folded", "{\"Distribution\u017f\":[{\"ID\":\"EA\"}]}", []string{none}},
+		{"the list with an underscore too", `{"Distributions":[{"ID":"EA"}],"Distri_butions":[]}`, []string{none}},
+		{"the list again, its name escaped", `{"Distributions":[{"ID":"EA"}],"Distribution\u0073":[{"ID":"EB"}]}`, []string{none}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, raws, err := decodeDelta([]byte(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(tc.want) == 1 && tc.want[0] == none {
+				if raws != nil || len(d.Distributions) == 0 {
+					t.Fatalf("kept %q for %d records, want none", raws, len(d.Distributions))
+				}
+				return
+			}
+			if len(raws) != len(tc.want) {
+				t.Fatalf("kept %q, want %q", raws, tc.want)
+			}
+			for i, w := range tc.want {
+				if w == "" && raws[i] != nil || string(raws[i]) != w {
+					t.Errorf("record %d: kept %q, want %q", i, raws[i], w)
+				}
+			}
+		})
+	}
+}
+
+// TestSnapshotFileKeepsRecordJSON: the same for a snapshot file, whose
+// list is a member of the member "Snapshot".
+func TestSnapshotFileKeepsRecordJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       map[string]string // the JSON kept by id
+	}{
+		{"plain", `{"Version":1,"EdgeID":"e","Snapshot":{"Revision":3,"Distributions":[{"ID":"EB"},{"ID":"EA","Config":{"Comment":"a"}}],"KeyPairs":[]}}`,
+			map[string]string{"EA": `{"ID":"EA","Config":{"Comment":"a"}}`, "EB": `{"ID":"EB"}`}},
+		{"snapshot first", `{"Snapshot":{"Distributions":[ {"ID":"EA"} ],"Revision":3},"Version":1}`, map[string]string{"EA": `{"ID":"EA"}`}},
+		{"the list twice", `{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"}],"Distributions":[{"ID":"EB"}]}}`, nil},
+		{"the snapshot in another case too", `{"Version":1,"Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"}]},"snapshot":{"Distributions":[{"Comment":"x"}]}}`, nil},
+		{"the list at the top", `{"Version":1,"Distributions":[{"ID":"EX"}],"Snapshot":{"Revision":3,"Distributions":[{"ID":"EA"}]}}`, map[string]string{"EA": `{"ID":"EA"}`}},
+		{"no records", `{"Version":1,"Snapshot":{"Revision":3,"Distributions":[]}}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, s, kept, err := decodeSnapshotFile([]byte(tc.body), true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for id, r := range kept {
+				if findDistribution(s.Distributions, id) != r.d {
+					t.Errorf("%s: JSON kept for another record", id)
+				}
+				got[id] = string(r.json)
+			}
+			if len(got) != len(tc.want) || len(got) > 0 && !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("kept %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
