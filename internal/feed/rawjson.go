@@ -115,14 +115,14 @@ func jsonMembers[T any]() map[string]bool {
 // the scan for its syntax.
 //
 // jsontext rather than a scanner of our own: the hand-written one it
-// replaced, a byte-level skip, scanned about a tenth faster (an
-// 80-distribution delta of 45 KB: median 82 µs against 92, per-round
-// ratios 0.96-1.21; a 1,000-distribution file: 8 %), which is half a
-// percent of an edge's CPU per delta. BenchmarkReceiveDelta
-// (cpu-ns/op, 8 rounds alternating, load 2.3-3.2) gave the jsontext scan
-// 4-5 % more (medians 1.66 and 1.73 ms at n=1,000; 2.20 and 2.31 at
-// n=10,000; per-round ratios 0.90-1.15): within the noise of an edge's
-// whole delta, and every line of a scan of our own had to be right on
+// replaced, a byte-level skip, scanned about a tenth faster (in one
+// process, 6 rounds alternating, load 2.3-2.7: an 80-distribution delta
+// of 45 KB in a median 82 µs against 92; a 1,000-distribution file 8 %
+// faster), which is half a percent of an edge's CPU per delta (about
+// 2 ms). BenchmarkReceiveDelta's cpu-ns/op, old and new test binaries
+// alternating (3 runs of 6-10 rounds, load 2-18), gave jsontext/old
+// medians of 0.75-1.11: the difference is below the noise of an edge's
+// whole delta. And every line of a scan of our own had to be right on
 // untrusted input.
 //
 // A token scan rather than json v2's type-specific unmarshalers, which
