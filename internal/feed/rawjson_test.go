@@ -493,3 +493,35 @@ func TestSnapshotFileKeepsRecordJSON(t *testing.T) {
 		})
 	}
 }
+
+// TestScanRefusesMalformed: the scan ends, and keeps nothing, on bodies
+// that are not JSON or not the plain form, whatever the decoder makes
+// of them.
+func TestScanRefusesMalformed(t *testing.T) {
+	for _, body := range []string{
+		``,
+		` `,
+		`[]`,
+		`null`,
+		`{}`,
+		`{"Revision":2}`,
+		`{"Distributions":[{}}`,
+		`{"Distributions":[{},]}`,
+		`{"Distributions":[`,
+		`{"Distributions":[}`,
+		`{"Distributions":[{}]`,
+		`{"Distributions":[{}],}`,
+		`{"Distributions" [{}]}`,
+		`{"Distributions":[{"ID":"E}]}`,
+		`{"Distributions":{}}`,
+		`{"Distributions":"[{}]"}`,
+		`{"Distributions":[{}] "Revision":1}`,
+		`{Distributions:[{}]}`,
+	} {
+		sc := newScan([]byte(body))
+		var raws [][]byte
+		if sc.object(deltaMembers, "Distributions", func() (ok bool) { raws, ok = sc.records(); return ok }) {
+			t.Errorf("%q: scanned, keeping %q", body, raws)
+		}
+	}
+}
