@@ -65,6 +65,11 @@ type kind[R, C any] struct {
 	onDelete func(tx store.Tx, id string) error
 	// decorate derives the record's computed members.
 	decorate func(s *Service, tx store.Tx, r *R) error
+	// decorateCreated is decorate for a record its create just made
+	// (optional; decorate otherwise): nothing refers to it yet, so what
+	// decorate would look up about it (a distribution's invalidations)
+	// is known to be empty.
+	decorateCreated func(s *Service, tx store.Tx, r *R) error
 	// status derives a listed record's Status (optional; then
 	// members.Status is not nil).
 	status func(s *Service, r R, es []store.Edge) string
@@ -159,10 +164,14 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 	if err != nil {
 		return zero, false, s.internal("Create"+k.name, err)
 	}
+	decorate := k.decorate
 	if created {
 		s.changed()
+		if k.decorateCreated != nil {
+			decorate = k.decorateCreated
+		}
 	}
-	r, err = decorateResource(ctx, s, k, r)
+	r, err = decorateBy(ctx, s, k, r, decorate)
 	return r, created, err
 }
 
@@ -303,7 +312,12 @@ func listResources[R, C any](ctx context.Context, s *Service, k *kind[R, C], acc
 // decorateResource derives r's computed members in a fresh read
 // transaction.
 func decorateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], r R) (R, error) {
-	err := s.Store.View(ctx, func(tx store.Tx) error { return k.decorate(s, tx, &r) })
+	return decorateBy(ctx, s, k, r, k.decorate)
+}
+
+// decorateBy is decorateResource by decorate.
+func decorateBy[R, C any](ctx context.Context, s *Service, k *kind[R, C], r R, decorate func(*Service, store.Tx, *R) error) (R, error) {
+	err := s.Store.View(ctx, func(tx store.Tx) error { return decorate(s, tx, &r) })
 	if err != nil {
 		var zero R
 		return zero, s.internal("decorate"+k.name, err)

@@ -8,7 +8,7 @@ import (
 // optionalHooks are the kind fields a kind may leave nil (lifecycle.go
 // says what nil means for each).
 var optionalHooks = map[string]bool{
-	"aliases": true, "newDomainLabel": true, "enabled": true, "notDisabled": true, "deletable": true, "onDelete": true, "status": true,
+	"aliases": true, "newDomainLabel": true, "decorateCreated": true, "enabled": true, "notDisabled": true, "deletable": true, "onDelete": true, "status": true,
 }
 
 // TestKindsComplete: every kind of the lifecycle sets each hook the

@@ -171,7 +171,10 @@ func receiveBenchFeed(bodies [][]byte) http.Handler {
 			<-r.Context().Done()
 			return
 		}
+		// As the control plane's feed does: the edge then reads the body
+		// into one buffer of its size.
 		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(bodies[since])))
 		w.Write(bodies[since])
 	})
 	return mux

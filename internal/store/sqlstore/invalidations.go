@@ -70,8 +70,14 @@ func (t *Tx) Invalidations(distID, after string, limit int) ([]cloudfront.Invali
 }
 
 func (t *Tx) InvalidationsWithStatus(distID, status string) ([]cloudfront.Invalidation, error) {
+	if distID == "" {
+		return collect(t, scanInvalidation, `SELECT `+invalidationCols+` FROM invalidations
+		WHERE status = $1 ORDER BY seq`, status)
+	}
+	// Two statements rather than one with "$2 = '' OR": a plan must serve
+	// both, so neither database used the distribution's index.
 	return collect(t, scanInvalidation, `SELECT `+invalidationCols+` FROM invalidations
-		WHERE status = $1 AND ($2 = '' OR distribution_id = $3) ORDER BY seq`, status, distID, distID)
+		WHERE distribution_id = $1 AND status = $2 ORDER BY seq`, distID, status)
 }
 
 func (t *Tx) UpdateInvalidation(inv cloudfront.Invalidation) error {

@@ -78,6 +78,35 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 			}
 		}
 	})
+	// A Get of a distribution counts its in-progress invalidations, with
+	// 10,000 in progress across 1,000 distributions (10 of them its own).
+	b.Run("InProgressInvalidationsOfOne", func(b *testing.B) {
+		s := open(b)
+		ctx := context.Background()
+		if err := s.Update(ctx, func(tx store.Tx) error {
+			for i := range 10000 {
+				inv := invalidation(fmt.Sprintf("I%013d", i), fmt.Sprintf("E%013d", i%1000), fmt.Sprint("ref-", i), i, int64(i+1))
+				if err := tx.InsertInvalidation(inv); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			b.Fatal(err)
+		}
+		for b.Loop() {
+			err := s.View(ctx, func(tx store.Tx) error {
+				invs, err := tx.InvalidationsWithStatus("E0000000000500", cloudfront.StatusInProgress)
+				if err == nil && len(invs) != 10 {
+					err = fmt.Errorf("%d in progress", len(invs))
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 // benchDistribution is a small distribution with one alias.
