@@ -172,3 +172,55 @@ func TestBurstWaitsForTheWakeUp(t *testing.T) {
 	}
 	_ = rev2
 }
+
+// TestHeldWakeUpSettles: a wake-up held by the pace goes out before it is
+// due once the changes stopped (no change for busyFactor quiets) and
+// every edge is back, and not while either still holds.
+func TestHeldWakeUpSettles(t *testing.T) {
+	const quiet = 50 * time.Millisecond
+	now := time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC)
+	ago := func(d time.Duration) time.Time { return now.Add(-d) }
+	applying := map[string]time.Time{"edge-a": ago(time.Second)}
+	for _, c := range []struct {
+		name    string
+		changed time.Time
+		out     map[string]time.Time
+		settled bool
+		next    time.Duration // due in 1 s
+	}{
+		{"changes stopped, every edge back", ago(4 * quiet), nil, true, 0},
+		{"the last change just over quiet ago: changes may still be coming", ago(quiet + time.Millisecond), nil, false, 3*quiet - time.Millisecond},
+		{"changes stopped, an edge still applying: polled looks", ago(time.Second), applying, false, time.Second},
+		{"changes coming, an edge applying", ago(time.Millisecond), applying, false, time.Second},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n := &notifier{changed: c.changed, quiet: quiet, out: c.out, due: now.Add(time.Second)}
+			if got := n.settled(now); got != c.settled {
+				t.Errorf("settled = %v, want %v", got, c.settled)
+			}
+			if got := n.nextCheck(now); got != c.next {
+				t.Errorf("nextCheck = %v, want %v", got, c.next)
+			}
+		})
+	}
+
+	t.Run("live", func(t *testing.T) {
+		// The pace would hold this change an hour: a wake-up just went
+		// out and rounds are long.
+		n := &notifier{last: time.Now(), round: time.Hour}
+		wake, _ := n.subscribe(nil)
+		n.sent("edge-a")
+		n.throttled(5*time.Millisecond, time.Hour)
+		select {
+		case <-wake:
+			t.Fatal("woken while an edge is still applying")
+		default:
+		}
+		n.polled("edge-a")
+		select {
+		case <-wake:
+		case <-time.After(waitLimit):
+			t.Fatal("the held wake-up did not go out once the edge was back and the changes had stopped")
+		}
+	})
+}
