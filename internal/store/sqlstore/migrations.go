@@ -281,6 +281,14 @@ INSERT INTO record_counts (record_table, account_id, n)
 	`
 CREATE INDEX invalidations_distribution_status ON invalidations (distribution_id, status, seq);
 `,
+	// 10: the edges in the order EdgesBehind reads them (the last seen
+	// first), so that its probe of 8 stops at the eighth rather than
+	// sorting every edge: each create's answer and each Get of a
+	// distribution not yet Deployed reads it. With 1,000 edges,
+	// 478-515 us to 42-43 us on SQLite (BenchmarkStore/EdgesBehindProbe).
+	`
+CREATE INDEX edges_last_seen ON edges (last_seen DESC, id);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

@@ -107,6 +107,39 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 			}
 		}
 	})
+	// A create's answer reads the edges behind its new revision, the 8
+	// seen last first: with 50 and 1,000 edges, all behind.
+	for _, n := range []int{50, 1000} {
+		b.Run(fmt.Sprint("EdgesBehindProbe/edges=", n), func(b *testing.B) {
+			s := open(b)
+			ctx := context.Background()
+			t0 := time.UnixMilli(1_800_000_000_000).UTC()
+			if err := s.Update(ctx, func(tx store.Tx) error {
+				for i := range n {
+					e := store.Edge{ID: fmt.Sprintf("edge-%04d", i), Name: "edge", PriceClass: cloudfront.PriceClassAll,
+						Registered: t0, LastSeen: t0.Add(time.Duration(i) * time.Second), AckedRevision: 10}
+					if err := tx.UpsertEdge(e); err != nil {
+						return err
+					}
+				}
+				return nil
+			}); err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				err := s.View(ctx, func(tx store.Tx) error {
+					es, err := tx.EdgesBehind(11, 8)
+					if err == nil && len(es) != 8 {
+						err = fmt.Errorf("%d edges", len(es))
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
 
 // benchDistribution is a small distribution with one alias.
