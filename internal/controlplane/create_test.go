@@ -3,14 +3,12 @@ package controlplane
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"reflect"
 	"testing"
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
-	"github.com/openfront/openfront/internal/store/sqlite"
 )
 
 // TestCreateDecoratedAsGet: a create's answer is decorated without
@@ -19,25 +17,11 @@ import (
 // one in this node's overlay already), and its active trusted signers.
 func TestCreateDecoratedAsGet(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC)
 	const account = "111122223333"
 	var ahead int64 // what the overlay says every edge has acknowledged
-	s := &Service{Store: st, EdgeTimeout: 15 * time.Second, DomainSuffix: "cloudfront.test",
-		Now: func() time.Time { return now },
-		EdgeOverlay: func(es []store.Edge) []store.Edge {
-			out := make([]store.Edge, len(es))
-			for i, e := range es {
-				e.AckedRevision = max(e.AckedRevision, ahead)
-				out[i] = e
-			}
-			return out
-		}}
-	err = st.Update(ctx, func(tx store.Tx) error {
+	s, st := statusService(t, now, 15*time.Second, func(store.Edge) int64 { return ahead })
+	err := st.Update(ctx, func(tx store.Tx) error {
 		for _, id := range []string{account, "444455556666"} {
 			if err := tx.InsertAccount(store.Account{ID: id, Name: "a", Created: now}); err != nil {
 				return err
@@ -66,23 +50,7 @@ func TestCreateDecoratedAsGet(t *testing.T) {
 	}
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			err := st.Update(ctx, func(tx store.Tx) error {
-				es, err := tx.Edges()
-				for _, e := range es {
-					if err == nil {
-						err = tx.DeleteEdge(e.ID)
-					}
-				}
-				for _, e := range c.edges {
-					if err == nil {
-						err = tx.UpsertEdge(e)
-					}
-				}
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			setEdges(t, st, c.edges)
 			ahead = c.ahead
 			cfg := cloudfront.DistributionConfig{
 				CallerReference: fmt.Sprint("create-", i),

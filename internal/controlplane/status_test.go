@@ -4,14 +4,12 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/feed"
 	"github.com/openfront/openfront/internal/store"
-	"github.com/openfront/openfront/internal/store/sqlite"
 )
 
 // TestStatusFromEdgesBehind: decorateTx reads only the edges behind the
@@ -21,42 +19,13 @@ import (
 // invalidations equal what every edge, overlaid, says.
 func TestStatusFromEdgesBehind(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	now := time.Date(2026, 12, 2, 8, 0, 0, 0, time.UTC)
 	const timeout = 15 * time.Second
 	var ahead map[string]int64 // the overlay: acks this node heard of
-	s := &Service{Store: st, EdgeTimeout: timeout, Now: func() time.Time { return now },
-		EdgeOverlay: func(es []store.Edge) []store.Edge {
-			out := make([]store.Edge, len(es))
-			for i, e := range es {
-				e.AckedRevision = max(e.AckedRevision, ahead[e.ID])
-				out[i] = e
-			}
-			return out
-		}}
+	s, st := statusService(t, now, timeout, func(e store.Edge) int64 { return ahead[e.ID] })
 	check := func(name string, edges []store.Edge, dist cloudfront.Distribution, invs []cloudfront.Invalidation) string {
 		t.Helper()
-		err := st.Update(ctx, func(tx store.Tx) error {
-			old, err := tx.Edges()
-			for _, e := range old {
-				if err == nil {
-					err = tx.DeleteEdge(e.ID)
-				}
-			}
-			for _, e := range edges {
-				if err == nil {
-					err = tx.UpsertEdge(e)
-				}
-			}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		setEdges(t, st, edges)
 		all := s.EdgeOverlay(edges)
 		wantStatus := feed.DistributionStatus(dist, all, now, timeout)
 		wantInvs := 0

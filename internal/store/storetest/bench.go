@@ -53,37 +53,25 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 	// A create checks the account's limit: the count of its
 	// distributions, with 10,000 in place.
 	b.Run("CountDistributions", func(b *testing.B) {
-		s := open(b)
-		ctx := context.Background()
-		if err := s.Update(ctx, func(tx store.Tx) error {
+		benchRead(b, open(b), func(tx store.Tx) error {
 			for i := range 10000 {
 				if err := tx.InsertDistribution(benchDistribution(fmt.Sprintf("E%013d", i), 1)); err != nil {
 					return err
 				}
 			}
 			return nil
-		}); err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			err := s.View(ctx, func(tx store.Tx) error {
-				n, err := tx.CountDistributions("111111111111")
-				if err == nil && n != 10000 {
-					err = fmt.Errorf("counted %d", n)
-				}
-				return err
-			})
-			if err != nil {
-				b.Fatal(err)
+		}, func(tx store.Tx) error {
+			n, err := tx.CountDistributions("111111111111")
+			if err == nil && n != 10000 {
+				err = fmt.Errorf("counted %d", n)
 			}
-		}
+			return err
+		})
 	})
 	// A Get of a distribution counts its in-progress invalidations, with
 	// 10,000 in progress across 1,000 distributions (10 of them its own).
 	b.Run("InProgressInvalidationsOfOne", func(b *testing.B) {
-		s := open(b)
-		ctx := context.Background()
-		if err := s.Update(ctx, func(tx store.Tx) error {
+		benchRead(b, open(b), func(tx store.Tx) error {
 			for i := range 10000 {
 				inv := invalidation(fmt.Sprintf("I%013d", i), fmt.Sprintf("E%013d", i%1000), fmt.Sprint("ref-", i), i, int64(i+1))
 				if err := tx.InsertInvalidation(inv); err != nil {
@@ -91,30 +79,20 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 				}
 			}
 			return nil
-		}); err != nil {
-			b.Fatal(err)
-		}
-		for b.Loop() {
-			err := s.View(ctx, func(tx store.Tx) error {
-				invs, err := tx.InvalidationsWithStatus("E0000000000500", cloudfront.StatusInProgress)
-				if err == nil && len(invs) != 10 {
-					err = fmt.Errorf("%d in progress", len(invs))
-				}
-				return err
-			})
-			if err != nil {
-				b.Fatal(err)
+		}, func(tx store.Tx) error {
+			invs, err := tx.InvalidationsWithStatus("E0000000000500", cloudfront.StatusInProgress)
+			if err == nil && len(invs) != 10 {
+				err = fmt.Errorf("%d in progress", len(invs))
 			}
-		}
+			return err
+		})
 	})
 	// A create's answer reads the edges behind its new revision, the 8
 	// seen last first: with 50 and 1,000 edges, all behind.
 	for _, n := range []int{50, 1000} {
 		b.Run(fmt.Sprint("EdgesBehindProbe/edges=", n), func(b *testing.B) {
-			s := open(b)
-			ctx := context.Background()
 			t0 := time.UnixMilli(1_800_000_000_000).UTC()
-			if err := s.Update(ctx, func(tx store.Tx) error {
+			benchRead(b, open(b), func(tx store.Tx) error {
 				for i := range n {
 					e := store.Edge{ID: fmt.Sprintf("edge-%04d", i), Name: "edge", PriceClass: cloudfront.PriceClassAll,
 						Registered: t0, LastSeen: t0.Add(time.Duration(i) * time.Second), AckedRevision: 10}
@@ -123,22 +101,28 @@ func Bench(b *testing.B, open func(testing.TB) store.Store) {
 					}
 				}
 				return nil
-			}); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
-				err := s.View(ctx, func(tx store.Tx) error {
-					es, err := tx.EdgesBehind(11, 8)
-					if err == nil && len(es) != 8 {
-						err = fmt.Errorf("%d edges", len(es))
-					}
-					return err
-				})
-				if err != nil {
-					b.Fatal(err)
+			}, func(tx store.Tx) error {
+				es, err := tx.EdgesBehind(11, 8)
+				if err == nil && len(es) != 8 {
+					err = fmt.Errorf("%d edges", len(es))
 				}
-			}
+				return err
+			})
 		})
+	}
+}
+
+// benchRead times read, in a View of its own per op, after fill wrote
+// what it reads in one Update.
+func benchRead(b *testing.B, s store.Store, fill, read func(store.Tx) error) {
+	ctx := context.Background()
+	if err := s.Update(ctx, fill); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if err := s.View(ctx, read); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
