@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -140,6 +141,13 @@ func (c *Client) Restore() bool {
 		c.journal = journalState{clean: i == 0 && clean, size: good, snapBytes: size}
 		log.Info("feed: serving the snapshot on disk", "file", name, "revision", snap.Revision,
 			"snapshot_revision", base.Revision)
+		// Restoring peaks at several times what the snapshot keeps (the
+		// file, its decoded list, each record's own copy, the journal):
+		// the heap would keep that as its goal, resident, for as long as
+		// the edge runs. Once, at start: bench/fleet -mode mem, 1,000
+		// distributions, restarted edge 5.5-6.4 KiB RSS per
+		// distribution before, 3.6-4.1 after.
+		debug.FreeOSMemory()
 		return true
 	}
 	return false
