@@ -171,7 +171,7 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 			decorate = k.decorateCreated
 		}
 	}
-	r, err = decorateBy(ctx, s, k, r, decorate)
+	r, err = decorateResource(ctx, s, k, r, decorate)
 	return r, created, err
 }
 
@@ -238,7 +238,7 @@ func updateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		return zero, s.internal("Update"+k.name, err)
 	}
 	s.changed()
-	return decorateResource(ctx, s, k, r)
+	return decorateResource(ctx, s, k, r, k.decorate)
 }
 
 // deleteResource deletes a record: ifMatch must be its current ETag, then
@@ -309,14 +309,9 @@ func listResources[R, C any](ctx context.Context, s *Service, k *kind[R, C], acc
 		})
 }
 
-// decorateResource derives r's computed members in a fresh read
-// transaction.
-func decorateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], r R) (R, error) {
-	return decorateBy(ctx, s, k, r, k.decorate)
-}
-
-// decorateBy is decorateResource by decorate.
-func decorateBy[R, C any](ctx context.Context, s *Service, k *kind[R, C], r R, decorate func(*Service, store.Tx, *R) error) (R, error) {
+// decorateResource derives r's computed members by decorate (k's
+// decorate, or decorateCreated) in a fresh read transaction.
+func decorateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], r R, decorate func(*Service, store.Tx, *R) error) (R, error) {
 	err := s.Store.View(ctx, func(tx store.Tx) error { return decorate(s, tx, &r) })
 	if err != nil {
 		var zero R

@@ -123,8 +123,11 @@ func (n *notifier) throttled(quiet, busy time.Duration) {
 // one, so that changes that come just over quiet apart do not wake the
 // edges at the end of every round, past the pace.
 func (n *notifier) settled(now time.Time) bool {
-	return len(n.out) == 0 && now.Sub(n.changed) >= busyFactor*n.quiet
+	return len(n.out) == 0 && !now.Before(n.stopped())
 }
+
+// stopped is when the changes count as stopped if none comes before.
+func (n *notifier) stopped() time.Time { return n.changed.Add(busyFactor * n.quiet) }
 
 // nextCheck is how long after now the held wake-up looks again: when it
 // is due, or when it could have settled if sooner (while an edge is
@@ -132,7 +135,7 @@ func (n *notifier) settled(now time.Time) bool {
 func (n *notifier) nextCheck(now time.Time) time.Duration {
 	next := n.due.Sub(now)
 	if len(n.out) == 0 {
-		next = min(next, n.changed.Add(busyFactor*n.quiet).Sub(now))
+		next = min(next, n.stopped().Sub(now))
 	}
 	return max(next, 0)
 }
