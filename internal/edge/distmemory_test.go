@@ -50,7 +50,7 @@ func snapshotJSON(t testing.TB, n int) []byte {
 // distributionHeap is the heap an edge holds for the full delta in wire:
 // the snapshot the feed client keeps (decoded and merged as it does) and
 // the compiled form, both kept alive.
-func distributionHeap(t testing.TB, wire []byte) uint64 {
+func distributionHeap(t testing.TB, wire []byte) int64 {
 	t.Helper()
 	var before, after runtime.MemStats
 	runtime.GC()
@@ -75,7 +75,7 @@ func distributionHeap(t testing.TB, wire []byte) uint64 {
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(snap)
 	runtime.KeepAlive(s)
-	return after.HeapAlloc - before.HeapAlloc
+	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
 }
 
 // BenchmarkDistributionMemory reports the heap an edge holds per
