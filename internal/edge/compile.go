@@ -3,13 +3,13 @@ package edge
 import (
 	"bytes"
 	"fmt"
-	"log/slog"
 	"net"
 	"net/http"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -42,22 +42,45 @@ type compiled struct {
 	sorted bool
 }
 
+// dist is a distribution as the host and id tables hold it: what routing
+// and Apply need, taken from its record as Apply places it, and its
+// request-ready form, built at its first request (Server.ready). An edge
+// follows every distribution of the fleet and serves those its viewers
+// ask for: building every form as it arrived was about a quarter of 50
+// edges' CPU while a burst of creates went out (bench/README), and the
+// form is most of what an edge holds per distribution.
 type dist struct {
-	id         string
-	domain     string // the distribution's own DomainName
-	enabled    bool
+	id      string
+	domain  string // the distribution's own DomainName
+	enabled bool
+	src     *cloudfront.Distribution
+	// counters holds the distribution's metric children, made at its
+	// first request (Server.stats); every dist of the same id
+	// shares it, so counts go on across snapshots.
+	counters *counterSlot
+	// grants are the bucket grants of the snapshot d was placed for, the
+	// one input to its form from outside its record. A later snapshot
+	// whose grants sign one of d's S3 origins otherwise replaces d (see
+	// signingHolds), so a form built late is the form d stood for.
+	grants *buckets.Set
+	build  sync.Once
+	// form is nil until built, and stays nil if the record does not
+	// build (the control plane validates, so a bug or a newer feed): the
+	// distribution then answers as one the edge does not have. Requests
+	// read it after build.Do; Apply reads it under Server.transportsMu,
+	// which its builder holds.
+	*form
+}
+
+// form is the request-ready part of a dist.
+type form struct {
 	rootObject string // "/index.html", or empty
 	behaviors  []behavior
 	origins    []*origin // every origin, for the transports
 	// errorResponses are the CustomErrorResponses by ErrorCode; nil when
 	// there are none, so a response pays one nil check.
 	errorResponses []customError
-	src            *cloudfront.Distribution
-	// counters holds the distribution's metric children, made at its
-	// first request (Server.stats); every compiled form of the same id
-	// shares it, so counts go on across snapshots.
-	counters *counterSlot
-	http3    bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
+	http3          bool // HttpVersion offers HTTP/3: HTTPS answers say so (Alt-Svc)
 	// logging: Logging is enabled, so requests get an access-log record;
 	// the others skip the record and its writer wrapper.
 	logging bool
@@ -172,26 +195,24 @@ type origin struct {
 	headers            []customHeader // CustomHeaders
 	conn               connSettings   // selects the transport
 	noTLS              bool           // OriginSslProtocols is SSLv3 alone
-	// Set by Server.bindTransports before the snapshot is published.
+	// Set by Server.bindTransports as the form is built, before any
+	// request reads it.
 	transport   *http.Transport
 	readTimeout time.Duration // OriginReadTimeout, or the operator's
 }
 
-// compile builds the request-ready snapshot. A distribution that does not
-// compile (the control plane validates, so this means a bug or a newer
-// feed) is left out and logged, rather than freezing every other one.
+// compile builds the routing snapshot: the host and id tables of snap's
+// distributions, each placed with its form not yet built (dist).
 //
 // Every edge applies every revision, mostly one create or update among
 // thousands of distributions, so compile does what the change needs: a
 // record the previous snapshot had too (the same pointer: feed.Merge
-// shares unchanged records, which are immutable) keeps its compiled form
-// untouched, unless a change of bucket grants changes its S3 signing;
-// the others are compiled. The host and id tables are the old ones with
-// the change applied on top (table). fresh
-// lists the forms compiled here, which Server.bindTransports binds
-// (reused ones are bound already and are being read by requests); gone,
-// the old forms that c no longer has.
-func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled, fresh, gone []*dist) {
+// shares unchanged records, which are immutable) keeps its dist, and so
+// its form if built, unless a change of bucket grants changes its S3
+// signing; the others are placed anew. The host and id tables are the old
+// ones with the change applied on top (table). fresh lists the dists
+// placed here; gone, the old ones that c no longer has.
+func compile(snap *feed.Snapshot, old *compiled) (c *compiled, fresh, gone []*dist) {
 	if snap == nil {
 		c = &compiled{hosts: newTable(0), byID: newTable(0)}
 		if old != nil {
@@ -203,7 +224,7 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 	}
 	grants := buckets.NewSet(snap.BucketGrants)
 	if old == nil || old.snap == nil || !old.sorted || old.contested {
-		return compileAll(snap, old, grants, log)
+		return compileAll(snap, old, grants)
 	}
 	regrant := !slices.Equal(old.snap.BucketGrants, snap.BucketGrants)
 	c = &compiled{rev: snap.Revision, snap: snap, sorted: true, nwild: old.nwild,
@@ -215,12 +236,12 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 	was, now := old.snap.Distributions, snap.Distributions
 	for i, j := 0, 0; i < len(was) || j < len(now); {
 		if j > 0 && j < len(now) && !(i > 0 && i < len(was) && was[i-1] == now[j-1] && was[i] == now[j]) && now[j-1].ID >= now[j].ID {
-			return compileAll(snap, old, grants, log)
+			return compileAll(snap, old, grants)
 		}
 		switch {
 		case i < len(was) && j < len(now) && was[i] == now[j]:
 			if regrant {
-				if o := old.byID.get(was[i].ID); o != nil && !o.grantsHold(grants) {
+				if o := old.byID.get(was[i].ID); o != nil && !o.signingHolds(grants) {
 					gone = append(gone, o)
 					changed = append(changed, now[j])
 				}
@@ -256,11 +277,7 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 		}
 	}
 	for _, src := range changed {
-		d, err := compileDist(src, grants)
-		if err != nil {
-			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
-			continue
-		}
+		d := placeDist(src, grants)
 		if o := old.byID.get(d.id); o != nil {
 			d.counters = o.counters
 		}
@@ -272,7 +289,7 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 					continue // listed twice
 				}
 				// Two claim it: the full build's order decides.
-				return compileAll(snap, old, grants, log)
+				return compileAll(snap, old, grants)
 			}
 			c.hosts.set(k, d)
 			if isWildcard(k) {
@@ -286,7 +303,7 @@ func compile(snap *feed.Snapshot, old *compiled, log *slog.Logger) (c *compiled,
 
 // compileAll builds c from every record of snap, reusing old's forms of
 // the records old had too.
-func compileAll(snap *feed.Snapshot, old *compiled, grants *buckets.Set, log *slog.Logger) (c *compiled, fresh, gone []*dist) {
+func compileAll(snap *feed.Snapshot, old *compiled, grants *buckets.Set) (c *compiled, fresh, gone []*dist) {
 	n := len(snap.Distributions)
 	c = &compiled{rev: snap.Revision, snap: snap, sorted: sortedByID(snap.Distributions),
 		hosts: newTable(2 * n), byID: newTable(n)}
@@ -297,16 +314,12 @@ func compileAll(snap *feed.Snapshot, old *compiled, grants *buckets.Set, log *sl
 	order := make([]*dist, 0, n)
 	for _, src := range snap.Distributions {
 		o := oldByID.get(src.ID)
-		if o != nil && o.src == src && o.grantsHold(grants) {
+		if o != nil && o.src == src && o.signingHolds(grants) {
 			c.byID.set(o.id, o)
 			order = append(order, o)
 			continue
 		}
-		d, err := compileDist(src, grants)
-		if err != nil {
-			log.Error("edge: distribution left out of the snapshot", "distribution", src.ID, "revision", snap.Revision, "err", err)
-			continue
-		}
+		d := placeDist(src, grants)
 		if o != nil {
 			d.counters = o.counters
 		}
@@ -371,22 +384,42 @@ func sortedByID(ds []*cloudfront.Distribution) bool {
 	return true
 }
 
-// grantsHold reports whether the bucket grants still give d's S3 origins
-// the signing d was compiled with: the one input to a compiled form from
-// outside its record.
-func (d *dist) grantsHold(grants *buckets.Set) bool {
-	for _, g := range d.origins {
-		if g.s3 && g.oai != "" && grants.CanRead(g.bucket, d.src.AccountID, g.oai) != g.signed {
+// signingHolds reports whether grants sign each of d's S3 origins as d's
+// own grants do, so that d's form, built or not, stays right under them.
+func (d *dist) signingHolds(grants *buckets.Set) bool {
+	if grants == d.grants {
+		return true
+	}
+	for i := range d.src.Config.Origins {
+		if bucket, oai, ok := signable(&d.src.Config.Origins[i]); ok &&
+			grants.CanRead(bucket, d.src.AccountID, oai) != d.grants.CanRead(bucket, d.src.AccountID, oai) {
 			return false
 		}
 	}
 	return true
 }
 
-func compileDist(src *cloudfront.Distribution, grants *buckets.Set) (*dist, error) {
+// signable reports the bucket and OriginAccessIdentity of an S3 origin
+// whose requests the edge signs when the grants let the OAI read the
+// bucket (compileOrigin).
+func signable(o *cloudfront.Origin) (bucket, oai string, ok bool) {
+	if o.S3 == nil {
+		return "", "", false
+	}
+	oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+	return bucketOf(o.DomainName), oai, true
+}
+
+// placeDist is src as the tables hold it, its form not built yet.
+func placeDist(src *cloudfront.Distribution, grants *buckets.Set) *dist {
+	return &dist{id: src.ID, domain: src.DomainName, enabled: src.Config.Enabled, src: src, grants: grants, counters: &counterSlot{}}
+}
+
+// buildForm compiles the request-ready form of src, its S3 origins signed
+// as grants allow.
+func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error) {
 	cfg := &src.Config
-	d := &dist{id: src.ID, domain: src.DomainName, enabled: cfg.Enabled, src: src, http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions),
-		logging: cfg.Logging.Enabled, counters: &counterSlot{}}
+	d := &form{http3: certs.HTTP3(cfg.HTTPVersion), geo: compileGeo(cfg.Restrictions), logging: cfg.Logging.Enabled}
 	if vc := cfg.ViewerCertificate; vc != nil && vc.ACMCertificateARN != "" {
 		if p, err := certs.PolicyFor(vc.MinimumProtocolVersion); err == nil {
 			d.minTLS = p.MinVersion
@@ -490,8 +523,7 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = bucketOf(o.DomainName)
-		if o.S3 != nil {
-			oai, _ := cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+		if _, oai, ok := signable(&o); ok {
 			g.oai = oai
 			g.signed = grants.CanRead(g.bucket, accountID, oai)
 		}
@@ -505,14 +537,21 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 }
 
 // lostSigning reports whether an origin that old signed requests for is
-// no longer signed in d (its grant was revoked).
+// no longer signed in d (its grant was revoked), from their records and
+// grants: neither form need be built.
 func lostSigning(old, d *dist) bool {
-	for _, g := range old.origins {
-		if !g.signed {
+	for i := range old.src.Config.Origins {
+		o := &old.src.Config.Origins[i]
+		bucket, oai, ok := signable(o)
+		if !ok || !old.grants.CanRead(bucket, old.src.AccountID, oai) {
 			continue
 		}
-		for _, h := range d.origins {
-			if h.id == g.id && !h.signed {
+		for j := range d.src.Config.Origins {
+			n := &d.src.Config.Origins[j]
+			if n.ID != o.ID {
+				continue
+			}
+			if b, a, ok := signable(n); !ok || !d.grants.CanRead(b, d.src.AccountID, a) {
 				return true
 			}
 		}

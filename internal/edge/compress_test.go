@@ -34,6 +34,9 @@ import (
 func offerBrotli(s *Server) {
 	c := s.snap.Load()
 	for _, d := range c.hosts.all() {
+		if s.ready(d) == nil {
+			continue
+		}
 		for i := range d.behaviors {
 			d.behaviors[i].brotli = d.behaviors[i].compress
 		}

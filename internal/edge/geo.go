@@ -66,7 +66,7 @@ func (s *Server) geoAllowed(g *geoRule, r *http.Request) bool {
 	return listed == g.allow
 }
 
-// warnGeoWithoutDB logs the restricted distributions just compiled
+// warnGeoWithoutDB logs the restricted distributions just placed
 // (fresh) that answer 403 to everyone because no database is loaded: once
 // per change of each, not again at every revision.
 func (s *Server) warnGeoWithoutDB(fresh []*dist) {
@@ -75,7 +75,7 @@ func (s *Server) warnGeoWithoutDB(fresh []*dist) {
 	}
 	var ids []string
 	for _, d := range fresh {
-		if d.geo != nil {
+		if compileGeo(d.src.Config.Restrictions) != nil {
 			ids = append(ids, d.id)
 		}
 	}

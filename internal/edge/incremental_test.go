@@ -3,8 +3,6 @@ package edge
 import (
 	"encoding/json"
 	"fmt"
-	"log/slog"
-	"maps"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -63,8 +61,7 @@ var grantChoices = [][]buckets.Grant{
 // compiling it from nothing gives, and the unchanged distributions'
 // forms are reused.
 func TestIncrementalCompileMatchesFull(t *testing.T) {
-	log := slog.New(slog.DiscardHandler)
-	empty, _, _ := compile(nil, nil, log)
+	empty, _, _ := compile(nil, nil)
 	reused := 0
 	for seed := range uint64(20) {
 		rng := rand.New(rand.NewPCG(seed, 1))
@@ -101,8 +98,8 @@ func TestIncrementalCompileMatchesFull(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			inc, fresh, gone := compile(next, c, log)
-			full, _, _ := compile(next, empty, log)
+			inc, fresh, gone := compile(next, c)
+			full, _, _ := compile(next, empty)
 			if !reflect.DeepEqual(flat(inc), flat(full)) {
 				t.Fatalf("seed %d step %d: the incremental compile differs from the full one\nincremental %v\nfull        %v", seed, step, describe(inc), describe(full))
 			}
@@ -152,16 +149,34 @@ func indexOf(s *feed.Snapshot, id string) int {
 	return -1
 }
 
-// flatCompiled is a compiled with its tables as plain maps, which
-// reflect.DeepEqual compares by content whatever their layering.
+// flatCompiled is a compiled with its tables as plain maps of what each
+// dist serves, which reflect.DeepEqual compares by content whatever
+// their layering: a reused dist keeps the grants it was placed with,
+// which may differ from a fresh one's while signing alike, so the forms
+// are built and compared rather than the dists.
 type flatCompiled struct {
 	compiled
-	hosts, byID map[string]*dist
+	hosts map[string]string // name: id
+	byID  map[string]flatDist
+}
+
+type flatDist struct {
+	domain  string
+	enabled bool
+	src     *cloudfront.Distribution
+	form    *form
 }
 
 func flat(c *compiled) flatCompiled {
-	f := flatCompiled{compiled: *c, hosts: maps.Collect(c.hosts.all()), byID: maps.Collect(c.byID.all())}
+	f := flatCompiled{compiled: *c, hosts: map[string]string{}, byID: map[string]flatDist{}}
 	f.compiled.hosts, f.compiled.byID = nil, nil
+	for h, d := range c.hosts.all() {
+		f.hosts[h] = d.id
+	}
+	for id, d := range c.byID.all() {
+		form, _ := buildForm(d.src, d.grants)
+		f.byID[id] = flatDist{d.domain, d.enabled, d.src, form}
+	}
 	return f
 }
 
@@ -173,7 +188,8 @@ func describe(c *compiled) string {
 	}
 	for id, d := range c.byID.all() {
 		s += fmt.Sprintf(" [%s enabled=%v", id, d.enabled)
-		for _, g := range d.origins {
+		form, _ := buildForm(d.src, d.grants)
+		for _, g := range form.origins {
 			s += fmt.Sprintf(" %s signed=%v", g.id, g.signed)
 		}
 		s += "]"

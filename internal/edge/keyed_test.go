@@ -49,7 +49,7 @@ func TestTTLDefaultMax(t *testing.T) {
 				Origins:              []cloudfront.Origin{{ID: "o", DomainName: "o.example", Custom: &cloudfront.CustomOriginConfig{}}},
 				DefaultCacheBehavior: cb, Enabled: true,
 			}}
-			cd, err := compileDist(&d, nil)
+			cd, err := buildForm(&d, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

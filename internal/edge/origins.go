@@ -123,33 +123,27 @@ func (k connSettings) effective(o OriginTimeouts) connSettings {
 	return k
 }
 
-// bindTransports gives every origin of fresh (the distributions compiled
-// for a snapshot) its transport and its effective read timeout, creating
-// the transports new settings need. It runs before the snapshot is
-// published. The other origins were bound for an earlier snapshot and are
-// being read by requests: they are not written again.
-func (s *Server) bindTransports(fresh []*dist) {
-	s.transportsMu.Lock()
-	defer s.transportsMu.Unlock()
-	for _, d := range fresh {
-		for _, g := range d.origins {
-			k := g.conn.effective(s.opts.OriginTimeouts)
-			g.readTimeout = k.read
-			if g.s3 && s.s3.endpoint != nil {
-				g.transport = s.s3Transport
-				continue
-			}
-			if k == s.defaultConn {
-				g.transport = s.transport
-				continue
-			}
-			t := s.transports[k]
-			if t == nil {
-				t = newTransport(s.opts, s.opts.Origins, k)
-				s.transports[k] = t
-			}
-			g.transport = t
+// bindTransports gives every origin of f, a form being built, its
+// transport and its effective read timeout, creating the transports new
+// settings need. The caller holds transportsMu, and publishes f after.
+func (s *Server) bindTransports(f *form) {
+	for _, g := range f.origins {
+		k := g.conn.effective(s.opts.OriginTimeouts)
+		g.readTimeout = k.read
+		if g.s3 && s.s3.endpoint != nil {
+			g.transport = s.s3Transport
+			continue
 		}
+		if k == s.defaultConn {
+			g.transport = s.transport
+			continue
+		}
+		t := s.transports[k]
+		if t == nil {
+			t = newTransport(s.opts, s.opts.Origins, k)
+			s.transports[k] = t
+		}
+		g.transport = t
 	}
 }
 
@@ -163,6 +157,9 @@ func (s *Server) dropTransports(c *compiled, gone []*dist) {
 	defer s.transportsMu.Unlock()
 	own := false
 	for _, d := range gone {
+		if d.form == nil {
+			continue // never built: it bound nothing
+		}
 		for _, g := range d.origins {
 			own = own || g.transport != nil && g.transport != s.transport && g.transport != s.s3Transport
 		}
@@ -172,6 +169,9 @@ func (s *Server) dropTransports(c *compiled, gone []*dist) {
 	}
 	used := map[connSettings]bool{}
 	for _, d := range c.byID.all() {
+		if d.form == nil {
+			continue // building it will bind again what it needs
+		}
 		for _, g := range d.origins {
 			if k := g.conn.effective(s.opts.OriginTimeouts); k != s.defaultConn && !(g.s3 && s.s3.endpoint != nil) {
 				used[k] = true

@@ -326,6 +326,11 @@ func TestOriginTransportsShared(t *testing.T) {
 		return d
 	}
 	e := newEdge(t, Options{}, with("E1", "a.test", 7), with("E2", "b.test", 7), distribution(o.Server))
+	if n := len(e.transports); n != 0 {
+		t.Fatalf("%d extra pools before any request, want none (forms are built at a first request)", n)
+	}
+	e.get(t, "a.test", "/x")
+	e.get(t, "b.test", "/x")
 	if n := len(e.transports); n != 1 {
 		t.Fatalf("%d extra pools for one non-default setting, want 1", n)
 	}
@@ -336,6 +341,10 @@ func TestOriginTransportsShared(t *testing.T) {
 	if err := e.Apply(testSnapshot(2, with("E1", "a.test", 9)), nil); err != nil {
 		t.Fatal(err)
 	}
+	if n := len(e.transports); n != 0 {
+		t.Fatalf("%d extra pools after the change, before a request, want none", n)
+	}
+	e.get(t, "a.test", "/x")
 	if n := len(e.transports); n != 1 {
 		t.Fatalf("%d extra pools after the change, want 1", n)
 	}

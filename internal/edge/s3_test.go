@@ -189,4 +189,45 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 			}
 		}
 	})
+	// A form is built at its distribution's first request (Server.ready),
+	// possibly several snapshots after the one that placed it: it must be
+	// built with the grants in force, whatever the order.
+	grant := []buckets.Grant{{Bucket: "private", OAIID: oaiID}}
+	opts := Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}
+	t.Run("a revoke before the first request", func(t *testing.T) {
+		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+		e := newEdgeSnapshot(t, opts, &feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: grant})
+		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: e.snap.Load().snap.Distributions}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(t, "d3.cloudfront.test", "/a.txt"); r.StatusCode != 403 || strings.Contains(r.body, "secret") {
+			t.Fatalf("revoked: %d %q", r.StatusCode, r.body)
+		}
+	})
+	t.Run("a grant before the first request", func(t *testing.T) {
+		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+		e := newEdgeSnapshot(t, opts, &feed.Snapshot{Revision: 1, Distributions: records(d)})
+		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: e.snap.Load().snap.Distributions, BucketGrants: grant}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(t, "d3.cloudfront.test", "/a.txt"); r.StatusCode != 200 || r.body != "secret object" {
+			t.Fatalf("granted: %d %q", r.StatusCode, r.body)
+		}
+	})
+	t.Run("a request on the snapshot before a revoke builds its form after it", func(t *testing.T) {
+		d := s3Distribution("private.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+		e := newEdgeSnapshot(t, opts, &feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: grant})
+		before := e.snap.Load()
+		if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: before.snap.Distributions}, nil); err != nil {
+			t.Fatal(err)
+		}
+		// The late request builds the form it routed to, signed as its
+		// snapshot's grants say; the current snapshot must not share it.
+		if old := e.ready(before.byID.get(d.ID)); old == nil || !old.origins[0].signed {
+			t.Fatal("the form placed under the grant was not built signed")
+		}
+		if r := e.get(t, "d3.cloudfront.test", "/a.txt"); r.StatusCode != 403 || strings.Contains(r.body, "secret") {
+			t.Fatalf("after the revoke: %d %q", r.StatusCode, r.body)
+		}
+	})
 }

@@ -32,7 +32,7 @@ type request struct {
 // HTTPS.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	pr := newPerRequest()
-	d := s.snap.Load().lookup(r.Host)
+	d := s.ready(s.snap.Load().lookup(r.Host))
 	// Only a distribution with Logging enabled has its requests logged
 	// (the access-log writer drops the others): the rest skip building
 	// the record and the wrapper, 7,000 instructions of a 1 KiB hit.

@@ -214,9 +214,8 @@ func New(o Options) (*Server, error) {
 // Apply compiles snap, swaps it in atomically and purges the invalidated
 // paths. It implements feed.Applier.
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
-	c, fresh, gone := compile(snap, s.snap.Load(), s.log)
+	c, fresh, gone := compile(snap, s.snap.Load())
 	s.applyViewerTLS(snap)
-	s.bindTransports(fresh)
 	s.snap.Store(c)
 	s.dropTransports(c, gone)
 	s.warnGeoWithoutDB(fresh)
@@ -241,6 +240,31 @@ func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidat
 	s.purge(prefixes)
 	s.release.applied()
 	return nil
+}
+
+// ready returns d with its form built, building it at d's first request
+// (and binding its origins' transports); nil when d is nil or its record
+// does not build, which is logged once: the distribution then answers as
+// one the edge does not have, the other distributions as ever.
+func (s *Server) ready(d *dist) *dist {
+	if d == nil {
+		return nil
+	}
+	d.build.Do(func() {
+		f, err := buildForm(d.src, d.grants)
+		if err != nil {
+			s.log.Error("edge: distribution not served: its configuration does not compile", "distribution", d.id, "err", err)
+			return
+		}
+		s.transportsMu.Lock()
+		s.bindTransports(f)
+		d.form = f
+		s.transportsMu.Unlock()
+	})
+	if d.form == nil {
+		return nil
+	}
+	return d
 }
 
 // Revision is the revision of the applied snapshot.

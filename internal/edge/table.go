@@ -6,7 +6,7 @@ import (
 	"github.com/openfront/openfront/internal/cowmap"
 )
 
-// table maps names (hosts, distribution ids) to compiled forms, and is
+// table maps names (hosts, distribution ids) to distributions, and is
 // shared between revisions the way feed.Snapshot shares records (see
 // cowmap): a revision copies O(√n) entries instead of the maps of every
 // distribution, which was most of an edge's work and garbage per

@@ -1,0 +1,71 @@
+package edge
+
+import (
+	"bytes"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/feed"
+)
+
+// TestFormBuiltAtFirstRequest: Apply places distributions without building
+// their forms; a distribution's first request builds its form, once, and
+// a later revision that leaves its record alone keeps that form.
+func TestFormBuiltAtFirstRequest(t *testing.T) {
+	o := newOrigin(t, text("ok"))
+	a, b := distribution(o.Server), distribution(o.Server)
+	b.ID, b.DomainName = "EBEXAMPLE", "d2.cloudfront.test"
+	e := newEdge(t, Options{}, a, b)
+	snap := e.snap.Load()
+	da, db := snap.byID.get(a.ID), snap.byID.get(b.ID)
+	if da.form != nil || db.form != nil {
+		t.Fatal("a form was built before any request")
+	}
+	for range 2 {
+		if r := e.get(t, "d1.cloudfront.test", "/x"); r.StatusCode != 200 || r.body != "ok" {
+			t.Fatalf("first distribution: %d %q", r.StatusCode, r.body)
+		}
+	}
+	built := da.form
+	if built == nil || db.form != nil {
+		t.Fatalf("after requests to the first only: its form built %v, the other's %v; want true, false", built != nil, db.form != nil)
+	}
+	b.Config.Comment = "changed"
+	if err := e.Apply(&feed.Snapshot{Revision: 2, Distributions: []*cloudfront.Distribution{snap.snap.Distributions[0], records(b)[0]}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	next := e.snap.Load()
+	if got := next.byID.get(a.ID); got != da || got.form != built {
+		t.Fatal("an unchanged distribution lost its built form at the next revision")
+	}
+	if r := e.get(t, "d2.cloudfront.test", "/x"); r.StatusCode != 200 || r.body != "ok" {
+		t.Fatalf("second distribution after its change: %d %q", r.StatusCode, r.body)
+	}
+}
+
+// TestFormThatDoesNotBuild: a record whose form does not build (the
+// control plane validates, so a bug or a newer feed) answers as a
+// distribution the edge does not have, 403, logged once, and the others
+// are served as ever. An edge that built every form at Apply left it out
+// of the snapshot: the same answer.
+func TestFormThatDoesNotBuild(t *testing.T) {
+	o := newOrigin(t, text("ok"))
+	good, bad := distribution(o.Server), distribution(o.Server)
+	bad.ID, bad.DomainName = "EBADEXAMPLE", "d2.cloudfront.test"
+	bad.Config.DefaultCacheBehavior.TargetOriginID = "no-such-origin"
+	var logs bytes.Buffer
+	e := newEdge(t, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}, good, bad)
+	for range 2 {
+		if r := e.get(t, "d2.cloudfront.test", "/x"); r.StatusCode != 403 {
+			t.Fatalf("a distribution whose form does not build: %d, want 403", r.StatusCode)
+		}
+	}
+	if n := strings.Count(logs.String(), "does not compile"); n != 1 {
+		t.Fatalf("logged %d times, want once:\n%s", n, logs.String())
+	}
+	if r := e.get(t, "d1.cloudfront.test", "/x"); r.StatusCode != 200 || r.body != "ok" {
+		t.Fatalf("the other distribution: %d %q", r.StatusCode, r.body)
+	}
+}
