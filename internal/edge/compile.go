@@ -46,9 +46,9 @@ type compiled struct {
 // and Apply need, taken from its record as Apply places it, and its
 // request-ready form, built at its first request (Server.ready). An edge
 // follows every distribution of the fleet and serves those its viewers
-// ask for: building every form as it arrived was about a quarter of 50
-// edges' CPU while a burst of creates went out (bench/README), and the
-// form is most of what an edge holds per distribution.
+// ask for: a form built as its record arrived was a quarter of an edge's
+// heap per distribution and of its allocations per delta, for
+// distributions it may never serve.
 type dist struct {
 	id      string
 	domain  string // the distribution's own DomainName
