@@ -253,7 +253,7 @@ func (c *Client) Run(ctx context.Context) error {
 			backoff = backoffMin
 			continue // the long poll ran out: nothing new
 		}
-		next, err := merge(snap, d, true) // snap is merge's, or the file's (sorted)
+		next, err := mergeRecords(snap, &d.Delta, d.Distributions, true) // snap is merge's, or the file's (sorted)
 		if err != nil {
 			forceFull = true // start over from a full delta
 			fail("merging a delta", err)
@@ -262,7 +262,7 @@ func (c *Client) Run(ctx context.Context) error {
 		c.rememberDelta(next, d, raws)
 		// On disk before the ack: an edge never acknowledges what a restart
 		// would lose.
-		if err := c.save(next, d, body); err != nil {
+		if err := c.save(next, &d.Delta, body); err != nil {
 			fail("saving the snapshot", err)
 			continue
 		}
@@ -339,7 +339,7 @@ func (c *Client) register(ctx context.Context) (RegisterResponse, error) {
 // poll returns the delta since since, its body as received, which the
 // journal keeps as it is, and (with a StateDir) the JSON of each of its
 // distributions, by index, for the snapshot file (see rawjson.go).
-func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*Delta, []byte, [][]byte, error) {
+func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*receivedDelta, []byte, [][]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait+requestTimeout)
 	defer cancel()
 	q := url.Values{"since": {strconv.FormatInt(since, 10)}, "edge": {c.EdgeID}}
@@ -349,14 +349,7 @@ func (c *Client) poll(ctx context.Context, since int64, wait time.Duration) (*De
 	}
 	// One pass over the body: encoding/json's Decoder scanned it once to
 	// find the value's end, then again to fill d.
-	var d *Delta
-	var raws [][]byte
-	if c.StateDir != "" {
-		d, raws, err = decodeDelta(body)
-	} else {
-		d = new(Delta)
-		err = unmarshalJSON(body, d)
-	}
+	d, raws, err := decodeDelta(body, c.StateDir != "")
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("feed: GET %s: decoding: %w", PathChanges, err)
 	}

@@ -28,13 +28,21 @@ func Merge(s *Snapshot, d *Delta) (*Snapshot, error) { return merge(s, d, false)
 // so that an edge's merge need not compare every id of the snapshot at
 // every revision.
 func merge(s *Snapshot, d *Delta, ordered bool) (*Snapshot, error) {
+	return mergeRecords(s, d, Records(d.Distributions), ordered)
+}
+
+// mergeRecords is merge with d's distributions given as records, each in
+// an allocation of its own that the result may share (d.Distributions is
+// not read): an edge decodes a delta's records so (receivedDelta), rather
+// than into one list that merge would then copy out of.
+func mergeRecords(s *Snapshot, d *Delta, records []*cloudfront.Distribution, ordered bool) (*Snapshot, error) {
 	if s == nil {
 		s = &Snapshot{}
 	}
 	if d.Full {
 		out := &Snapshot{
 			Revision:      d.Revision,
-			Distributions: Records(d.Distributions),
+			Distributions: slices.Clone(records),
 			KeyPairs:      slices.Clone(d.KeyPairs),
 			BucketGrants:  slices.Clone(d.BucketGrants),
 			Certificates:  slices.Clone(d.Certificates),
@@ -50,7 +58,7 @@ func merge(s *Snapshot, d *Delta, ordered bool) (*Snapshot, error) {
 	}
 	return &Snapshot{
 		Revision:      d.Revision,
-		Distributions: mergeDistributions(s.Distributions, d.Distributions, d.DeletedDistributions, ordered),
+		Distributions: mergeDistributions(s.Distributions, records, d.DeletedDistributions, ordered),
 		KeyPairs:      mergeByKey(s.KeyPairs, d.KeyPairs, d.DeletedKeyPairs, keyPairID),
 		BucketGrants:  mergeByKey(s.BucketGrants, d.BucketGrants, d.DeletedBucketGrants, buckets.Grant.Key),
 		Certificates:  mergeByKey(s.Certificates, d.Certificates, d.DeletedCertificates, certificateARN),
@@ -124,7 +132,7 @@ func strictlySorted[T any](xs []T, key func(T) string) bool {
 // of base between them copied whole, rather than base copied through a
 // map and sorted again (tens of milliseconds per revision with a few
 // thousand distributions, on every edge).
-func mergeDistributions(base []*cloudfront.Distribution, changed []cloudfront.Distribution, deleted []string, ordered bool) []*cloudfront.Distribution {
+func mergeDistributions(base, changed []*cloudfront.Distribution, deleted []string, ordered bool) []*cloudfront.Distribution {
 	if !ordered && !sortedByID(base) {
 		return mergeDistributionsMap(base, changed, deleted)
 	}
@@ -132,17 +140,14 @@ func mergeDistributions(base []*cloudfront.Distribution, changed []cloudfront.Di
 		return base
 	}
 	// The changes by id; of one id changed twice, the later wins.
-	sorted := make([]*cloudfront.Distribution, 0, len(changed))
-	for i := range changed {
-		sorted = append(sorted, &changed[i])
-	}
+	sorted := slices.Clone(changed)
 	slices.SortStableFunc(sorted, byID)
 	ch := sorted[:0]
 	for i, x := range sorted {
 		if i+1 < len(sorted) && sorted[i+1].ID == x.ID {
 			continue
 		}
-		ch = append(ch, own(x))
+		ch = append(ch, x)
 	}
 	dels := slices.Clone(deleted)
 	slices.Sort(dels)
@@ -191,7 +196,7 @@ func sortedByID(ds []*cloudfront.Distribution) bool {
 
 // mergeDistributionsMap is mergeDistributions for a base not in id order
 // (a Snapshot built by hand): of one id, the last wins.
-func mergeDistributionsMap(base []*cloudfront.Distribution, changed []cloudfront.Distribution, deleted []string) []*cloudfront.Distribution {
+func mergeDistributionsMap(base, changed []*cloudfront.Distribution, deleted []string) []*cloudfront.Distribution {
 	dists := make(map[string]*cloudfront.Distribution, len(base)+len(changed))
 	for _, x := range base {
 		dists[x.ID] = x
@@ -199,8 +204,8 @@ func mergeDistributionsMap(base []*cloudfront.Distribution, changed []cloudfront
 	for _, id := range deleted {
 		delete(dists, id)
 	}
-	for i := range changed {
-		dists[changed[i].ID] = own(&changed[i])
+	for _, x := range changed {
+		dists[x.ID] = x
 	}
 	if len(dists) == 0 {
 		return nil

@@ -26,7 +26,7 @@ func TestMergeDistributionsWalk(t *testing.T) {
 	for i := range 5000 {
 		// A base as Merge leaves it: unique ids, sorted.
 		base := mergeDistributionsMap(records(pick(12)...), nil, nil)
-		changed := pick(5)
+		changed := records(pick(5)...)
 		var deleted []string
 		for range rng.IntN(4) {
 			deleted = append(deleted, fmt.Sprintf("E%d", rng.IntN(12)))

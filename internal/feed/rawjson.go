@@ -32,23 +32,40 @@ type rawRecord struct {
 // rawRecords are the records' JSON by distribution id.
 type rawRecords map[string]rawRecord
 
-// decodeDelta decodes a delta's body as unmarshalJSON does and returns
-// the JSON of each of its distributions, by index (nil where there is
-// none: all nil when the body's form is not the plain one, see
-// scan.object).
-func decodeDelta(b []byte) (*Delta, [][]byte, error) {
-	sc := newScan(b)
+// receivedDelta is a delta as an edge decodes one: its distributions each
+// in an allocation of its own (the field shadows Delta's), which merge
+// shares as they are. Decoded into Delta's list, each record was copied
+// out of it again, and the list itself was garbage: a third of the bytes
+// an edge allocated per delta.
+type receivedDelta struct {
+	Delta
+	Distributions []*cloudfront.Distribution `json:",omitzero"`
+}
+
+// decodeDelta decodes a delta's body as unmarshalJSON does and, when
+// withJSON is set, returns the JSON of each of its distributions, by
+// index (nil where there is none: all nil when the body's form is not
+// the plain one, see scan.object).
+func decodeDelta(b []byte, withJSON bool) (*receivedDelta, [][]byte, error) {
 	var raws [][]byte
-	split := sc.object(deltaMembers, "Distributions", func() (ok bool) { raws, ok = sc.records(); return ok })
-	var d Delta
+	split := false
+	if withJSON {
+		sc := newScan(b)
+		split = sc.object(deltaMembers, "Distributions", func() (ok bool) { raws, ok = sc.records(); return ok })
+	}
+	var d receivedDelta
 	if split && len(raws) > 0 {
-		// Room for the records up front (the decoder appends to it):
-		// growing the list while decoding copied each record about
-		// twice, which cost more than the scan.
-		d.Distributions = make([]cloudfront.Distribution, 0, len(raws))
+		// Room for the records up front (the decoder appends to it).
+		d.Distributions = make([]*cloudfront.Distribution, 0, len(raws))
 	}
 	if err := unmarshalJSON(b, &d); err != nil {
 		return nil, nil, err
+	}
+	for i, x := range d.Distributions {
+		if x == nil {
+			// null: encoding/json leaves a list's element zero there.
+			d.Distributions[i] = new(cloudfront.Distribution)
+		}
 	}
 	if !split || len(raws) != len(d.Distributions) {
 		return &d, nil, nil
@@ -217,27 +234,19 @@ func mayMatch(name, field string) bool {
 
 // rememberDelta notes the JSON of the records d brought into next, the
 // snapshot merge made of d; raws are d's distributions' JSON by index.
-func (c *Client) rememberDelta(next *Snapshot, d *Delta, raws [][]byte) {
+// A record is remembered only where next holds that very record: of an
+// id listed twice, merge keeps one.
+func (c *Client) rememberDelta(next *Snapshot, d *receivedDelta, raws [][]byte) {
 	if len(raws) != len(d.Distributions) || len(raws) == 0 || c.StateDir == "" {
 		return
 	}
 	if c.raw == nil {
 		c.raw = make(rawRecords, len(next.Distributions))
 	}
-	for i := range d.Distributions {
-		id := d.Distributions[i].ID
-		p := findDistribution(next.Distributions, id)
-		if p == nil {
-			continue
+	for i, x := range d.Distributions {
+		if p := findDistribution(next.Distributions, x.ID); p == x {
+			c.raw[x.ID] = rawRecord{p, raws[i]}
 		}
-		if r, ok := c.raw[id]; ok && r.d == p {
-			// p is new in next, so an earlier copy of id in d put it
-			// here: which copy became p is merge's business, and p is
-			// encoded (no JSON).
-			c.raw[id] = rawRecord{d: p}
-			continue
-		}
-		c.raw[id] = rawRecord{p, raws[i]}
 	}
 }
 

@@ -93,7 +93,7 @@ func BenchmarkDecodeCapturing(b *testing.B) {
 		fn   func() error
 	}{
 		{"delta-80/plain", delta, func() error { var x Delta; return unmarshalJSON(delta, &x) }},
-		{"delta-80/capturing", delta, func() error { _, _, err := decodeDelta(delta); return err }},
+		{"delta-80/capturing", delta, func() error { _, _, err := decodeDelta(delta, true); return err }},
 		{"file-1000/plain", file, func() error { _, _, err := DecodeSnapshotFile(file); return err }},
 		{"file-1000/capturing", file, func() error { _, _, _, err := decodeSnapshotFile(file, true); return err }},
 	} {

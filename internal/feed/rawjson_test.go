@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -438,7 +439,7 @@ func TestDecodeDeltaKeepsRecordJSON(t *testing.T) {
 		{"the list again, its name escaped", `{"Distributions":[{"ID":"EA"}],"Distribution\u0073":[{"ID":"EB"}]}`, []string{none}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, raws, err := decodeDelta([]byte(tc.body))
+			d, raws, err := decodeDelta([]byte(tc.body), true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -523,5 +524,33 @@ func TestScanRefusesMalformed(t *testing.T) {
 		if sc.object(deltaMembers, "Distributions", func() (ok bool) { raws, ok = sc.records(); return ok }) {
 			t.Errorf("%q: scanned, keeping %q", body, raws)
 		}
+	}
+}
+
+// TestReceivedRecordsShared: the records an edge decodes from a delta are
+// the next snapshot's records, each in an allocation of its own, shared
+// rather than copied again; of an id listed twice, the later is kept.
+func TestReceivedRecordsShared(t *testing.T) {
+	body := []byte(`{"From":1,"Revision":2,"Distributions":[{"ID":"EB"},{"ID":"EA"},null,{"ID":"EB","Config":{"Comment":"later"}}]}`)
+	d, raws, err := decodeDelta(body, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Distributions) != 4 || len(raws) != 4 || d.Distributions[2] == nil || !reflect.DeepEqual(*d.Distributions[2], cloudfront.Distribution{}) {
+		t.Fatalf("decoded %v, JSON %q: want four records, the null one zero as encoding/json leaves it", d.Distributions, raws)
+	}
+	base := &Snapshot{Revision: 1, Distributions: records(dist("EC", 1))}
+	next, err := mergeRecords(base, &d.Delta, d.Distributions, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []*cloudfront.Distribution{d.Distributions[2], d.Distributions[1], d.Distributions[3], base.Distributions[0]}
+	if !slices.Equal(next.Distributions, want) {
+		t.Fatalf("merged %v, want the decoded records themselves %v", next.Distributions, want)
+	}
+	c := &Client{StateDir: t.TempDir()}
+	c.rememberDelta(next, d, raws)
+	if r := c.raw["EB"]; r.d != d.Distributions[3] || string(r.json) != `{"ID":"EB","Config":{"Comment":"later"}}` {
+		t.Fatalf("JSON kept for EB: %q for %p, want the later record's", r.json, r.d)
 	}
 }
