@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/openfront/openfront/internal/cloudfront"
@@ -68,4 +69,70 @@ func TestFormThatDoesNotBuild(t *testing.T) {
 	if r := e.get(t, "d1.cloudfront.test", "/x"); r.StatusCode != 200 || r.body != "ok" {
 		t.Fatalf("the other distribution: %d %q", r.StatusCode, r.body)
 	}
+}
+
+// TestFormBuiltOnceConcurrently: viewers' first requests to a distribution
+// race each other and revisions that drop and make transports; every
+// request is served, and the current form's pool is one the edge has
+// (under -race, also the ordering of a form's writes and Apply's reads).
+func TestFormBuiltOnceConcurrently(t *testing.T) {
+	o := newOrigin(t, text("ok"))
+	with := func(id, domain string, keepalive int) *cloudfront.Distribution {
+		d := distribution(o.Server, func(cfg *cloudfront.DistributionConfig) {
+			cfg.Origins[0].Custom.OriginKeepaliveTimeout = ptr(keepalive)
+		})
+		d.ID, d.DomainName = id, domain
+		return records(d)[0]
+	}
+	e := newEdge(t, Options{}, *with("EAEXAMPLE", "a.test", 7))
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	failed := make(chan int, 8)
+	for range 8 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if r := e.get(t, "a.test", "/x"); r.StatusCode != 200 {
+					failed <- r.StatusCode
+					return
+				}
+			}
+		})
+	}
+	rev := e.snap.Load().rev
+	for i := range 40 {
+		// a placed anew at every revision, so that its forms are built
+		// while Apply runs; b with a pool of its own, built, so that the
+		// next revision drops it and walks the snapshot's forms.
+		rev++
+		snap := &feed.Snapshot{Revision: rev, Distributions: []*cloudfront.Distribution{with("EAEXAMPLE", "a.test", 7+i%5), with("EBEXAMPLE", "b.test", 20+i%3)}}
+		if err := e.Apply(snap, nil); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.get(t, "b.test", "/x"); r.StatusCode != 200 {
+			t.Fatalf("revision %d: b answered %d", rev, r.StatusCode)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	close(failed)
+	for c := range failed {
+		t.Fatalf("a request to a answered %d", c)
+	}
+	d := e.ready(e.snap.Load().byID.get("EAEXAMPLE"))
+	if d == nil {
+		t.Fatal("a's form does not build")
+	}
+	e.transportsMu.Lock()
+	defer e.transportsMu.Unlock()
+	for _, p := range e.transports {
+		if p == d.origins[0].transport {
+			return
+		}
+	}
+	t.Fatal("a's form uses a pool the edge no longer has")
 }
