@@ -359,10 +359,6 @@ func TestEdges(t *testing.T) {
 			{"a", "http", domain, "GET", "/enc.css", []string{"Accept-Encoding", "gzip"}, 200, "Hit from cloudfront", "", "/enc.css", 1},
 			{"a", "http", domain, "GET", "/enc.css", nil, 200, "Miss from cloudfront", "", "/enc.css", 2},
 		}},
-		{"HEAD is cached like GET", []step{
-			{"a", "http", domain, "HEAD", "/head.html", nil, 200, "Miss from cloudfront", "", "/head.html", 1},
-			{"a", "http", domain, "GET", "/head.html", nil, 200, "Hit from cloudfront", "path=/head.html", "/head.html", 1},
-		}},
 		{"methods of 2012 only", []step{
 			{"a", "http", domain, "POST", "/doc.html", nil, 403, "", "", "", 0}, // CloudFront: 403 "not configured to allow the HTTP request method"
 		}},
@@ -412,6 +408,33 @@ func TestEdges(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("HEAD is cached like GET", func(t *testing.T) {
+		res, _ := viewer(t, "http", a.httpAddr, domain, "HEAD", "/head.html")
+		if res.StatusCode != 200 || res.Header.Get("X-Cache") != "Miss from cloudfront" {
+			t.Fatalf("HEAD: %d %q, want 200 and a miss", res.StatusCode, res.Header.Get("X-Cache"))
+		}
+		// The HEAD's answer ends with its headers while the edge reads
+		// the body on, so a request at once may join that fetch (a miss
+		// that costs the origin nothing; CI's race detector once made it
+		// one). A HEAD answers Hit once the copy is stored.
+		for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+			res, _ := viewer(t, "http", a.httpAddr, domain, "HEAD", "/head.html")
+			if res.Header.Get("X-Cache") == "Hit from cloudfront" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the HEAD's copy not stored after 5 s: X-Cache %q", res.Header.Get("X-Cache"))
+			}
+		}
+		res, body := viewer(t, "http", a.httpAddr, domain, "GET", "/head.html")
+		if res.StatusCode != 200 || res.Header.Get("X-Cache") != "Hit from cloudfront" || !strings.Contains(body, "path=/head.html") {
+			t.Fatalf("GET after the HEAD: %d %q %q, want 200, a hit and the object", res.StatusCode, res.Header.Get("X-Cache"), body)
+		}
+		if n := o.count("/head.html"); n != 1 {
+			t.Fatalf("origin got %d requests for a HEAD, HEADs and a GET, want 1", n)
+		}
+	})
 
 	t.Run("concurrent misses collapse into one origin request", func(t *testing.T) {
 		var wg sync.WaitGroup
