@@ -8,6 +8,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -96,13 +97,19 @@ func bucketsS3Origin(bucket, oaiID string) string {
 // and returns its domain name.
 func bucketsCreate(t *testing.T, c *apiClient, config string) string {
 	t.Helper()
-	r := c.must(t, "POST", "/2012-07-01/distribution", config)
+	return bucketsCreateIn(t, c, "2012-07-01", config)
+}
+
+// bucketsCreateIn is bucketsCreate through API version.
+func bucketsCreateIn(t *testing.T, c *apiClient, version, config string) string {
+	t.Helper()
+	r := c.must(t, "POST", "/"+version+"/distribution", config)
 	if r.status != 201 {
 		t.Fatalf("create: %d %s", r.status, r.body)
 	}
 	id := field(idRE, r.body)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if field(statusRE, c.must(t, "GET", "/2012-07-01/distribution/"+id, "").body) == "Deployed" {
+		if field(statusRE, c.must(t, "GET", "/"+version+"/distribution/"+id, "").body) == "Deployed" {
 			return field(domainRE, r.body)
 		}
 	}
@@ -388,5 +395,100 @@ func TestSecurityServeQuickStartKeepsEveryBucket(t *testing.T) {
 	}
 	if len(gs) != 1 || gs[0].Bucket != "*" || gs[0].AccountID != account[1] {
 		t.Fatalf("grants after serve's first start: %+v, want * for %s", gs, account[1])
+	}
+}
+
+// bucketsWritableConfig is a 2020-05-31 distribution of one S3 origin
+// with B's OAI whose default behaviour allows every method.
+func bucketsWritableConfig(ref, bucket, oaiID string) string {
+	return `<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>` + ref + `</CallerReference>` +
+		`<Origins><Quantity>1</Quantity><Items>` + bucketsS3Origin(bucket, oaiID) + `</Items></Origins>` +
+		`<DefaultCacheBehavior><TargetOriginId>o</TargetOriginId><ViewerProtocolPolicy>allow-all</ViewerProtocolPolicy>` +
+		`<AllowedMethods><Quantity>7</Quantity><Items><Method>GET</Method><Method>HEAD</Method><Method>OPTIONS</Method>` +
+		`<Method>PUT</Method><Method>PATCH</Method><Method>POST</Method><Method>DELETE</Method></Items>` +
+		`<CachedMethods><Quantity>2</Quantity><Items><Method>GET</Method><Method>HEAD</Method></Items></CachedMethods></AllowedMethods>` +
+		`<ForwardedValues><QueryString>true</QueryString><Cookies><Forward>none</Forward></Cookies></ForwardedValues>` +
+		`<MinTTL>0</MinTTL><DefaultTTL>0</DefaultTTL><MaxTTL>0</MaxTTL></DefaultCacheBehavior>` +
+		`<Comment /><Enabled>true</Enabled></DistributionConfig>`
+}
+
+// TestSecurityViewersCannotWieldTheOperatorKey: the edge signs S3
+// requests with one operator key, which can do anything in every bucket,
+// so what it signs for a tenant must be no more than its grant says (read
+// the bucket). Tenant B, granted its own bucket, allows every method on
+// its distribution and, as a viewer, tries to make the edge copy tenant
+// A's private object into B's bucket (PUT with X-Amz-Copy-Source, which
+// moto_server, like S3, performs for the operator's key) and to delete in
+// its own bucket. Writes go to S3 unsigned and the viewer's x-amz-*
+// headers do not reach S3, so A's bytes are never copied nor readable
+// through B, and S3 refuses the anonymous delete. (moto_server takes an
+// anonymous PUT into a private bucket, which S3 would refuse, so that the
+// edge does not sign writes is checked against a recording S3 in the
+// edge's own tests, TestS3ViewersCannotWieldTheOperatorKey.)
+func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
+	moto := testpeer.MotoServer(t)
+	const secret = "tenant A's private bytes"
+	bucketsMotoPut(t, moto, "/abucket", "")
+	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
+	bucketsMotoPut(t, moto, "/bbucket", "")
+	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	_, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "abucket", "--oai", oaiA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
+	domainB := bucketsCreateIn(t, b, "2020-05-31", bucketsWritableConfig("b-writable", "bbucket", oaiB))
+
+	send := func(method, path string, header ...string) (int, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, "http://"+s.edgeAddr+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Host = domainB
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	// Reads are what B's grant is for.
+	if status, body := send("GET", "/own.txt"); status != 200 || body != "tenant B's bytes" {
+		t.Fatalf("B's own object: %d %q", status, body)
+	}
+	for _, tc := range []struct {
+		name, method, path string
+		header             []string
+		refused            bool // S3 (moto_server) must refuse it
+	}{
+		{"copy A's object into B's bucket", "PUT", "/stolen1.txt", []string{"X-Amz-Copy-Source", "/abucket/secret.txt"}, false},
+		{"copy with the source unrooted", "PUT", "/stolen2.txt", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
+		{"copy, the header in lower case", "PUT", "/stolen3.txt", []string{"x-amz-copy-source", "abucket/secret.txt"}, false},
+		{"copy into a part of a multipart upload", "PUT", "/stolen4.txt?partNumber=1&uploadId=x", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
+		{"delete an object", "DELETE", "/own.txt", nil, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			status, body := send(tc.method, tc.path, tc.header...)
+			if strings.Contains(body, secret) || tc.refused && status < 400 {
+				t.Fatalf("%s %s: %d %q", tc.method, tc.path, status, body)
+			}
+		})
+	}
+	// A's bytes are nowhere in B's bucket (read through B's distribution,
+	// signed), and B's object is still there.
+	for i := 1; i <= 4; i++ {
+		path := fmt.Sprintf("/stolen%d.txt", i)
+		if status, body := send("GET", path); strings.Contains(body, secret) {
+			t.Fatalf("GET %s after the attempts: %d %q", path, status, body)
+		}
+	}
+	if status, body := send("GET", "/own.txt"); status != 200 || body != "tenant B's bytes" {
+		t.Fatalf("B's own object after the attempts: %d %q", status, body)
 	}
 }

@@ -172,9 +172,16 @@ func (f *forwarding) forwardsHeader(k string) bool {
 		return false
 	}
 	if removedRequestHeaders[name] || routingHeader(name) {
-		return f.allHeaders || len(f.headers) > 0 && contains(f.headers, k)
+		return f.keysHeader(k)
 	}
 	return true
+}
+
+// keysHeader reports whether the recipe names the viewer's header k
+// (canonical), or forwards every header: the viewer chose it, and it is
+// in the cache key (or nothing is cached).
+func (f *forwarding) keysHeader(k string) bool {
+	return f.allHeaders || contains(f.headers, k)
 }
 
 type origin struct {

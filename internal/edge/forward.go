@@ -205,7 +205,7 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	}
 	h := req.Header
 	for k, v := range o.viewer.Header {
-		if o.b.forwardsHeader(k) {
+		if o.b.forwardsHeader(k) && (!g.s3 || !amzHeader(k) || o.b.keysHeader(k)) {
 			h[k] = v
 		}
 	}
@@ -262,12 +262,25 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
 	g.setCustomHeaders(h)
-	if g.s3 && g.signed {
+	if g.s3 && g.signed && (method == http.MethodGet || method == http.MethodHead) {
 		if err := s.s3.sign(ctx, req, time.Now()); err != nil {
 			return nil, err
 		}
 	}
 	return req, nil
+}
+
+// The edge signs S3 requests with the operator's key, which may do
+// anything in every bucket, while a tenant's bucket grant lets its OAI
+// read one bucket (package buckets). So only reads are signed: a write
+// goes out unsigned, and S3 decides it as for a principal the bucket's
+// policy does not name. And a viewer's x-amz-* headers do not reach S3
+// origins unless the behaviour keys them: they are S3's instructions
+// (X-Amz-Copy-Source copies from another bucket, X-Amz-Security-Token or
+// SSE-C headers turn a read into an error cached for every viewer), and
+// a signature over them would lend the operator's key to the viewer.
+func amzHeader(k string) bool {
+	return len(k) >= 6 && strings.EqualFold(strings.ReplaceAll(k[:6], "_", "-"), "x-amz-")
 }
 
 var (

@@ -3,7 +3,9 @@ package edge
 import (
 	"io"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/openfront/openfront/internal/buckets"
@@ -230,4 +232,84 @@ func TestS3SignsOnlyGrantedOAIs(t *testing.T) {
 			t.Fatalf("after the revoke: %d %q", r.StatusCode, r.body)
 		}
 	})
+}
+
+// TestS3ViewersCannotWieldTheOperatorKey: the operator's key signs only
+// reads (GET, HEAD) of an OAI origin whose bucket is granted, as the
+// grant lets the OAI read and nothing more; other methods reach S3
+// unsigned. A viewer's x-amz-* headers (in any case, or with underscores)
+// reach no S3 origin, signed or not, unless the behaviour names them (it
+// then keys them) or forwards every header; X-Amz-Cf-Id is the edge's.
+func TestS3ViewersCannotWieldTheOperatorKey(t *testing.T) {
+	type seen struct {
+		method string
+		signed bool
+		amz    []string // the x-amz-* headers S3 got, but the edge's own
+	}
+	var (
+		mu   sync.Mutex
+		last seen
+	)
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		s := seen{method: r.Method, signed: r.Header.Get("Authorization") != ""}
+		for k := range r.Header {
+			switch k {
+			case "X-Amz-Cf-Id", "X-Amz-Date", "X-Amz-Content-Sha256":
+			default:
+				if amzHeader(k) {
+					s.amz = append(s.amz, k)
+				}
+			}
+		}
+		slices.Sort(s.amz)
+		mu.Lock()
+		last = s
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	})
+	opts := Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}
+	const oai = "origin-access-identity/cloudfront/E74FTE3AEXAMPLE"
+	viewerAmz := []string{"X-Amz-Copy-Source", "/other/secret.txt", "x-amz-security-token", "junk",
+		"X_Amz_Server_Side_Encryption_Customer_Algorithm", "AES256", "X-Amz-Meta-Color", "red"}
+	tests := []struct {
+		name    string
+		oai     string
+		headers []string // ForwardedValues/Headers
+		method  string
+		signed  bool
+		amz     []string
+	}{
+		{"GET is signed, without the viewer's x-amz-*", oai, nil, "GET", true, nil},
+		{"HEAD is signed (a GET, to cache the object)", oai, nil, "HEAD", true, nil},
+		{"OPTIONS is not", oai, nil, "OPTIONS", false, nil},
+		{"PUT is not", oai, nil, "PUT", false, nil},
+		{"POST is not", oai, nil, "POST", false, nil},
+		{"PATCH is not", oai, nil, "PATCH", false, nil},
+		{"DELETE is not", oai, nil, "DELETE", false, nil},
+		{"an unsigned origin gets no x-amz-* either", "", nil, "GET", false, nil},
+		{"a header the behaviour keys is forwarded", oai, []string{"X-Amz-Meta-Color"}, "GET", true, []string{"X-Amz-Meta-Color"}},
+		{"every header, nothing cached", oai, []string{"*"}, "PUT", false,
+			[]string{"X-Amz-Copy-Source", "X-Amz-Meta-Color", "X-Amz-Security-Token", "X_amz_server_side_encryption_customer_algorithm"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := s3Distribution("media.s3.amazonaws.com", tt.oai)
+			d.Config.DefaultCacheBehavior.AllowedMethods = allSeven
+			d.Config.DefaultCacheBehavior.Headers = tt.headers
+			e := newS3Edge(t, opts, d)
+			if r := e.do(t, e.http, tt.method, "d3.cloudfront.test", "/a.txt", viewerAmz...); r.StatusCode != 200 {
+				t.Fatalf("%d %q", r.StatusCode, r.body)
+			}
+			mu.Lock()
+			got := last
+			mu.Unlock()
+			want := tt.method
+			if want == "HEAD" {
+				want = "GET"
+			}
+			if got.method != want || got.signed != tt.signed || !slices.Equal(got.amz, tt.amz) {
+				t.Fatalf("S3 got %s signed=%v x-amz-* %v, want %s signed=%v %v", got.method, got.signed, got.amz, want, tt.signed, tt.amz)
+			}
+		})
+	}
 }
