@@ -93,20 +93,28 @@ func (s *Server) startParts(r *http.Request, q *request, key string, epoch int64
 		defer resp.Body.Close()
 		defer idle.stop()
 		defer cancel(nil)
-		s.finishPart(key, pk, epoch, meta, fl, idle, n)
+		s.finishPart(pk, epoch, meta, fl, idle, n, nil)
 	}()
 	return f
 }
 
 // finishPart fills fl with the n bytes of a part from r, stores the part
-// and forgets the fill.
-func (s *Server) finishPart(key, pk string, epoch int64, meta *entry, fl *fill, r io.Reader, n int64) bool {
-	defer s.forgetFill(pk, fl)
+// and forgets the fill. When the body breaks, the fill is forgotten and
+// broke (when not nil) is called before fl's readers hear of it: a viewer
+// that asks again at once must start a new fetch, not join the broken one.
+// A whole part is stored before it is forgotten, so that a viewer always
+// finds one or the other (partsBody.part).
+func (s *Server) finishPart(pk string, epoch int64, meta *entry, fl *fill, r io.Reader, n int64, broke func()) bool {
 	if _, err := fl.pump(r, n); err != nil {
 		s.log.Debug("origin body broke", "part", pk, "err", err)
+		s.forgetFill(pk, fl)
+		if broke != nil {
+			broke()
+		}
 		fl.finish(errTruncated)
 		return false
 	}
+	defer s.forgetFill(pk, fl)
 	buf, _ := fl.result()
 	e := &entry{status: http.StatusOK, body: buf, stored: meta.stored, expires: meta.expires,
 		etag: meta.etag, lastMod: meta.lastMod}
@@ -170,17 +178,22 @@ func (s *Server) startSplit(q *request, key string, fl *flight, epoch int64, f *
 		defer resp.Body.Close()
 		defer idle.stop()
 		defer cancel(nil)
-		for i, pf := range fills {
-			_, n := meta.parts.span(int64(i))
-			if !s.finishPart(key, partKey(key, int64(i)), epoch, &meta, pf, idle, n) {
-				// The rest cannot come from this response: drop the object.
-				for _, rest := range fills[i+1:] {
-					rest.finish(errTruncated)
-				}
+		// The rest cannot come from a response that broke: the object is
+		// dropped and its other parts forgotten before any reader hears.
+		broke := func(i int) func() {
+			return func() {
 				for j := i + 1; j < len(fills); j++ {
 					s.forgetFill(partKey(key, int64(j)), fills[j])
 				}
 				s.dropObject(key)
+			}
+		}
+		for i, pf := range fills {
+			_, n := meta.parts.span(int64(i))
+			if !s.finishPart(partKey(key, int64(i)), epoch, &meta, pf, idle, n, broke(i)) {
+				for _, rest := range fills[i+1:] {
+					rest.finish(errTruncated)
+				}
 				return
 			}
 		}
@@ -279,13 +292,20 @@ func (p *partsBody) part(i int64, ahead bool) (*entry, *fill, error) {
 	s, parts := p.s, p.meta.parts
 	_, plen := parts.span(i)
 	pk := partKey(p.key, i)
-	if e, ok := s.cache.get([]byte(pk)); ok && e.etag == p.meta.etag && e.lastMod == p.meta.lastMod && e.size() == plen {
+	if e := p.cached(pk, plen); e != nil {
 		return e, nil, nil
 	}
 	s.fillsMu.Lock()
 	if fl := s.fills[pk]; fl != nil && fl.tag == p.tag {
 		s.fillsMu.Unlock()
 		return nil, fl, nil
+	}
+	// A fill that ended since the look above stored its part before it
+	// was forgotten (finishPart): the cache has it now. Without this look
+	// the part was fetched again.
+	if e := p.cached(pk, plen); e != nil {
+		s.fillsMu.Unlock()
+		return e, nil, nil
 	}
 	if p.budget.left.Load() <= 0 {
 		s.fillsMu.Unlock()
@@ -305,6 +325,15 @@ func (p *partsBody) part(i int64, ahead bool) (*entry, *fill, error) {
 		p.fetchPart(i, pk, fl)
 	}()
 	return nil, fl, nil
+}
+
+// cached is part pk of plen bytes when the cache holds it, of this
+// object's version; nil otherwise.
+func (p *partsBody) cached(pk string, plen int64) *entry {
+	if e, ok := p.s.cache.get([]byte(pk)); ok && e.etag == p.meta.etag && e.lastMod == p.meta.lastMod && e.size() == plen {
+		return e
+	}
+	return nil
 }
 
 // errOtherVersion ends a part whose origin answer is of another version
@@ -327,8 +356,8 @@ func (p *partsBody) fetchPart(i int64, pk string, fl *fill) {
 	p.budget.spend(used, err == nil)
 	if err != nil {
 		s.log.Debug("origin part fetch failed", "part", pk, "err", err)
-		fl.finish(errPartsUnavailable)
 		s.forgetFill(pk, fl)
+		fl.finish(errPartsUnavailable)
 		return
 	}
 	defer resp.Body.Close()
@@ -345,8 +374,8 @@ func (p *partsBody) fetchPart(i int64, pk string, fl *fill) {
 		same = same && resp.ContentLength == meta.parts.size
 		if same {
 			if _, err := io.CopyN(io.Discard, idle, start); err != nil {
-				fl.finish(errTruncated)
 				s.forgetFill(pk, fl)
+				fl.finish(errTruncated)
 				return
 			}
 		}
@@ -358,11 +387,11 @@ func (p *partsBody) fetchPart(i int64, pk string, fl *fill) {
 		// Dropped before the viewers hear of it: one that asks again at
 		// once must not find the old version's description.
 		s.dropObject(p.key)
-		fl.finish(errOtherVersion)
 		s.forgetFill(pk, fl)
+		fl.finish(errOtherVersion)
 		return
 	}
-	s.finishPart(p.key, pk, epoch, meta, fl, r, plen)
+	s.finishPart(pk, epoch, meta, fl, r, plen, nil)
 }
 
 // split is a cacheable response of unknown length (chunked) read part by

@@ -189,12 +189,116 @@ func TestColdRangeTruncatedPart(t *testing.T) {
 				t.Fatalf("%s: the %d bytes before the cut are not the object's", rng, len(b))
 			}
 			// Nothing of the broken parts was stored: a mended origin is
-			// asked again and the range comes whole.
+			// asked again and the range comes whole. The read-ahead of the
+			// next part, which the cut origin also breaks, ends first: a
+			// viewer that joined it would rightly be cut short too.
+			e.settle(t)
 			o.cut.Store(false)
 			o.open()
 			n := o.hits.Load()
 			want := [][2]int64{{tt.from, tt.to + 1 - tt.from}}
 			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", rng), rng, want, size, "text/plain")
+			if o.hits.Load() == n {
+				t.Fatalf("%s: answered without the origin after its part broke", rng)
+			}
+		})
+	}
+}
+
+// TestPartBreakForgottenFirst: when a part's origin body breaks, the
+// edge forgets the broken fill (and, for an origin that ignored Range,
+// the object) before the part's viewers hear of the break, so a viewer
+// that asks again at once starts a new fetch instead of joining the
+// broken one. The test holds the edge's fill lock while the origin
+// breaks: a viewer that hears of the break before the lock is released
+// heard it while the broken fill was still listed.
+func TestPartBreakForgottenFirst(t *testing.T) {
+	const partSize, size, head = 16 << 10, 64 << 10, 4 << 10
+	for _, tt := range []struct {
+		name string
+		// from is where the viewer's range starts; the origin's answer
+		// breaks head bytes after it.
+		from int64
+		// whole: the origin ignores Range and sends the object whole
+		// (the edge cuts it into parts as it arrives).
+		whole bool
+	}{
+		{"first part, from the flight's answer", 0, false},
+		{"later part, fetched on its own", partSize, false},
+		{"later part of an object sent whole", partSize, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var armed atomic.Bool
+			armed.Store(true)
+			gate := make(chan struct{})
+			modTime := time.Date(2012, 10, 1, 0, 0, 0, 0, time.UTC)
+			o := newRangeOrigin(t, size, func(w http.ResponseWriter, r *http.Request) bool {
+				if !armed.Load() {
+					return false
+				}
+				rng := r.Header.Get("Range")
+				h := w.Header()
+				h.Set("ETag", `"big"`)
+				h.Set("Content-Type", "text/plain")
+				h.Set("Last-Modified", modTime.Format(http.TimeFormat))
+				var from, n int64
+				switch {
+				case tt.whole:
+					h.Set("Content-Length", strconv.FormatInt(size, 10))
+					w.WriteHeader(http.StatusOK)
+					n = tt.from + head
+				case rng == partRange(tt.from/partSize, partSize, size):
+					from, n = tt.from, head
+					h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", from, from+partSize-1, size))
+					h.Set("Content-Length", strconv.FormatInt(partSize, 10))
+					w.WriteHeader(http.StatusPartialContent)
+				default:
+					return false
+				}
+				w.Write(patternBytes(from, n, 0))
+				w.(http.Flusher).Flush()
+				<-gate
+				panic(http.ErrAbortHandler)
+			})
+			t.Cleanup(func() {
+				select {
+				case <-gate:
+				default:
+					close(gate)
+				}
+			})
+			e := newEdge(t, Options{PartSize: partSize}, distribution(o.Server))
+			rng := fmt.Sprintf("bytes=%d-%d", tt.from, tt.from+2*head-1)
+			resp := e.open(t, "/big", "Range", rng)
+			// The viewer has the bytes before the break and waits for more.
+			got := make([]byte, head)
+			if _, err := io.ReadFull(resp.Body, got); err != nil {
+				t.Fatalf("%s: %v", rng, err)
+			}
+			if !bytes.Equal(got, patternBytes(tt.from, head, 0)) {
+				t.Fatalf("%s: the bytes before the break are not the object's", rng)
+			}
+			heard := make(chan error, 1)
+			go func() {
+				_, err := io.ReadAll(resp.Body)
+				heard <- err
+			}()
+			e.fillsMu.Lock()
+			close(gate)
+			select {
+			case <-heard:
+				e.fillsMu.Unlock()
+				t.Fatalf("%s: the viewer heard of the break while the broken part was still listed", rng)
+			case <-time.After(200 * time.Millisecond):
+			}
+			e.fillsMu.Unlock()
+			if err := <-heard; err == nil {
+				t.Fatalf("%s: the response was not cut short", rng)
+			}
+			// At once, with the origin mended: a new fetch, the range whole.
+			armed.Store(false)
+			n := o.hits.Load()
+			checkRangeAnswer(t, e.get(t, "d1.cloudfront.test", "/big", "Range", rng), rng, [][2]int64{{tt.from, 2 * head}}, size, "text/plain")
 			if o.hits.Load() == n {
 				t.Fatalf("%s: answered without the origin after its part broke", rng)
 			}
