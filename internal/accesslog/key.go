@@ -1,9 +1,6 @@
 package accesslog
 
-import (
-	"strings"
-	"time"
-)
+import "time"
 
 // ObjectKey is the name of one log file: <prefix><distID>.YYYY-MM-DD-HH.<unique>.gz.
 // The prefix is used verbatim, as the 2012 documentation's example suggests
@@ -17,20 +14,4 @@ func ObjectKey(prefix, distID string, hour time.Time, unique string) string {
 	b = append(b, unique...)
 	b = append(b, ".gz"...)
 	return string(b)
-}
-
-// BucketName is the bucket a Logging.Bucket value names: the part before
-// its last ".s3" label ("myawslogbucket.s3.amazonaws.com" gives
-// "myawslogbucket"), lower-cased. A value without such a label is taken as
-// the bucket name itself.
-func BucketName(loggingBucket string) string {
-	b := strings.ToLower(strings.TrimSuffix(loggingBucket, "."))
-	i := max(strings.LastIndex(b, ".s3."), strings.LastIndex(b, ".s3-"))
-	if strings.HasSuffix(b, ".s3") {
-		i = len(b) - len(".s3")
-	}
-	if i > 0 {
-		b = b[:i]
-	}
-	return b
 }

@@ -30,29 +30,6 @@ func TestObjectKey(t *testing.T) {
 	}
 }
 
-func TestBucketName(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"myawslogbucket.s3.amazonaws.com", "myawslogbucket"},
-		{"MyAWSLogBucket.S3.amazonaws.com", "myawslogbucket"},
-		{"logs.s3-eu-west-1.amazonaws.com", "logs"},
-		{"logs.s3.eu-west-1.amazonaws.com", "logs"},
-		{"my.s3bucket.s3.amazonaws.com", "my.s3bucket"},
-		{"a.s3.b.s3.amazonaws.com", "a.s3.b"},
-		{"logs.s3", "logs"},
-		{"logs.s3.amazonaws.com.", "logs"},
-		{"plainname", "plainname"},
-		{".s3.amazonaws.com", ".s3.amazonaws.com"},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := BucketName(tt.in); got != tt.want {
-				t.Fatalf("BucketName(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestUnixHour(t *testing.T) {
 	for _, tt := range []struct {
 		t    time.Time

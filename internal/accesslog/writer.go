@@ -282,7 +282,7 @@ func (w *Writer) index(d *cloudfront.Distribution, on bool) {
 	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
 		return
 	}
-	setIndex(w.byBucket, strings.ToLower(BucketName(lg.Bucket)), d.ID, on)
+	setIndex(w.byBucket, strings.ToLower(buckets.Of(lg.Bucket)), d.ID, on)
 	setIndex(w.byAccount, d.AccountID, d.ID, on)
 }
 
@@ -360,7 +360,7 @@ func (w *Writer) addRefused(c *logConfig, d *cloudfront.Distribution, was *cowma
 	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
 		return
 	}
-	dl := &distLog{id: d.ID, domain: d.DomainName, bucket: BucketName(lg.Bucket), prefix: lg.Prefix, account: d.AccountID}
+	dl := &distLog{id: d.ID, domain: d.DomainName, bucket: buckets.Of(lg.Bucket), prefix: lg.Prefix, account: d.AccountID}
 	if !cloudfront.ValidBucketName(dl.bucket) || !cloudfront.ValidLogPrefix(dl.prefix) {
 		// Stored before the control plane checked names: never a path.
 		r := refusedLog{bucket: dl.bucket, account: d.AccountID, prefix: dl.prefix}

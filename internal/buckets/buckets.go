@@ -117,3 +117,22 @@ func (s *Set) CanWriteLogs(bucket, accountID string) bool {
 	}
 	return s.has(s.accounts, bucket, accountID)
 }
+
+// Of is the bucket an S3 endpoint host names (an S3 origin's DomainName,
+// a Logging/Bucket): the part before its last ".s3." or ".s3-" label, or
+// a final ".s3", lower-cased ("media.s3.amazonaws.com" gives "media"). The
+// last, because a bucket's own name may hold ".s3." (a.s3.b.s3.amazonaws.com
+// is bucket a.s3.b, as S3 reads the host and the control plane validates
+// it): a grant must be checked for the bucket a request reaches. A value
+// without such a label is taken as the bucket name itself.
+func Of(host string) string {
+	b := strings.ToLower(strings.TrimSuffix(host, "."))
+	i := max(strings.LastIndex(b, ".s3."), strings.LastIndex(b, ".s3-"))
+	if strings.HasSuffix(b, ".s3") {
+		i = len(b) - len(".s3")
+	}
+	if i > 0 {
+		b = b[:i]
+	}
+	return b
+}

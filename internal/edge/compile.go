@@ -414,7 +414,7 @@ func signable(o *cloudfront.Origin) (bucket, oai string, ok bool) {
 		return "", "", false
 	}
 	oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
-	return bucketOf(o.DomainName), oai, true
+	return buckets.Of(o.DomainName), oai, true
 }
 
 // placeDist is src as the tables hold it, its form not built yet.
@@ -529,7 +529,7 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 	g := &origin{id: o.ID, domain: o.DomainName, connectionAttempts: DefaultConnectionAttempts}
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
-		g.bucket = bucketOf(o.DomainName)
+		g.bucket = buckets.Of(o.DomainName)
 		if _, oai, ok := signable(&o); ok {
 			g.oai = oai
 			g.signed = grants.CanRead(g.bucket, accountID, oai)
@@ -575,17 +575,6 @@ func hostPort(host string, port, def int) string {
 		return host
 	}
 	return net.JoinHostPort(host, strconv.Itoa(port))
-}
-
-// bucketOf is the bucket name of an S3 origin's DomainName: everything up
-// to ".s3." or ".s3-".
-func bucketOf(domain string) string {
-	for _, sep := range []string{".s3.", ".s3-"} {
-		if i := strings.Index(domain, sep); i >= 0 {
-			return domain[:i]
-		}
-	}
-	return domain
 }
 
 // lookup finds the distribution for a Host header: lower-cased, port

@@ -313,3 +313,29 @@ func TestS3ViewersCannotWieldTheOperatorKey(t *testing.T) {
 		})
 	}
 }
+
+// TestBucketOfOrigin: the bucket whose grant decides the signing is the one
+// the request reaches, as the control plane reads it from the origin's
+// DomainName (cloudfront.Rules.S3BucketName) and S3 from the host.
+func TestBucketOfOrigin(t *testing.T) {
+	rules := cloudfront.Rules{}
+	for _, domain := range []string{
+		"media.s3.amazonaws.com",
+		"my.bucket.s3.amazonaws.com",
+		"a.s3.b.s3.amazonaws.com",
+		"a.s3-b.s3.amazonaws.com",
+		"media.s3-eu-west-1.amazonaws.com",
+		"a.s3.b.s3-eu-west-1.amazonaws.com",
+		"media.s3.eu-west-1.amazonaws.com",
+		"a.s3.b.s3.eu-west-1.amazonaws.com",
+		"Media.S3.amazonaws.com",
+	} {
+		want, ok := rules.S3BucketName(domain)
+		if !ok {
+			t.Fatalf("%s: the control plane takes no bucket from it", domain)
+		}
+		if got := buckets.Of(domain); got != want {
+			t.Errorf("buckets.Of(%q) = %q, the control plane reads %q", domain, got, want)
+		}
+	}
+}
