@@ -442,21 +442,8 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 
 	send := func(method, path string, header ...string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest(method, "http://"+s.edgeAddr+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Host = domainB
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b)
+		r, body := viewer(t, "http", s.edgeAddr, domainB, method, path, header...)
+		return r.StatusCode, body
 	}
 	// Reads are what B's grant is for.
 	if status, body := send("GET", "/own.txt"); status != 200 || body != "tenant B's bytes" {
@@ -469,8 +456,7 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 	}{
 		{"copy A's object into B's bucket", "PUT", "/stolen1.txt", []string{"X-Amz-Copy-Source", "/abucket/secret.txt"}, false},
 		{"copy with the source unrooted", "PUT", "/stolen2.txt", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
-		{"copy, the header in lower case", "PUT", "/stolen3.txt", []string{"x-amz-copy-source", "abucket/secret.txt"}, false},
-		{"copy into a part of a multipart upload", "PUT", "/stolen4.txt?partNumber=1&uploadId=x", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
+		{"copy into a part of a multipart upload", "PUT", "/stolen3.txt?partNumber=1&uploadId=x", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
 		{"delete an object", "DELETE", "/own.txt", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -482,7 +468,7 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 	}
 	// A's bytes are nowhere in B's bucket (read through B's distribution,
 	// signed), and B's object is still there.
-	for i := 1; i <= 4; i++ {
+	for i := 1; i <= 3; i++ {
 		path := fmt.Sprintf("/stolen%d.txt", i)
 		if status, body := send("GET", path); strings.Contains(body, secret) {
 			t.Fatalf("GET %s after the attempts: %d %q", path, status, body)
