@@ -282,7 +282,7 @@ func (w *Writer) index(d *cloudfront.Distribution, on bool) {
 	if !lg.Enabled || d.ID == "" || lg.Bucket == "" {
 		return
 	}
-	setIndex(w.byBucket, strings.ToLower(buckets.Of(lg.Bucket)), d.ID, on)
+	setIndex(w.byBucket, buckets.Of(lg.Bucket), d.ID, on)
 	setIndex(w.byAccount, d.AccountID, d.ID, on)
 }
 
