@@ -1,6 +1,10 @@
 package buckets
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
 
 func TestSet(t *testing.T) {
 	const a, b = "111111111111", "222222222222"
@@ -87,4 +91,27 @@ func TestOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzOfMatchesControlPlane: for every S3 origin DomainName the control
+// plane accepts, Of names the bucket the control plane validated, so that
+// the edge checks the grant of the bucket its request reaches.
+func FuzzOfMatchesControlPlane(f *testing.F) {
+	for _, s := range []string{
+		"media.s3.amazonaws.com", "a.s3.b.s3.amazonaws.com", "a.s3-b.s3-eu-west-1.amazonaws.com",
+		"a.s3.b.s3.eu-west-1.amazonaws.com", "Media.S3.amazonaws.com", "x.s3.s3.amazonaws.com",
+		"a-s3.s3.amazonaws.com", "a.s3-website-us-east-1.amazonaws.com",
+	} {
+		f.Add(s)
+	}
+	rules := cloudfront.Rules{}
+	f.Fuzz(func(t *testing.T, host string) {
+		want, ok := rules.S3BucketName(host)
+		if !ok {
+			return
+		}
+		if got := Of(host); got != want {
+			t.Fatalf("Of(%q) = %q, the control plane validated bucket %q", host, got, want)
+		}
+	})
 }
