@@ -399,7 +399,7 @@ func TestSecurityServeQuickStartKeepsEveryBucket(t *testing.T) {
 }
 
 // bucketsWritableConfig is a 2020-05-31 distribution of one S3 origin
-// with B's OAI whose default behaviour allows every method.
+// with the OAI oaiID, whose default behaviour allows every method.
 func bucketsWritableConfig(ref, bucket, oaiID string) string {
 	return `<DistributionConfig xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><CallerReference>` + ref + `</CallerReference>` +
 		`<Origins><Quantity>1</Quantity><Items>` + bucketsS3Origin(bucket, oaiID) + `</Items></Origins>` +
