@@ -398,23 +398,23 @@ func (d *dist) signingHolds(grants *buckets.Set) bool {
 		return true
 	}
 	for i := range d.src.Config.Origins {
-		if bucket, oai, ok := signable(&d.src.Config.Origins[i]); ok &&
-			grants.CanRead(bucket, d.src.AccountID, oai) != d.grants.CanRead(bucket, d.src.AccountID, oai) {
+		o := &d.src.Config.Origins[i]
+		if signedUnder(o, d.src.AccountID, grants) != signedUnder(o, d.src.AccountID, d.grants) {
 			return false
 		}
 	}
 	return true
 }
 
-// signable reports the bucket and OriginAccessIdentity of an S3 origin
-// whose requests the edge signs when the grants let the OAI read the
-// bucket (compileOrigin).
-func signable(o *cloudfront.Origin) (bucket, oai string, ok bool) {
+// signedUnder reports whether the edge signs o's requests under grants:
+// o is an S3 origin whose OriginAccessIdentity the grants let read its
+// bucket (package buckets).
+func signedUnder(o *cloudfront.Origin, accountID string, grants *buckets.Set) bool {
 	if o.S3 == nil {
-		return "", "", false
+		return false
 	}
-	oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
-	return buckets.Of(o.DomainName), oai, true
+	oai, _ := cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+	return grants.CanRead(buckets.Of(o.DomainName), accountID, oai)
 }
 
 // placeDist is src as the tables hold it, its form not built yet.
@@ -530,9 +530,9 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = buckets.Of(o.DomainName)
-		if _, oai, ok := signable(&o); ok {
-			g.oai = oai
-			g.signed = grants.CanRead(g.bucket, accountID, oai)
+		if o.S3 != nil {
+			g.oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+			g.signed = signedUnder(&o, accountID, grants)
 		}
 		g.httpHost, g.httpsHost = o.DomainName, o.DomainName
 		return g
@@ -549,16 +549,11 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 func lostSigning(old, d *dist) bool {
 	for i := range old.src.Config.Origins {
 		o := &old.src.Config.Origins[i]
-		bucket, oai, ok := signable(o)
-		if !ok || !old.grants.CanRead(bucket, old.src.AccountID, oai) {
+		if !signedUnder(o, old.src.AccountID, old.grants) {
 			continue
 		}
 		for j := range d.src.Config.Origins {
-			n := &d.src.Config.Origins[j]
-			if n.ID != o.ID {
-				continue
-			}
-			if b, a, ok := signable(n); !ok || !d.grants.CanRead(b, d.src.AccountID, a) {
+			if n := &d.src.Config.Origins[j]; n.ID == o.ID && !signedUnder(n, d.src.AccountID, d.grants) {
 				return true
 			}
 		}
