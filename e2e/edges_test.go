@@ -208,7 +208,13 @@ func (c *cluster) waitDeployed(id string, within time.Duration) time.Duration {
 // viewer sends a request to an edge with the given Host.
 func viewer(t *testing.T, scheme, addr, host, method, path string, header ...string) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(method, scheme+"://"+addr+path, nil)
+	return viewerSending(t, scheme, addr, host, method, path, nil, header...)
+}
+
+// viewerSending is viewer with a request body.
+func viewerSending(t *testing.T, scheme, addr, host, method, path string, body io.Reader, header ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, scheme+"://"+addr+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -477,4 +478,95 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 	if status, body := send("GET", "/own.txt"); status != 200 || body != "tenant B's bytes" {
 		t.Fatalf("B's own object after the attempts: %d %q", status, body)
 	}
+}
+
+// TestSecurityWriteGrantWritesOnlyItsObjects: a write grant
+// (`bucket grant --write`) lets a tenant upload and delete through its
+// distribution, as CloudFront does for an OAI whose bucket policy allows
+// s3:PutObject and s3:DeleteObject: a PUT, a multipart upload and a
+// DELETE reach the bucket signed, and the objects read back. It still
+// reads nothing of another tenant's bucket (a copy's source header is
+// not forwarded), and granting the bucket again without --write stops
+// the signed writes as soon as the edge has the change (moto_server
+// refuses an anonymous DELETE of an object, as S3 does).
+func TestSecurityWriteGrantWritesOnlyItsObjects(t *testing.T) {
+	moto := testpeer.MotoServer(t)
+	const secret = "tenant A's private bytes"
+	bucketsMotoPut(t, moto, "/abucket", "")
+	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
+	bucketsMotoPut(t, moto, "/bbucket", "")
+	bucketsMotoPut(t, moto, "/bbucket/old.txt", "to be deleted")
+	bucketsMotoPut(t, moto, "/bbucket/keep.txt", "to be kept")
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	_, a := tenant(t, s.data, s.base, "tenant-a")
+	accountB, b := tenant(t, s.data, s.base, "tenant-b")
+	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "abucket", "--oai", oaiA)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB, "--write")
+	domainB := bucketsCreateIn(t, b, "2020-05-31", bucketsWritableConfig("b-writable", "bbucket", oaiB))
+
+	send := func(method, path, body string, header ...string) (*http.Response, string) {
+		t.Helper()
+		var r io.Reader
+		if body != "" {
+			r = strings.NewReader(body)
+		}
+		return viewerSending(t, "http", s.edgeAddr, domainB, method, path, r, header...)
+	}
+	expect := func(what string, r *http.Response, body string, status int) {
+		t.Helper()
+		if r.StatusCode != status || strings.Contains(body, secret) {
+			t.Fatalf("%s: %d %q, want %d", what, r.StatusCode, body, status)
+		}
+	}
+	read := func(path, want string) {
+		t.Helper()
+		if r, body := send("GET", path, ""); r.StatusCode != 200 || body != want {
+			t.Fatalf("GET %s: %d %q, want %q", path, r.StatusCode, body, want)
+		}
+	}
+
+	r, body := send("PUT", "/new.txt", "uploaded through the edge", "Content-Type", "text/plain")
+	expect("PUT", r, body, 200)
+	read("/new.txt", "uploaded through the edge")
+
+	// A multipart upload, S3's three steps, through the edge.
+	r, body = send("POST", "/big.bin?uploads", "")
+	expect("create the upload", r, body, 200)
+	upload := regexp.MustCompile(`<UploadId>([^<]+)</UploadId>`).FindStringSubmatch(body)
+	if upload == nil {
+		t.Fatalf("no UploadId in %q", body)
+	}
+	r, body = send("PUT", "/big.bin?partNumber=1&uploadId="+url.QueryEscape(upload[1]), "the only part")
+	expect("upload a part", r, body, 200)
+	complete := `<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>` + r.Header.Get("ETag") + `</ETag></Part></CompleteMultipartUpload>`
+	r, body = send("POST", "/big.bin?uploadId="+url.QueryEscape(upload[1]), complete)
+	expect("complete the upload", r, body, 200)
+	read("/big.bin", "the only part")
+
+	r, body = send("DELETE", "/old.txt", "")
+	expect("DELETE", r, body, 204)
+	if r, body := send("GET", "/old.txt", ""); r.StatusCode == 200 {
+		t.Fatalf("GET /old.txt after its DELETE: %d %q", r.StatusCode, body)
+	}
+
+	// A copy from A's bucket: the behaviour does not name the header, so
+	// S3 gets a plain PUT of an empty body.
+	r, body = send("PUT", "/stolen.txt", "", "X-Amz-Copy-Source", "/abucket/secret.txt")
+	expect("a copy", r, body, 200)
+	if _, body := send("GET", "/stolen.txt", ""); strings.Contains(body, secret) {
+		t.Fatalf("A's object was copied into B's bucket: %q", body)
+	}
+
+	// Granted again to read only: no write is signed once the edge has it.
+	acked := bucketsSettledAck(t, s.data)
+	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
+	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, s.data) <= acked; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the edge did not acknowledge the new grant within 10s")
+		}
+	}
+	r, body = send("DELETE", "/keep.txt", "")
+	expect("DELETE under a read grant", r, body, 403)
+	read("/keep.txt", "to be kept")
 }

@@ -11,8 +11,12 @@
 //     (an account's distributions may only use its own OAIs). Otherwise it
 //     goes out unsigned, as S3 treats a principal its bucket policy does not
 //     name, and a private bucket answers 403 itself.
+//   - A write grant also has the edge sign object writes (PUT, POST and
+//     DELETE of one object, multipart uploads included), as a bucket
+//     policy that lets the OAI s3:PutObject and s3:DeleteObject; a plain
+//     grant only reads.
 //   - Access logs go only into a bucket granted to the distribution's
-//     account; an OAI grant gives no right to write.
+//     account; an OAI grant gives no right to write logs.
 package buckets
 
 import (
@@ -32,15 +36,28 @@ type Grant struct {
 	Bucket    string // a bucket name, or Every
 	AccountID string `json:",omitempty"`
 	OAIID     string `json:",omitempty"`
+	// Write: the principal's OAIs write objects too, not only read them.
+	// An edge older than the field ignores it and signs only reads.
+	Write bool `json:",omitempty"`
 }
 
 // Key identifies the grant: "<bucket> account:<id>" or "<bucket> oai:<id>".
-// Bucket names hold no spaces, so keys of different grants differ.
+// Bucket names hold no spaces, so keys of different grants differ. Write
+// is not part of it: a principal has one grant per bucket, to read or to
+// read and write.
 func (g Grant) Key() string {
 	if g.OAIID != "" {
 		return g.Bucket + " oai:" + g.OAIID
 	}
 	return g.Bucket + " account:" + g.AccountID
+}
+
+// Access is "read" or "read and write", for people.
+func (g Grant) Access() string {
+	if g.Write {
+		return "read and write"
+	}
+	return "read"
 }
 
 // Principal is "account <id>" or "oai <id>", for people.
@@ -70,33 +87,35 @@ func (g Grant) Validate() error {
 // Set answers questions about a list of grants. The zero value and nil
 // grant nothing. It is immutable, so one Set serves concurrent readers.
 type Set struct {
-	accounts map[string]struct{} // "<bucket> <account>"
-	oais     map[string]struct{} // "<bucket> <oai>"
+	accounts map[string]bool // "<bucket> <account>": whether it writes
+	oais     map[string]bool // "<bucket> <oai>": whether it writes
 }
 
 // NewSet indexes gs.
 func NewSet(gs []Grant) *Set {
-	s := &Set{accounts: map[string]struct{}{}, oais: map[string]struct{}{}}
+	s := &Set{accounts: map[string]bool{}, oais: map[string]bool{}}
 	for _, g := range gs {
 		b := strings.ToLower(g.Bucket)
 		if g.OAIID != "" {
-			s.oais[b+" "+g.OAIID] = struct{}{}
+			s.oais[b+" "+g.OAIID] = g.Write
 		} else if g.AccountID != "" {
-			s.accounts[b+" "+g.AccountID] = struct{}{}
+			s.accounts[b+" "+g.AccountID] = g.Write
 		}
 	}
 	return s
 }
 
-func (s *Set) has(m map[string]struct{}, bucket, id string) bool {
+// has reports whether m grants id bucket (or every bucket), and to write
+// only when write.
+func (s *Set) has(m map[string]bool, bucket, id string, write bool) bool {
 	if id == "" {
 		return false
 	}
-	if _, ok := m[Every+" "+id]; ok {
+	if w, ok := m[Every+" "+id]; ok && (w || !write) {
 		return true
 	}
-	_, ok := m[strings.ToLower(bucket)+" "+id]
-	return ok
+	w, ok := m[strings.ToLower(bucket)+" "+id]
+	return ok && (w || !write)
 }
 
 // CanRead reports whether an origin access identity oaiID, used by a
@@ -106,7 +125,17 @@ func (s *Set) CanRead(bucket, accountID, oaiID string) bool {
 	if s == nil || oaiID == "" {
 		return false
 	}
-	return s.has(s.oais, bucket, oaiID) || s.has(s.accounts, bucket, accountID)
+	return s.has(s.oais, bucket, oaiID, false) || s.has(s.accounts, bucket, accountID, false)
+}
+
+// CanWrite reports whether oaiID, used by a distribution of accountID,
+// may write objects in bucket: a write grant names the OAI or the
+// account.
+func (s *Set) CanWrite(bucket, accountID, oaiID string) bool {
+	if s == nil || oaiID == "" {
+		return false
+	}
+	return s.has(s.oais, bucket, oaiID, true) || s.has(s.accounts, bucket, accountID, true)
 }
 
 // CanWriteLogs reports whether the distributions of accountID may have
@@ -115,7 +144,7 @@ func (s *Set) CanWriteLogs(bucket, accountID string) bool {
 	if s == nil {
 		return false
 	}
-	return s.has(s.accounts, bucket, accountID)
+	return s.has(s.accounts, bucket, accountID, false)
 }
 
 // Of is the bucket an S3 endpoint host names (an S3 origin's DomainName,

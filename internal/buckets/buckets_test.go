@@ -7,30 +7,45 @@ import (
 )
 
 func TestSet(t *testing.T) {
-	const a, b = "111111111111", "222222222222"
+	const a, b, c = "111111111111", "222222222222", "333333333333"
 	s := NewSet([]Grant{
 		{Bucket: "media", AccountID: a},
 		{Bucket: "Shared", OAIID: "E2"}, // names compare without case, as S3 host names do
 		{Bucket: Every, AccountID: b},
+		{Bucket: "uploads", AccountID: a, Write: true},
+		{Bucket: "drop", OAIID: "E2", Write: true},
+		{Bucket: Every, AccountID: c, Write: true},
+		{Bucket: Every, OAIID: "E4"},
+		{Bucket: "inbox", OAIID: "E4", Write: true}, // writes one bucket, reads every one
 	})
 	tests := []struct {
 		name                 string
 		bucket, account, oai string
-		read, logs           bool
+		read, write, logs    bool
 	}{
-		{"account grant, its OAI", "media", a, "E1", true, true},
-		{"account grant, no OAI", "media", a, "", false, true},
-		{"account grant, other bucket", "other", a, "E1", false, false},
-		{"OAI grant", "shared", a, "E2", true, false},
-		{"OAI grant, other OAI", "shared", a, "E3", false, false},
-		{"every bucket", "anything", b, "E9", true, true},
-		{"another account's bucket", "media", b + "0", "E1", false, false},
-		{"empty account", "media", "", "E1", false, false},
+		{"account grant, its OAI", "media", a, "E1", true, false, true},
+		{"account grant, no OAI", "media", a, "", false, false, true},
+		{"account grant, other bucket", "other", a, "E1", false, false, false},
+		{"OAI grant", "shared", a, "E2", true, false, false},
+		{"OAI grant, other OAI", "shared", a, "E3", false, false, false},
+		{"every bucket", "anything", b, "E9", true, false, true},
+		{"another account's bucket", "media", b + "0", "E1", false, false, false},
+		{"empty account", "media", "", "E1", false, false, false},
+		{"account write grant", "uploads", a, "E1", true, true, true},
+		{"account write grant, no OAI", "uploads", a, "", false, false, true},
+		{"OAI write grant", "drop", b + "0", "E2", true, true, false},
+		{"OAI write grant, other OAI", "drop", b + "0", "E3", false, false, false},
+		{"every bucket, to write", "anything", c, "E9", true, true, true},
+		{"every bucket to read, one to write", "inbox", "", "E4", true, true, false},
+		{"every bucket to read, another", "other", "", "E4", true, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := s.CanRead(tt.bucket, tt.account, tt.oai); got != tt.read {
 				t.Errorf("CanRead = %v, want %v", got, tt.read)
+			}
+			if got := s.CanWrite(tt.bucket, tt.account, tt.oai); got != tt.write {
+				t.Errorf("CanWrite = %v, want %v", got, tt.write)
 			}
 			if got := s.CanWriteLogs(tt.bucket, tt.account); got != tt.logs {
 				t.Errorf("CanWriteLogs = %v, want %v", got, tt.logs)
@@ -38,7 +53,7 @@ func TestSet(t *testing.T) {
 		})
 	}
 	var none *Set
-	if none.CanRead("media", a, "E1") || none.CanWriteLogs("media", a) {
+	if none.CanRead("media", a, "E1") || none.CanWrite("media", a, "E1") || none.CanWriteLogs("media", a) {
 		t.Error("a nil Set grants something")
 	}
 }
@@ -66,6 +81,10 @@ func TestGrantValidate(t *testing.T) {
 	// Keys of different grants differ.
 	if (Grant{Bucket: "a.b", AccountID: "1"}).Key() == (Grant{Bucket: "a.b", OAIID: "1"}).Key() {
 		t.Error("an account grant and an OAI grant share a key")
+	}
+	// A principal has one grant per bucket, whatever it may do.
+	if (Grant{Bucket: "a.b", OAIID: "1"}).Key() != (Grant{Bucket: "a.b", OAIID: "1", Write: true}).Key() {
+		t.Error("a write grant and a read grant of one principal have different keys")
 	}
 }
 

@@ -31,10 +31,11 @@ const adminUsage = `usage: openfront admin [--data DIR] [--store DSN] [--json] <
                                                   a CloudFront key pair for signed URLs
                                                   (without --public-key an RSA key is made)
   keypair list [--account ID] | activate ID | deactivate ID | delete ID
-  bucket grant --bucket NAME|'*' (--account ID | --oai ID)
+  bucket grant --bucket NAME|'*' (--account ID | --oai ID) [--write]
                                                   let an account (its OAIs read, its
                                                   distributions log) or one OAI (read)
-                                                  use a bucket through the operator's S3 key
+                                                  use a bucket through the operator's S3 key;
+                                                  --write: the OAIs write objects too
   bucket revoke --bucket NAME|'*' (--account ID | --oai ID)
   bucket list [--bucket NAME]
   certificate import --account ID --cert FILE --key FILE [--chain FILE]

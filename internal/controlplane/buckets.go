@@ -57,18 +57,36 @@ func streamingLogging(l cloudfront.StreamingLogging) cloudfront.Logging {
 	return cloudfront.Logging{Enabled: l.Enabled, Bucket: l.Bucket, Prefix: l.Prefix}
 }
 
-// GrantBucket records g, which edges learn through the feed. Granting
-// what is granted already is ErrExists; an unknown account or OAI is
-// ErrNotFound.
+// GrantBucket records g, which edges learn through the feed. A grant of
+// the bucket to the same principal is changed to what g lets it do
+// (read, or read and write); granting what is granted already is
+// ErrExists; an unknown account or OAI is ErrNotFound.
 func (s *Service) GrantBucket(ctx context.Context, g buckets.Grant) (store.BucketGrant, error) {
 	if err := g.Validate(); err != nil {
 		return store.BucketGrant{}, err
 	}
 	var out store.BucketGrant
 	err := s.Store.Update(ctx, func(tx store.Tx) error {
+		stored, err := tx.BucketGrants(g.Bucket)
+		if err != nil {
+			return err
+		}
+		var prev *store.BucketGrant
+		for i := range stored {
+			if stored[i].Key() == g.Key() {
+				prev = &stored[i]
+			}
+		}
+		if prev != nil && prev.Write == g.Write {
+			return fmt.Errorf("%s is granted to %s already: %w", g.Bucket, g.Principal(), store.ErrExists)
+		}
 		rev, err := tx.NextRevision()
 		if err != nil {
 			return err
+		}
+		if prev != nil {
+			out = store.BucketGrant{Grant: g, Created: prev.Created, Revision: rev}
+			return tx.UpdateBucketGrant(out)
 		}
 		out = store.BucketGrant{Grant: g, Created: s.now(), Revision: rev}
 		return tx.InsertBucketGrant(out)

@@ -190,6 +190,7 @@ type origin struct {
 	s3          bool
 	bucket      string
 	signed      bool   // S3 with an OriginAccessIdentity granted the bucket
+	signsWrites bool   // and granted to write objects there
 	oai         string // the S3 origin's OriginAccessIdentity id, for reuse
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
@@ -399,22 +400,37 @@ func (d *dist) signingHolds(grants *buckets.Set) bool {
 	}
 	for i := range d.src.Config.Origins {
 		o := &d.src.Config.Origins[i]
-		if signedUnder(o, d.src.AccountID, grants) != signedUnder(o, d.src.AccountID, d.grants) {
+		if signingUnder(o, d.src.AccountID, grants) != signingUnder(o, d.src.AccountID, d.grants) {
 			return false
 		}
 	}
 	return true
 }
 
-// signedUnder reports whether the edge signs o's requests under grants:
-// o is an S3 origin whose OriginAccessIdentity the grants let read its
-// bucket (package buckets).
-func signedUnder(o *cloudfront.Origin, accountID string, grants *buckets.Set) bool {
+// signing is what the edge signs with the operator's key for an origin.
+type signing uint8
+
+const (
+	signsNothing signing = iota
+	signsReads           // GET and HEAD
+	signsWrites          // and object writes (objectWrite)
+)
+
+// signingUnder is what the edge signs for o under grants: o is an S3
+// origin whose OriginAccessIdentity the grants let read (or read and
+// write) its bucket (package buckets), or nothing.
+func signingUnder(o *cloudfront.Origin, accountID string, grants *buckets.Set) signing {
 	if o.S3 == nil {
-		return false
+		return signsNothing
 	}
 	oai, _ := cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
-	return grants.CanRead(buckets.Of(o.DomainName), accountID, oai)
+	switch bucket := buckets.Of(o.DomainName); {
+	case grants.CanWrite(bucket, accountID, oai):
+		return signsWrites
+	case grants.CanRead(bucket, accountID, oai):
+		return signsReads
+	}
+	return signsNothing
 }
 
 // placeDist is src as the tables hold it, its form not built yet.
@@ -521,7 +537,8 @@ func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
 }
 
 // compileOrigin decides once per snapshot whether an S3 origin's requests
-// are signed: only when its OAI may read the bucket (package buckets).
+// are signed: reads only when its OAI may read the bucket, object writes
+// only when it may write there (package buckets).
 // Otherwise they go out anonymous, as S3 treats a principal its bucket
 // policy does not name, so one tenant's OAI never carries the operator's
 // key into another tenant's bucket.
@@ -532,7 +549,8 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 		g.bucket = buckets.Of(o.DomainName)
 		if o.S3 != nil {
 			g.oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
-			g.signed = signedUnder(&o, accountID, grants)
+			sg := signingUnder(&o, accountID, grants)
+			g.signed, g.signsWrites = sg >= signsReads, sg == signsWrites
 		}
 		g.httpHost, g.httpsHost = o.DomainName, o.DomainName
 		return g
@@ -549,11 +567,11 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 func lostSigning(old, d *dist) bool {
 	for i := range old.src.Config.Origins {
 		o := &old.src.Config.Origins[i]
-		if !signedUnder(o, old.src.AccountID, old.grants) {
+		if signingUnder(o, old.src.AccountID, old.grants) == signsNothing {
 			continue
 		}
 		for j := range d.src.Config.Origins {
-			if n := &d.src.Config.Origins[j]; n.ID == o.ID && !signedUnder(n, d.src.AccountID, d.grants) {
+			if n := &d.src.Config.Origins[j]; n.ID == o.ID && signingUnder(n, d.src.AccountID, d.grants) == signsNothing {
 				return true
 			}
 		}

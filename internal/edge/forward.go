@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -262,7 +263,8 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
 	g.setCustomHeaders(h)
-	if g.s3 && g.signed && (method == http.MethodGet || method == http.MethodHead) {
+	read := method == http.MethodGet || method == http.MethodHead
+	if g.s3 && g.signed && (read || g.signsWrites && objectWrite(method, path, o.query, h)) {
 		if err := s.s3.sign(ctx, req, time.Now()); err != nil {
 			return nil, err
 		}
@@ -272,16 +274,79 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 
 // The edge signs S3 requests with the operator's key, which may do
 // anything in every bucket, while a tenant's bucket grant lets its OAI
-// read one bucket (package buckets). So only reads are signed: a write
-// goes out unsigned, and S3 decides it as for a principal the bucket's
-// policy does not name. And a viewer's x-amz-* headers do not reach S3
-// origins unless the behaviour keys them: they are S3's instructions
-// (X-Amz-Copy-Source copies from another bucket, X-Amz-Security-Token or
-// SSE-C headers turn a read into an error cached for every viewer), and
-// a signature over them would lend the operator's key to the viewer.
+// read one bucket, or read and write its objects (package buckets). So
+// reads are signed, writes only under a write grant (objectWrite); any
+// other request goes out unsigned, and S3 decides it as for a principal
+// the bucket's policy does not name. And a viewer's x-amz-* headers do
+// not reach S3 origins unless the behaviour keys them: they are S3's
+// instructions (X-Amz-Copy-Source copies from another bucket,
+// X-Amz-Security-Token or SSE-C headers turn a read into an error cached
+// for every viewer), and a signature over them would lend the operator's
+// key to the viewer.
 func amzHeader(k string) bool {
 	return len(k) >= 6 && strings.EqualFold(strings.ReplaceAll(k[:6], "_", "-"), "x-amz-")
 }
+
+// objectWrite reports whether a write to an S3 origin is what a write
+// grant lets an OAI do, as the bucket policy CloudFront's guide gives
+// for uploads (s3:PutObject and s3:DeleteObject): a PUT, POST or DELETE
+// of one object, a multipart upload's steps included. Not the bucket's
+// own requests (its policy, ACL, CORS, deletion: path "/"), not other
+// subresources (?acl, ?tagging, ?retention, ?restore, ...), and none
+// whose x-amz-* headers, forwarded because a behaviour names them, ask
+// for more: a copy reads its source, which may lie in any bucket, and
+// ACLs, grants and object lock need other permissions in S3.
+func objectWrite(method, path, query string, h http.Header) bool {
+	var allowed []string
+	switch method {
+	case http.MethodPut:
+		allowed = putParams[:]
+	case http.MethodPost:
+		allowed = postParams[:]
+	case http.MethodDelete:
+		allowed = deleteParams[:]
+	default:
+		return false
+	}
+	if len(path) < 2 || path[0] != '/' {
+		return false // the bucket itself
+	}
+	multipart := false
+	for query != "" {
+		var p string
+		p, query, _ = strings.Cut(query, "&")
+		if p == "" {
+			continue
+		}
+		name, _, _ := strings.Cut(p, "=")
+		if !slices.Contains(allowed, name) {
+			return false
+		}
+		multipart = multipart || name == "uploads" || name == "uploadId"
+	}
+	if method == http.MethodPost && !multipart {
+		return false // POST to an object is a multipart upload's, or not S3's
+	}
+	for k := range h {
+		if !amzHeader(k) {
+			continue
+		}
+		n := strings.ToLower(strings.ReplaceAll(k, "_", "-"))
+		if strings.HasPrefix(n, "x-amz-copy-source") || n == "x-amz-acl" || strings.HasPrefix(n, "x-amz-grant-") ||
+			strings.HasPrefix(n, "x-amz-object-lock-") || n == "x-amz-bypass-governance-retention" {
+			return false
+		}
+	}
+	return true
+}
+
+// The query parameters of a signed write, by method: S3's multipart
+// upload steps, and x-id, which the AWS SDKs add naming the operation.
+var (
+	putParams    = [...]string{"partNumber", "uploadId", "x-id"}
+	postParams   = [...]string{"uploads", "uploadId", "x-id"}
+	deleteParams = [...]string{"uploadId", "x-id"}
+)
 
 var (
 	userAgent = []string{"Amazon CloudFront"}

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -312,6 +313,116 @@ func TestS3ViewersCannotWieldTheOperatorKey(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestS3WriteGrantSignsObjectWrites: under a write grant the edge signs
+// what the bucket policy CloudFront's guide gives for uploads allows
+// (s3:PutObject, s3:DeleteObject): one object's PUT and DELETE and the
+// steps of a multipart upload. The bucket's own requests, other
+// subresources and writes that ask S3 for more through keyed x-amz-*
+// headers (a copy reads another bucket; ACLs and object lock are other
+// permissions) go out unsigned, for S3 to refuse. A read grant signs no
+// write, and a change of grant reaches a distribution already served.
+func TestS3WriteGrantSignsObjectWrites(t *testing.T) {
+	type seen struct {
+		method, path, query string
+		signed              bool
+	}
+	var (
+		mu   sync.Mutex
+		last seen
+	)
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		last = seen{r.Method, r.URL.Path, r.URL.RawQuery, r.Header.Get("Authorization") != ""}
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	})
+	opts := Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}
+	const oaiID = "E74FTE3AEXAMPLE"
+	d := s3Distribution("media.s3.amazonaws.com", "origin-access-identity/cloudfront/"+oaiID)
+	d.Config.DefaultCacheBehavior.AllowedMethods = allSeven
+	d.Config.DefaultCacheBehavior.QueryString = true
+	d.Config.DefaultCacheBehavior.Headers = []string{"X-Amz-Meta-Color", "X-Amz-Copy-Source", "X-Amz-Acl",
+		"X-Amz-Grant-Read", "X-Amz-Object-Lock-Mode", "X_amz_copy_source"}
+	read := []buckets.Grant{{Bucket: "media", OAIID: oaiID}}
+	write := []buckets.Grant{{Bucket: "media", OAIID: oaiID, Write: true}}
+	e := newEdgeSnapshot(t, opts, &feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: write})
+
+	tests := []struct {
+		name, method, path string
+		header             []string
+		signed             bool
+	}{
+		{"PUT of an object", "PUT", "/up/a.txt", []string{"X-Amz-Meta-Color", "red"}, true},
+		{"PUT named by an AWS SDK", "PUT", "/up/a.txt?x-id=PutObject", nil, true},
+		{"DELETE of an object", "DELETE", "/up/a.txt", nil, true},
+		{"multipart: create", "POST", "/up/big?uploads", nil, true},
+		{"multipart: a part", "PUT", "/up/big?partNumber=1&uploadId=u1", nil, true},
+		{"multipart: complete", "POST", "/up/big?uploadId=u1", nil, true},
+		{"multipart: abort", "DELETE", "/up/big?uploadId=u1", nil, true},
+		{"GET still signed", "GET", "/up/a.txt", nil, true},
+		{"POST without a multipart step", "POST", "/up/a.txt", nil, false},
+		{"PATCH", "PATCH", "/up/a.txt", nil, false},
+		{"OPTIONS", "OPTIONS", "/up/a.txt", nil, false},
+		{"the bucket: DELETE", "DELETE", "/", nil, false},
+		{"the bucket: policy", "PUT", "/?policy", nil, false},
+		{"the bucket: many deletes", "POST", "/?delete", nil, false},
+		{"an object's ACL", "PUT", "/up/a.txt?acl", nil, false},
+		{"an object's tags", "PUT", "/up/a.txt?tagging", nil, false},
+		{"a subresource beside a part", "PUT", "/up/big?partNumber=1&uploadId=u1&acl", nil, false},
+		{"a multipart step named in another case", "POST", "/up/big?UPLOADS", nil, false},
+		{"a restore", "POST", "/up/a.txt?restore", nil, false},
+		{"a copy", "PUT", "/up/stolen.txt", []string{"X-Amz-Copy-Source", "/other/secret.txt"}, false},
+		{"a copy into a part", "PUT", "/up/big?partNumber=1&uploadId=u1", []string{"X-Amz-Copy-Source", "other/secret.txt"}, false},
+		{"a copy spelled with underscores", "PUT", "/up/stolen.txt", []string{"X_amz_copy_source", "/other/secret.txt"}, false},
+		{"a canned ACL", "PUT", "/up/a.txt", []string{"X-Amz-Acl", "public-read"}, false},
+		{"a grant", "PUT", "/up/a.txt", []string{"X-Amz-Grant-Read", "uri=http://acs.amazonaws.com/groups/global/AllUsers"}, false},
+		{"object lock", "PUT", "/up/a.txt", []string{"X-Amz-Object-Lock-Mode", "COMPLIANCE"}, false},
+	}
+	check := func(t *testing.T, method, path string, header []string, signed bool) {
+		t.Helper()
+		if r := e.do(t, e.http, method, "d3.cloudfront.test", path, header...); r.StatusCode != 200 {
+			t.Fatalf("%d %q", r.StatusCode, r.body)
+		}
+		mu.Lock()
+		got := last
+		mu.Unlock()
+		p, q, _ := strings.Cut(path, "?")
+		// The signer sends a parameter without a value as "name=".
+		q, got.query = valued(q), valued(got.query)
+		if got.method != method || got.path != "/media"+p || got.query != q || got.signed != signed {
+			t.Fatalf("S3 got %s %s?%s signed=%v, want %s /media%s?%s signed=%v", got.method, got.path, got.query, got.signed, method, p, q, signed)
+		}
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { check(t, tt.method, tt.path, tt.header, tt.signed) })
+	}
+	t.Run("a read grant signs no write, the next snapshot's grant counts", func(t *testing.T) {
+		for i, grants := range [][]buckets.Grant{read, write, nil} {
+			if err := e.Apply(&feed.Snapshot{Revision: int64(2 + i), Distributions: records(d), BucketGrants: grants}, nil); err != nil {
+				t.Fatal(err)
+			}
+			w := len(grants) == 1 && grants[0].Write
+			check(t, "PUT", "/up/a.txt", nil, w)
+			check(t, "DELETE", "/up/a.txt", nil, w)
+			check(t, "GET", fmt.Sprintf("/up/read%d.txt", i), nil, grants != nil)
+		}
+	})
+}
+
+// valued spells each parameter of query with its "=".
+func valued(query string) string {
+	if query == "" {
+		return ""
+	}
+	ps := strings.Split(query, "&")
+	for i := range ps {
+		if !strings.Contains(ps[i], "=") {
+			ps[i] += "="
+		}
+	}
+	return strings.Join(ps, "&")
 }
 
 // TestBucketOfOrigin: the bucket whose grant decides the signing is the one

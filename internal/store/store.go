@@ -170,11 +170,13 @@ type Tx interface {
 
 	// Bucket grants (package buckets says what they mean). InsertBucketGrant:
 	// ErrExists if the same grant (Key) exists; ErrNotFound if its account
-	// or origin access identity does not. DeleteBucketGrant: ErrNotFound;
+	// or origin access identity does not. UpdateBucketGrant sets a grant's
+	// Write and Revision (ErrNotFound). DeleteBucketGrant: ErrNotFound;
 	// it remembers the key as deleted at the revision. Changes carry
 	// revisions like key pairs so edges learn of them. Deleting an account
 	// or an OAI deletes its grants (with tombstones at a new revision).
 	InsertBucketGrant(g BucketGrant) error
+	UpdateBucketGrant(g BucketGrant) error
 	// BucketGrants lists the grants of bucket ("" for every bucket; "*"
 	// lists only the grants of every bucket), ordered by bucket, then key.
 	BucketGrants(bucket string) ([]BucketGrant, error)

@@ -5,11 +5,11 @@ import (
 	"github.com/openfront/openfront/internal/store"
 )
 
-const bucketGrantCols = `bucket, account_id, oai_id, created, revision`
+const bucketGrantCols = `bucket, account_id, oai_id, can_write, created, revision`
 
 func scanBucketGrant(s interface{ Scan(...any) error }) (store.BucketGrant, error) {
 	var g store.BucketGrant
-	err := s.Scan(&g.Bucket, &g.AccountID, &g.OAIID, at(&g.Created), &g.Revision)
+	err := s.Scan(&g.Bucket, &g.AccountID, &g.OAIID, &g.Write, at(&g.Created), &g.Revision)
 	return g, err
 }
 
@@ -25,12 +25,18 @@ func (t *Tx) InsertBucketGrant(g store.BucketGrant) error {
 	} else if ok, err := t.exists(`SELECT 1 FROM accounts WHERE id = $1`, g.AccountID); err != nil || !ok {
 		return notFoundIf(err, ok, "account", g.AccountID)
 	}
-	if _, err := t.exec(`INSERT INTO bucket_grants (id, `+bucketGrantCols+`) VALUES ($1, $2, $3, $4, $5, $6)`,
-		key, g.Bucket, g.AccountID, g.OAIID, t.time(g.Created), g.Revision); err != nil {
+	if _, err := t.exec(`INSERT INTO bucket_grants (id, `+bucketGrantCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		key, g.Bucket, g.AccountID, g.OAIID, g.Write, t.time(g.Created), g.Revision); err != nil {
 		return t.constraint(err)
 	}
 	_, err := t.exec(`DELETE FROM bucket_grant_tombstones WHERE id = $1`, key)
 	return err
+}
+
+func (t *Tx) UpdateBucketGrant(g store.BucketGrant) error {
+	key := g.Key()
+	res, err := t.exec(`UPDATE bucket_grants SET can_write = $1, revision = $2 WHERE id = $3`, g.Write, g.Revision, key)
+	return t.mustAffect(res, err, "bucket grant", key)
 }
 
 func (t *Tx) BucketGrants(bucket string) ([]store.BucketGrant, error) {

@@ -289,6 +289,11 @@ CREATE INDEX invalidations_distribution_status ON invalidations (distribution_id
 	`
 CREATE INDEX edges_last_seen ON edges (last_seen DESC, id);
 `,
+	// 11: a bucket grant may also let its principal write objects
+	// (buckets.Grant.Write). Grants made before it read only, as they did.
+	`
+ALTER TABLE bucket_grants ADD COLUMN can_write {{.Bool}} NOT NULL DEFAULT FALSE;
+`,
 }
 
 // Scripts returns the migrations for d's schema.

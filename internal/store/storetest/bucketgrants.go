@@ -15,7 +15,7 @@ func testBucketGrants(t *testing.T, s store.Store) {
 	byAcct1 := store.BucketGrant{Grant: buckets.Grant{Bucket: "media", AccountID: acct1}, Created: at(1)}
 	byOAI := store.BucketGrant{Grant: buckets.Grant{Bucket: "media", OAIID: "E2"}, Created: at(2)}
 	every := store.BucketGrant{Grant: buckets.Grant{Bucket: buckets.Every, AccountID: acct2}, Created: at(3)}
-	logs := store.BucketGrant{Grant: buckets.Grant{Bucket: "logs", AccountID: acct1}, Created: at(4)}
+	logs := store.BucketGrant{Grant: buckets.Grant{Bucket: "logs", AccountID: acct1, Write: true}, Created: at(4)}
 	var r1, r2, r3 int64
 	update(t, s, func(tx store.Tx) error {
 		noErr(t, "InsertAccount", tx.InsertAccount(account(acct1)))
@@ -89,6 +89,7 @@ func testBucketGrants(t *testing.T, s store.Store) {
 			return tx.InsertBucketGrant(store.BucketGrant{Grant: buckets.Grant{Bucket: "media", OAIID: "E404"}, Created: at(0)})
 		}, store.ErrNotFound},
 		{"Delete twice", func(tx store.Tx) error { return tx.DeleteBucketGrant(byAcct1.Grant, 99) }, store.ErrNotFound},
+		{"Update deleted", func(tx store.Tx) error { return tx.UpdateBucketGrant(byAcct1) }, store.ErrNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) { wantErr(t, tc.name, try(s, tc.fn), tc.want) })
 	}
@@ -107,6 +108,26 @@ func testBucketGrants(t *testing.T, s store.Store) {
 		equal(t, "deleted after re-grant", append([]string{}, deleted...), []string{}, nil)
 		return nil
 	})
+
+	// An update sets what the grant lets do (both ways) and carries it to
+	// the edges at its revision; when it was made stays.
+	for _, write := range []bool{true, false} {
+		update(t, s, func(tx store.Tx) error {
+			rev, err := tx.NextRevision()
+			noErr(t, "NextRevision", err)
+			byOAI.Write, byOAI.Revision = write, rev
+			return tx.UpdateBucketGrant(store.BucketGrant{Grant: byOAI.Grant, Created: at(9), Revision: rev})
+		})
+		view(t, s, func(tx store.Tx) error {
+			media, err := tx.BucketGrants("media")
+			noErr(t, "BucketGrants(media)", err)
+			equal(t, "BucketGrants(media) after update", media, []store.BucketGrant{byAcct1, byOAI}, normAll(normGrant))
+			changed, _, err := tx.BucketGrantsChangedSince(byOAI.Revision - 1)
+			noErr(t, "BucketGrantsChangedSince", err)
+			equal(t, "changed by update", changed, []store.BucketGrant{byOAI}, normAll(normGrant))
+			return nil
+		})
+	}
 
 	// Deleting the OAI, then the account, takes their grants with them, and
 	// edges hear of it through tombstones at a later revision.
