@@ -294,8 +294,7 @@ func amzHeader(k string) bool {
 // own requests (its policy, ACL, CORS, deletion: path "/"), not other
 // subresources (?acl, ?tagging, ?retention, ?restore, ...), and none
 // whose x-amz-* headers, forwarded because a behaviour names them, ask
-// for more: a copy reads its source, which may lie in any bucket, and
-// ACLs, grants and object lock need other permissions in S3.
+// for more (writeRefused).
 func objectWrite(method, path, query string, h http.Header) bool {
 	var allowed []string
 	switch method {
@@ -332,12 +331,24 @@ func objectWrite(method, path, query string, h http.Header) bool {
 			continue
 		}
 		n := strings.ToLower(strings.ReplaceAll(k, "_", "-"))
-		if strings.HasPrefix(n, "x-amz-copy-source") || n == "x-amz-acl" || strings.HasPrefix(n, "x-amz-grant-") ||
-			strings.HasPrefix(n, "x-amz-object-lock-") || n == "x-amz-bypass-governance-retention" {
-			return false
+		for _, refused := range writeRefused {
+			if strings.HasPrefix(n, refused) {
+				return false
+			}
 		}
 	}
 	return true
+}
+
+// writeRefused are the x-amz-* headers (names or prefixes, lower case)
+// that keep a write unsigned: what S3 grants with permissions other than
+// s3:PutObject (ACLs, grants, tags, object lock), a copy's source (it may
+// lie in any bucket), and a KMS key named by id or context (an OAI
+// cannot use KMS, and the id may be another tenant's key).
+var writeRefused = [...]string{
+	"x-amz-copy-source", "x-amz-acl", "x-amz-grant-", "x-amz-tagging",
+	"x-amz-object-lock-", "x-amz-bypass-governance-retention",
+	"x-amz-server-side-encryption-aws-kms-key-id", "x-amz-server-side-encryption-context",
 }
 
 // The query parameters of a signed write, by method: S3's multipart

@@ -151,7 +151,7 @@ func FuzzStripSignedParams(f *testing.F) {
 // FuzzObjectWrite: a write the edge would sign under a write grant is an
 // object's PUT, POST or DELETE whose query, as S3 decodes it, names only
 // the multipart steps and x-id, and which carries no copy source, ACL,
-// grant or object-lock header in any spelling.
+// grant, tagging, object-lock or KMS key header in any spelling.
 func FuzzObjectWrite(f *testing.F) {
 	for _, s := range [][3]string{
 		{"PUT", "/a.txt", ""}, {"POST", "/big", "uploads"}, {"PUT", "/big", "partNumber=1&uploadId=u"},
@@ -180,7 +180,8 @@ func FuzzObjectWrite(f *testing.F) {
 			}
 		}
 		n := strings.ToLower(strings.ReplaceAll(header, "_", "-"))
-		for _, bad := range []string{"x-amz-copy-source", "x-amz-acl", "x-amz-grant-", "x-amz-object-lock-", "x-amz-bypass-governance-retention"} {
+		for _, bad := range []string{"x-amz-copy-source", "x-amz-acl", "x-amz-grant-", "x-amz-object-lock-",
+			"x-amz-bypass-governance-retention", "x-amz-tagging", "x-amz-server-side-encryption-aws-kms-key-id"} {
 			if strings.HasPrefix(n, bad) {
 				t.Fatalf("signs a write with %q", header)
 			}

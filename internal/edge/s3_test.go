@@ -344,7 +344,8 @@ func TestS3WriteGrantSignsObjectWrites(t *testing.T) {
 	d.Config.DefaultCacheBehavior.AllowedMethods = allSeven
 	d.Config.DefaultCacheBehavior.QueryString = true
 	d.Config.DefaultCacheBehavior.Headers = []string{"X-Amz-Meta-Color", "X-Amz-Copy-Source", "X-Amz-Acl",
-		"X-Amz-Grant-Read", "X-Amz-Object-Lock-Mode", "X_amz_copy_source"}
+		"X-Amz-Grant-Read", "X-Amz-Object-Lock-Mode", "X_amz_copy_source", "X-Amz-Tagging",
+		"X-Amz-Server-Side-Encryption", "X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id"}
 	read := []buckets.Grant{{Bucket: "media", OAIID: oaiID}}
 	write := []buckets.Grant{{Bucket: "media", OAIID: oaiID, Write: true}}
 	e := newEdgeSnapshot(t, opts, &feed.Snapshot{Revision: 1, Distributions: records(d), BucketGrants: write})
@@ -379,6 +380,10 @@ func TestS3WriteGrantSignsObjectWrites(t *testing.T) {
 		{"a canned ACL", "PUT", "/up/a.txt", []string{"X-Amz-Acl", "public-read"}, false},
 		{"a grant", "PUT", "/up/a.txt", []string{"X-Amz-Grant-Read", "uri=http://acs.amazonaws.com/groups/global/AllUsers"}, false},
 		{"object lock", "PUT", "/up/a.txt", []string{"X-Amz-Object-Lock-Mode", "COMPLIANCE"}, false},
+		{"tags", "PUT", "/up/a.txt", []string{"X-Amz-Tagging", "public=yes"}, false},
+		{"encrypted by S3", "PUT", "/up/a.txt", []string{"X-Amz-Server-Side-Encryption", "AES256"}, true},
+		{"encrypted with a KMS key named by id", "PUT", "/up/a.txt", []string{"X-Amz-Server-Side-Encryption", "aws:kms",
+			"X-Amz-Server-Side-Encryption-Aws-Kms-Key-Id", "arn:aws:kms:us-east-1:999988887777:key/other"}, false},
 	}
 	check := func(t *testing.T, method, path string, header []string, signed bool) {
 		t.Helper()
