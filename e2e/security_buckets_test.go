@@ -138,14 +138,16 @@ func bucketsMotoPut(t *testing.T, endpoint, path, body string) {
 // bucket is granted to, so B's request goes out anonymous and S3 answers
 // 403 itself; A's OAI, granted the bucket, reads it. A revoke stops A too.
 func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
-	moto := testpeer.MotoServer(t)
+	m := testpeer.MotoServerIAM(t)
+	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
 	bucketsMotoPut(t, moto, "/abucket", "")
 	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
 	bucketsMotoPut(t, moto, "/abucket/later.txt", secret)
 	bucketsMotoPut(t, moto, "/bbucket", "")
 	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	m.Enforce(t) // moto_server now checks the edge's signatures against the operator's key
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
 	if out := strings.TrimSpace(string(bucketsAdmin(t, s.data, "--json", "bucket", "list"))); out != "[]" {
 		t.Fatalf("openfront api granted buckets by itself: %s", out)
 	}
@@ -422,18 +424,18 @@ func bucketsWritableConfig(ref, bucket, oaiID string) string {
 // moto_server, like S3, performs for the operator's key) and to delete in
 // its own bucket. Writes go to S3 unsigned and the viewer's x-amz-*
 // headers do not reach S3, so A's bytes are never copied nor readable
-// through B, and S3 refuses the anonymous delete. (moto_server takes an
-// anonymous PUT into a private bucket, which S3 would refuse, so that the
-// edge does not sign writes is checked against a recording S3 in the
-// edge's own tests, TestS3ViewersCannotWieldTheOperatorKey.)
+// through B, and S3 (moto_server checking signatures) refuses the
+// anonymous writes.
 func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
-	moto := testpeer.MotoServer(t)
+	m := testpeer.MotoServerIAM(t)
+	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
 	bucketsMotoPut(t, moto, "/abucket", "")
 	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
 	bucketsMotoPut(t, moto, "/bbucket", "")
 	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	m.Enforce(t)
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
 	_, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
 	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
@@ -455,9 +457,9 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 		header             []string
 		refused            bool // S3 (moto_server) must refuse it
 	}{
-		{"copy A's object into B's bucket", "PUT", "/stolen1.txt", []string{"X-Amz-Copy-Source", "/abucket/secret.txt"}, false},
-		{"copy with the source unrooted", "PUT", "/stolen2.txt", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
-		{"copy into a part of a multipart upload", "PUT", "/stolen3.txt?partNumber=1&uploadId=x", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, false},
+		{"copy A's object into B's bucket", "PUT", "/stolen1.txt", []string{"X-Amz-Copy-Source", "/abucket/secret.txt"}, true},
+		{"copy with the source unrooted", "PUT", "/stolen2.txt", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, true},
+		{"copy into a part of a multipart upload", "PUT", "/stolen3.txt?partNumber=1&uploadId=x", []string{"X-Amz-Copy-Source", "abucket/secret.txt"}, true},
 		{"delete an object", "DELETE", "/own.txt", nil, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -487,17 +489,20 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 // DELETE reach the bucket signed, and the objects read back. It still
 // reads nothing of another tenant's bucket (a copy's source header is
 // not forwarded), and granting the bucket again without --write stops
-// the signed writes as soon as the edge has the change (moto_server
-// refuses an anonymous DELETE of an object, as S3 does).
+// the signed writes as soon as the edge has the change. moto_server checks
+// every signature against its IAM's keys and refuses anonymous writes, as
+// S3 does, so the uploads prove the edge's signatures valid.
 func TestSecurityWriteGrantWritesOnlyItsObjects(t *testing.T) {
-	moto := testpeer.MotoServer(t)
+	m := testpeer.MotoServerIAM(t)
+	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
 	bucketsMotoPut(t, moto, "/abucket", "")
 	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
 	bucketsMotoPut(t, moto, "/bbucket", "")
 	bucketsMotoPut(t, moto, "/bbucket/old.txt", "to be deleted")
 	bucketsMotoPut(t, moto, "/bbucket/keep.txt", "to be kept")
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", "AKIDOPERATOR", "--s3-secret-key", "operator-secret")
+	m.Enforce(t) // from here on moto_server checks signatures and refuses anonymous writes
+	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
 	_, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
 	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
@@ -569,4 +574,10 @@ func TestSecurityWriteGrantWritesOnlyItsObjects(t *testing.T) {
 	r, body = send("DELETE", "/keep.txt", "")
 	expect("DELETE under a read grant", r, body, 403)
 	read("/keep.txt", "to be kept")
+	if r, body := send("PUT", "/late.txt", "written under a read grant"); r.StatusCode < 400 {
+		t.Fatalf("PUT under a read grant: %d %q", r.StatusCode, body)
+	}
+	if r, body := send("GET", "/late.txt", ""); r.StatusCode == 200 {
+		t.Fatalf("GET /late.txt, PUT under a read grant: %d %q", r.StatusCode, body)
+	}
 }

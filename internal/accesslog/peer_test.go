@@ -79,12 +79,13 @@ func TestGoaccessParses(t *testing.T) {
 	}
 }
 
-// TestS3SinkMoto delivers logs to moto_server through the S3 sink and
-// reads them back with the SDK.
+// TestS3SinkMoto delivers logs to moto_server, which checks the sink's
+// signatures against its IAM's keys, and reads them back with the SDK.
 func TestS3SinkMoto(t *testing.T) {
-	endpoint := testpeer.MotoServer(t)
+	moto := testpeer.MotoServerIAM(t)
+	moto.Enforce(t)
 	ctx := t.Context()
-	o := S3Options{Endpoint: endpoint, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}
+	o := S3Options{Endpoint: moto.Endpoint, AccessKeyID: moto.Key.AccessKeyID, SecretAccessKey: moto.Key.SecretAccessKey}
 	sink, err := NewS3Sink(o)
 	if err != nil {
 		t.Fatal(err)

@@ -72,13 +72,37 @@ func (c *s3Client) host(g *origin, u *url.URL) string {
 
 // sign adds a SigV4 Authorization for the origin access identity's
 // credentials. It runs last, after X-Amz-Cf-Id is set, since x-amz-*
-// headers are signed.
+// headers are signed. The headers in unsignedHeaders are sent but not
+// signed.
 func (c *s3Client) sign(ctx context.Context, req *http.Request, now time.Time) error {
 	if c.creds.AccessKeyID == "" {
 		return nil // no credentials configured: anonymous
 	}
 	req.Header.Set("X-Amz-Content-Sha256", unsignedPayload)
+	var held [len(unsignedHeaders)][]string
+	for i, k := range unsignedHeaders {
+		held[i] = req.Header[k]
+		delete(req.Header, k)
+	}
 	// S3 takes the path as sent; the SDK's S3 client turns escaping off too.
-	return c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.region, now.UTC(),
+	err := c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.region, now.UTC(),
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
+	for i, k := range unsignedHeaders {
+		if held[i] != nil {
+			req.Header[k] = held[i]
+		}
+	}
+	return err
+}
+
+// unsignedHeaders are left out of S3 signatures: hop-by-hop headers,
+// which a proxy or the store's own front end may drop or rewrite (an
+// S3-compatible store behind nginx gets "Connection: close";
+// moto_server's server drops Connection, and every signed request was
+// SignatureDoesNotMatch), headers each proxy appends to (Via,
+// X-Forwarded-For), and the others the AWS SDKs never sign (the
+// JavaScript SDK's list).
+var unsignedHeaders = [...]string{
+	"Connection", "Keep-Alive", "Proxy-Connection", "Te", "Trailer", "Transfer-Encoding", "Upgrade",
+	"Via", "X-Forwarded-For", "Cache-Control", "Pragma", "Max-Forwards", "From", "Referer", "Expect",
 }
