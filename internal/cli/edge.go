@@ -69,7 +69,7 @@ func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.name, "edge-name", "", "the edge's name (default: the host name)")
 	fs.StringVar(&c.location, "edge-location", "LOC1", "x-edge-location written in access logs")
 	fs.StringVar(&c.s3Endpoint, "s3-endpoint", "", "URL of the S3-compatible server for S3 origins (path-style); empty: https://<origin DomainName>")
-	fs.StringVar(&c.s3Region, "s3-region", "us-east-1", "region for signing S3 origin requests")
+	fs.StringVar(&c.s3Region, "s3-region", "us-east-1", "region for signing S3 origin requests (without --s3-endpoint, an origin bucket.s3.REGION.amazonaws.com is signed for its REGION)")
 	fs.StringVar(&c.s3AccessKey, "s3-access-key", "", "access key for S3 origins whose origin access identity is granted the bucket (openfront admin bucket grant)")
 	secretVar(fs, &c.s3SecretKey, "s3-secret-key", "secret key for --s3-access-key")
 	fs.DurationVar(&c.connectTimeout, "origin-connect-timeout", 10*time.Second, "origin connect and TLS handshake timeout")

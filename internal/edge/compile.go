@@ -191,6 +191,7 @@ type origin struct {
 	bucket      string
 	signed      bool   // S3 with an OriginAccessIdentity granted the bucket
 	signsWrites bool   // and granted to write objects there
+	region      string // the AWS region an S3 origin's DomainName names, or ""
 	oai         string // the S3 origin's OriginAccessIdentity id, for reuse
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
@@ -547,6 +548,7 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 	if o.S3 != nil || o.Custom == nil {
 		g.s3 = true
 		g.bucket = buckets.Of(o.DomainName)
+		g.region = awsRegion(o.DomainName)
 		if o.S3 != nil {
 			g.oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
 			sg := signingUnder(&o, accountID, grants)

@@ -265,7 +265,7 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	g.setCustomHeaders(h)
 	read := method == http.MethodGet || method == http.MethodHead
 	if g.s3 && g.signed && (read || g.signsWrites && objectWrite(method, path, o.query, h)) {
-		if err := s.s3.sign(ctx, req, time.Now()); err != nil {
+		if err := s.s3.sign(ctx, req, g, time.Now()); err != nil {
 			return nil, err
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -74,7 +75,7 @@ func (c *s3Client) host(g *origin, u *url.URL) string {
 // credentials. It runs last, after X-Amz-Cf-Id is set, since x-amz-*
 // headers are signed. The headers in unsignedHeaders are sent but not
 // signed.
-func (c *s3Client) sign(ctx context.Context, req *http.Request, now time.Time) error {
+func (c *s3Client) sign(ctx context.Context, req *http.Request, g *origin, now time.Time) error {
 	if c.creds.AccessKeyID == "" {
 		return nil // no credentials configured: anonymous
 	}
@@ -85,7 +86,7 @@ func (c *s3Client) sign(ctx context.Context, req *http.Request, now time.Time) e
 		delete(req.Header, k)
 	}
 	// S3 takes the path as sent; the SDK's S3 client turns escaping off too.
-	err := c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.region, now.UTC(),
+	err := c.signer.SignHTTP(ctx, c.creds, req, unsignedPayload, "s3", c.regionOf(g), now.UTC(),
 		func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true })
 	for i, k := range unsignedHeaders {
 		if held[i] != nil {
@@ -94,6 +95,51 @@ func (c *s3Client) sign(ctx context.Context, req *http.Request, now time.Time) e
 	}
 	return err
 }
+
+// regionOf is the region g's requests are signed for. S3 answers a
+// signature for another region than the bucket's with
+// AuthorizationHeaderMalformed, so without an endpoint (AWS's S3 itself)
+// it is the region the origin's DomainName names, as CloudFront's S3
+// origins name their bucket's region; else, and for the global name
+// (bucket.s3.amazonaws.com), the configured one. A configured endpoint is
+// one store with one region of its own, whatever the DomainName says.
+func (c *s3Client) regionOf(g *origin) string {
+	if c.endpoint == nil && g.region != "" {
+		return g.region
+	}
+	return c.region
+}
+
+// awsRegion is the region an S3 endpoint host names: bucket.s3.REGION,
+// bucket.s3-REGION or bucket.s3.dualstack.REGION under amazonaws.com (or
+// amazonaws.com.cn), lower-cased; "" for bucket.s3.amazonaws.com and
+// other names. The last ".s3." or ".s3-" label counts, as for the bucket
+// (buckets.Of): a bucket's own name may hold one.
+func awsRegion(host string) string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	rest, ok := strings.CutSuffix(h, ".amazonaws.com")
+	if !ok {
+		if rest, ok = strings.CutSuffix(h, ".amazonaws.com.cn"); !ok {
+			return ""
+		}
+	}
+	i := max(strings.LastIndex(rest, ".s3."), strings.LastIndex(rest, ".s3-"))
+	if i < 0 {
+		return ""
+	}
+	r := strings.TrimPrefix(rest[i+len(".s3."):], "dualstack.")
+	if r == "external-1" {
+		return "us-east-1" // the old name of us-east-1's endpoint
+	}
+	if !regionName.MatchString(r) {
+		return ""
+	}
+	return r
+}
+
+// regionName is the form of AWS region names: us-east-1, eu-central-2,
+// us-gov-west-1, cn-northwest-1.
+var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
 
 // unsignedHeaders are left out of S3 signatures: hop-by-hop headers,
 // which a proxy or the store's own front end may drop or rewrite (an

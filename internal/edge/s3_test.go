@@ -479,6 +479,50 @@ func TestS3SignsNoHopByHopHeader(t *testing.T) {
 	}
 }
 
+// TestS3SigningRegion: S3 refuses a signature for another region than
+// the bucket's (AuthorizationHeaderMalformed), so without an endpoint a
+// DomainName that names a region is signed for it; the global name, and
+// every origin of a configured endpoint (one store, one region), take the
+// configured region.
+func TestS3SigningRegion(t *testing.T) {
+	tests := []struct{ domain, region string }{
+		{"media.s3.amazonaws.com", ""},
+		{"media.s3.eu-west-1.amazonaws.com", "eu-west-1"},
+		{"media.s3-eu-west-1.amazonaws.com", "eu-west-1"},
+		{"Media.S3.AP-Southeast-2.amazonaws.com.", "ap-southeast-2"},
+		{"media.s3.dualstack.us-west-2.amazonaws.com", "us-west-2"},
+		{"media.s3.us-gov-west-1.amazonaws.com", "us-gov-west-1"},
+		{"media.s3.cn-north-1.amazonaws.com.cn", "cn-north-1"},
+		{"media.s3-external-1.amazonaws.com", "us-east-1"},
+		{"a.s3.eu-west-1.s3.amazonaws.com", ""}, // bucket a.s3.eu-west-1, global name
+		{"a.s3.b.s3.eu-north-1.amazonaws.com", "eu-north-1"},
+		{"media.s3.example.com", ""},
+		{"media.s3.not-a-region.amazonaws.com", ""},
+		{"media.s3-website-us-east-1.amazonaws.com", ""},
+	}
+	for _, tt := range tests {
+		if got := awsRegion(tt.domain); got != tt.region {
+			t.Errorf("awsRegion(%q) = %q, want %q", tt.domain, got, tt.region)
+		}
+	}
+	aws, _ := newS3Client(S3Options{Region: "us-east-1"})
+	store, _ := newS3Client(S3Options{Region: "us-east-1", Endpoint: "http://127.0.0.1:9000"})
+	for _, c := range []struct {
+		client *s3Client
+		domain string
+		want   string
+	}{
+		{aws, "media.s3.eu-west-1.amazonaws.com", "eu-west-1"},
+		{aws, "media.s3.amazonaws.com", "us-east-1"},
+		{store, "media.s3.eu-west-1.amazonaws.com", "us-east-1"},
+	} {
+		g := compileOrigin(cloudfront.Origin{ID: "s3", DomainName: c.domain, S3: &cloudfront.S3OriginConfig{}}, "", nil)
+		if got := c.client.regionOf(g); got != c.want {
+			t.Errorf("%s (endpoint %v): signed for %q, want %q", c.domain, c.client.endpoint, got, c.want)
+		}
+	}
+}
+
 // valued spells each parameter of query with its "=".
 func valued(query string) string {
 	if query == "" {

@@ -41,7 +41,11 @@ type S3Options struct {
 	// Endpoint is the URL of an S3-compatible server, addressed path-style.
 	// Empty means https://<origin DomainName>, virtual-hosted.
 	Endpoint string
-	Region   string // default us-east-1
+	// Region signs requests to Endpoint, and without one those to
+	// DomainNames that name no region (bucket.s3.amazonaws.com); a
+	// DomainName that names one (bucket.s3.eu-west-1.amazonaws.com) is
+	// signed for it. Default us-east-1.
+	Region string
 	// Static credentials, used for origins whose OriginAccessIdentity is
 	// granted the bucket (the snapshot's BucketGrants); other S3 origins
 	// are fetched anonymously.
