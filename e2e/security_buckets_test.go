@@ -188,15 +188,23 @@ func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
 	// After the operator revokes A's grant, the edge stops signing for A's
 	// OAI as soon as the feed brings the change (the edge acknowledges a
 	// later revision); an object not cached yet is then refused.
-	acked := bucketsSettledAck(t, s.data)
-	bucketsAdmin(t, s.data, "bucket", "revoke", "--bucket", "abucket", "--oai", oaiA)
-	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, s.data) <= acked; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the edge did not acknowledge the revoke within 10s")
-		}
-	}
+	bucketsAdminApplied(t, s.data, "bucket", "revoke", "--bucket", "abucket", "--oai", oaiA)
 	if r, body := viewer(t, "http", s.edgeAddr, domainA, "GET", "/later.txt"); r.StatusCode != 403 || strings.Contains(body, secret) {
 		t.Fatalf("after the revoke: %d %q", r.StatusCode, body)
+	}
+}
+
+// bucketsAdminApplied runs an admin command that changes what the only
+// edge must know (a grant) and returns once the edge has acknowledged a
+// revision after it.
+func bucketsAdminApplied(t *testing.T, data string, args ...string) {
+	t.Helper()
+	acked := bucketsSettledAck(t, data)
+	bucketsAdmin(t, data, args...)
+	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, data) <= acked; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the edge did not acknowledge %v within 10s", args)
+		}
 	}
 }
 
@@ -564,13 +572,7 @@ func TestSecurityWriteGrantWritesOnlyItsObjects(t *testing.T) {
 	}
 
 	// Granted again to read only: no write is signed once the edge has it.
-	acked := bucketsSettledAck(t, s.data)
-	bucketsAdmin(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
-	for deadline := time.Now().Add(10 * time.Second); bucketsAckedRevision(t, s.data) <= acked; time.Sleep(50 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the edge did not acknowledge the new grant within 10s")
-		}
-	}
+	bucketsAdminApplied(t, s.data, "bucket", "grant", "--bucket", "bbucket", "--account", accountB)
 	r, body = send("DELETE", "/keep.txt", "")
 	expect("DELETE under a read grant", r, body, 403)
 	read("/keep.txt", "to be kept")
