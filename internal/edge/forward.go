@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -263,8 +264,7 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
 	g.setCustomHeaders(h)
-	read := method == http.MethodGet || method == http.MethodHead
-	if g.s3 && g.signed && (read || g.signsWrites && objectWrite(method, path, o.query, h)) {
+	if g.s3 && g.signed && (objectRead(method, path, o.query) || g.signsWrites && objectWrite(method, path, o.query, h)) {
 		if err := s.s3.sign(ctx, req, g, time.Now()); err != nil {
 			return nil, err
 		}
@@ -274,9 +274,9 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 
 // The edge signs S3 requests with the operator's key, which may do
 // anything in every bucket, while a tenant's bucket grant lets its OAI
-// read one bucket, or read and write its objects (package buckets). So
-// reads are signed, writes only under a write grant (objectWrite); any
-// other request goes out unsigned, and S3 decides it as for a principal
+// read one bucket's objects, or read and write them (package buckets).
+// So object reads are signed (objectRead), object writes only under a
+// write grant (objectWrite); any other request goes out unsigned, and S3 decides it as for a principal
 // the bucket's policy does not name. And a viewer's x-amz-* headers do
 // not reach S3 origins unless the behaviour keys them: they are S3's
 // instructions (X-Amz-Copy-Source copies from another bucket,
@@ -285,6 +285,49 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 // key to the viewer.
 func amzHeader(k string) bool {
 	return len(k) >= 6 && strings.EqualFold(strings.ReplaceAll(k[:6], "_", "-"), "x-amz-")
+}
+
+// objectRead reports whether a read of an S3 origin is what a grant lets
+// an OAI do, as the bucket policy CloudFront's guide gives (s3:GetObject):
+// a GET or HEAD of one object. Not the bucket's own reads: path "/" is
+// its listing (what CloudFront sends for a distribution without a
+// DefaultRootObject, and S3 refuses an OAI that may only get objects),
+// or with a query its policy, ACL, and so on. Nor an object's
+// subresources that S3 grants with other permissions (readSubresources).
+// Other parameters S3 ignores on GetObject (a cache-busting ?v=2), so
+// they stay signed.
+func objectRead(method, path, query string) bool {
+	if method != http.MethodGet && method != http.MethodHead {
+		return false
+	}
+	if len(path) < 2 || path[0] != '/' {
+		return false
+	}
+	for query != "" {
+		var p string
+		p, query, _ = strings.Cut(query, "&")
+		name, _, _ := strings.Cut(p, "=")
+		name, err := url.QueryUnescape(name)
+		if err != nil {
+			return false
+		}
+		for _, sub := range readSubresources {
+			if strings.EqualFold(name, sub) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// readSubresources are the query parameters that make a GET of an object
+// something other than s3:GetObject: its ACL, tags, attributes,
+// retention and legal hold, a torrent, an older version
+// (s3:GetObjectVersion), a multipart upload's parts; and the listings
+// (versions, uploads) should a key reach S3 as a bucket.
+var readSubresources = [...]string{
+	"acl", "tagging", "attributes", "retention", "legal-hold", "torrent",
+	"versionId", "uploadId", "versions", "uploads",
 }
 
 // objectWrite reports whether a write to an S3 origin is what a write

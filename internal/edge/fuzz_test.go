@@ -3,6 +3,7 @@ package edge
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -184,6 +185,40 @@ func FuzzObjectWrite(f *testing.F) {
 			"x-amz-bypass-governance-retention", "x-amz-tagging", "x-amz-server-side-encryption-aws-kms-key-id"} {
 			if strings.HasPrefix(n, bad) {
 				t.Fatalf("signs a write with %q", header)
+			}
+		}
+	})
+}
+
+// FuzzObjectRead: a read the edge signs is a GET or HEAD of an object
+// whose query, as S3 decodes it, names none of the subresources S3
+// grants with permissions other than s3:GetObject, in any case.
+func FuzzObjectRead(f *testing.F) {
+	for _, s := range [][3]string{
+		{"GET", "/a.txt", ""}, {"GET", "/", "list-type=2"}, {"HEAD", "/a", "acl"}, {"GET", "/a", "v=2&%61cl"},
+		{"GET", "/a", "versionId=x"}, {"GET", "/a", "response-content-type=text/plain"}, {"PUT", "/a", ""},
+	} {
+		f.Add(s[0], s[1], s[2])
+	}
+	refused := []string{"acl", "tagging", "attributes", "retention", "legal-hold", "torrent", "versionid", "uploadid", "versions", "uploads"}
+	f.Fuzz(func(t *testing.T, method, path, query string) {
+		if !objectRead(method, path, query) {
+			return
+		}
+		if method != "GET" && method != "HEAD" {
+			t.Fatalf("signs %q", method)
+		}
+		if len(path) < 2 || path[0] != '/' {
+			t.Fatalf("signs the bucket's own %q", path)
+		}
+		for _, p := range strings.Split(query, "&") {
+			name, _, _ := strings.Cut(p, "=")
+			name, err := url.QueryUnescape(name)
+			if err != nil {
+				t.Fatalf("signs %q, whose parameter %q does not decode", query, p)
+			}
+			if slices.Contains(refused, strings.ToLower(name)) {
+				t.Fatalf("signs %q with subresource %q", query, name)
 			}
 		}
 	})

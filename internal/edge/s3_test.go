@@ -433,6 +433,62 @@ func TestS3WriteGrantSignsObjectWrites(t *testing.T) {
 	})
 }
 
+// TestS3SignsOnlyObjectReads: a grant lets an OAI get objects, as the
+// bucket policy CloudFront's guide gives (s3:GetObject). The bucket's
+// listing ("/", which a distribution without a DefaultRootObject sends),
+// the bucket's other reads, and an object's subresources that S3 grants
+// with other permissions go out unsigned, for S3 to refuse; parameters
+// S3 ignores on GetObject stay signed.
+func TestS3SignsOnlyObjectReads(t *testing.T) {
+	var (
+		mu     sync.Mutex
+		signed bool
+	)
+	fake := newOrigin(t, func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		signed = r.Header.Get("Authorization") != ""
+		mu.Unlock()
+		io.WriteString(w, "ok")
+	})
+	d := s3Distribution("media.s3.amazonaws.com", "origin-access-identity/cloudfront/E74FTE3AEXAMPLE")
+	d.Config.DefaultCacheBehavior.QueryString = true
+	d.Config.DefaultCacheBehavior.DefaultTTL = ptr(int64(0)) // every request reaches the fake
+	e := newS3Edge(t, Options{S3: S3Options{Endpoint: fake.URL, AccessKeyID: "AKIDEXAMPLE", SecretAccessKey: "secret"}}, d)
+	for _, tt := range []struct {
+		method, path string
+		signed       bool
+	}{
+		{"GET", "/a.txt", true},
+		{"HEAD", "/a.txt", true},
+		{"GET", "/dir/", true}, // a folder's marker object
+		{"GET", "/a.txt?v=2", true},
+		{"GET", "/a.txt?response-content-type=text/plain&partNumber=1", true},
+		{"GET", "/", false},
+		{"GET", "/?list-type=2&prefix=private/", false},
+		{"GET", "/?policy", false},
+		{"HEAD", "/", false},
+		{"GET", "/a.txt?acl", false},
+		{"GET", "/a.txt?tagging", false},
+		{"GET", "/a.txt?versionId=3HL4kqtJlcpXroDTDmJ", false},
+		{"GET", "/a.txt?uploadId=u1", false},
+		{"GET", "/a.txt?attributes", false},
+		{"GET", "/a.txt?v=2&ACL", false},
+		{"GET", "/a.txt?%61cl", false},
+		{"GET", "/a.txt?%zz", false},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			if r := e.do(t, e.http, tt.method, "d3.cloudfront.test", tt.path); r.StatusCode != 200 {
+				t.Fatalf("%d %q", r.StatusCode, r.body)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if signed != tt.signed {
+				t.Fatalf("signed = %v, want %v", signed, tt.signed)
+			}
+		})
+	}
+}
+
 // TestS3SignsNoHopByHopHeader: what a proxy or the store's front end may
 // drop or rewrite (hop-by-hop headers, Via and X-Forwarded-For, which
 // proxies append to) is sent but left out of the signature, else the
