@@ -413,7 +413,7 @@ type signing uint8
 
 const (
 	signsNothing signing = iota
-	signsReads           // GET and HEAD
+	signsReads           // object reads (objectRead)
 	signsWrites          // and object writes (objectWrite)
 )
 

@@ -276,13 +276,13 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 // anything in every bucket, while a tenant's bucket grant lets its OAI
 // read one bucket's objects, or read and write them (package buckets).
 // So object reads are signed (objectRead), object writes only under a
-// write grant (objectWrite); any other request goes out unsigned, and S3 decides it as for a principal
-// the bucket's policy does not name. And a viewer's x-amz-* headers do
-// not reach S3 origins unless the behaviour keys them: they are S3's
-// instructions (X-Amz-Copy-Source copies from another bucket,
-// X-Amz-Security-Token or SSE-C headers turn a read into an error cached
-// for every viewer), and a signature over them would lend the operator's
-// key to the viewer.
+// write grant (objectWrite); any other request goes out unsigned, and S3
+// decides it as for a principal the bucket's policy does not name. And a
+// viewer's x-amz-* headers do not reach S3 origins unless the behaviour
+// keys them: they are S3's instructions (X-Amz-Copy-Source copies from
+// another bucket, X-Amz-Security-Token or SSE-C headers turn a read into
+// an error cached for every viewer), and a signature over them would lend
+// the operator's key to the viewer.
 func amzHeader(k string) bool {
 	return len(k) >= 6 && strings.EqualFold(strings.ReplaceAll(k[:6], "_", "-"), "x-amz-")
 }
