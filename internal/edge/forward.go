@@ -294,8 +294,10 @@ func amzHeader(k string) bool {
 // DefaultRootObject, and S3 refuses an OAI that may only get objects),
 // or with a query its policy, ACL, and so on. Nor an object's
 // subresources that S3 grants with other permissions (readSubresources).
-// Other parameters S3 ignores on GetObject (a cache-busting ?v=2), so
-// they stay signed.
+// A presigned URL's X-Amz-* parameters are the viewer's own S3
+// authentication, which S3 refuses beside another one: it goes out as the
+// viewer sent it. Other parameters S3 ignores on GetObject (a
+// cache-busting ?v=2), so they stay signed.
 func objectRead(method, path, query string) bool {
 	if method != http.MethodGet && method != http.MethodHead {
 		return false
@@ -308,8 +310,8 @@ func objectRead(method, path, query string) bool {
 		p, query, _ = strings.Cut(query, "&")
 		name, _, _ := strings.Cut(p, "=")
 		name, err := url.QueryUnescape(name)
-		if err != nil {
-			return false
+		if err != nil || amzHeader(name) {
+			return false // X-Amz-Signature...: the viewer's own S3 authentication
 		}
 		for _, sub := range readSubresources {
 			if strings.EqualFold(name, sub) {

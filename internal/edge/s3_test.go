@@ -437,8 +437,9 @@ func TestS3WriteGrantSignsObjectWrites(t *testing.T) {
 // bucket policy CloudFront's guide gives (s3:GetObject). The bucket's
 // listing ("/", which a distribution without a DefaultRootObject sends),
 // the bucket's other reads, and an object's subresources that S3 grants
-// with other permissions go out unsigned, for S3 to refuse; parameters
-// S3 ignores on GetObject stay signed.
+// with other permissions go out unsigned, for S3 to refuse, as does a
+// viewer's own presigned URL, for S3 to check; parameters S3 ignores on
+// GetObject stay signed.
 func TestS3SignsOnlyObjectReads(t *testing.T) {
 	var (
 		mu     sync.Mutex
@@ -475,6 +476,8 @@ func TestS3SignsOnlyObjectReads(t *testing.T) {
 		{"GET", "/a.txt?v=2&ACL", false},
 		{"GET", "/a.txt?%61cl", false},
 		{"GET", "/a.txt?%zz", false},
+		{"GET", "/a.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc", false},
+		{"GET", "/a.txt?x-amz-credential=x", false},
 	} {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
 			if r := e.do(t, e.http, tt.method, "d3.cloudfront.test", tt.path); r.StatusCode != 200 {
