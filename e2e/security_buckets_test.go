@@ -118,6 +118,20 @@ func bucketsCreateIn(t *testing.T, c *apiClient, version, config string) string 
 	return ""
 }
 
+// bucketsStartOnMoto stores objects (path, body pairs) privately on a
+// moto_server of its own, turns on its checks (every signature against
+// its IAM's keys; anonymous writes refused, as S3 does), and starts api
+// and edge with that server as S3 and its key as the operator's.
+func bucketsStartOnMoto(t *testing.T, objects ...string) *bucketsSetup {
+	t.Helper()
+	m := testpeer.MotoServerIAM(t)
+	for i := 0; i+1 < len(objects); i += 2 {
+		bucketsMotoPut(t, m.Endpoint, objects[i], objects[i+1])
+	}
+	m.Enforce(t)
+	return bucketsStart(t, "--s3-endpoint", m.Endpoint, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
+}
+
 // bucketsMotoPut stores body at path on moto_server, privately.
 func bucketsMotoPut(t *testing.T, endpoint, path, body string) {
 	t.Helper()
@@ -138,16 +152,9 @@ func bucketsMotoPut(t *testing.T, endpoint, path, body string) {
 // bucket is granted to, so B's request goes out anonymous and S3 answers
 // 403 itself; A's OAI, granted the bucket, reads it. A revoke stops A too.
 func TestSecurityOAICannotReadAnotherTenantsBucket(t *testing.T) {
-	m := testpeer.MotoServerIAM(t)
-	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
-	bucketsMotoPut(t, moto, "/abucket", "")
-	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
-	bucketsMotoPut(t, moto, "/abucket/later.txt", secret)
-	bucketsMotoPut(t, moto, "/bbucket", "")
-	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
-	m.Enforce(t) // moto_server now checks the edge's signatures against the operator's key
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
+	s := bucketsStartOnMoto(t, "/abucket", "", "/abucket/secret.txt", secret, "/abucket/later.txt", secret,
+		"/bbucket", "", "/bbucket/own.txt", "tenant B's bytes")
 	if out := strings.TrimSpace(string(bucketsAdmin(t, s.data, "--json", "bucket", "list"))); out != "[]" {
 		t.Fatalf("openfront api granted buckets by itself: %s", out)
 	}
@@ -444,15 +451,8 @@ func bucketsWritableConfig(ref, bucket, oaiID string) string {
 // through B, and S3 (moto_server checking signatures) refuses the
 // anonymous writes.
 func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
-	m := testpeer.MotoServerIAM(t)
-	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
-	bucketsMotoPut(t, moto, "/abucket", "")
-	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
-	bucketsMotoPut(t, moto, "/bbucket", "")
-	bucketsMotoPut(t, moto, "/bbucket/own.txt", "tenant B's bytes")
-	m.Enforce(t)
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
+	s := bucketsStartOnMoto(t, "/abucket", "", "/abucket/secret.txt", secret, "/bbucket", "", "/bbucket/own.txt", "tenant B's bytes")
 	_, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
 	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
@@ -510,16 +510,9 @@ func TestSecurityViewersCannotWieldTheOperatorKey(t *testing.T) {
 // every signature against its IAM's keys and refuses anonymous writes, as
 // S3 does, so the uploads prove the edge's signatures valid.
 func TestSecurityWriteGrantWritesOnlyItsObjects(t *testing.T) {
-	m := testpeer.MotoServerIAM(t)
-	moto := m.Endpoint
 	const secret = "tenant A's private bytes"
-	bucketsMotoPut(t, moto, "/abucket", "")
-	bucketsMotoPut(t, moto, "/abucket/secret.txt", secret)
-	bucketsMotoPut(t, moto, "/bbucket", "")
-	bucketsMotoPut(t, moto, "/bbucket/old.txt", "to be deleted")
-	bucketsMotoPut(t, moto, "/bbucket/keep.txt", "to be kept")
-	m.Enforce(t) // from here on moto_server checks signatures and refuses anonymous writes
-	s := bucketsStart(t, "--s3-endpoint", moto, "--s3-access-key", m.Key.AccessKeyID, "--s3-secret-key", m.Key.SecretAccessKey)
+	s := bucketsStartOnMoto(t, "/abucket", "", "/abucket/secret.txt", secret,
+		"/bbucket", "", "/bbucket/old.txt", "to be deleted", "/bbucket/keep.txt", "to be kept")
 	_, a := tenant(t, s.data, s.base, "tenant-a")
 	accountB, b := tenant(t, s.data, s.base, "tenant-b")
 	oaiA, oaiB := bucketsOAI(t, a, "a-oai"), bucketsOAI(t, b, "b-oai")
