@@ -22,6 +22,9 @@ func equalValues(a, b reflect.Value) bool {
 	switch a.Kind() {
 	case reflect.Struct:
 		for i := 0; i < a.NumField(); i++ {
+			if a.Type().Field(i).Tag.Get("equal") == "-" {
+				continue // derived, not said by the caller
+			}
 			fa, fb := a.Field(i), b.Field(i)
 			if a.Type() == whitelistType && a.Type().Field(i).Name == "WhitelistedNames" &&
 				fa.IsNil() != fb.IsNil() {

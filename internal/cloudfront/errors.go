@@ -69,6 +69,13 @@ const (
 	// Codes of API 2020-05-31 (statuses from its service model).
 	TrustedKeyGroupDoesNotExist              Code = "TrustedKeyGroupDoesNotExist"
 	NoSuchCachePolicy                        Code = "NoSuchCachePolicy"
+	CachePolicyAlreadyExists                 Code = "CachePolicyAlreadyExists"
+	CachePolicyInUse                         Code = "CachePolicyInUse"
+	TooManyCachePolicies                     Code = "TooManyCachePolicies"
+	TooManyHeadersInCachePolicy              Code = "TooManyHeadersInCachePolicy"
+	TooManyCookiesInCachePolicy              Code = "TooManyCookiesInCachePolicy"
+	TooManyQueryStringsInCachePolicy         Code = "TooManyQueryStringsInCachePolicy"
+	IllegalDelete                            Code = "IllegalDelete"
 	NoSuchOriginRequestPolicy                Code = "NoSuchOriginRequestPolicy"
 	NoSuchResponseHeadersPolicy              Code = "NoSuchResponseHeadersPolicy"
 	NoSuchOriginAccessControl                Code = "NoSuchOriginAccessControl"
@@ -169,6 +176,13 @@ var codes = map[Code]codeInfo{
 	ServiceUnavailable:                       {503, "The service is unavailable. Please try again later."},
 	TrustedKeyGroupDoesNotExist:              {400, "One or more of your trusted key groups do not exist."},
 	NoSuchCachePolicy:                        {404, "The cache policy does not exist."},
+	CachePolicyAlreadyExists:                 {409, "A cache policy with this name already exists. You must provide a unique name."},
+	CachePolicyInUse:                         {409, "Cannot delete the cache policy because it is attached to one or more cache behaviors."},
+	TooManyCachePolicies:                     {400, "You have reached the maximum number of cache policies for this account."},
+	TooManyHeadersInCachePolicy:              {400, "The number of headers in the cache policy exceeds the maximum."},
+	TooManyCookiesInCachePolicy:              {400, "The number of cookies in the cache policy exceeds the maximum."},
+	TooManyQueryStringsInCachePolicy:         {400, "The number of query strings in the cache policy exceeds the maximum."},
+	IllegalDelete:                            {400, "Deletion is not allowed for this entity."},
 	NoSuchOriginRequestPolicy:                {404, "The origin request policy does not exist."},
 	NoSuchResponseHeadersPolicy:              {404, "The response headers policy does not exist."},
 	NoSuchOriginAccessControl:                {404, "The origin access control does not exist."},

@@ -144,6 +144,12 @@ type CacheBehavior struct {
 	QueryStringCacheKeys    []string              `json:",omitempty"`
 	DefaultTTL              *int64                `json:",omitempty"` // nil: DefaultDefaultTTL (or MinTTL if larger)
 	MaxTTL                  *int64                `json:",omitempty"` // nil: DefaultMaxTTL (or DefaultTTL if larger)
+
+	// CachePolicy is the config of the policy CachePolicyID names, as
+	// the control plane resolved it when the distribution or the policy
+	// last changed: what edges compile the behaviour from. It is never
+	// on the wire, and configs compare without it.
+	CachePolicy *CachePolicyConfig `json:",omitempty" equal:"-"`
 }
 
 // CookiePreference is ForwardedValues/Cookies.
