@@ -85,6 +85,11 @@ type Tx interface {
 	// kind of the lifecycle.
 	DistributionRecords() Records[cloudfront.Distribution]
 	StreamingDistributionRecords() Records[cloudfront.StreamingDistribution]
+	// CachePolicyRecords are the accounts' cache policies (CloudFront's
+	// managed ones are not stored): the Records contract with the
+	// policy's Name in the place of the CallerReference (ErrExists when
+	// the account has another policy of that name), no aliases.
+	CachePolicyRecords() Records[cloudfront.CachePolicy]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

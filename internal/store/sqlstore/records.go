@@ -19,7 +19,7 @@ import (
 type recordTable[R any] struct {
 	table, tombstones string // "distributions", "distribution_tombstones"
 	noun              string // "distribution", in errors
-	aliasOwner        string // its column in distribution_aliases
+	aliasOwner        string // its column in distribution_aliases; "" for kinds without aliases
 	fields            func(*R) recordFields
 }
 
@@ -48,6 +48,15 @@ var (
 		fields: func(d *cloudfront.StreamingDistribution) recordFields {
 			return recordFields{&d.ID, &d.AccountID, &d.DomainName, &d.ETag, &d.LastModifiedTime, &d.Revision, &d.Config,
 				d.Config.CallerReference, d.Config.Aliases}
+		},
+	}
+	// Cache policies are unique by Name in their account, which takes
+	// the CallerReference's column; they have no DomainName.
+	cachePolicyTable = &recordTable[cloudfront.CachePolicy]{
+		table: "cache_policies", tombstones: "cache_policy_tombstones", noun: "cache policy",
+		fields: func(p *cloudfront.CachePolicy) recordFields {
+			return recordFields{&p.ID, &p.AccountID, new(string), &p.ETag, &p.LastModifiedTime, &p.Revision, &p.Config,
+				p.Config.Name, nil}
 		},
 	}
 )
@@ -141,6 +150,9 @@ func (rt *recordTable[R]) update(t *Tx, r R) error {
 		*f.AccountID, f.CallerReference, *f.DomainName, *f.ETag, t.time(*f.LastModified), *f.Revision, string(config), *f.ID); err != nil {
 		return t.constraint(err)
 	}
+	if rt.aliasOwner == "" {
+		return nil
+	}
 	if _, err := t.exec(`DELETE FROM distribution_aliases WHERE `+rt.aliasOwner+` = $1`, *f.ID); err != nil {
 		return err
 	}
@@ -185,6 +197,10 @@ func (t *Tx) DistributionRecords() store.Records[cloudfront.Distribution] {
 
 func (t *Tx) StreamingDistributionRecords() store.Records[cloudfront.StreamingDistribution] {
 	return records[cloudfront.StreamingDistribution]{t, streamingTable}
+}
+
+func (t *Tx) CachePolicyRecords() store.Records[cloudfront.CachePolicy] {
+	return records[cloudfront.CachePolicy]{t, cachePolicyTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"testing"
+	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/store"
@@ -36,6 +37,41 @@ func testRecords(t *testing.T, s store.Store) {
 			id: streamingID, change: func(d *cloudfront.StreamingDistribution) { d.Config.Comment = "changed"; d.ETag = "E2" }, norm: normStreaming,
 		})
 	})
+	t.Run("cache policies", func(t *testing.T) {
+		runRecords(t, s, recordsCase[cloudfront.CachePolicy]{
+			records: store.Tx.CachePolicyRecords, get: func(tx store.Tx, id string) (cloudfront.CachePolicy, error) { return tx.CachePolicyRecords().Get(id) },
+			a: cachePolicy("cp-a", acct1, "rec-a"), b: cachePolicy("cp-b", acct1, "rec-b"),
+			id:     func(p cloudfront.CachePolicy) string { return p.ID },
+			change: func(p *cloudfront.CachePolicy) { p.Config.Comment = "changed"; p.ETag = "E2" },
+			norm: func(p cloudfront.CachePolicy) cloudfront.CachePolicy {
+				p.LastModifiedTime = p.LastModifiedTime.UTC()
+				return p
+			},
+		})
+		// A policy's Name is unique in its account, also when renamed;
+		// another account may use it.
+		update(t, s, func(tx store.Tx) error {
+			noErr(t, "Insert c", tx.CachePolicyRecords().Insert(cachePolicy("cp-c", acct1, "rec-c")))
+			renamed := cachePolicy("cp-c", acct1, "rec-b")
+			wantErr(t, "rename to a taken name", tx.CachePolicyRecords().Update(renamed), store.ErrExists)
+			return nil
+		})
+		update(t, s, func(tx store.Tx) error {
+			return tx.CachePolicyRecords().Insert(cachePolicy("cp-d", acct2, "rec-b"))
+		})
+	})
+}
+
+// cachePolicy is a custom cache policy named name.
+func cachePolicy(id, account, name string) cloudfront.CachePolicy {
+	ttl := int64(60)
+	return cloudfront.CachePolicy{ID: id, AccountID: account, ETag: "E1", Revision: 3,
+		LastModifiedTime: time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC),
+		Config: cloudfront.CachePolicyConfig{Name: name, MinTTL: 1, DefaultTTL: &ttl, MaxTTL: &ttl,
+			Parameters: cloudfront.CacheKeyParams{EnableAcceptEncodingGzip: true,
+				Headers:      cloudfront.ParamSet{Behavior: cloudfront.ParamsWhitelist, Names: []string{"Origin"}},
+				Cookies:      cloudfront.ParamSet{Behavior: cloudfront.ParamsNone},
+				QueryStrings: cloudfront.ParamSet{Behavior: cloudfront.ParamsAllExcept, Names: []string{"utm"}}}}}
 }
 
 func runRecords[R any](t *testing.T, s store.Store, c recordsCase[R]) {
