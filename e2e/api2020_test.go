@@ -102,11 +102,11 @@ func TestAPI2020AWSCLI(t *testing.T) {
 	}
 
 	// An operation openfront lacks names itself.
-	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-cache-policies")
+	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-origin-request-policies")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListCachePolicies") {
-		t.Fatalf("list-cache-policies: %v\n%s", err, out)
+	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListOriginRequestPolicies") {
+		t.Fatalf("list-origin-request-policies: %v\n%s", err, out)
 	}
 }
 
@@ -118,7 +118,7 @@ import sys, boto3
 cf = boto3.client("cloudfront", endpoint_url=sys.argv[1])
 cfg = {"Enabled": True, "Comment": "boto3", "CallerReference": "boto3-1",
        "DefaultCacheBehavior": {"ViewerProtocolPolicy": "redirect-to-https", "TargetOriginId": "o",
-           "CachePolicyId": "658327ea-f89d-4fab-a63d-7e88639e58f6"},
+           "CachePolicyId": "00000000-0000-4000-8000-000000000000"},
        "Origins": {"Items": [{"Id": "o", "DomainName": "origin.example.com",
            "CustomOriginConfig": {"OriginProtocolPolicy": "https-only", "HTTPSPort": 443, "HTTPPort": 80}}], "Quantity": 1}}
 try:

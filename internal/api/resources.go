@@ -20,6 +20,9 @@ type lifecycle[R, C any] struct {
 	update func(ctx context.Context, accountID, id, ifMatch string, cfg C) (R, error)
 	remove func(ctx context.Context, accountID, id, ifMatch string) error
 	list   func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []R, error)
+	// listTyped, when set, is list for kinds whose List takes a Type
+	// (managed or custom policies) from the query.
+	listTyped func(ctx context.Context, accountID, typ string, p controlplane.Page) (cloudfront.ListPage, []R, error)
 }
 
 // lifecycleOf is the lifecycle of a kind the control plane's generic
@@ -48,6 +51,9 @@ type resource[R, C any] struct {
 	fields func(*R) (id, etag string, cfg C)
 	ops    lifecycle[R, C]
 	codec  codec[R, C]
+	// updateOnItem: Update is PUT on the record's own path, as for
+	// policies, not on its /config.
+	updateOnItem bool
 }
 
 // routes are the kind's rows of a route table, in the model's order:
@@ -59,10 +65,14 @@ func (k resource[R, C]) routes() []route {
 	if k.codec.decodeWithTags != nil {
 		rows = append(rows, route{"POST", p, "WithTags", "Create" + n + "WithTags", k.createWithTags})
 	}
+	updatePath := p + "/{id}/config"
+	if k.updateOnItem {
+		updatePath = p + "/{id}"
+	}
 	return append(rows,
 		route{"GET", p + "/{id}", "", "Get" + n, k.get},
 		route{"GET", p + "/{id}/config", "", "Get" + n + "Config", k.getConfig},
-		route{"PUT", p + "/{id}/config", "", "Update" + n, k.update},
+		route{"PUT", updatePath, "", "Update" + n, k.update},
 		route{"DELETE", p + "/{id}", "", "Delete" + n, k.delete},
 		route{"GET", p, "", "List" + k.plural, k.list},
 	)
@@ -140,7 +150,14 @@ func (k resource[R, C]) delete(ctx context.Context, r *request) (reply, error) {
 }
 
 func (k resource[R, C]) list(ctx context.Context, r *request) (reply, error) {
-	lp, items, err := k.ops.list(ctx, r.account, page(r))
+	list := k.ops.list
+	if k.ops.listTyped != nil {
+		typ := r.URL.Query().Get("Type")
+		list = func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []R, error) {
+			return k.ops.listTyped(ctx, accountID, typ, p)
+		}
+	}
+	lp, items, err := list(ctx, r.account, page(r))
 	if err != nil {
 		return reply{}, err
 	}
@@ -185,6 +202,22 @@ func (s *Server) oais(prefix string, c codec[cloudfront.OriginAccessIdentity, cl
 			get: s.Service.GetOAI, update: s.Service.UpdateOAI, remove: s.Service.DeleteOAI, list: s.Service.ListOAIs,
 		},
 		codec: c,
+	}
+}
+
+// cachePolicies: the account's own policies and CloudFront's managed
+// ones; Update is PUT on the policy itself, and List takes a Type.
+func (s *Server) cachePolicies(prefix string, c codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]) resource[cloudfront.CachePolicy, cloudfront.CachePolicyConfig] {
+	ops := s.Service.CachePolicies()
+	return resource[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
+		prefix: prefix, path: "/cache-policy", name: "CachePolicy", plural: "CachePolicies",
+		fields: func(p *cloudfront.CachePolicy) (string, string, cloudfront.CachePolicyConfig) {
+			return p.ID, p.ETag, p.Config
+		},
+		ops: lifecycle[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
+			create: ops.Create, get: ops.Get, update: ops.Update, remove: ops.Delete, listTyped: ops.List,
+		},
+		codec: c, updateOnItem: true,
 	}
 }
 

@@ -41,12 +41,15 @@ func (s *Server) routes2020() []route {
 	oais := s.oais(prefix2020, codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
 		decode: v20200531.DecodeOriginAccessIdentityConfig, encode: v20200531.EncodeOriginAccessIdentity,
 		encodeConfig: v20200531.EncodeOriginAccessIdentityConfig, encodeList: v20200531.EncodeOriginAccessIdentityList})
+	cachePolicies := s.cachePolicies(prefix2020, codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
+		decode: v20200531.DecodeCachePolicyConfig, encode: v20200531.EncodeCachePolicy,
+		encodeConfig: v20200531.EncodeCachePolicyConfig, encodeList: v20200531.EncodeCachePolicyList})
 	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the

@@ -127,3 +127,19 @@ func NormalizeCachePolicyConfig(c *CachePolicyConfig) {
 func EqualCachePolicyConfigs(a, b *CachePolicyConfig) bool {
 	return equalValues(reflect.ValueOf(a).Elem(), reflect.ValueOf(b).Elem())
 }
+
+// CachePolicyARN is a custom cache policy's ARN in CloudFront's form.
+func CachePolicyARN(accountID, id string) string {
+	return "arn:aws:cloudfront::" + accountID + ":cache-policy/" + id
+}
+
+// Behaviors returns pointers to the config's default behaviour and its
+// other behaviours, in that order.
+func (c *DistributionConfig) Behaviors() []*CacheBehavior {
+	out := make([]*CacheBehavior, 0, 1+len(c.CacheBehaviors))
+	out = append(out, &c.DefaultCacheBehavior)
+	for i := range c.CacheBehaviors {
+		out = append(out, &c.CacheBehaviors[i])
+	}
+	return out
+}

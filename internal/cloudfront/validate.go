@@ -30,6 +30,10 @@ type Limits struct {
 	HeadersPerBehavior              int // whitelisted headers (ForwardedValues/Headers)
 	QueryStringCacheKeysPerBehavior int
 	KeyGroupsPerBehavior            int
+	CachePoliciesPerAccount         int // custom ones; managed policies do not count
+	HeadersPerCachePolicy           int
+	CookiesPerCachePolicy           int
+	QueryStringsPerCachePolicy      int
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -42,6 +46,8 @@ type Limits struct {
 // CloudFront's (500 distributions) on purpose: on a shared CDN one tenant
 // should not be able to take most of it by default. Trusted signers (5)
 // is the 2012 figure, which CloudFront's quotas page no longer lists.
+// Cache policies ("General quotas on policies"): 20 per account, 10
+// headers, 10 cookies and 10 query strings per policy.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -58,6 +64,10 @@ func DefaultLimits() Limits {
 		HeadersPerBehavior:              10,
 		QueryStringCacheKeysPerBehavior: 10,
 		KeyGroupsPerBehavior:            4,
+		CachePoliciesPerAccount:         20,
+		HeadersPerCachePolicy:           10,
+		CookiesPerCachePolicy:           10,
+		QueryStringsPerCachePolicy:      10,
 	}
 }
 
@@ -79,6 +89,10 @@ func (l Limits) withDefaults() Limits {
 		{&l.HeadersPerBehavior, &d.HeadersPerBehavior},
 		{&l.QueryStringCacheKeysPerBehavior, &d.QueryStringCacheKeysPerBehavior},
 		{&l.KeyGroupsPerBehavior, &d.KeyGroupsPerBehavior},
+		{&l.CachePoliciesPerAccount, &d.CachePoliciesPerAccount},
+		{&l.HeadersPerCachePolicy, &d.HeadersPerCachePolicy},
+		{&l.CookiesPerCachePolicy, &d.CookiesPerCachePolicy},
+		{&l.QueryStringsPerCachePolicy, &d.QueryStringsPerCachePolicy},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.d

@@ -374,6 +374,10 @@ func TestDefaultLimits(t *testing.T) {
 		HeadersPerBehavior:              10,
 		QueryStringCacheKeysPerBehavior: 10,
 		KeyGroupsPerBehavior:            4,
+		CachePoliciesPerAccount:         20,
+		HeadersPerCachePolicy:           10,
+		CookiesPerCachePolicy:           10,
+		QueryStringsPerCachePolicy:      10,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)

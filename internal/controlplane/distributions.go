@@ -34,6 +34,9 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 		if err := s.checkLogBucket(tx, accountID, cfg.Logging, prev); err != nil {
 			return err
 		}
+		if err := resolveCachePolicies(tx, accountID, cfg); err != nil {
+			return err
+		}
 		if err := checkLaterReferences(cfg); err != nil {
 			return err
 		}

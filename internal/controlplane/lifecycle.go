@@ -39,7 +39,12 @@ type kind[R, C any] struct {
 
 	members         func(*R) members[C]
 	callerReference func(*C) string
-	aliases         func(*C) []string // names that must be free (optional)
+	// uniqueName: callerReference is a name the account's records must
+	// not share (a cache policy's Name), not an idempotency token: a
+	// create that repeats it is alreadyExists whatever its config, and
+	// an update may change it to a name no other record has.
+	uniqueName bool
+	aliases    func(*C) []string // names that must be free (optional)
 
 	normalize func(*C)
 	validate  func(*cloudfront.Rules, *C) error
@@ -61,6 +66,9 @@ type kind[R, C any] struct {
 	// deletable refuses a delete for the kind's own reasons, such as a
 	// policy still in use (optional). If-Match is checked before it.
 	deletable func(s *Service, tx store.Tx, r *R) error
+	// onUpdate carries an updated record to what depends on it, in the
+	// update's transaction and at its feed revision (optional).
+	onUpdate func(s *Service, tx store.Tx, r *R) error
 	// onDelete removes what the record owns besides its tags (optional).
 	onDelete func(tx store.Tx, id string) error
 	// decorate derives the record's computed members.
@@ -96,6 +104,16 @@ func (k *kind[R, C]) checkAliases(s *Service, tx store.Tx, cfg *C) error {
 	return s.checkAliasesFree(tx, k.aliases(cfg))
 }
 
+// storeError is the kind's answer to a write the store refused: a CNAME
+// another record holds, or (for kinds with uniqueName) a name another
+// record of the account has.
+func (k *kind[R, C]) storeError(err error) error {
+	if k.uniqueName && errors.Is(err, store.ErrExists) {
+		return cloudfront.NewError(k.alreadyExists)
+	}
+	return cnameError(err)
+}
+
 // createResource creates a record for the account, tagged with tags in
 // the same transaction. A repeated CallerReference with an equal config
 // answers with the existing record (created false) and leaves its tags as
@@ -114,7 +132,7 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		prev, err := k.records(tx).ByCallerReference(accountID, k.callerReference(&cfg))
 		switch {
 		case err == nil:
-			if !k.equal(k.members(&prev).Config, &cfg) {
+			if k.uniqueName || !k.equal(k.members(&prev).Config, &cfg) {
 				return cloudfront.NewError(k.alreadyExists)
 			}
 			r = prev
@@ -151,7 +169,7 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 			return err
 		}
 		if err := k.records(tx).Insert(r); err != nil {
-			return cnameError(err)
+			return k.storeError(err)
 		}
 		if len(tags) > 0 {
 			if err := tx.SetTags(k.arn(accountID, *m.ID), tags); err != nil {
@@ -209,7 +227,11 @@ func updateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 			return err
 		}
 		m := k.members(&r)
-		if err := checkUpdate(ifMatch, *m.ETag, k.callerReference(m.Config), k.callerReference(&cfg)); err != nil {
+		oldRef := k.callerReference(m.Config)
+		if k.uniqueName {
+			oldRef = k.callerReference(&cfg) // the name may change
+		}
+		if err := checkUpdate(ifMatch, *m.ETag, oldRef, k.callerReference(&cfg)); err != nil {
 			return err
 		}
 		if keep != nil {
@@ -232,7 +254,13 @@ func updateResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		*m.Config = cfg
 		*m.ETag = cloudfront.NewETag()
 		*m.LastModified = s.now()
-		return cnameError(k.records(tx).Update(r))
+		if err := k.records(tx).Update(r); err != nil {
+			return k.storeError(err)
+		}
+		if k.onUpdate != nil {
+			return k.onUpdate(s, tx, &r)
+		}
+		return nil
 	})
 	if err != nil {
 		return zero, s.internal("Update"+k.name, err)

@@ -20,6 +20,8 @@ IMPLEMENTED = {
     "CreateStreamingDistribution", "CreateStreamingDistributionWithTags", "GetStreamingDistribution",
     "GetStreamingDistributionConfig", "UpdateStreamingDistribution", "DeleteStreamingDistribution",
     "ListStreamingDistributions",
+    "CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
+    "DeleteCachePolicy", "ListCachePolicies",
 }
 
 path = sys.argv[1]

@@ -1,0 +1,145 @@
+package v20200531
+
+import (
+	"github.com/openfront/openfront/internal/cloudfront"
+)
+
+// Cache policies: CachePolicyConfig (CreateCachePolicy, UpdateCachePolicy,
+// GetCachePolicyConfig), CachePolicy (Create, Get, Update) and
+// CachePolicyList (ListCachePolicies).
+//
+// The service model requires Name, MinTTL, and in
+// ParametersInCacheKeyAndForwardedToOrigin EnableAcceptEncodingGzip and
+// the three *Config members; CloudFront also refuses a config without
+// ParametersInCacheKeyAndForwardedToOrigin, which the model leaves
+// optional. Behaviours are kept as sent: validation checks them.
+
+// DecodeCachePolicyConfig decodes a CachePolicyConfig request body
+// (CreateCachePolicy, UpdateCachePolicy).
+func DecodeCachePolicyConfig(body []byte) (cloudfront.CachePolicyConfig, error) {
+	root, err := parse(body, "CachePolicyConfig")
+	if err != nil {
+		return cloudfront.CachePolicyConfig{}, err
+	}
+	var d decoder
+	c := d.cachePolicyConfig(root)
+	if err := d.Result(); err != nil {
+		return cloudfront.CachePolicyConfig{}, err
+	}
+	return c, nil
+}
+
+func (d *decoder) cachePolicyConfig(n *node) cloudfront.CachePolicyConfig {
+	f := d.Open(n, "Comment", "Name", "DefaultTTL", "MaxTTL", "MinTTL", "ParametersInCacheKeyAndForwardedToOrigin")
+	c := cloudfront.CachePolicyConfig{
+		Comment:    d.Str(f.Opt("Comment")),
+		Name:       d.Str(f.Req("Name")),
+		DefaultTTL: d.optInt64(f.Opt("DefaultTTL")),
+		MaxTTL:     d.optInt64(f.Opt("MaxTTL")),
+		MinTTL:     d.Integer(f.Req("MinTTL"), 64),
+	}
+	pf := d.Open(f.Req("ParametersInCacheKeyAndForwardedToOrigin"), "EnableAcceptEncodingGzip",
+		"EnableAcceptEncodingBrotli", "HeadersConfig", "CookiesConfig", "QueryStringsConfig")
+	c.Parameters = cloudfront.CacheKeyParams{
+		EnableAcceptEncodingGzip:   d.Boolean(pf.Req("EnableAcceptEncodingGzip")),
+		EnableAcceptEncodingBrotli: d.Boolean(pf.Opt("EnableAcceptEncodingBrotli")),
+		Headers:                    d.paramSet(pf.Req("HeadersConfig"), "HeaderBehavior", "Headers"),
+		Cookies:                    d.paramSet(pf.Req("CookiesConfig"), "CookieBehavior", "Cookies"),
+		QueryStrings:               d.paramSet(pf.Req("QueryStringsConfig"), "QueryStringBehavior", "QueryStrings"),
+	}
+	return c
+}
+
+// paramSet decodes a HeadersConfig, CookiesConfig or QueryStringsConfig:
+// a required behaviour and an optional Quantity/Items list of <Name>.
+// Names is nil when the list is absent and empty but not nil when it is
+// present with Quantity 0.
+func (d *decoder) paramSet(n *node, behavior, list string) cloudfront.ParamSet {
+	f := d.Open(n, behavior, list)
+	s := cloudfront.ParamSet{Behavior: d.Str(f.Req(behavior))}
+	if l := f.Opt(list); l != nil {
+		s.Names = append([]string{}, d.Strings(l, "Name")...)
+	}
+	return s
+}
+
+// EncodeCachePolicyConfig encodes a <CachePolicyConfig> document
+// (GetCachePolicyConfig).
+func EncodeCachePolicyConfig(c cloudfront.CachePolicyConfig) []byte {
+	w := newDoc("CachePolicyConfig")
+	w.cachePolicyConfigBody(c)
+	return w.Bytes("CachePolicyConfig")
+}
+
+// EncodeCachePolicy encodes a <CachePolicy> document (Create, Get,
+// Update).
+func EncodeCachePolicy(p cloudfront.CachePolicy) []byte {
+	w := newDoc("CachePolicy")
+	w.cachePolicyBody(p)
+	return w.Bytes("CachePolicy")
+}
+
+// EncodeCachePolicyList encodes a <CachePolicyList> of CachePolicySummary
+// (ListCachePolicies). Unlike the distribution lists it has no Marker and
+// no IsTruncated: NextMarker is there when the page is truncated.
+func EncodeCachePolicyList(p cloudfront.ListPage, items []cloudfront.CachePolicy) []byte {
+	w := newDoc("CachePolicyList")
+	if p.IsTruncated {
+		w.Text("NextMarker", p.NextMarker)
+	}
+	w.Int("MaxItems", int64(p.MaxItems))
+	w.Int("Quantity", int64(len(items)))
+	if len(items) > 0 {
+		w.Open("Items")
+		for _, cp := range items {
+			w.Open("CachePolicySummary")
+			w.Text("Type", cp.Type())
+			w.Open("CachePolicy")
+			w.cachePolicyBody(cp)
+			w.Close("CachePolicy")
+			w.Close("CachePolicySummary")
+		}
+		w.Close("Items")
+	}
+	return w.Bytes("CachePolicyList")
+}
+
+func (w *writer) cachePolicyBody(p cloudfront.CachePolicy) {
+	w.Text("Id", p.ID)
+	w.Time("LastModifiedTime", p.LastModifiedTime)
+	w.Open("CachePolicyConfig")
+	w.cachePolicyConfigBody(p.Config)
+	w.Close("CachePolicyConfig")
+}
+
+func (w *writer) cachePolicyConfigBody(c cloudfront.CachePolicyConfig) {
+	w.Text("Comment", c.Comment)
+	w.Text("Name", c.Name)
+	if c.DefaultTTL != nil {
+		w.Int("DefaultTTL", *c.DefaultTTL)
+	}
+	if c.MaxTTL != nil {
+		w.Int("MaxTTL", *c.MaxTTL)
+	}
+	w.Int("MinTTL", c.MinTTL)
+	p := c.Parameters
+	w.Open("ParametersInCacheKeyAndForwardedToOrigin")
+	w.Bool("EnableAcceptEncodingGzip", p.EnableAcceptEncodingGzip)
+	w.Bool("EnableAcceptEncodingBrotli", p.EnableAcceptEncodingBrotli)
+	w.paramSet("HeadersConfig", "HeaderBehavior", "Headers", p.Headers)
+	w.paramSet("CookiesConfig", "CookieBehavior", "Cookies", p.Cookies)
+	w.paramSet("QueryStringsConfig", "QueryStringBehavior", "QueryStrings", p.QueryStrings)
+	w.Close("ParametersInCacheKeyAndForwardedToOrigin")
+}
+
+// paramSet writes a HeadersConfig, CookiesConfig or QueryStringsConfig;
+// the list only when Names is not nil (Quantity 0 and no Items when
+// empty).
+func (w *writer) paramSet(name, behavior, list string, s cloudfront.ParamSet) {
+	w.Open(name)
+	w.Text(behavior, s.Behavior)
+	if s.Names != nil {
+		w.Strings(list, "Name", s.Names)
+	}
+	w.Close(name)
+}
