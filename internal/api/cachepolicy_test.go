@@ -132,9 +132,21 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkPolicyDistribution("cp-2", cachingOptimized)}); err != nil {
+	d2, err := c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkPolicyDistribution("cp-2", cachingOptimized)})
+	if err != nil {
 		t.Fatal(err)
 	}
+	for policy, want := range map[string][]string{id: {aws.ToString(d.Distribution.Id)}, cachingOptimized: {aws.ToString(d2.Distribution.Id)}, cachingDisabled: nil} {
+		ids, err := c.ListDistributionsByCachePolicyId(ctx, &cf.ListDistributionsByCachePolicyIdInput{CachePolicyId: aws.String(policy)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := ids.DistributionIdList.Items; !reflect.DeepEqual(got, want) || aws.ToInt32(ids.DistributionIdList.Quantity) != int32(len(want)) {
+			t.Fatalf("distributions by cache policy %s = %v, want %v", policy, got, want)
+		}
+	}
+	_, err = c.ListDistributionsByCachePolicyId(ctx, &cf.ListDistributionsByCachePolicyIdInput{CachePolicyId: aws.String("nope")})
+	wantErr("distributions by a missing policy", err, new(*types.NoSuchCachePolicy))
 	if got := aws.ToString(d.Distribution.DistributionConfig.DefaultCacheBehavior.CachePolicyId); got != id {
 		t.Fatalf("CachePolicyId read back %q", got)
 	}

@@ -44,12 +44,15 @@ func (s *Server) routes2020() []route {
 	cachePolicies := s.cachePolicies(prefix2020, codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
 		decode: v20200531.DecodeCachePolicyConfig, encode: v20200531.EncodeCachePolicy,
 		encodeConfig: v20200531.EncodeCachePolicyConfig, encodeList: v20200531.EncodeCachePolicyList})
+	lookups := []route{
+		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId", s.distributionsByCachePolicy},
+	}
 	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the
@@ -150,6 +153,14 @@ func unsupported(name string) opFunc {
 		return reply{}, cloudfront.Errorf(cloudfront.UnsupportedOperation,
 			"openfront does not support the operation %s of API version 2020-05-31.", name)
 	}
+}
+
+func (s *Server) distributionsByCachePolicy(ctx context.Context, r *request) (reply, error) {
+	lp, ids, err := s.Service.CachePolicies().DistributionIDs(ctx, r.account, r.PathValue("id"), page(r))
+	if err != nil {
+		return reply{}, err
+	}
+	return reply{status: http.StatusOK, body: v20200531.EncodeDistributionIDList(lp, ids)}, nil
 }
 
 func (s *Server) listTags(ctx context.Context, r *request) (reply, error) {

@@ -92,7 +92,6 @@ var unsupported2020 = []unsupportedOp{
 	{"POST", "/distribution-tenants", "", "ListDistributionTenants"},
 	{"POST", "/distribution-tenants-by-customization", "", "ListDistributionTenantsByCustomization"},
 	{"GET", "/distributionsByAnycastIpListId/{AnycastIpListId}", "", "ListDistributionsByAnycastIpListId"},
-	{"GET", "/distributionsByCachePolicyId/{CachePolicyId}", "", "ListDistributionsByCachePolicyId"},
 	{"GET", "/distributionsByConnectionFunction", "", "ListDistributionsByConnectionFunction"},
 	{"GET", "/distributionsByConnectionMode/{ConnectionMode}", "", "ListDistributionsByConnectionMode"},
 	{"GET", "/distributionsByKeyGroupId/{KeyGroupId}", "", "ListDistributionsByKeyGroup"},

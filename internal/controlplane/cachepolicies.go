@@ -206,6 +206,29 @@ func (c CachePolicies) List(ctx context.Context, accountID, typ string, p Page) 
 		})
 }
 
+// DistributionIDs lists one page of the ids of the account's
+// distributions with a behaviour that names the policy, managed or the
+// account's own (ListDistributionsByCachePolicyId).
+func (c CachePolicies) DistributionIDs(ctx context.Context, accountID, id string, p Page) (cloudfront.ListPage, []string, error) {
+	return list(ctx, c.s, "ListDistributionsByCachePolicyId", p, func(id string) string { return id },
+		func(tx store.Tx, limit int) ([]string, error) {
+			if _, err := cachePolicyOf(tx, accountID, id); err != nil {
+				return nil, err
+			}
+			ds, err := distributionsUsing(tx, accountID, id)
+			if err != nil {
+				return nil, err
+			}
+			var ids []string
+			for _, d := range ds {
+				if d.ID > p.Marker {
+					ids = append(ids, d.ID)
+				}
+			}
+			return ids[:min(limit, len(ids))], nil
+		})
+}
+
 // refuseManagedName: a custom policy may not take a managed policy's
 // name, so that a lookup by name (Terraform's data source) finds one.
 func refuseManagedName(name string) error {

@@ -21,7 +21,7 @@ IMPLEMENTED = {
     "GetStreamingDistributionConfig", "UpdateStreamingDistribution", "DeleteStreamingDistribution",
     "ListStreamingDistributions",
     "CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
-    "DeleteCachePolicy", "ListCachePolicies",
+    "DeleteCachePolicy", "ListCachePolicies", "ListDistributionsByCachePolicyId",
 }
 
 path = sys.argv[1]

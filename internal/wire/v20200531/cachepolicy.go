@@ -2,6 +2,8 @@ package v20200531
 
 import (
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/wire/shapes"
+	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
 
 // Cache policies: CachePolicyConfig (CreateCachePolicy, UpdateCachePolicy,
@@ -142,4 +144,13 @@ func (w *writer) paramSet(name, behavior, list string, s cloudfront.ParamSet) {
 		w.Strings(list, "Name", s.Names)
 	}
 	w.Close(name)
+}
+
+// EncodeDistributionIDList encodes a <DistributionIdList>
+// (ListDistributionsByCachePolicyId and the other ListDistributionsBy…
+// lookups).
+func EncodeDistributionIDList(p cloudfront.ListPage, ids []string) []byte {
+	return shapes.List(Namespace, "DistributionIdList", p, ids, func(w *xmlwire.Writer, id string) {
+		w.Text("DistributionId", id)
+	})
 }
