@@ -76,6 +76,12 @@ const (
 	TooManyCookiesInCachePolicy              Code = "TooManyCookiesInCachePolicy"
 	TooManyQueryStringsInCachePolicy         Code = "TooManyQueryStringsInCachePolicy"
 	IllegalDelete                            Code = "IllegalDelete"
+	OriginRequestPolicyAlreadyExists         Code = "OriginRequestPolicyAlreadyExists"
+	OriginRequestPolicyInUse                 Code = "OriginRequestPolicyInUse"
+	TooManyOriginRequestPolicies             Code = "TooManyOriginRequestPolicies"
+	TooManyHeadersInOriginRequestPolicy      Code = "TooManyHeadersInOriginRequestPolicy"
+	TooManyCookiesInOriginRequestPolicy      Code = "TooManyCookiesInOriginRequestPolicy"
+	TooManyQueryStringsInOriginRequestPolicy Code = "TooManyQueryStringsInOriginRequestPolicy"
 	NoSuchOriginRequestPolicy                Code = "NoSuchOriginRequestPolicy"
 	NoSuchResponseHeadersPolicy              Code = "NoSuchResponseHeadersPolicy"
 	NoSuchOriginAccessControl                Code = "NoSuchOriginAccessControl"
@@ -183,6 +189,12 @@ var codes = map[Code]codeInfo{
 	TooManyCookiesInCachePolicy:              {400, "The number of cookies in the cache policy exceeds the maximum."},
 	TooManyQueryStringsInCachePolicy:         {400, "The number of query strings in the cache policy exceeds the maximum."},
 	IllegalDelete:                            {400, "Deletion is not allowed for this entity."},
+	OriginRequestPolicyAlreadyExists:         {409, "An origin request policy with this name already exists. You must provide a unique name."},
+	OriginRequestPolicyInUse:                 {409, "Cannot delete the origin request policy because it is attached to one or more cache behaviors."},
+	TooManyOriginRequestPolicies:             {400, "You have reached the maximum number of origin request policies for this account."},
+	TooManyHeadersInOriginRequestPolicy:      {400, "The number of headers in the origin request policy exceeds the maximum."},
+	TooManyCookiesInOriginRequestPolicy:      {400, "The number of cookies in the origin request policy exceeds the maximum."},
+	TooManyQueryStringsInOriginRequestPolicy: {400, "The number of query strings in the origin request policy exceeds the maximum."},
 	NoSuchOriginRequestPolicy:                {404, "The origin request policy does not exist."},
 	NoSuchResponseHeadersPolicy:              {404, "The response headers policy does not exist."},
 	NoSuchOriginAccessControl:                {404, "The origin access control does not exist."},

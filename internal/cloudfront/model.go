@@ -150,6 +150,9 @@ type CacheBehavior struct {
 	// last changed: what edges compile the behaviour from. It is never
 	// on the wire, and configs compare without it.
 	CachePolicy *CachePolicyConfig `json:",omitempty" equal:"-"`
+	// OriginRequestPolicy is the resolved config of
+	// OriginRequestPolicyID, as CachePolicy is of CachePolicyID.
+	OriginRequestPolicy *OriginRequestPolicyConfig `json:",omitempty" equal:"-"`
 }
 
 // CookiePreference is ForwardedValues/Cookies.
