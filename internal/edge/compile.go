@@ -101,6 +101,9 @@ const (
 	cookiesNone cookieMode = iota
 	cookiesWhitelist
 	cookiesAll
+	// cookiesAllExcept: every cookie but the listed ones (a cache
+	// policy's CookiesConfig allExcept; cachepolicy.go).
+	cookiesAllExcept
 )
 
 type behavior struct {
@@ -115,7 +118,8 @@ type behavior struct {
 	httpsOnly bool
 	minTTL    time.Duration
 	signed    bool
-	// methods and cached are AllowedMethods and CachedMethods.
+	// methods and cached are AllowedMethods and CachedMethods; cached is
+	// empty under a cache policy whose MaxTTL is 0 (compileCachePolicy).
 	methods, cached methodSet
 	// redirectHTTPS: redirect-to-https, HTTP viewers get a redirect.
 	redirectHTTPS bool
@@ -135,33 +139,52 @@ type behavior struct {
 // parts of the viewer's request reach the origin. Whatever it forwards
 // that can change the response is also in the cache key, so that no viewer
 // can make the origin produce a variant that other viewers then get.
-// 2012's ForwardedValues fills it; 2020-05-31's cache and origin request
-// policies will fill it too.
+// 2012's ForwardedValues fills it, and so does a 2020-05-31 cache policy
+// (cachepolicy.go); origin request policies will fill it too.
 type forwarding struct {
 	queryString bool
 	cookies     cookieMode
-	whitelist   []string // sorted
-	// headers are ForwardedValues/Headers (canonical names, sorted): each
-	// is forwarded, even one the edge would drop, and is in the cache key.
+	// whitelist lists cookie names (sorted): the ones forwarded with
+	// cookiesWhitelist, the ones not forwarded with cookiesAllExcept.
+	whitelist []string
+	// headers are ForwardedValues/Headers, or a cache policy's
+	// HeadersConfig whitelist (canonical names, sorted): each is
+	// forwarded, even one the edge would drop, and is in the cache key.
 	// 2012 has none.
 	headers []string
 	// allHeaders is Headers "*": every viewer header is forwarded and
 	// nothing is cached, as CloudFront does.
 	allHeaders bool
 	// forwardHost: the viewer's Host goes to a custom origin, and into
-	// the key (Headers lists Host, or "*").
+	// the key (Headers or the policy lists Host, or Headers is "*").
 	forwardHost bool
 	// queryKeys is QueryStringCacheKeys: the whole query is forwarded and
 	// only these parameters are keyed. nil keys the whole query.
 	queryKeys []string
 	// extraKey: the key has parts beyond the 2012 ones (headers, Host).
 	extraKey bool
+	// queryFilter is a cache policy's QueryStringsConfig list: only these
+	// parameters (whitelist), or all but these (queryExcept: allExcept),
+	// are forwarded and keyed. nil forwards and keys the whole query.
+	queryFilter []string
+	queryExcept bool
+	// policy: a cache policy filled the recipe. A viewer header then
+	// reaches the origin only when the policy keys it (headers, Host),
+	// beside the edge's own (policyRequestHeaders); and the normalised
+	// Accept-Encoding is keyed and forwarded only for the codings the
+	// policy enables (keyGzip, keyBr; policyEncoding).
+	policy         bool
+	keyGzip, keyBr bool
 }
 
 // forwardsHeader reports whether the viewer's header k (canonical) goes to
 // the origin: not one CloudFront removes or replaces, and not one that
 // changes how origins route or build URLs, unless the recipe names it.
+// A cache policy's recipe forwards only the headers it names.
 func (f *forwarding) forwardsHeader(k string) bool {
+	if f.policy {
+		return f.keysHeader(k)
+	}
 	name := k
 	if strings.IndexByte(k, '_') >= 0 {
 		// CGI, PHP and nginx (underscores_in_headers) read X_Forwarded_Host
@@ -497,7 +520,13 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 		if b.origin == nil {
 			return fmt.Errorf("no origin %q", cb.TargetOriginID)
 		}
-		compileHeaders(&b.forwarding, cb, b.origin)
+		if cb.CachePolicy != nil {
+			// A CachePolicyID the control plane resolved: the policy's
+			// config replaces the legacy recipe, TTLs and compression.
+			compileCachePolicy(&b, cb)
+		} else {
+			compileHeaders(&b.forwarding, cb, b.origin)
+		}
 		if !isDefault {
 			p, err := pathpattern.Compile(cb.PathPattern)
 			if err != nil {

@@ -26,8 +26,9 @@ import (
 // behaviour with legacy ForwardedValues compresses with gzip alone.
 
 // offerBrotli sets, on every compiled behaviour with Compress, the flag a
-// cache policy with EnableAcceptEncodingBrotli sets: the edge has no cache
-// policies yet, and the Brotli path must stay tested until it has. It
+// cache policy with EnableAcceptEncodingBrotli sets, for these tests of
+// a legacy behaviour's compression, written before the edge had cache
+// policies (TestCachePolicyCompression has Brotli from a policy). It
 // runs before the edge serves anything, and stores the snapshot again so
 // that every request's Load sees the flag (a viewer in another process,
 // curl, gives the race detector no other ordering).

@@ -126,10 +126,13 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	pq := &request{d: q.d, b: b, path: ce.page, pr: q.pr, now: q.now, errorPage: true}
 	pq.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
 	// The encoding class as the page's own behaviour decides it (serve).
-	if b.compress {
+	switch {
+	case b.policy:
+		pq.gzip, pq.br = b.policyEncoding(r.Header["Accept-Encoding"])
+	case b.compress:
 		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		pq.gzip, pq.br = enc == encGzip, enc == encBrotli
-	} else {
+	default:
 		pq.gzip = acceptsGzip(r.Header["Accept-Encoding"])
 	}
 	// The page is always fetched with GET, whatever the viewer's method,

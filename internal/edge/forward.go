@@ -221,6 +221,9 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 			delete(h, k)
 		}
 	}
+	if o.b.policy {
+		policyRequestHeaders(h, o)
+	}
 	switch {
 	case g.s3:
 		req.Host = s.s3.host(g, req.URL)

@@ -90,8 +90,9 @@ func stripSignedParams(q string) string {
 // cookie is one name=value pair of a Cookie header.
 type cookie struct{ name, value string }
 
-// forwardedCookies returns the cookies a behaviour forwards, sorted by
-// name, as one Cookie header value ("a=1; b=2"); "" when none.
+// forwardedCookies returns the cookies a behaviour forwards (all, the
+// whitelisted names, or all but them), sorted by name, as one Cookie
+// header value ("a=1; b=2"); "" when none.
 func forwardedCookies(mode cookieMode, whitelist []string, headers []string) string {
 	if mode == cookiesNone || len(headers) == 0 {
 		return ""
@@ -109,7 +110,8 @@ func forwardedCookies(mode cookieMode, whitelist []string, headers []string) str
 			if name == "" {
 				continue
 			}
-			if mode == cookiesWhitelist && !contains(whitelist, name) {
+			// whitelist keeps the listed names, allExcept the others.
+			if mode != cookiesAll && contains(whitelist, name) != (mode == cookiesWhitelist) {
 				continue
 			}
 			list = append(list, cookie{name, strings.TrimSpace(value)})

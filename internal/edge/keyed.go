@@ -27,14 +27,22 @@ var edgeOwnedHeaders = map[string]bool{
 // its own Host, and CloudFront does not cache on Host for S3 either
 // (developer guide, "Caching content based on request headers").
 func compileHeaders(f *forwarding, cb *cloudfront.CacheBehavior, g *origin) {
-	for _, h := range cb.Headers {
-		if h == "*" {
-			f.allHeaders = true
-			f.forwardHost = !g.s3
-			f.headers = nil
-			f.extraKey = false
-			return
-		}
+	if slices.Contains(cb.Headers, "*") {
+		f.allHeaders = true
+		f.forwardHost = !g.s3
+		f.headers = nil
+		f.extraKey = false
+		return
+	}
+	keyHeaders(f, cb.Headers, g)
+}
+
+// keyHeaders adds a list of headers to f, each forwarded and in the cache
+// key (canonical names, sorted, each once); Host forwards the viewer's
+// Host to a custom origin and keys it. ForwardedValues/Headers without
+// "*" and a cache policy's HeadersConfig whitelist both come here.
+func keyHeaders(f *forwarding, names []string, g *origin) {
+	for _, h := range names {
 		k := http.CanonicalHeaderKey(h)
 		if k == "Host" {
 			f.forwardHost = !g.s3

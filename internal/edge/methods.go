@@ -113,7 +113,8 @@ func hasBody(r *http.Request) bool {
 }
 
 // caches reports whether the behaviour caches a request with method m:
-// CachedMethods has it and Headers is not "*".
+// CachedMethods has it (none do under a cache policy with MaxTTL 0) and
+// Headers is not "*".
 func (b *behavior) caches(m methodSet) bool {
 	return b.cached&m != 0 && !b.allHeaders
 }
@@ -121,7 +122,8 @@ func (b *behavior) caches(m methodSet) bool {
 // serveUncached passes one request to the origin and streams the answer
 // back, body included both ways, caching nothing: methods the behaviour
 // does not cache, and every request of a behaviour that forwards all
-// headers. Concurrent requests are not collapsed, since each may differ.
+// headers or whose cache policy's MaxTTL is 0. Concurrent requests are
+// not collapsed, since each may differ.
 func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *request) result {
 	return s.serveStreamed(w, r, q, s.fetchStream(r, q, q.b.origin.connectionAttempts))
 }

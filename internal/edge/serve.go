@@ -133,12 +133,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 	q := request{d: d, b: b, path: path, pr: pr, now: s.now()}
 	if b.queryString {
 		q.query = rawQuery
+		if b.queryFilter != nil {
+			q.query = filterQuery(rawQuery, b.queryFilter, b.queryExcept)
+		}
 	}
 	q.cookies = forwardedCookies(b.cookies, b.whitelist, r.Header["Cookie"])
-	if b.compress {
+	switch {
+	case b.policy:
+		q.gzip, q.br = b.policyEncoding(r.Header["Accept-Encoding"])
+	case b.compress:
 		enc := viewerEncoding(r.Header["Accept-Encoding"], b.brotli)
 		q.gzip, q.br = enc == encGzip, enc == encBrotli
-	} else {
+	default:
 		q.gzip = acceptsGzip(r.Header["Accept-Encoding"])
 	}
 	if !cacheable {
