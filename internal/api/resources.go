@@ -6,6 +6,7 @@ import (
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/controlplane"
+	"github.com/openfront/openfront/internal/wire/v20200531"
 )
 
 // The lifecycle operations (create, get, get config, update, delete,
@@ -205,19 +206,25 @@ func (s *Server) oais(prefix string, c codec[cloudfront.OriginAccessIdentity, cl
 	}
 }
 
-// cachePolicies: the account's own policies and CloudFront's managed
+// policies: a policy kind, the account's own and CloudFront's managed
 // ones; Update is PUT on the policy itself, and List takes a Type.
-func (s *Server) cachePolicies(prefix string, c codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]) resource[cloudfront.CachePolicy, cloudfront.CachePolicyConfig] {
-	ops := s.Service.CachePolicies()
-	return resource[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
-		prefix: prefix, path: "/cache-policy", name: "CachePolicy", plural: "CachePolicies",
-		fields: func(p *cloudfront.CachePolicy) (string, string, cloudfront.CachePolicyConfig) {
-			return p.ID, p.ETag, p.Config
-		},
-		ops: lifecycle[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
-			create: ops.Create, get: ops.Get, update: ops.Update, remove: ops.Delete, listTyped: ops.List,
-		},
+func policies[R, C any](prefix, path, name, plural string, ops controlplane.Policies[R, C],
+	fields func(*R) (string, string, C), c codec[R, C]) resource[R, C] {
+	return resource[R, C]{
+		prefix: prefix, path: path, name: name, plural: plural, fields: fields,
+		ops:   lifecycle[R, C]{create: ops.Create, get: ops.Get, update: ops.Update, remove: ops.Delete, listTyped: ops.List},
 		codec: c, updateOnItem: true,
+	}
+}
+
+// distributionsByPolicy is a ListDistributionsBy…Id operation.
+func distributionsByPolicy[R, C any](ops controlplane.Policies[R, C]) opFunc {
+	return func(ctx context.Context, r *request) (reply, error) {
+		lp, ids, err := ops.DistributionIDs(ctx, r.account, r.PathValue("id"), page(r))
+		if err != nil {
+			return reply{}, err
+		}
+		return reply{status: http.StatusOK, body: v20200531.EncodeDistributionIDList(lp, ids)}, nil
 	}
 }
 

@@ -41,18 +41,33 @@ func (s *Server) routes2020() []route {
 	oais := s.oais(prefix2020, codec[cloudfront.OriginAccessIdentity, cloudfront.OriginAccessIdentityConfig]{
 		decode: v20200531.DecodeOriginAccessIdentityConfig, encode: v20200531.EncodeOriginAccessIdentity,
 		encodeConfig: v20200531.EncodeOriginAccessIdentityConfig, encodeList: v20200531.EncodeOriginAccessIdentityList})
-	cachePolicies := s.cachePolicies(prefix2020, codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
-		decode: v20200531.DecodeCachePolicyConfig, encode: v20200531.EncodeCachePolicy,
-		encodeConfig: v20200531.EncodeCachePolicyConfig, encodeList: v20200531.EncodeCachePolicyList})
+	cachePolicies := policies(prefix2020, "/cache-policy", "CachePolicy", "CachePolicies", s.Service.CachePolicies(),
+		func(p *cloudfront.CachePolicy) (string, string, cloudfront.CachePolicyConfig) {
+			return p.ID, p.ETag, p.Config
+		},
+		codec[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
+			decode: v20200531.DecodeCachePolicyConfig, encode: v20200531.EncodeCachePolicy,
+			encodeConfig: v20200531.EncodeCachePolicyConfig, encodeList: v20200531.EncodeCachePolicyList})
+	originRequestPolicies := policies(prefix2020, "/origin-request-policy", "OriginRequestPolicy", "OriginRequestPolicies",
+		s.Service.OriginRequestPolicies(),
+		func(p *cloudfront.OriginRequestPolicy) (string, string, cloudfront.OriginRequestPolicyConfig) {
+			return p.ID, p.ETag, p.Config
+		},
+		codec[cloudfront.OriginRequestPolicy, cloudfront.OriginRequestPolicyConfig]{
+			decode: v20200531.DecodeOriginRequestPolicyConfig, encode: v20200531.EncodeOriginRequestPolicy,
+			encodeConfig: v20200531.EncodeOriginRequestPolicyConfig, encodeList: v20200531.EncodeOriginRequestPolicyList})
 	lookups := []route{
-		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId", s.distributionsByCachePolicy},
+		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId",
+			distributionsByPolicy(s.Service.CachePolicies())},
+		{"GET", "/distributionsByOriginRequestPolicyId/{id}", "", "ListDistributionsByOriginRequestPolicyId",
+			distributionsByPolicy(s.Service.OriginRequestPolicies())},
 	}
 	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), lookups, tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the
@@ -153,14 +168,6 @@ func unsupported(name string) opFunc {
 		return reply{}, cloudfront.Errorf(cloudfront.UnsupportedOperation,
 			"openfront does not support the operation %s of API version 2020-05-31.", name)
 	}
-}
-
-func (s *Server) distributionsByCachePolicy(ctx context.Context, r *request) (reply, error) {
-	lp, ids, err := s.Service.CachePolicies().DistributionIDs(ctx, r.account, r.PathValue("id"), page(r))
-	if err != nil {
-		return reply{}, err
-	}
-	return reply{status: http.StatusOK, body: v20200531.EncodeDistributionIDList(lp, ids)}, nil
 }
 
 func (s *Server) listTags(ctx context.Context, r *request) (reply, error) {

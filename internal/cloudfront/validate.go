@@ -34,6 +34,11 @@ type Limits struct {
 	HeadersPerCachePolicy           int
 	CookiesPerCachePolicy           int
 	QueryStringsPerCachePolicy      int
+
+	OriginRequestPoliciesPerAccount    int // custom ones; managed policies do not count
+	HeadersPerOriginRequestPolicy      int
+	CookiesPerOriginRequestPolicy      int
+	QueryStringsPerOriginRequestPolicy int
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -47,7 +52,9 @@ type Limits struct {
 // should not be able to take most of it by default. Trusted signers (5)
 // is the 2012 figure, which CloudFront's quotas page no longer lists.
 // Cache policies ("General quotas on policies"): 20 per account, 10
-// headers, 10 cookies and 10 query strings per policy.
+// headers, 10 cookies and 10 query strings per policy; origin request
+// policies (same table): 20 per account, 10 headers, 10 cookies and 10
+// query strings per policy.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -68,6 +75,11 @@ func DefaultLimits() Limits {
 		HeadersPerCachePolicy:           10,
 		CookiesPerCachePolicy:           10,
 		QueryStringsPerCachePolicy:      10,
+
+		OriginRequestPoliciesPerAccount:    20,
+		HeadersPerOriginRequestPolicy:      10,
+		CookiesPerOriginRequestPolicy:      10,
+		QueryStringsPerOriginRequestPolicy: 10,
 	}
 }
 
@@ -93,6 +105,10 @@ func (l Limits) withDefaults() Limits {
 		{&l.HeadersPerCachePolicy, &d.HeadersPerCachePolicy},
 		{&l.CookiesPerCachePolicy, &d.CookiesPerCachePolicy},
 		{&l.QueryStringsPerCachePolicy, &d.QueryStringsPerCachePolicy},
+		{&l.OriginRequestPoliciesPerAccount, &d.OriginRequestPoliciesPerAccount},
+		{&l.HeadersPerOriginRequestPolicy, &d.HeadersPerOriginRequestPolicy},
+		{&l.CookiesPerOriginRequestPolicy, &d.CookiesPerOriginRequestPolicy},
+		{&l.QueryStringsPerOriginRequestPolicy, &d.QueryStringsPerOriginRequestPolicy},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.d

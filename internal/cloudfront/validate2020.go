@@ -209,6 +209,9 @@ func checkBehavior2020(b *CacheBehavior, name string, lim Limits) error {
 			return Errorf(InvalidArgument, "The %s has a CachePolicyId, so it must not have ForwardedValues, MinTTL, DefaultTTL or MaxTTL.", name)
 		}
 	} else {
+		if b.OriginRequestPolicyID != "" {
+			return Errorf(InvalidArgument, "The %s has an OriginRequestPolicyId but no CachePolicyId: an origin request policy works only beside a cache policy.", name)
+		}
 		if n := len(b.Headers); n > lim.HeadersPerBehavior {
 			return Errorf(TooManyHeadersInForwardedValues, "The %s forwards %d headers; at most %d are allowed.", name, n, lim.HeadersPerBehavior)
 		}

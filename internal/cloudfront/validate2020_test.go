@@ -99,6 +99,16 @@ func TestValidate2020(t *testing.T) {
 			*def(c) = CacheBehavior{TargetOriginID: def(c).TargetOriginID, ViewerProtocolPolicy: ViewerAllowAll, CachePolicyID: "p"}
 		}, ""},
 		{"cache policy and forwarded values", func(c *DistributionConfig) { def(c).CachePolicyID = "p" }, InvalidArgument},
+		{"cache and origin request policies", func(c *DistributionConfig) {
+			*def(c) = CacheBehavior{TargetOriginID: def(c).TargetOriginID, ViewerProtocolPolicy: ViewerAllowAll,
+				CachePolicyID: "p", OriginRequestPolicyID: "o"}
+		}, ""},
+		// Unconfirmed: CloudFront's console offers origin request policies
+		// only beside a cache policy, and its guide describes them as
+		// adding to what the cache policy forwards; with legacy settings
+		// ForwardedValues already says what reaches the origin, so the
+		// combination is refused rather than given a meaning.
+		{"origin request policy with legacy settings", func(c *DistributionConfig) { def(c).OriginRequestPolicyID = "o" }, InvalidArgument},
 		{"no cache policy, no forwarded values", func(c *DistributionConfig) { def(c).Cookies = CookiePreference{} }, InvalidArgument},
 		{"too many headers", func(c *DistributionConfig) { def(c).Headers = numberedNames("h", 11) }, TooManyHeadersInForwardedValues},
 		{"all headers and more", func(c *DistributionConfig) { def(c).Headers = []string{"*", "Host"} }, InvalidArgument},

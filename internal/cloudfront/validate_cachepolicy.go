@@ -1,23 +1,16 @@
 package cloudfront
 
-import (
-	"strings"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
-// Value ranges of a cache policy. The API reference gives Name no pattern
-// nor length; 128 characters of letters, digits, '-' and '_' is what the
-// AWS CDK enforces before it calls CloudFront, and what CloudFront's own
-// names keep to. Comment: "The comment cannot be longer than 128 characters." (API
-// reference, CachePolicyConfig). The docs give the TTLs no upper bound:
-// the 100 years a behaviour's legacy TTLs may have (maxMinTTL) bounds them
-// here too. The quotas page gives 1024 characters for "the total combined
-// length of all query string, header, and cookie names in a cache policy".
+// Value ranges of a cache policy (Name and Comment: validate_policy.go).
+// The docs give the TTLs no upper bound: the 100 years a behaviour's
+// legacy TTLs may have (maxMinTTL) bounds them here too. The quotas page
+// gives 1024 characters for "the total combined length of all query
+// string, header, and cookie names in a cache policy".
 const (
-	maxCachePolicyNameChars    = 128
-	maxCachePolicyCommentChars = 128
-	maxCachePolicyTTL          = maxMinTTL
-	maxCachePolicyNamesLength  = 1024
+	cachePolicy               = "cache policy"
+	maxCachePolicyTTL         = maxMinTTL
+	maxCachePolicyNamesLength = 1024
 )
 
 // ValidateCachePolicyConfig checks a cache policy's config after
@@ -42,32 +35,27 @@ func (r Rules) ValidateCachePolicyConfig(c *CachePolicyConfig) error {
 	}
 	lim := r.limits()
 	p := &c.Parameters
-	if n := len(p.Headers.Names); n > lim.HeadersPerCachePolicy {
-		return Errorf(TooManyHeadersInCachePolicy, "Your request contains %d headers in the cache policy; at most %d are allowed.", n, lim.HeadersPerCachePolicy)
-	}
-	if n := len(p.Cookies.Names); n > lim.CookiesPerCachePolicy {
-		return Errorf(TooManyCookiesInCachePolicy, "Your request contains %d cookies in the cache policy; at most %d are allowed.", n, lim.CookiesPerCachePolicy)
-	}
-	if n := len(p.QueryStrings.Names); n > lim.QueryStringsPerCachePolicy {
-		return Errorf(TooManyQueryStringsInCachePolicy, "Your request contains %d query strings in the cache policy; at most %d are allowed.", n, lim.QueryStringsPerCachePolicy)
-	}
-	if err := checkCachePolicyName(c.Name); err != nil {
+	if err := checkParamCounts(cachePolicy,
+		paramCount{TooManyHeadersInCachePolicy, "header", len(p.Headers.Names), lim.HeadersPerCachePolicy},
+		paramCount{TooManyCookiesInCachePolicy, "cookie", len(p.Cookies.Names), lim.CookiesPerCachePolicy},
+		paramCount{TooManyQueryStringsInCachePolicy, "query string", len(p.QueryStrings.Names), lim.QueryStringsPerCachePolicy},
+	); err != nil {
 		return err
 	}
-	if !utf8.ValidString(c.Comment) {
-		return Errorf(InvalidArgument, "The cache policy comment must be UTF-8.")
+	if err := checkPolicyName(cachePolicy, c.Name); err != nil {
+		return err
 	}
-	if n := utf8.RuneCountInString(c.Comment); n > maxCachePolicyCommentChars {
-		return Errorf(InvalidArgument, "The cache policy comment has %d characters; it must be at most %d.", n, maxCachePolicyCommentChars)
+	if err := checkPolicyComment(cachePolicy, c.Comment); err != nil {
+		return err
 	}
 	if err := checkCachePolicyTTLs(c); err != nil {
 		return err
 	}
 	for _, s := range []struct {
 		set   ParamSet
-		param cachePolicyParam
+		param policyParam
 	}{
-		{p.Headers, headersParam},
+		{p.Headers, cachePolicyHeadersParam},
 		{p.Cookies, cookiesParam},
 		{p.QueryStrings, queryStringsParam},
 	} {
@@ -86,23 +74,6 @@ func (r Rules) ValidateCachePolicyConfig(c *CachePolicyConfig) error {
 		return Errorf(InvalidArgument, "The header, cookie and query string names of the cache policy have %d characters in all; at most %d are allowed.", total, maxCachePolicyNamesLength)
 	}
 	return checkCachingDisabled(c)
-}
-
-// checkCachePolicyName: required, at most 128 characters, only ASCII
-// letters, digits, '-' and '_'.
-func checkCachePolicyName(name string) error {
-	if name == "" {
-		return Errorf(InvalidArgument, "The cache policy must have a Name.")
-	}
-	if n := utf8.RuneCountInString(name); n > maxCachePolicyNameChars {
-		return Errorf(InvalidArgument, "The cache policy name has %d characters; it must be at most %d.", n, maxCachePolicyNameChars)
-	}
-	for i := 0; i < len(name); i++ {
-		if c := name[i]; !isAlnum(c) && c != '-' && c != '_' {
-			return Errorf(InvalidArgument, "The cache policy name %q may contain only letters, digits, hyphens (-) and underscores (_).", name)
-		}
-	}
-	return nil
 }
 
 // checkCachePolicyTTLs: each TTL between 0 and maxCachePolicyTTL, and
@@ -124,88 +95,14 @@ func checkCachePolicyTTLs(c *CachePolicyConfig) error {
 	return nil
 }
 
-// cachePolicyParam describes one of a policy's HeadersConfig,
-// CookiesConfig and QueryStringsConfig for checking.
-type cachePolicyParam struct {
-	behavior  string   // the behaviour element: HeaderBehavior, …
-	list      string   // the list element: Headers, …
-	noun      string   // "header", …
-	behaviors []string // the values the behaviour may take
-	valid     func(string) bool
-	foldCase  bool // names are duplicates whatever their case
-}
-
-var (
-	headersParam = cachePolicyParam{
-		behavior: "HeaderBehavior", list: "Headers", noun: "header",
-		behaviors: []string{ParamsNone, ParamsWhitelist},
-		valid:     validCookieName, // an RFC 9110 token, as a cookie name is
-		foldCase:  true,
-	}
-	cookiesParam = cachePolicyParam{
-		behavior: "CookieBehavior", list: "Cookies", noun: "cookie",
-		behaviors: []string{ParamsNone, ParamsWhitelist, ParamsAllExcept, ParamsAll},
-		valid:     validCookieName,
-	}
-	queryStringsParam = cachePolicyParam{
-		behavior: "QueryStringBehavior", list: "QueryStrings", noun: "query string",
-		behaviors: []string{ParamsNone, ParamsWhitelist, ParamsAllExcept, ParamsAll},
-		valid:     validQueryStringName,
-	}
-)
-
-// check: the behaviour is one the element allows; whitelist and allExcept
-// list at least one name (CloudFront's docs say only that the list names
-// the ones to take or leave; an empty one would make whitelist none and
-// allExcept all, and the CDK refuses it), none and all list none (a
-// present but empty list, Quantity 0, is accepted);
-// each name is valid, and none is listed twice. CloudFront matches header
-// names without case, cookie and query string names with it, so only
-// header names are duplicates whatever their case.
-func (p cachePolicyParam) check(s ParamSet) error {
-	if !containsString(p.behaviors, s.Behavior) {
-		return Errorf(InvalidArgument, "The %s %q is not valid; it must be %s.", p.behavior, s.Behavior, orList(p.behaviors))
-	}
-	switch s.Behavior {
-	case ParamsWhitelist, ParamsAllExcept:
-		if len(s.Names) == 0 {
-			return Errorf(InvalidArgument, "The %s %s must list at least one %s name in %s.", p.behavior, s.Behavior, p.noun, p.list)
-		}
-	default:
-		if len(s.Names) > 0 {
-			return Errorf(InvalidArgument, "The %s %s must not list %s names, but %s lists %q.", p.behavior, s.Behavior, p.noun, p.list, s.Names[0])
-		}
-	}
-	seen := make(map[string]bool, len(s.Names))
-	for _, n := range s.Names {
-		if !p.valid(n) {
-			return Errorf(InvalidArgument, "The %s name %q in %s is not valid.", p.noun, n, p.list)
-		}
-		key := n
-		if p.foldCase {
-			key = strings.ToLower(n)
-		}
-		if seen[key] {
-			return Errorf(InvalidArgument, "The %s name %q is listed more than once in %s.", p.noun, n, p.list)
-		}
-		seen[key] = true
-	}
-	return nil
-}
-
-// validQueryStringName accepts a non-empty name without control
-// characters, spaces, or the '&', '=' and '#' that end a name in a query
-// string. The docs give no rule; these are names that can appear in one.
-func validQueryStringName(n string) bool {
-	if n == "" || !utf8.ValidString(n) {
-		return false
-	}
-	for _, c := range n {
-		if c <= ' ' || c == 0x7f || c == '&' || c == '=' || c == '#' {
-			return false
-		}
-	}
-	return true
+// cachePolicyHeadersParam: a cache policy's headers are none or
+// whitelist (API reference, CachePolicyHeadersConfig).
+var cachePolicyHeadersParam = policyParam{
+	behavior: "HeaderBehavior", list: "Headers", noun: "header",
+	behaviors: []string{ParamsNone, ParamsWhitelist},
+	listing:   []string{ParamsWhitelist},
+	valid:     validCookieName, // an RFC 9110 token, as a cookie name is
+	foldCase:  true,
 }
 
 // checkCachingDisabled: with every TTL 0 CloudFront caches nothing, and
@@ -236,12 +133,4 @@ func checkCachingDisabled(c *CachePolicyConfig) error {
 		}
 	}
 	return nil
-}
-
-// orList joins values as "a, b or c".
-func orList(values []string) string {
-	if len(values) < 2 {
-		return strings.Join(values, "")
-	}
-	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
 }

@@ -378,6 +378,11 @@ func TestDefaultLimits(t *testing.T) {
 		HeadersPerCachePolicy:           10,
 		CookiesPerCachePolicy:           10,
 		QueryStringsPerCachePolicy:      10,
+
+		OriginRequestPoliciesPerAccount:    20,
+		HeadersPerOriginRequestPolicy:      10,
+		CookiesPerOriginRequestPolicy:      10,
+		QueryStringsPerOriginRequestPolicy: 10,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)

@@ -8,8 +8,7 @@ import (
 )
 
 // checkLaterReferences checks what a config names among the resources of
-// API 2020-05-31 openfront does not keep yet: origin request and response
-// headers policies,
+// API 2020-05-31 openfront does not keep yet: response headers policies,
 // key groups, CloudFront functions and origin access controls. openfront
 // does not keep any of these yet, so every reference names a resource
 // that does not exist, with the code CloudFront answers for each. When a
@@ -25,8 +24,6 @@ func checkLaterReferences(c *cloudfront.DistributionConfig) error {
 	}
 	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {
 		switch {
-		case b.OriginRequestPolicyID != "":
-			return cloudfront.Errorf(cloudfront.NoSuchOriginRequestPolicy, "The origin request policy %s does not exist.", b.OriginRequestPolicyID)
 		case b.ResponseHeadersPolicyID != "":
 			return cloudfront.Errorf(cloudfront.NoSuchResponseHeadersPolicy, "The response headers policy %s does not exist.", b.ResponseHeadersPolicyID)
 		case len(b.TrustedKeyGroups.Items) > 0:

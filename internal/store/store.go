@@ -90,6 +90,9 @@ type Tx interface {
 	// policy's Name in the place of the CallerReference (ErrExists when
 	// the account has another policy of that name), no aliases.
 	CachePolicyRecords() Records[cloudfront.CachePolicy]
+	// OriginRequestPolicyRecords: the same contract, for origin request
+	// policies.
+	OriginRequestPolicyRecords() Records[cloudfront.OriginRequestPolicy]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

@@ -22,6 +22,9 @@ IMPLEMENTED = {
     "ListStreamingDistributions",
     "CreateCachePolicy", "GetCachePolicy", "GetCachePolicyConfig", "UpdateCachePolicy",
     "DeleteCachePolicy", "ListCachePolicies", "ListDistributionsByCachePolicyId",
+    "CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
+    "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
+    "ListDistributionsByOriginRequestPolicyId",
 }
 
 path = sys.argv[1]

@@ -50,11 +50,18 @@ var (
 				d.Config.CallerReference, d.Config.Aliases}
 		},
 	}
-	// Cache policies are unique by Name in their account, which takes
-	// the CallerReference's column; they have no DomainName.
+	// Policies are unique by Name in their account, which takes the
+	// CallerReference's column; they have no DomainName.
 	cachePolicyTable = &recordTable[cloudfront.CachePolicy]{
 		table: "cache_policies", tombstones: "cache_policy_tombstones", noun: "cache policy",
 		fields: func(p *cloudfront.CachePolicy) recordFields {
+			return recordFields{&p.ID, &p.AccountID, new(string), &p.ETag, &p.LastModifiedTime, &p.Revision, &p.Config,
+				p.Config.Name, nil}
+		},
+	}
+	originRequestPolicyTable = &recordTable[cloudfront.OriginRequestPolicy]{
+		table: "origin_request_policies", tombstones: "origin_request_policy_tombstones", noun: "origin request policy",
+		fields: func(p *cloudfront.OriginRequestPolicy) recordFields {
 			return recordFields{&p.ID, &p.AccountID, new(string), &p.ETag, &p.LastModifiedTime, &p.Revision, &p.Config,
 				p.Config.Name, nil}
 		},
@@ -201,6 +208,10 @@ func (t *Tx) StreamingDistributionRecords() store.Records[cloudfront.StreamingDi
 
 func (t *Tx) CachePolicyRecords() store.Records[cloudfront.CachePolicy] {
 	return records[cloudfront.CachePolicy]{t, cachePolicyTable}
+}
+
+func (t *Tx) OriginRequestPolicyRecords() store.Records[cloudfront.OriginRequestPolicy] {
+	return records[cloudfront.OriginRequestPolicy]{t, originRequestPolicyTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

@@ -60,6 +60,29 @@ func testRecords(t *testing.T, s store.Store) {
 			return tx.CachePolicyRecords().Insert(cachePolicy("cp-d", acct2, "rec-b"))
 		})
 	})
+	t.Run("origin request policies", func(t *testing.T) {
+		orp := func(id, name string) cloudfront.OriginRequestPolicy {
+			return cloudfront.OriginRequestPolicy{ID: id, AccountID: acct1, ETag: "E1", Revision: 4,
+				LastModifiedTime: time.Date(2026, 12, 2, 11, 0, 0, 0, time.UTC),
+				Config: cloudfront.OriginRequestPolicyConfig{Name: name,
+					Headers:      cloudfront.ParamSet{Behavior: cloudfront.ParamsAllViewer},
+					Cookies:      cloudfront.ParamSet{Behavior: cloudfront.ParamsWhitelist, Names: []string{"session"}},
+					QueryStrings: cloudfront.ParamSet{Behavior: cloudfront.ParamsAll}}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.OriginRequestPolicy]{
+			records: store.Tx.OriginRequestPolicyRecords,
+			get: func(tx store.Tx, id string) (cloudfront.OriginRequestPolicy, error) {
+				return tx.OriginRequestPolicyRecords().Get(id)
+			},
+			a: orp("orp-a", "rec-a"), b: orp("orp-b", "rec-b"),
+			id:     func(p cloudfront.OriginRequestPolicy) string { return p.ID },
+			change: func(p *cloudfront.OriginRequestPolicy) { p.Config.Comment = "changed"; p.ETag = "E2" },
+			norm: func(p cloudfront.OriginRequestPolicy) cloudfront.OriginRequestPolicy {
+				p.LastModifiedTime = p.LastModifiedTime.UTC()
+				return p
+			},
+		})
+	})
 }
 
 // cachePolicy is a custom cache policy named name.

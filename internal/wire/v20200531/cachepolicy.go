@@ -52,19 +52,6 @@ func (d *decoder) cachePolicyConfig(n *node) cloudfront.CachePolicyConfig {
 	return c
 }
 
-// paramSet decodes a HeadersConfig, CookiesConfig or QueryStringsConfig:
-// a required behaviour and an optional Quantity/Items list of <Name>.
-// Names is nil when the list is absent and empty but not nil when it is
-// present with Quantity 0.
-func (d *decoder) paramSet(n *node, behavior, list string) cloudfront.ParamSet {
-	f := d.Open(n, behavior, list)
-	s := cloudfront.ParamSet{Behavior: d.Str(f.Req(behavior))}
-	if l := f.Opt(list); l != nil {
-		s.Names = append([]string{}, d.Strings(l, "Name")...)
-	}
-	return s
-}
-
 // EncodeCachePolicyConfig encodes a <CachePolicyConfig> document
 // (GetCachePolicyConfig).
 func EncodeCachePolicyConfig(c cloudfront.CachePolicyConfig) []byte {
@@ -132,18 +119,6 @@ func (w *writer) cachePolicyConfigBody(c cloudfront.CachePolicyConfig) {
 	w.paramSet("CookiesConfig", "CookieBehavior", "Cookies", p.Cookies)
 	w.paramSet("QueryStringsConfig", "QueryStringBehavior", "QueryStrings", p.QueryStrings)
 	w.Close("ParametersInCacheKeyAndForwardedToOrigin")
-}
-
-// paramSet writes a HeadersConfig, CookiesConfig or QueryStringsConfig;
-// the list only when Names is not nil (Quantity 0 and no Items when
-// empty).
-func (w *writer) paramSet(name, behavior, list string, s cloudfront.ParamSet) {
-	w.Open(name)
-	w.Text(behavior, s.Behavior)
-	if s.Names != nil {
-		w.Strings(list, "Name", s.Names)
-	}
-	w.Close(name)
 }
 
 // EncodeDistributionIDList encodes a <DistributionIdList>

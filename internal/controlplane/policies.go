@@ -1,0 +1,247 @@
+package controlplane
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/store"
+)
+
+// Policies (cache, origin request) are written once here. An account's
+// own policies go through the lifecycle, with the Name where other kinds
+// keep a CallerReference: unique in the account, and no idempotency (the
+// Create operations have no CallerReference). CloudFront's managed
+// policies are in every account, read-only, and kept in package
+// cloudfront, not in the store.
+//
+// Edges never see a policy itself: each behaviour carries the config of
+// the policies it names (CacheBehavior.CachePolicy, .OriginRequestPolicy),
+// resolved whenever the distribution is written. A policy's update
+// rewrites the account's distributions that use it at the update's
+// revision, so they are InProgress until every edge has them, as
+// CloudFront's are; a policy is not deleted while a behaviour names it.
+
+// policy is one policy kind. R is its record, C its config.
+type policy[R, C any] struct {
+	*kind[R, C]
+	what  string          // "cache policy", in messages
+	inUse cloudfront.Code // a delete while a behaviour names it
+	// lookup is the name of its ListDistributionsBy… operation.
+	lookup     string
+	managed    func(id string) (R, bool)
+	allManaged func() []R
+	// ref is the id of this kind a behaviour names ("" for none), and
+	// resolve sets the behaviour's resolved config (nil clears it).
+	ref     func(*cloudfront.CacheBehavior) string
+	resolve func(*cloudfront.CacheBehavior, *C)
+}
+
+// newPolicy completes a policy kind's lifecycle hooks.
+func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
+	p.uniqueName = true
+	p.check = func(*Service, store.Tx, string, *C, *C) error { return nil }
+	p.decorate = func(*Service, store.Tx, *R) error { return nil }
+	p.deletable = func(_ *Service, tx store.Tx, r *R) error {
+		m := p.members(r)
+		ds, err := p.using(tx, *m.AccountID, *m.ID)
+		if err != nil {
+			return err
+		}
+		if len(ds) > 0 {
+			return cloudfront.NewError(p.inUse)
+		}
+		return nil
+	}
+	p.onUpdate = func(_ *Service, tx store.Tx, r *R) error {
+		m := p.members(r)
+		ds, err := p.using(tx, *m.AccountID, *m.ID)
+		if err != nil {
+			return err
+		}
+		for _, d := range ds {
+			for _, b := range d.Config.Behaviors() {
+				if p.ref(b) == *m.ID {
+					c := *m.Config
+					p.resolve(b, &c)
+				}
+			}
+			d.Revision = *m.Revision
+			if err := tx.DistributionRecords().Update(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return p
+}
+
+// using lists the account's distributions with a behaviour that names
+// the policy id. An account holds at most a few hundred distributions,
+// and this runs only on a policy's update, delete and lookup.
+func (p *policy[R, C]) using(tx store.Tx, accountID, id string) ([]cloudfront.Distribution, error) {
+	all, err := tx.Distributions(accountID, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	var out []cloudfront.Distribution
+	for _, d := range all {
+		if slices.ContainsFunc(d.Config.Behaviors(), func(b *cloudfront.CacheBehavior) bool { return p.ref(b) == id }) {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// find is the managed policy id, or the account's own; another
+// account's policy is as absent as a missing one.
+func (p *policy[R, C]) find(tx store.Tx, accountID, id string) (R, error) {
+	if r, ok := p.managed(id); ok {
+		return r, nil
+	}
+	r, err := p.own(tx, accountID, id)
+	var cfErr *cloudfront.Error
+	if errors.As(err, &cfErr) {
+		return r, cloudfront.Errorf(p.noSuch, "The %s %s does not exist.", p.what, id)
+	}
+	return r, err
+}
+
+// resolveIn gives every behaviour of cfg the config of the policy of
+// this kind it names.
+func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
+	for _, b := range cfg.Behaviors() {
+		p.resolve(b, nil)
+		id := p.ref(b)
+		if id == "" {
+			continue
+		}
+		r, err := p.find(tx, accountID, id)
+		if err != nil {
+			return err
+		}
+		c := *p.members(&r).Config
+		p.resolve(b, &c)
+	}
+	return nil
+}
+
+// resolvePolicies gives every behaviour of cfg the configs of the
+// policies it names.
+func resolvePolicies(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
+	if err := cachePolicies.resolveIn(tx, accountID, cfg); err != nil {
+		return err
+	}
+	return originRequestPolicies.resolveIn(tx, accountID, cfg)
+}
+
+// Policies are one policy kind's operations, as the API layer calls them.
+type Policies[R, C any] struct {
+	s *Service
+	p *policy[R, C]
+}
+
+// Create creates a custom policy. There are no tags: CloudFront does not
+// tag policies.
+func (ps Policies[R, C]) Create(ctx context.Context, accountID string, cfg C, _ []cloudfront.Tag) (R, bool, error) {
+	if err := ps.refuseManagedName(&cfg); err != nil {
+		var zero R
+		return zero, false, err
+	}
+	return createResource(ctx, ps.s, ps.p.kind, accountID, cfg, nil)
+}
+
+// Get returns a managed policy or one of the account's.
+func (ps Policies[R, C]) Get(ctx context.Context, accountID, id string) (R, error) {
+	if r, ok := ps.p.managed(id); ok {
+		return r, nil
+	}
+	return getResource(ctx, ps.s, ps.p.kind, accountID, id)
+}
+
+// Update replaces a custom policy's config and redeploys the
+// distributions that use it. Managed policies are IllegalUpdate.
+func (ps Policies[R, C]) Update(ctx context.Context, accountID, id, ifMatch string, cfg C) (R, error) {
+	var zero R
+	if _, ok := ps.p.managed(id); ok {
+		return zero, cloudfront.Errorf(cloudfront.IllegalUpdate, "The managed %s %s cannot be updated.", ps.p.what, id)
+	}
+	if err := ps.refuseManagedName(&cfg); err != nil {
+		return zero, err
+	}
+	return updateResource(ctx, ps.s, ps.p.kind, accountID, id, ifMatch, cfg, nil)
+}
+
+// Delete deletes a custom policy no behaviour of the account names.
+// Managed policies are IllegalDelete.
+func (ps Policies[R, C]) Delete(ctx context.Context, accountID, id, ifMatch string) error {
+	if _, ok := ps.p.managed(id); ok {
+		return cloudfront.Errorf(cloudfront.IllegalDelete, "The managed %s %s cannot be deleted.", ps.p.what, id)
+	}
+	return deleteResource(ctx, ps.s, ps.p.kind, accountID, id, ifMatch)
+}
+
+// List lists one page of the policies of type typ ("managed", "custom",
+// or "" for both) in id order. An account has few custom policies (20 by
+// default), so both kinds are merged in memory.
+func (ps Policies[R, C]) List(ctx context.Context, accountID, typ string, p Page) (cloudfront.ListPage, []R, error) {
+	switch typ {
+	case "", cloudfront.CachePolicyManaged, cloudfront.CachePolicyCustom:
+	default:
+		return cloudfront.ListPage{}, nil, cloudfront.Errorf(cloudfront.InvalidArgument, "The value of Type must be managed or custom, not %q.", typ)
+	}
+	id := func(r R) string { return *ps.p.members(&r).ID }
+	return list(ctx, ps.s, "List"+ps.p.name+"s", p, id, func(tx store.Tx, limit int) ([]R, error) {
+		var all []R
+		if typ != cloudfront.CachePolicyCustom {
+			all = ps.p.allManaged()
+		}
+		if typ != cloudfront.CachePolicyManaged {
+			own, err := ps.p.records(tx).List(accountID, "", 0)
+			if err != nil {
+				return nil, err
+			}
+			all = append(all, own...)
+		}
+		slices.SortFunc(all, func(a, b R) int { return cmp.Compare(id(a), id(b)) })
+		all = slices.DeleteFunc(all, func(r R) bool { return id(r) <= p.Marker })
+		return all[:min(limit, len(all))], nil
+	})
+}
+
+// DistributionIDs lists one page of the ids of the account's
+// distributions with a behaviour that names the policy, managed or the
+// account's own (the ListDistributionsBy…Id operations).
+func (ps Policies[R, C]) DistributionIDs(ctx context.Context, accountID, id string, p Page) (cloudfront.ListPage, []string, error) {
+	return list(ctx, ps.s, ps.p.lookup, p, func(id string) string { return id },
+		func(tx store.Tx, limit int) ([]string, error) {
+			if _, err := ps.p.find(tx, accountID, id); err != nil {
+				return nil, err
+			}
+			ds, err := ps.p.using(tx, accountID, id)
+			if err != nil {
+				return nil, err
+			}
+			var ids []string
+			for _, d := range ds {
+				if d.ID > p.Marker {
+					ids = append(ids, d.ID)
+				}
+			}
+			return ids[:min(limit, len(ids))], nil
+		})
+}
+
+// refuseManagedName: a custom policy may not take a managed policy's
+// name, so that a lookup by name (Terraform's data sources) finds one.
+func (ps Policies[R, C]) refuseManagedName(cfg *C) error {
+	name := ps.p.callerReference(cfg)
+	for _, m := range ps.p.allManaged() {
+		if ps.p.callerReference(ps.p.members(&m).Config) == name {
+			return cloudfront.NewError(ps.p.alreadyExists)
+		}
+	}
+	return nil
+}
