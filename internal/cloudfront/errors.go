@@ -77,6 +77,9 @@ const (
 	TooManyQueryStringsInCachePolicy         Code = "TooManyQueryStringsInCachePolicy"
 	IllegalDelete                            Code = "IllegalDelete"
 	OriginRequestPolicyAlreadyExists         Code = "OriginRequestPolicyAlreadyExists"
+	OriginAccessControlAlreadyExists         Code = "OriginAccessControlAlreadyExists"
+	OriginAccessControlInUse                 Code = "OriginAccessControlInUse"
+	TooManyOriginAccessControls              Code = "TooManyOriginAccessControls"
 	OriginRequestPolicyInUse                 Code = "OriginRequestPolicyInUse"
 	TooManyOriginRequestPolicies             Code = "TooManyOriginRequestPolicies"
 	TooManyHeadersInOriginRequestPolicy      Code = "TooManyHeadersInOriginRequestPolicy"
@@ -189,6 +192,9 @@ var codes = map[Code]codeInfo{
 	TooManyCookiesInCachePolicy:              {400, "The number of cookies in the cache policy exceeds the maximum."},
 	TooManyQueryStringsInCachePolicy:         {400, "The number of query strings in the cache policy exceeds the maximum."},
 	IllegalDelete:                            {400, "Deletion is not allowed for this entity."},
+	OriginAccessControlAlreadyExists:         {409, "An origin access control with the specified parameters already exists."},
+	OriginAccessControlInUse:                 {409, "Cannot delete the origin access control because it's in use by one or more distributions."},
+	TooManyOriginAccessControls:              {400, "The number of origin access controls in your account exceeds the maximum allowed."},
 	OriginRequestPolicyAlreadyExists:         {409, "An origin request policy with this name already exists. You must provide a unique name."},
 	OriginRequestPolicyInUse:                 {409, "Cannot delete the origin request policy because it is attached to one or more cache behaviors."},
 	TooManyOriginRequestPolicies:             {400, "You have reached the maximum number of origin request policies for this account."},

@@ -80,14 +80,18 @@ type Origin struct {
 	Custom     *CustomOriginConfig `json:",omitzero"`
 
 	// Members of 2020-05-31; nil means CloudFront's default.
-	OriginPath                string           `json:",omitempty"`
-	CustomHeaders             []CustomHeader   `json:",omitempty"`
-	ConnectionAttempts        *int             `json:",omitempty"` // default 3
-	ConnectionTimeout         *int             `json:",omitempty"` // seconds, default 10
-	ResponseCompletionTimeout *int             `json:",omitempty"` // seconds, none by default
-	OriginShield              OriginShield     `json:",omitzero"`
-	OriginAccessControlID     string           `json:",omitempty"`
-	VPCOrigin                 *VPCOriginConfig `json:",omitempty"`
+	OriginPath                string         `json:",omitempty"`
+	CustomHeaders             []CustomHeader `json:",omitempty"`
+	ConnectionAttempts        *int           `json:",omitempty"` // default 3
+	ConnectionTimeout         *int           `json:",omitempty"` // seconds, default 10
+	ResponseCompletionTimeout *int           `json:",omitempty"` // seconds, none by default
+	OriginShield              OriginShield   `json:",omitzero"`
+	OriginAccessControlID     string         `json:",omitempty"`
+	// OriginAccessControl is the config of OriginAccessControlID as the
+	// control plane resolved it when the distribution or the OAC last
+	// changed: what edges sign by. Never on the wire, not compared.
+	OriginAccessControl *OriginAccessControlConfig `json:",omitempty" equal:"-"`
+	VPCOrigin           *VPCOriginConfig           `json:",omitempty"`
 }
 
 // S3OriginConfig configures an S3 origin.

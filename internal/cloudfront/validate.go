@@ -36,6 +36,7 @@ type Limits struct {
 	QueryStringsPerCachePolicy      int
 
 	OriginRequestPoliciesPerAccount    int // custom ones; managed policies do not count
+	OriginAccessControlsPerAccount     int
 	HeadersPerOriginRequestPolicy      int
 	CookiesPerOriginRequestPolicy      int
 	QueryStringsPerOriginRequestPolicy int
@@ -77,6 +78,7 @@ func DefaultLimits() Limits {
 		QueryStringsPerCachePolicy:      10,
 
 		OriginRequestPoliciesPerAccount:    20,
+		OriginAccessControlsPerAccount:     100,
 		HeadersPerOriginRequestPolicy:      10,
 		CookiesPerOriginRequestPolicy:      10,
 		QueryStringsPerOriginRequestPolicy: 10,
@@ -106,6 +108,7 @@ func (l Limits) withDefaults() Limits {
 		{&l.CookiesPerCachePolicy, &d.CookiesPerCachePolicy},
 		{&l.QueryStringsPerCachePolicy, &d.QueryStringsPerCachePolicy},
 		{&l.OriginRequestPoliciesPerAccount, &d.OriginRequestPoliciesPerAccount},
+		{&l.OriginAccessControlsPerAccount, &d.OriginAccessControlsPerAccount},
 		{&l.HeadersPerOriginRequestPolicy, &d.HeadersPerOriginRequestPolicy},
 		{&l.CookiesPerOriginRequestPolicy, &d.CookiesPerOriginRequestPolicy},
 		{&l.QueryStringsPerOriginRequestPolicy, &d.QueryStringsPerOriginRequestPolicy},

@@ -380,6 +380,7 @@ func TestDefaultLimits(t *testing.T) {
 		QueryStringsPerCachePolicy:      10,
 
 		OriginRequestPoliciesPerAccount:    20,
+		OriginAccessControlsPerAccount:     100,
 		HeadersPerOriginRequestPolicy:      10,
 		CookiesPerOriginRequestPolicy:      10,
 		QueryStringsPerOriginRequestPolicy: 10,
