@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/openfront/openfront/internal/cloudfront"
+	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/wire/v20200531"
 )
 
@@ -56,6 +57,22 @@ func (s *Server) routes2020() []route {
 		codec[cloudfront.OriginRequestPolicy, cloudfront.OriginRequestPolicyConfig]{
 			decode: v20200531.DecodeOriginRequestPolicyConfig, encode: v20200531.EncodeOriginRequestPolicy,
 			encodeConfig: v20200531.EncodeOriginRequestPolicyConfig, encodeList: v20200531.EncodeOriginRequestPolicyList})
+	oacOps := s.Service.OriginAccessControls()
+	oacs := resource[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
+		prefix: prefix2020, path: "/origin-access-control", name: "OriginAccessControl", plural: "OriginAccessControls",
+		fields: func(o *cloudfront.OriginAccessControl) (string, string, cloudfront.OriginAccessControlConfig) {
+			return o.ID, o.ETag, o.Config
+		},
+		ops: lifecycle[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
+			create: oacOps.Create, get: oacOps.Get, update: oacOps.Update, remove: oacOps.Delete,
+			list: func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []cloudfront.OriginAccessControl, error) {
+				return oacOps.List(ctx, accountID, "", p)
+			},
+		},
+		codec: codec[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
+			decode: v20200531.DecodeOriginAccessControlConfig, encode: v20200531.EncodeOriginAccessControl,
+			encodeConfig: v20200531.EncodeOriginAccessControlConfig, encodeList: v20200531.EncodeOriginAccessControlList},
+	}
 	lookups := []route{
 		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId",
 			distributionsByPolicy(s.Service.CachePolicies())},
@@ -67,7 +84,7 @@ func (s *Server) routes2020() []route {
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), lookups, tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), oacs.routes(), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the

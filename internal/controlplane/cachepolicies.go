@@ -30,8 +30,11 @@ var cachePolicies = newPolicy(&policy[cloudfront.CachePolicy, cloudfront.CachePo
 	lookup:     "ListDistributionsByCachePolicyId",
 	managed:    cloudfront.ManagedCachePolicy,
 	allManaged: cloudfront.ManagedCachePolicies,
-	ref:        func(b *cloudfront.CacheBehavior) string { return b.CachePolicyID },
-	resolve:    func(b *cloudfront.CacheBehavior, c *cloudfront.CachePolicyConfig) { b.CachePolicy = c },
+	refs: func(cfg *cloudfront.DistributionConfig, f func(string, func(*cloudfront.CachePolicyConfig))) {
+		for _, b := range cfg.Behaviors() {
+			f(b.CachePolicyID, func(c *cloudfront.CachePolicyConfig) { b.CachePolicy = c })
+		}
+	},
 })
 
 // CachePolicies are the cache policies' operations.

@@ -34,7 +34,7 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 		if err := s.checkLogBucket(tx, accountID, cfg.Logging, prev); err != nil {
 			return err
 		}
-		if err := resolvePolicies(tx, accountID, cfg); err != nil {
+		if err := resolveReferences(tx, accountID, cfg); err != nil {
 			return err
 		}
 		if err := checkLaterReferences(cfg); err != nil {

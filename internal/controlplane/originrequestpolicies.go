@@ -32,9 +32,10 @@ var originRequestPolicies = newPolicy(&policy[cloudfront.OriginRequestPolicy, cl
 	lookup:     "ListDistributionsByOriginRequestPolicyId",
 	managed:    cloudfront.ManagedOriginRequestPolicy,
 	allManaged: cloudfront.ManagedOriginRequestPolicies,
-	ref:        func(b *cloudfront.CacheBehavior) string { return b.OriginRequestPolicyID },
-	resolve: func(b *cloudfront.CacheBehavior, c *cloudfront.OriginRequestPolicyConfig) {
-		b.OriginRequestPolicy = c
+	refs: func(cfg *cloudfront.DistributionConfig, f func(string, func(*cloudfront.OriginRequestPolicyConfig))) {
+		for _, b := range cfg.Behaviors() {
+			f(b.OriginRequestPolicyID, func(c *cloudfront.OriginRequestPolicyConfig) { b.OriginRequestPolicy = c })
+		}
 	},
 })
 

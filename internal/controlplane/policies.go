@@ -10,37 +10,60 @@ import (
 	"github.com/openfront/openfront/internal/store"
 )
 
-// Policies (cache, origin request) are written once here. An account's
-// own policies go through the lifecycle, with the Name where other kinds
-// keep a CallerReference: unique in the account, and no idempotency (the
+// The kinds distributions name by id (cache and origin request policies,
+// origin access controls) are written once here. An account's own records
+// go through the lifecycle, with the Name where other kinds keep a
+// CallerReference: unique in the account, and no idempotency (their
 // Create operations have no CallerReference). CloudFront's managed
 // policies are in every account, read-only, and kept in package
 // cloudfront, not in the store.
 //
-// Edges never see a policy itself: each behaviour carries the config of
-// the policies it names (CacheBehavior.CachePolicy, .OriginRequestPolicy),
-// resolved whenever the distribution is written. A policy's update
-// rewrites the account's distributions that use it at the update's
-// revision, so they are InProgress until every edge has them, as
-// CloudFront's are; a policy is not deleted while a behaviour names it.
+// Edges never see such a record itself: the distribution carries the
+// config of each one it names (CacheBehavior.CachePolicy,
+// .OriginRequestPolicy, Origin.OriginAccessControl), resolved whenever the
+// distribution is written. A record's update rewrites the account's
+// distributions that name it at the update's revision, so they are
+// InProgress until every edge has them, as CloudFront's are; a record is
+// not deleted while a distribution names it.
 
-// policy is one policy kind. R is its record, C its config.
+// policy is one such kind. R is its record, C its config.
 type policy[R, C any] struct {
 	*kind[R, C]
 	what  string          // "cache policy", in messages
-	inUse cloudfront.Code // a delete while a behaviour names it
-	// lookup is the name of its ListDistributionsBy… operation.
-	lookup     string
+	inUse cloudfront.Code // a delete while a distribution names it
+	// missing is the code for a distribution that names a record that
+	// does not exist (optional: noSuch).
+	missing cloudfront.Code
+	// lookup is the name of its ListDistributionsBy… operation, if any.
+	lookup string
+	// managed and allManaged are CloudFront's own records of the kind
+	// (optional).
 	managed    func(id string) (R, bool)
 	allManaged func() []R
-	// ref is the id of this kind a behaviour names ("" for none), and
-	// resolve sets the behaviour's resolved config (nil clears it).
-	ref     func(*cloudfront.CacheBehavior) string
-	resolve func(*cloudfront.CacheBehavior, *C)
+	// refs calls f for every place cfg names a record of the kind: its
+	// id, and set, which stores the resolved config there (nil clears).
+	refs func(cfg *cloudfront.DistributionConfig, f func(id string, set func(*C)))
+	// check checks a resolved config where cfg's place names it
+	// (optional): an OAC's type against its origin.
+	fits func(c *C) error
+}
+
+// names reports whether cfg names the record id.
+func (p *policy[R, C]) names(cfg *cloudfront.DistributionConfig, id string) bool {
+	found := false
+	p.refs(cfg, func(ref string, _ func(*C)) { found = found || ref == id })
+	return found
 }
 
 // newPolicy completes a policy kind's lifecycle hooks.
 func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
+	if p.missing == "" {
+		p.missing = p.noSuch
+	}
+	if p.managed == nil {
+		p.managed = func(string) (R, bool) { var zero R; return zero, false }
+		p.allManaged = func() []R { return nil }
+	}
 	p.uniqueName = true
 	p.check = func(*Service, store.Tx, string, *C, *C) error { return nil }
 	p.decorate = func(*Service, store.Tx, *R) error { return nil }
@@ -62,12 +85,12 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 			return err
 		}
 		for _, d := range ds {
-			for _, b := range d.Config.Behaviors() {
-				if p.ref(b) == *m.ID {
+			p.refs(&d.Config, func(ref string, set func(*C)) {
+				if ref == *m.ID {
 					c := *m.Config
-					p.resolve(b, &c)
+					set(&c)
 				}
-			}
+			})
 			d.Revision = *m.Revision
 			if err := tx.DistributionRecords().Update(d); err != nil {
 				return err
@@ -78,8 +101,7 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 	return p
 }
 
-// using lists the account's distributions with a behaviour that names
-// the policy id. An account holds at most a few hundred distributions,
+// using lists the account's distributions that name the record id. An account holds at most a few hundred distributions,
 // and this runs only on a policy's update, delete and lookup.
 func (p *policy[R, C]) using(tx store.Tx, accountID, id string) ([]cloudfront.Distribution, error) {
 	all, err := tx.Distributions(accountID, "", 0)
@@ -88,7 +110,7 @@ func (p *policy[R, C]) using(tx store.Tx, accountID, id string) ([]cloudfront.Di
 	}
 	var out []cloudfront.Distribution
 	for _, d := range all {
-		if slices.ContainsFunc(d.Config.Behaviors(), func(b *cloudfront.CacheBehavior) bool { return p.ref(b) == id }) {
+		if p.names(&d.Config, id) {
 			out = append(out, d)
 		}
 	}
@@ -109,32 +131,43 @@ func (p *policy[R, C]) find(tx store.Tx, accountID, id string) (R, error) {
 	return r, err
 }
 
-// resolveIn gives every behaviour of cfg the config of the policy of
-// this kind it names.
+// resolveIn stores, at every place cfg names a record of the kind, the
+// record's config.
 func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
-	for _, b := range cfg.Behaviors() {
-		p.resolve(b, nil)
-		id := p.ref(b)
-		if id == "" {
-			continue
+	var err error
+	p.refs(cfg, func(id string, set func(*C)) {
+		set(nil)
+		if id == "" || err != nil {
+			return
 		}
-		r, err := p.find(tx, accountID, id)
-		if err != nil {
-			return err
+		var r R
+		if r, err = p.find(tx, accountID, id); err != nil {
+			if errors.As(err, new(*cloudfront.Error)) {
+				err = cloudfront.Errorf(p.missing, "The %s %s does not exist.", p.what, id)
+			}
+			return
 		}
 		c := *p.members(&r).Config
-		p.resolve(b, &c)
-	}
-	return nil
+		if p.fits != nil {
+			if err = p.fits(&c); err != nil {
+				return
+			}
+		}
+		set(&c)
+	})
+	return err
 }
 
-// resolvePolicies gives every behaviour of cfg the configs of the
-// policies it names.
-func resolvePolicies(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
-	if err := cachePolicies.resolveIn(tx, accountID, cfg); err != nil {
-		return err
+// resolveReferences stores in cfg the configs of the records it names.
+func resolveReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
+	for _, resolve := range []func(store.Tx, string, *cloudfront.DistributionConfig) error{
+		cachePolicies.resolveIn, originRequestPolicies.resolveIn, originAccessControls.resolveIn,
+	} {
+		if err := resolve(tx, accountID, cfg); err != nil {
+			return err
+		}
 	}
-	return originRequestPolicies.resolveIn(tx, accountID, cfg)
+	return nil
 }
 
 // Policies are one policy kind's operations, as the API layer calls them.
@@ -183,9 +216,9 @@ func (ps Policies[R, C]) Delete(ctx context.Context, accountID, id, ifMatch stri
 	return deleteResource(ctx, ps.s, ps.p.kind, accountID, id, ifMatch)
 }
 
-// List lists one page of the policies of type typ ("managed", "custom",
-// or "" for both) in id order. An account has few custom policies (20 by
-// default), so both kinds are merged in memory.
+// List lists one page of the records of type typ ("managed", "custom",
+// or "" for both) in id order. An account has few custom ones (20
+// policies, 100 OACs by default), so both kinds are merged in memory.
 func (ps Policies[R, C]) List(ctx context.Context, accountID, typ string, p Page) (cloudfront.ListPage, []R, error) {
 	switch typ {
 	case "", cloudfront.CachePolicyManaged, cloudfront.CachePolicyCustom:

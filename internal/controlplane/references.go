@@ -9,19 +9,11 @@ import (
 
 // checkLaterReferences checks what a config names among the resources of
 // API 2020-05-31 openfront does not keep yet: response headers policies,
-// key groups, CloudFront functions and origin access controls. openfront
-// does not keep any of these yet, so every reference names a resource
-// that does not exist, with the code CloudFront answers for each. When a
-// kind arrives, its check becomes a lookup in the transaction.
+// key groups and CloudFront functions. Every such reference names a
+// resource that does not exist, with the code CloudFront answers for
+// each. When a kind arrives, it becomes a policy kind (policies.go),
+// resolved in the transaction.
 func checkLaterReferences(c *cloudfront.DistributionConfig) error {
-	for _, o := range c.Origins {
-		if o.OriginAccessControlID != "" {
-			// InvalidOriginAccessControl is the code the model lists for
-			// CreateDistribution; NoSuchOriginAccessControl is the OAC
-			// operations' own.
-			return cloudfront.Errorf(cloudfront.InvalidOriginAccessControl, "The origin access control %s does not exist.", o.OriginAccessControlID)
-		}
-	}
 	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {
 		switch {
 		case b.ResponseHeadersPolicyID != "":

@@ -93,6 +93,9 @@ type Tx interface {
 	// OriginRequestPolicyRecords: the same contract, for origin request
 	// policies.
 	OriginRequestPolicyRecords() Records[cloudfront.OriginRequestPolicy]
+	// OriginAccessControlRecords: the same contract, for origin access
+	// controls (their Name unique in the account).
+	OriginAccessControlRecords() Records[cloudfront.OriginAccessControl]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

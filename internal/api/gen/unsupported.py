@@ -25,6 +25,8 @@ IMPLEMENTED = {
     "CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
     "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
     "ListDistributionsByOriginRequestPolicyId",
+    "CreateOriginAccessControl", "GetOriginAccessControl", "GetOriginAccessControlConfig",
+    "UpdateOriginAccessControl", "DeleteOriginAccessControl", "ListOriginAccessControls",
 }
 
 path = sys.argv[1]

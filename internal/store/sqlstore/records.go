@@ -50,13 +50,20 @@ var (
 				d.Config.CallerReference, d.Config.Aliases}
 		},
 	}
-	// Policies are unique by Name in their account, which takes the
-	// CallerReference's column; they have no DomainName.
+	// Policies and OACs are unique by Name in their account, which takes
+	// the CallerReference's column; they have no DomainName.
 	cachePolicyTable = &recordTable[cloudfront.CachePolicy]{
 		table: "cache_policies", tombstones: "cache_policy_tombstones", noun: "cache policy",
 		fields: func(p *cloudfront.CachePolicy) recordFields {
 			return recordFields{&p.ID, &p.AccountID, new(string), &p.ETag, &p.LastModifiedTime, &p.Revision, &p.Config,
 				p.Config.Name, nil}
+		},
+	}
+	originAccessControlTable = &recordTable[cloudfront.OriginAccessControl]{
+		table: "origin_access_controls", tombstones: "origin_access_control_tombstones", noun: "origin access control",
+		fields: func(o *cloudfront.OriginAccessControl) recordFields {
+			return recordFields{&o.ID, &o.AccountID, new(string), &o.ETag, &o.LastModifiedTime, &o.Revision, &o.Config,
+				o.Config.Name, nil}
 		},
 	}
 	originRequestPolicyTable = &recordTable[cloudfront.OriginRequestPolicy]{
@@ -212,6 +219,10 @@ func (t *Tx) CachePolicyRecords() store.Records[cloudfront.CachePolicy] {
 
 func (t *Tx) OriginRequestPolicyRecords() store.Records[cloudfront.OriginRequestPolicy] {
 	return records[cloudfront.OriginRequestPolicy]{t, originRequestPolicyTable}
+}
+
+func (t *Tx) OriginAccessControlRecords() store.Records[cloudfront.OriginAccessControl] {
+	return records[cloudfront.OriginAccessControl]{t, originAccessControlTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

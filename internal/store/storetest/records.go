@@ -83,6 +83,27 @@ func testRecords(t *testing.T, s store.Store) {
 			},
 		})
 	})
+	t.Run("origin access controls", func(t *testing.T) {
+		oac := func(id, name string) cloudfront.OriginAccessControl {
+			return cloudfront.OriginAccessControl{ID: id, AccountID: acct1, ETag: "E1", Revision: 5,
+				LastModifiedTime: time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC),
+				Config: cloudfront.OriginAccessControlConfig{Name: name, SigningProtocol: cloudfront.SigningProtocolSigV4,
+					SigningBehavior: cloudfront.SigningAlways, OriginType: cloudfront.OACOriginS3}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.OriginAccessControl]{
+			records: store.Tx.OriginAccessControlRecords,
+			get: func(tx store.Tx, id string) (cloudfront.OriginAccessControl, error) {
+				return tx.OriginAccessControlRecords().Get(id)
+			},
+			a: oac("oac-a", "rec-a"), b: oac("oac-b", "rec-b"),
+			id:     func(o cloudfront.OriginAccessControl) string { return o.ID },
+			change: func(o *cloudfront.OriginAccessControl) { o.Config.Description = "changed"; o.ETag = "E2" },
+			norm: func(o cloudfront.OriginAccessControl) cloudfront.OriginAccessControl {
+				o.LastModifiedTime = o.LastModifiedTime.UTC()
+				return o
+			},
+		})
+	})
 }
 
 // cachePolicy is a custom cache policy named name.
