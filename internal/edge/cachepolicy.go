@@ -13,12 +13,13 @@ import (
 // no ForwardedValues and no TTLs of its own; the control plane resolves
 // the policy into CacheBehavior.CachePolicy, and the edge compiles the
 // behaviour from that config. Its ParametersInCacheKeyAndForwardedToOrigin
-// are both the cache key and, as no origin request policy exists yet,
-// everything of the viewer's request that reaches the origin (API
-// reference: "The headers, cookies, and query strings that are included
-// in the cache key are also included in requests that CloudFront sends to
-// the origin"). The key keeps its layout (key.go), so purges and
-// invalidations match policy behaviours' objects as any other.
+// are both the cache key and, unless an origin request policy adds to
+// them (originrequestpolicy.go), everything of the viewer's request that
+// reaches the origin (API reference: "The headers, cookies, and query
+// strings that are included in the cache key are also included in
+// requests that CloudFront sends to the origin"). The key keeps its
+// layout (key.go), so purges and invalidations match policy behaviours'
+// objects as any other.
 
 // compileCachePolicy sets b's recipe, TTLs and compression from the cache
 // policy config of cb, b's origin already chosen (Host is keyed for
@@ -161,8 +162,9 @@ func filterQuery(query string, names []string, except bool) string {
 var bodyHeaders = [...]string{"Content-Type", "Content-Encoding", "Content-Language", "Content-Md5"}
 
 // policyRequestHeaders adds to the origin request of a cache-policy
-// behaviour, which carries only the viewer headers its policy keys
-// (forwarding.forwardsHeader), the viewer headers that belong to the
+// behaviour, which carries only the viewer headers its policy keys and its
+// origin request policy adds (forwarding.forwardsHeader), the viewer
+// headers that belong to the
 // exchange rather than choose the answer: the validators and Range of a
 // request the edge does not answer itself (passThru), as for every
 // behaviour, and a forwarded body's description.

@@ -14,8 +14,9 @@ import (
 
 // The rules these tests replay are the API reference's
 // ParametersInCacheKeyAndForwardedToOrigin: what a cache policy puts in
-// the cache key is also what reaches the origin (no origin request
-// policies yet), and the policy's TTLs replace the behaviour's.
+// the cache key is also what reaches the origin (with no origin request
+// policy: originrequestpolicy_test.go), and the policy's TTLs replace the
+// behaviour's.
 
 // testPolicyID names the policy; the edge compiles the config the control
 // plane resolved (CacheBehavior.CachePolicy), never the id.

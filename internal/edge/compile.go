@@ -140,7 +140,9 @@ type behavior struct {
 // that can change the response is also in the cache key, so that no viewer
 // can make the origin produce a variant that other viewers then get.
 // 2012's ForwardedValues fills it, and so does a 2020-05-31 cache policy
-// (cachepolicy.go); origin request policies will fill it too.
+// (cachepolicy.go). An origin request policy adds to what the origin gets
+// without adding to the key (orp), as CloudFront's does: the owner's
+// choice, which that rule then does not cover (originrequestpolicy.go).
 type forwarding struct {
 	queryString bool
 	cookies     cookieMode
@@ -175,15 +177,22 @@ type forwarding struct {
 	// policy enables (keyGzip, keyBr; policyEncoding).
 	policy         bool
 	keyGzip, keyBr bool
+	// keysGenerated: headers lists a CloudFront-* header, keyed and
+	// forwarded with the value the edge generates (generatedHeader).
+	keysGenerated bool
+	// orp is the behaviour's origin request policy, compiled; nil when it
+	// has none, so that the others pay one nil check, on a miss.
+	orp *originPolicy
 }
 
 // forwardsHeader reports whether the viewer's header k (canonical) goes to
 // the origin: not one CloudFront removes or replaces, and not one that
 // changes how origins route or build URLs, unless the recipe names it.
-// A cache policy's recipe forwards only the headers it names.
+// A cache policy's recipe forwards only the headers it names, and those
+// its origin request policy adds.
 func (f *forwarding) forwardsHeader(k string) bool {
 	if f.policy {
-		return f.keysHeader(k)
+		return f.keysHeader(k) || f.orp != nil && f.orp.forwardsHeader(k)
 	}
 	name := k
 	if strings.IndexByte(k, '_') >= 0 {
@@ -524,6 +533,10 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 			// A CachePolicyID the control plane resolved: the policy's
 			// config replaces the legacy recipe, TTLs and compression.
 			compileCachePolicy(&b, cb)
+			// An origin request policy goes only with a cache policy
+			// (the control plane refuses one alone; one left here is
+			// ignored).
+			compileOriginRequestPolicy(&b, cb.OriginRequestPolicy)
 		} else {
 			compileHeaders(&b.forwarding, cb, b.origin)
 		}

@@ -142,7 +142,7 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	pr.Method, pr.Body, pr.ContentLength, pr.TransferEncoding = http.MethodGet, http.NoBody, 0, nil
 	kb := appendKey(nil, q.d.id, pq.path, "", pq.cookies, pq.encoding())
 	if b.extraKey {
-		kb = appendExtraKey(kb, b, pr, mGET)
+		kb = appendExtraKey(kb, b, pr, mGET, s.opts.Countries)
 	}
 	key := string(kb)
 	e, ok := s.cache.get(kb)

@@ -250,7 +250,7 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 	epoch := s.epoch.Load()
 	o := s.originReq(r, q, false)
 	// Revalidate only when cookies are not forwarded (spec §3.3).
-	if stale != nil && !stale.isError && q.b.cookies == cookiesNone {
+	if stale != nil && !stale.isError && !q.b.forwardsCookies() {
 		o.etag, o.lastMod = stale.etag, stale.lastMod
 	}
 	// Ask for the first part only: a small object comes whole, a large
@@ -544,16 +544,19 @@ func (s *Server) keep(key string, epoch int64, e *entry, f *fetchResult, q *requ
 // setCookieHeaders returns the header to cache and the one for the
 // fetching viewer (spec §3.3): with "none" neither has Set-Cookie; with
 // "whitelist" the cache keeps the listed cookies and with "all" the ones
-// the viewer sent, while the fetching viewer gets every Set-Cookie.
+// the viewer sent, while the fetching viewer gets every Set-Cookie. Under
+// an origin request policy that forwards cookies the key does not have,
+// the fetching viewer gets every Set-Cookie and the cache keeps those of
+// the keyed cookies only.
 func (s *Server) setCookieHeaders(full http.Header, q *request, noCacheCookies bool) (cached, viewer http.Header) {
 	if _, ok := full["Set-Cookie"]; !ok {
 		return full, full
 	}
 	switch {
-	case q.b.cookies == cookiesNone:
+	case !q.b.forwardsCookies():
 		full = withSetCookies(full, nil)
 		return full, full
-	case noCacheCookies:
+	case noCacheCookies || q.b.cookies == cookiesNone:
 		return withSetCookies(full, nil), full
 	case q.b.cookies == cookiesWhitelist:
 		return withSetCookies(full, func(n string) bool { return contains(q.b.whitelist, n) }), full
@@ -641,6 +644,11 @@ func (s *Server) originReq(r *http.Request, q *request, passThru bool) *originRe
 		gzip: q.gzip, br: q.br, reqID: q.pr.reqID(), via: s.via, passThru: passThru,
 		method: r.Method,
 	}
+	if q.b.orp != nil {
+		// What the origin request policy adds beyond the key.
+		o.query = q.b.originQuery(q.viewerQuery, q.query)
+		o.cookies = q.b.originCookies(r.Header["Cookie"], q.cookies)
+	}
 	if r.Method == http.MethodHead && !q.uncached {
 		o.method = http.MethodGet
 	}
@@ -675,7 +683,7 @@ func (s *Server) fetchStream(r *http.Request, q *request, attempts int) *fetchRe
 func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, f *fetchResult, res result, q *request) int {
 	resp := f.resp
 	hdr := s.viewerHeader(resp.Header, -1)
-	if q.b.cookies == cookiesNone {
+	if !q.b.forwardsCookies() {
 		hdr = withSetCookies(hdr, nil)
 	}
 	if n := resp.ContentLength; n >= 0 {

@@ -187,8 +187,12 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	} else {
 		target = "http://" + g.httpHost + path
 	}
-	if o.query != "" {
-		target += "?" + o.query
+	query := o.query
+	if g.s3 && o.b.orp != nil {
+		query = o.b.s3OriginQuery(query)
+	}
+	if query != "" {
+		target += "?" + query
 	}
 	method := o.method
 	if method == "" {
@@ -207,11 +211,14 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	}
 	h := req.Header
 	for k, v := range o.viewer.Header {
+		if cloudFrontHeader(k) {
+			continue // the edge's own to give (addGeneratedHeaders), never the viewer's
+		}
 		if o.b.forwardsHeader(k) && (!g.s3 || !amzHeader(k) || o.b.keysHeader(k)) {
 			h[k] = v
 		}
 	}
-	if o.uncached && o.method != http.MethodGet && o.method != http.MethodHead {
+	if o.uncached && (o.method != http.MethodGet && o.method != http.MethodHead || o.b.orp != nil && o.b.orp.authorization) {
 		if v, ok := o.viewer.Header["Authorization"]; ok {
 			h["Authorization"] = v
 		}
@@ -224,10 +231,13 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	if o.b.policy {
 		policyRequestHeaders(h, o)
 	}
+	if o.b.keysGenerated || o.b.orp != nil && o.b.orp.generated != nil {
+		s.addGeneratedHeaders(h, o)
+	}
 	switch {
 	case g.s3:
 		req.Host = s.s3.host(g, req.URL)
-	case o.b.forwardHost:
+	case o.b.forwardHost || o.b.orp != nil && o.b.orp.host:
 		req.Host = o.viewer.Host
 	case https:
 		req.Host = g.httpsHost
@@ -267,7 +277,7 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
 	g.setCustomHeaders(h)
-	if g.s3 && g.signed && (objectRead(method, path, o.query) || g.signsWrites && objectWrite(method, path, o.query, h)) {
+	if g.s3 && g.signed && (objectRead(method, path, query) || g.signsWrites && objectWrite(method, path, query, h)) {
 		if err := s.s3.sign(ctx, req, g, time.Now()); err != nil {
 			return nil, err
 		}

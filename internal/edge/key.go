@@ -94,7 +94,33 @@ type cookie struct{ name, value string }
 // whitelisted names, or all but them), sorted by name, as one Cookie
 // header value ("a=1; b=2"); "" when none.
 func forwardedCookies(mode cookieMode, whitelist []string, headers []string) string {
-	if mode == cookiesNone || len(headers) == 0 {
+	return matchingCookies(headers, cookieFilter{mode, whitelist}, cookieFilter{})
+}
+
+// cookieFilter is one set of cookie names: none, all, the listed names
+// (cookiesWhitelist) or all but them (cookiesAllExcept).
+type cookieFilter struct {
+	mode  cookieMode
+	names []string
+}
+
+func (c cookieFilter) keeps(name string) bool {
+	switch c.mode {
+	case cookiesAll:
+		return true
+	case cookiesWhitelist:
+		return contains(c.names, name)
+	case cookiesAllExcept:
+		return !contains(c.names, name)
+	}
+	return false
+}
+
+// matchingCookies is forwardedCookies for the cookies f or g keeps:
+// a cache policy's keyed ones and, for the origin request, those an origin
+// request policy adds (originrequestpolicy.go).
+func matchingCookies(headers []string, f, g cookieFilter) string {
+	if f.mode == cookiesNone && g.mode == cookiesNone || len(headers) == 0 {
 		return ""
 	}
 	var stack [16]cookie
@@ -111,7 +137,7 @@ func forwardedCookies(mode cookieMode, whitelist []string, headers []string) str
 				continue
 			}
 			// whitelist keeps the listed names, allExcept the others.
-			if mode != cookiesAll && contains(whitelist, name) != (mode == cookiesWhitelist) {
+			if !f.keeps(name) && !g.keeps(name) {
 				continue
 			}
 			list = append(list, cookie{name, strings.TrimSpace(value)})

@@ -51,6 +51,9 @@ func keyHeaders(f *forwarding, names []string, g *origin) {
 		if edgeOwnedHeaders[k] || contains(f.headers, k) {
 			continue
 		}
+		// A CloudFront-* header is keyed, and forwarded, with the value
+		// the edge gives it, never the viewer's (generatedHeader).
+		f.keysGenerated = f.keysGenerated || cloudFrontHeader(k)
 		f.headers = append(f.headers, k)
 	}
 	slices.Sort(f.headers)
@@ -63,8 +66,10 @@ func keyHeaders(f *forwarding, names []string, g *origin) {
 // when the behaviour keys on them, the Host and the whitelisted headers.
 // Each header is present ('+', its values separated by '\n') or absent
 // ('-'): values cannot hold NUL or newlines, so no two requests share a
-// key unless they send the origin the same keyed headers.
-func appendExtraKey(dst []byte, b *behavior, r *http.Request, m methodSet) []byte {
+// key unless they send the origin the same keyed headers. A keyed
+// CloudFront-* header is keyed with the value the edge generates for the
+// viewer (cc locates it), which is the value the origin gets.
+func appendExtraKey(dst []byte, b *behavior, r *http.Request, m methodSet, cc CountryLookup) []byte {
 	if m&(mGET|mHEAD) == 0 {
 		dst = append(dst, 0, 'm')
 		dst = append(dst, r.Method...)
@@ -78,6 +83,15 @@ func appendExtraKey(dst []byte, b *behavior, r *http.Request, m methodSet) []byt
 	}
 	for _, k := range b.headers {
 		dst = append(dst, 0)
+		if b.keysGenerated && cloudFrontHeader(k) {
+			if v, ok := generatedHeader(k, r, cc); ok {
+				dst = append(dst, '+')
+				dst = append(dst, v...)
+			} else {
+				dst = append(dst, '-')
+			}
+			continue
+		}
 		vs, ok := r.Header[k]
 		if !ok {
 			dst = append(dst, '-')

@@ -11,12 +11,19 @@ import (
 
 // request is what ServeHTTP worked out about one viewer request.
 type request struct {
-	d       *dist
-	b       *behavior
-	path    string // canonical (urlpath): matched, signed, keyed and fetched
-	query   string // forwarded query
-	cookies string // forwarded cookies
-	gzip    bool
+	d    *dist
+	b    *behavior
+	path string // canonical (urlpath): matched, signed, keyed and fetched
+	// query and cookies are the forwarded query and cookies; under an
+	// origin request policy, the cache key's only (originReq adds the
+	// policy's).
+	query   string
+	cookies string
+	// viewerQuery is the viewer's query, signed-URL parameters removed,
+	// when the behaviour has an origin request policy, which may forward
+	// more of it than the key has (originrequestpolicy.go).
+	viewerQuery string
+	gzip        bool
 	// uncached: the request goes to the origin for this viewer alone,
 	// with its method and body (serveUncached).
 	uncached bool
@@ -131,6 +138,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 		rawQuery = stripSignedParams(rawQuery)
 	}
 	q := request{d: d, b: b, path: path, pr: pr, now: s.now()}
+	if b.orp != nil {
+		q.viewerQuery = rawQuery
+	}
 	if b.queryString {
 		q.query = rawQuery
 		if b.queryFilter != nil {
@@ -161,7 +171,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 	}
 	key := appendKey((*kp)[:0], d.id, q.path, keyQuery, q.cookies, q.encoding())
 	if b.extraKey || m&(mGET|mHEAD) == 0 {
-		key = appendExtraKey(key, b, r, m)
+		key = appendExtraKey(key, b, r, m, s.opts.Countries)
 	}
 	e, ok := s.cache.get(key)
 	if ok && e.fresh(q.now) && e.parts == nil {
