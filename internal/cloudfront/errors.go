@@ -67,56 +67,62 @@ const (
 	ServiceUnavailable                          Code = "ServiceUnavailable"
 
 	// Codes of API 2020-05-31 (statuses from its service model).
-	TrustedKeyGroupDoesNotExist              Code = "TrustedKeyGroupDoesNotExist"
-	NoSuchCachePolicy                        Code = "NoSuchCachePolicy"
-	CachePolicyAlreadyExists                 Code = "CachePolicyAlreadyExists"
-	CachePolicyInUse                         Code = "CachePolicyInUse"
-	TooManyCachePolicies                     Code = "TooManyCachePolicies"
-	TooManyHeadersInCachePolicy              Code = "TooManyHeadersInCachePolicy"
-	TooManyCookiesInCachePolicy              Code = "TooManyCookiesInCachePolicy"
-	TooManyQueryStringsInCachePolicy         Code = "TooManyQueryStringsInCachePolicy"
-	IllegalDelete                            Code = "IllegalDelete"
-	OriginRequestPolicyAlreadyExists         Code = "OriginRequestPolicyAlreadyExists"
-	OriginAccessControlAlreadyExists         Code = "OriginAccessControlAlreadyExists"
-	OriginAccessControlInUse                 Code = "OriginAccessControlInUse"
-	TooManyOriginAccessControls              Code = "TooManyOriginAccessControls"
-	OriginRequestPolicyInUse                 Code = "OriginRequestPolicyInUse"
-	TooManyOriginRequestPolicies             Code = "TooManyOriginRequestPolicies"
-	TooManyHeadersInOriginRequestPolicy      Code = "TooManyHeadersInOriginRequestPolicy"
-	TooManyCookiesInOriginRequestPolicy      Code = "TooManyCookiesInOriginRequestPolicy"
-	TooManyQueryStringsInOriginRequestPolicy Code = "TooManyQueryStringsInOriginRequestPolicy"
-	NoSuchOriginRequestPolicy                Code = "NoSuchOriginRequestPolicy"
-	NoSuchResponseHeadersPolicy              Code = "NoSuchResponseHeadersPolicy"
-	NoSuchOriginAccessControl                Code = "NoSuchOriginAccessControl"
-	InvalidOriginAccessControl               Code = "InvalidOriginAccessControl"
-	NoSuchContinuousDeploymentPolicy         Code = "NoSuchContinuousDeploymentPolicy"
-	NoSuchFieldLevelEncryptionConfig         Code = "NoSuchFieldLevelEncryptionConfig"
-	NoSuchRealtimeLogConfig                  Code = "NoSuchRealtimeLogConfig"
-	NoSuchResource                           Code = "NoSuchResource"
-	EntityNotFound                           Code = "EntityNotFound"
-	InvalidLambdaFunctionAssociation         Code = "InvalidLambdaFunctionAssociation"
-	InvalidFunctionAssociation               Code = "InvalidFunctionAssociation"
-	InvalidViewerCertificate                 Code = "InvalidViewerCertificate"
-	InvalidTTLOrder                          Code = "InvalidTTLOrder"
-	InvalidErrorCode                         Code = "InvalidErrorCode"
-	InvalidResponseCode                      Code = "InvalidResponseCode"
-	InvalidRelativePath                      Code = "InvalidRelativePath"
-	InvalidLocationCode                      Code = "InvalidLocationCode"
-	InvalidGeoRestrictionParameter           Code = "InvalidGeoRestrictionParameter"
-	InvalidOriginReadTimeout                 Code = "InvalidOriginReadTimeout"
-	InvalidOriginKeepaliveTimeout            Code = "InvalidOriginKeepaliveTimeout"
-	InvalidMinimumProtocolVersion            Code = "InvalidMinimumProtocolVersion"
-	InvalidWebACLId                          Code = "InvalidWebACLId"
-	InvalidQueryStringParameters             Code = "InvalidQueryStringParameters"
-	InvalidTagging                           Code = "InvalidTagging"
-	IllegalOriginAccessConfiguration         Code = "IllegalOriginAccessConfiguration"
-	TooManyOriginGroupsPerDistribution       Code = "TooManyOriginGroupsPerDistribution"
-	TooManyHeadersInForwardedValues          Code = "TooManyHeadersInForwardedValues"
-	TooManyQueryStringParameters             Code = "TooManyQueryStringParameters"
-	TooManyOriginCustomHeaders               Code = "TooManyOriginCustomHeaders"
-	TooManyKeyGroupsAssociatedToDistribution Code = "TooManyKeyGroupsAssociatedToDistribution"
-	TooManyFunctionAssociations              Code = "TooManyFunctionAssociations"
-	UnsupportedOperation                     Code = "UnsupportedOperation"
+	TrustedKeyGroupDoesNotExist                 Code = "TrustedKeyGroupDoesNotExist"
+	NoSuchCachePolicy                           Code = "NoSuchCachePolicy"
+	CachePolicyAlreadyExists                    Code = "CachePolicyAlreadyExists"
+	CachePolicyInUse                            Code = "CachePolicyInUse"
+	TooManyCachePolicies                        Code = "TooManyCachePolicies"
+	TooManyHeadersInCachePolicy                 Code = "TooManyHeadersInCachePolicy"
+	TooManyCookiesInCachePolicy                 Code = "TooManyCookiesInCachePolicy"
+	TooManyQueryStringsInCachePolicy            Code = "TooManyQueryStringsInCachePolicy"
+	IllegalDelete                               Code = "IllegalDelete"
+	OriginRequestPolicyAlreadyExists            Code = "OriginRequestPolicyAlreadyExists"
+	OriginAccessControlAlreadyExists            Code = "OriginAccessControlAlreadyExists"
+	ResponseHeadersPolicyAlreadyExists          Code = "ResponseHeadersPolicyAlreadyExists"
+	ResponseHeadersPolicyInUse                  Code = "ResponseHeadersPolicyInUse"
+	TooManyResponseHeadersPolicies              Code = "TooManyResponseHeadersPolicies"
+	TooManyCustomHeadersInResponseHeadersPolicy Code = "TooManyCustomHeadersInResponseHeadersPolicy"
+	TooManyRemoveHeadersInResponseHeadersPolicy Code = "TooManyRemoveHeadersInResponseHeadersPolicy"
+	TooLongCSPInResponseHeadersPolicy           Code = "TooLongCSPInResponseHeadersPolicy"
+	OriginAccessControlInUse                    Code = "OriginAccessControlInUse"
+	TooManyOriginAccessControls                 Code = "TooManyOriginAccessControls"
+	OriginRequestPolicyInUse                    Code = "OriginRequestPolicyInUse"
+	TooManyOriginRequestPolicies                Code = "TooManyOriginRequestPolicies"
+	TooManyHeadersInOriginRequestPolicy         Code = "TooManyHeadersInOriginRequestPolicy"
+	TooManyCookiesInOriginRequestPolicy         Code = "TooManyCookiesInOriginRequestPolicy"
+	TooManyQueryStringsInOriginRequestPolicy    Code = "TooManyQueryStringsInOriginRequestPolicy"
+	NoSuchOriginRequestPolicy                   Code = "NoSuchOriginRequestPolicy"
+	NoSuchResponseHeadersPolicy                 Code = "NoSuchResponseHeadersPolicy"
+	NoSuchOriginAccessControl                   Code = "NoSuchOriginAccessControl"
+	InvalidOriginAccessControl                  Code = "InvalidOriginAccessControl"
+	NoSuchContinuousDeploymentPolicy            Code = "NoSuchContinuousDeploymentPolicy"
+	NoSuchFieldLevelEncryptionConfig            Code = "NoSuchFieldLevelEncryptionConfig"
+	NoSuchRealtimeLogConfig                     Code = "NoSuchRealtimeLogConfig"
+	NoSuchResource                              Code = "NoSuchResource"
+	EntityNotFound                              Code = "EntityNotFound"
+	InvalidLambdaFunctionAssociation            Code = "InvalidLambdaFunctionAssociation"
+	InvalidFunctionAssociation                  Code = "InvalidFunctionAssociation"
+	InvalidViewerCertificate                    Code = "InvalidViewerCertificate"
+	InvalidTTLOrder                             Code = "InvalidTTLOrder"
+	InvalidErrorCode                            Code = "InvalidErrorCode"
+	InvalidResponseCode                         Code = "InvalidResponseCode"
+	InvalidRelativePath                         Code = "InvalidRelativePath"
+	InvalidLocationCode                         Code = "InvalidLocationCode"
+	InvalidGeoRestrictionParameter              Code = "InvalidGeoRestrictionParameter"
+	InvalidOriginReadTimeout                    Code = "InvalidOriginReadTimeout"
+	InvalidOriginKeepaliveTimeout               Code = "InvalidOriginKeepaliveTimeout"
+	InvalidMinimumProtocolVersion               Code = "InvalidMinimumProtocolVersion"
+	InvalidWebACLId                             Code = "InvalidWebACLId"
+	InvalidQueryStringParameters                Code = "InvalidQueryStringParameters"
+	InvalidTagging                              Code = "InvalidTagging"
+	IllegalOriginAccessConfiguration            Code = "IllegalOriginAccessConfiguration"
+	TooManyOriginGroupsPerDistribution          Code = "TooManyOriginGroupsPerDistribution"
+	TooManyHeadersInForwardedValues             Code = "TooManyHeadersInForwardedValues"
+	TooManyQueryStringParameters                Code = "TooManyQueryStringParameters"
+	TooManyOriginCustomHeaders                  Code = "TooManyOriginCustomHeaders"
+	TooManyKeyGroupsAssociatedToDistribution    Code = "TooManyKeyGroupsAssociatedToDistribution"
+	TooManyFunctionAssociations                 Code = "TooManyFunctionAssociations"
+	UnsupportedOperation                        Code = "UnsupportedOperation"
 )
 
 // codeInfo is one row of the error table.
@@ -182,57 +188,63 @@ var codes = map[Code]codeInfo{
 	RequestEntityTooLarge: {413, "The request body is too large."},
 	MethodNotAllowed:      {405, "The specified method is not allowed against this resource."},
 	// AWS's generic answer when it cannot serve a request now; SDKs retry it.
-	ServiceUnavailable:                       {503, "The service is unavailable. Please try again later."},
-	TrustedKeyGroupDoesNotExist:              {400, "One or more of your trusted key groups do not exist."},
-	NoSuchCachePolicy:                        {404, "The cache policy does not exist."},
-	CachePolicyAlreadyExists:                 {409, "A cache policy with this name already exists. You must provide a unique name."},
-	CachePolicyInUse:                         {409, "Cannot delete the cache policy because it is attached to one or more cache behaviors."},
-	TooManyCachePolicies:                     {400, "You have reached the maximum number of cache policies for this account."},
-	TooManyHeadersInCachePolicy:              {400, "The number of headers in the cache policy exceeds the maximum."},
-	TooManyCookiesInCachePolicy:              {400, "The number of cookies in the cache policy exceeds the maximum."},
-	TooManyQueryStringsInCachePolicy:         {400, "The number of query strings in the cache policy exceeds the maximum."},
-	IllegalDelete:                            {400, "Deletion is not allowed for this entity."},
-	OriginAccessControlAlreadyExists:         {409, "An origin access control with the specified parameters already exists."},
-	OriginAccessControlInUse:                 {409, "Cannot delete the origin access control because it's in use by one or more distributions."},
-	TooManyOriginAccessControls:              {400, "The number of origin access controls in your account exceeds the maximum allowed."},
-	OriginRequestPolicyAlreadyExists:         {409, "An origin request policy with this name already exists. You must provide a unique name."},
-	OriginRequestPolicyInUse:                 {409, "Cannot delete the origin request policy because it is attached to one or more cache behaviors."},
-	TooManyOriginRequestPolicies:             {400, "You have reached the maximum number of origin request policies for this account."},
-	TooManyHeadersInOriginRequestPolicy:      {400, "The number of headers in the origin request policy exceeds the maximum."},
-	TooManyCookiesInOriginRequestPolicy:      {400, "The number of cookies in the origin request policy exceeds the maximum."},
-	TooManyQueryStringsInOriginRequestPolicy: {400, "The number of query strings in the origin request policy exceeds the maximum."},
-	NoSuchOriginRequestPolicy:                {404, "The origin request policy does not exist."},
-	NoSuchResponseHeadersPolicy:              {404, "The response headers policy does not exist."},
-	NoSuchOriginAccessControl:                {404, "The origin access control does not exist."},
-	InvalidOriginAccessControl:               {400, "The origin access control is not valid."},
-	NoSuchContinuousDeploymentPolicy:         {404, "The continuous deployment policy doesn't exist."},
-	NoSuchFieldLevelEncryptionConfig:         {404, "The specified configuration for field-level encryption doesn't exist."},
-	NoSuchRealtimeLogConfig:                  {404, "The real-time log configuration does not exist."},
-	NoSuchResource:                           {404, "A resource that was specified is not valid."},
-	InvalidLambdaFunctionAssociation:         {400, "The specified Lambda@Edge function association is invalid."},
-	InvalidFunctionAssociation:               {400, "A CloudFront function association is invalid."},
-	InvalidViewerCertificate:                 {400, "A viewer certificate specified is not valid."},
-	InvalidTTLOrder:                          {400, "The TTL order specified is not valid."},
-	InvalidErrorCode:                         {400, "An invalid error code was specified."},
-	InvalidResponseCode:                      {400, "A response code is not valid."},
-	InvalidRelativePath:                      {400, "The relative path is too big, is not URL-encoded, or does not begin with a slash (/)."},
-	InvalidLocationCode:                      {400, "The location code specified is not valid."},
-	InvalidGeoRestrictionParameter:           {400, "The specified geo restriction parameter is not valid."},
-	InvalidOriginReadTimeout:                 {400, "The read timeout specified for the origin is not valid."},
-	InvalidOriginKeepaliveTimeout:            {400, "The keep alive timeout specified for the origin is not valid."},
-	InvalidMinimumProtocolVersion:            {400, "The minimum protocol version specified is not valid."},
-	InvalidWebACLId:                          {400, "A web ACL ID specified is not valid."},
-	EntityNotFound:                           {404, "The entity was not found."},
-	InvalidQueryStringParameters:             {400, "The query string parameters specified are not valid."},
-	InvalidTagging:                           {400, "The tagging specified is not valid."},
-	IllegalOriginAccessConfiguration:         {400, "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."},
-	TooManyOriginGroupsPerDistribution:       {400, "Processing your request would cause you to exceed the maximum number of origin groups allowed."},
-	TooManyHeadersInForwardedValues:          {400, "Your request contains too many headers in forwarded values."},
-	TooManyQueryStringParameters:             {400, "Your request contains too many query string parameters."},
-	TooManyOriginCustomHeaders:               {400, "Your request contains too many origin custom headers."},
-	TooManyKeyGroupsAssociatedToDistribution: {400, "The number of key groups referenced by this distribution is more than the maximum allowed."},
-	TooManyFunctionAssociations:              {400, "You have reached the maximum number of CloudFront function associations for this distribution."},
-	UnsupportedOperation:                     {400, "This operation is not supported."},
+	ServiceUnavailable:                          {503, "The service is unavailable. Please try again later."},
+	TrustedKeyGroupDoesNotExist:                 {400, "One or more of your trusted key groups do not exist."},
+	NoSuchCachePolicy:                           {404, "The cache policy does not exist."},
+	CachePolicyAlreadyExists:                    {409, "A cache policy with this name already exists. You must provide a unique name."},
+	CachePolicyInUse:                            {409, "Cannot delete the cache policy because it is attached to one or more cache behaviors."},
+	TooManyCachePolicies:                        {400, "You have reached the maximum number of cache policies for this account."},
+	TooManyHeadersInCachePolicy:                 {400, "The number of headers in the cache policy exceeds the maximum."},
+	TooManyCookiesInCachePolicy:                 {400, "The number of cookies in the cache policy exceeds the maximum."},
+	TooManyQueryStringsInCachePolicy:            {400, "The number of query strings in the cache policy exceeds the maximum."},
+	IllegalDelete:                               {400, "Deletion is not allowed for this entity."},
+	ResponseHeadersPolicyAlreadyExists:          {409, "A response headers policy with this name already exists. You must provide a unique name."},
+	ResponseHeadersPolicyInUse:                  {409, "Cannot delete the response headers policy because it is attached to one or more cache behaviors."},
+	TooManyResponseHeadersPolicies:              {400, "You have reached the maximum number of response headers policies for this account."},
+	TooManyCustomHeadersInResponseHeadersPolicy: {400, "The number of custom headers in the response headers policy exceeds the maximum."},
+	TooManyRemoveHeadersInResponseHeadersPolicy: {400, "The number of headers in RemoveHeadersConfig in the response headers policy exceeds the maximum."},
+	TooLongCSPInResponseHeadersPolicy:           {400, "The length of the Content-Security-Policy header value in the response headers policy exceeds the maximum."},
+	OriginAccessControlAlreadyExists:            {409, "An origin access control with the specified parameters already exists."},
+	OriginAccessControlInUse:                    {409, "Cannot delete the origin access control because it's in use by one or more distributions."},
+	TooManyOriginAccessControls:                 {400, "The number of origin access controls in your account exceeds the maximum allowed."},
+	OriginRequestPolicyAlreadyExists:            {409, "An origin request policy with this name already exists. You must provide a unique name."},
+	OriginRequestPolicyInUse:                    {409, "Cannot delete the origin request policy because it is attached to one or more cache behaviors."},
+	TooManyOriginRequestPolicies:                {400, "You have reached the maximum number of origin request policies for this account."},
+	TooManyHeadersInOriginRequestPolicy:         {400, "The number of headers in the origin request policy exceeds the maximum."},
+	TooManyCookiesInOriginRequestPolicy:         {400, "The number of cookies in the origin request policy exceeds the maximum."},
+	TooManyQueryStringsInOriginRequestPolicy:    {400, "The number of query strings in the origin request policy exceeds the maximum."},
+	NoSuchOriginRequestPolicy:                   {404, "The origin request policy does not exist."},
+	NoSuchResponseHeadersPolicy:                 {404, "The response headers policy does not exist."},
+	NoSuchOriginAccessControl:                   {404, "The origin access control does not exist."},
+	InvalidOriginAccessControl:                  {400, "The origin access control is not valid."},
+	NoSuchContinuousDeploymentPolicy:            {404, "The continuous deployment policy doesn't exist."},
+	NoSuchFieldLevelEncryptionConfig:            {404, "The specified configuration for field-level encryption doesn't exist."},
+	NoSuchRealtimeLogConfig:                     {404, "The real-time log configuration does not exist."},
+	NoSuchResource:                              {404, "A resource that was specified is not valid."},
+	InvalidLambdaFunctionAssociation:            {400, "The specified Lambda@Edge function association is invalid."},
+	InvalidFunctionAssociation:                  {400, "A CloudFront function association is invalid."},
+	InvalidViewerCertificate:                    {400, "A viewer certificate specified is not valid."},
+	InvalidTTLOrder:                             {400, "The TTL order specified is not valid."},
+	InvalidErrorCode:                            {400, "An invalid error code was specified."},
+	InvalidResponseCode:                         {400, "A response code is not valid."},
+	InvalidRelativePath:                         {400, "The relative path is too big, is not URL-encoded, or does not begin with a slash (/)."},
+	InvalidLocationCode:                         {400, "The location code specified is not valid."},
+	InvalidGeoRestrictionParameter:              {400, "The specified geo restriction parameter is not valid."},
+	InvalidOriginReadTimeout:                    {400, "The read timeout specified for the origin is not valid."},
+	InvalidOriginKeepaliveTimeout:               {400, "The keep alive timeout specified for the origin is not valid."},
+	InvalidMinimumProtocolVersion:               {400, "The minimum protocol version specified is not valid."},
+	InvalidWebACLId:                             {400, "A web ACL ID specified is not valid."},
+	EntityNotFound:                              {404, "The entity was not found."},
+	InvalidQueryStringParameters:                {400, "The query string parameters specified are not valid."},
+	InvalidTagging:                              {400, "The tagging specified is not valid."},
+	IllegalOriginAccessConfiguration:            {400, "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."},
+	TooManyOriginGroupsPerDistribution:          {400, "Processing your request would cause you to exceed the maximum number of origin groups allowed."},
+	TooManyHeadersInForwardedValues:             {400, "Your request contains too many headers in forwarded values."},
+	TooManyQueryStringParameters:                {400, "Your request contains too many query string parameters."},
+	TooManyOriginCustomHeaders:                  {400, "Your request contains too many origin custom headers."},
+	TooManyKeyGroupsAssociatedToDistribution:    {400, "The number of key groups referenced by this distribution is more than the maximum allowed."},
+	TooManyFunctionAssociations:                 {400, "You have reached the maximum number of CloudFront function associations for this distribution."},
+	UnsupportedOperation:                        {400, "This operation is not supported."},
 }
 
 // Error is an API error: a CloudFront code with a message. It implements

@@ -157,6 +157,9 @@ type CacheBehavior struct {
 	// OriginRequestPolicy is the resolved config of
 	// OriginRequestPolicyID, as CachePolicy is of CachePolicyID.
 	OriginRequestPolicy *OriginRequestPolicyConfig `json:",omitempty" equal:"-"`
+	// ResponseHeadersPolicy is the resolved config of
+	// ResponseHeadersPolicyID.
+	ResponseHeadersPolicy *ResponseHeadersPolicyConfig `json:",omitempty" equal:"-"`
 }
 
 // CookiePreference is ForwardedValues/Cookies.
