@@ -102,11 +102,11 @@ func TestAPI2020AWSCLI(t *testing.T) {
 	}
 
 	// An operation openfront lacks names itself.
-	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-response-headers-policies")
+	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-key-groups")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListResponseHeadersPolicies") {
-		t.Fatalf("list-response-headers-policies: %v\n%s", err, out)
+	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListKeyGroups") {
+		t.Fatalf("list-key-groups: %v\n%s", err, out)
 	}
 }
 

@@ -57,6 +57,14 @@ func (s *Server) routes2020() []route {
 		codec[cloudfront.OriginRequestPolicy, cloudfront.OriginRequestPolicyConfig]{
 			decode: v20200531.DecodeOriginRequestPolicyConfig, encode: v20200531.EncodeOriginRequestPolicy,
 			encodeConfig: v20200531.EncodeOriginRequestPolicyConfig, encodeList: v20200531.EncodeOriginRequestPolicyList})
+	responseHeadersPolicies := policies(prefix2020, "/response-headers-policy", "ResponseHeadersPolicy", "ResponseHeadersPolicies",
+		s.Service.ResponseHeadersPolicies(),
+		func(p *cloudfront.ResponseHeadersPolicy) (string, string, cloudfront.ResponseHeadersPolicyConfig) {
+			return p.ID, p.ETag, p.Config
+		},
+		codec[cloudfront.ResponseHeadersPolicy, cloudfront.ResponseHeadersPolicyConfig]{
+			decode: v20200531.DecodeResponseHeadersPolicyConfig, encode: v20200531.EncodeResponseHeadersPolicy,
+			encodeConfig: v20200531.EncodeResponseHeadersPolicyConfig, encodeList: v20200531.EncodeResponseHeadersPolicyList})
 	oacOps := s.Service.OriginAccessControls()
 	oacs := resource[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
 		prefix: prefix2020, path: "/origin-access-control", name: "OriginAccessControl", plural: "OriginAccessControls",
@@ -78,13 +86,15 @@ func (s *Server) routes2020() []route {
 			distributionsByPolicy(s.Service.CachePolicies())},
 		{"GET", "/distributionsByOriginRequestPolicyId/{id}", "", "ListDistributionsByOriginRequestPolicyId",
 			distributionsByPolicy(s.Service.OriginRequestPolicies())},
+		{"GET", "/distributionsByResponseHeadersPolicyId/{id}", "", "ListDistributionsByResponseHeadersPolicyId",
+			distributionsByPolicy(s.Service.ResponseHeadersPolicies())},
 	}
 	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), oacs.routes(), lookups, tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), responseHeadersPolicies.routes(), oacs.routes(), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the

@@ -56,6 +56,7 @@ func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.OAIsPerAccount, "limit-origin-access-identities", l.OAIsPerAccount, "origin access identities per account")
 	fs.IntVar(&l.CachePoliciesPerAccount, "limit-cache-policies", l.CachePoliciesPerAccount, "custom cache policies per account")
 	fs.IntVar(&l.OriginRequestPoliciesPerAccount, "limit-origin-request-policies", l.OriginRequestPoliciesPerAccount, "custom origin request policies per account")
+	fs.IntVar(&l.ResponseHeadersPoliciesPerAccount, "limit-response-headers-policies", l.ResponseHeadersPoliciesPerAccount, "custom response headers policies per account")
 	fs.IntVar(&l.OriginAccessControlsPerAccount, "limit-origin-access-controls", l.OriginAccessControlsPerAccount, "origin access controls per account")
 	fs.IntVar(&l.InvalidationBatchesInProgress, "limit-invalidations-in-progress", l.InvalidationBatchesInProgress, "invalidation batches in progress per distribution")
 	fs.IntVar(&l.PathsPerInvalidationBatch, "limit-invalidation-paths", l.PathsPerInvalidationBatch, "paths per invalidation batch")

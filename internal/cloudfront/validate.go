@@ -40,6 +40,11 @@ type Limits struct {
 	HeadersPerOriginRequestPolicy      int
 	CookiesPerOriginRequestPolicy      int
 	QueryStringsPerOriginRequestPolicy int
+
+	ResponseHeadersPoliciesPerAccount     int // custom ones; managed policies do not count
+	CustomHeadersPerResponseHeadersPolicy int
+	RemoveHeadersPerResponseHeadersPolicy int
+	CSPCharsPerResponseHeadersPolicy      int // characters in a Content-Security-Policy value
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -55,7 +60,10 @@ type Limits struct {
 // Cache policies ("General quotas on policies"): 20 per account, 10
 // headers, 10 cookies and 10 query strings per policy; origin request
 // policies (same table): 20 per account, 10 headers, 10 cookies and 10
-// query strings per policy.
+// query strings per policy. Response headers policies (same table, and
+// "Quotas on headers"): 20 per account, 10 custom headers per policy, a
+// Content-Security-Policy value of 1,783 characters; the page gives no
+// number of headers to remove, so that one (10) is ours.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -82,6 +90,11 @@ func DefaultLimits() Limits {
 		HeadersPerOriginRequestPolicy:      10,
 		CookiesPerOriginRequestPolicy:      10,
 		QueryStringsPerOriginRequestPolicy: 10,
+
+		ResponseHeadersPoliciesPerAccount:     20,
+		CustomHeadersPerResponseHeadersPolicy: 10,
+		RemoveHeadersPerResponseHeadersPolicy: 10,
+		CSPCharsPerResponseHeadersPolicy:      1783,
 	}
 }
 
@@ -112,6 +125,10 @@ func (l Limits) withDefaults() Limits {
 		{&l.HeadersPerOriginRequestPolicy, &d.HeadersPerOriginRequestPolicy},
 		{&l.CookiesPerOriginRequestPolicy, &d.CookiesPerOriginRequestPolicy},
 		{&l.QueryStringsPerOriginRequestPolicy, &d.QueryStringsPerOriginRequestPolicy},
+		{&l.ResponseHeadersPoliciesPerAccount, &d.ResponseHeadersPoliciesPerAccount},
+		{&l.CustomHeadersPerResponseHeadersPolicy, &d.CustomHeadersPerResponseHeadersPolicy},
+		{&l.RemoveHeadersPerResponseHeadersPolicy, &d.RemoveHeadersPerResponseHeadersPolicy},
+		{&l.CSPCharsPerResponseHeadersPolicy, &d.CSPCharsPerResponseHeadersPolicy},
 	} {
 		if *f.v <= 0 {
 			*f.v = *f.d

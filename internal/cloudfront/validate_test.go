@@ -384,6 +384,11 @@ func TestDefaultLimits(t *testing.T) {
 		HeadersPerOriginRequestPolicy:      10,
 		CookiesPerOriginRequestPolicy:      10,
 		QueryStringsPerOriginRequestPolicy: 10,
+
+		ResponseHeadersPoliciesPerAccount:     20,
+		CustomHeadersPerResponseHeadersPolicy: 10,
+		RemoveHeadersPerResponseHeadersPolicy: 10,
+		CSPCharsPerResponseHeadersPolicy:      1783,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)

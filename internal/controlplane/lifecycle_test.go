@@ -16,7 +16,7 @@ var optionalHooks = map[string]bool{
 // lifecycle calls unconditionally, and its error codes, so that a kind
 // added later fails here rather than with a nil call in a request.
 func TestKindsComplete(t *testing.T) {
-	for _, k := range []any{distributions, streamingDistributions, cachePolicies.kind, originRequestPolicies.kind, originAccessControls.kind} {
+	for _, k := range []any{distributions, streamingDistributions, cachePolicies.kind, originRequestPolicies.kind, responseHeadersPolicies.kind, originAccessControls.kind} {
 		v := reflect.ValueOf(k).Elem()
 		name := v.FieldByName("name").String()
 		for i := range v.NumField() {

@@ -10,8 +10,8 @@ import (
 	"github.com/openfront/openfront/internal/store"
 )
 
-// The kinds distributions name by id (cache and origin request policies,
-// origin access controls) are written once here. An account's own records
+// The kinds distributions name by id (cache, origin request and response
+// headers policies, origin access controls) are written once here. An account's own records
 // go through the lifecycle, with the Name where other kinds keep a
 // CallerReference: unique in the account, and no idempotency (their
 // Create operations have no CallerReference). CloudFront's managed
@@ -20,7 +20,7 @@ import (
 //
 // Edges never see such a record itself: the distribution carries the
 // config of each one it names (CacheBehavior.CachePolicy,
-// .OriginRequestPolicy, Origin.OriginAccessControl), resolved whenever the
+// .OriginRequestPolicy, .ResponseHeadersPolicy, Origin.OriginAccessControl), resolved whenever the
 // distribution is written. A record's update rewrites the account's
 // distributions that name it at the update's revision, so they are
 // InProgress until every edge has them, as CloudFront's are; a record is
@@ -161,7 +161,8 @@ func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.
 // resolveReferences stores in cfg the configs of the records it names.
 func resolveReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
 	for _, resolve := range []func(store.Tx, string, *cloudfront.DistributionConfig) error{
-		cachePolicies.resolveIn, originRequestPolicies.resolveIn, originAccessControls.resolveIn,
+		cachePolicies.resolveIn, originRequestPolicies.resolveIn, responseHeadersPolicies.resolveIn,
+		originAccessControls.resolveIn,
 	} {
 		if err := resolve(tx, accountID, cfg); err != nil {
 			return err

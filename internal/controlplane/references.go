@@ -8,16 +8,14 @@ import (
 )
 
 // checkLaterReferences checks what a config names among the resources of
-// API 2020-05-31 openfront does not keep yet: response headers policies,
-// key groups and CloudFront functions. Every such reference names a
+// API 2020-05-31 openfront does not keep yet: key groups and CloudFront
+// functions. Every such reference names a
 // resource that does not exist, with the code CloudFront answers for
 // each. When a kind arrives, it becomes a policy kind (policies.go),
 // resolved in the transaction.
 func checkLaterReferences(c *cloudfront.DistributionConfig) error {
 	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {
 		switch {
-		case b.ResponseHeadersPolicyID != "":
-			return cloudfront.Errorf(cloudfront.NoSuchResponseHeadersPolicy, "The response headers policy %s does not exist.", b.ResponseHeadersPolicyID)
 		case len(b.TrustedKeyGroups.Items) > 0:
 			return cloudfront.Errorf(cloudfront.TrustedKeyGroupDoesNotExist, "The key group %s does not exist.", b.TrustedKeyGroups.Items[0])
 		case len(b.FunctionAssociations) > 0:

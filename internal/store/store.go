@@ -93,6 +93,9 @@ type Tx interface {
 	// OriginRequestPolicyRecords: the same contract, for origin request
 	// policies.
 	OriginRequestPolicyRecords() Records[cloudfront.OriginRequestPolicy]
+	// ResponseHeadersPolicyRecords: the same contract, for response
+	// headers policies.
+	ResponseHeadersPolicyRecords() Records[cloudfront.ResponseHeadersPolicy]
 	// OriginAccessControlRecords: the same contract, for origin access
 	// controls (their Name unique in the account).
 	OriginAccessControlRecords() Records[cloudfront.OriginAccessControl]

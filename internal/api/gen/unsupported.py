@@ -25,6 +25,9 @@ IMPLEMENTED = {
     "CreateOriginRequestPolicy", "GetOriginRequestPolicy", "GetOriginRequestPolicyConfig",
     "UpdateOriginRequestPolicy", "DeleteOriginRequestPolicy", "ListOriginRequestPolicies",
     "ListDistributionsByOriginRequestPolicyId",
+    "CreateResponseHeadersPolicy", "GetResponseHeadersPolicy", "GetResponseHeadersPolicyConfig",
+    "UpdateResponseHeadersPolicy", "DeleteResponseHeadersPolicy", "ListResponseHeadersPolicies",
+    "ListDistributionsByResponseHeadersPolicyId",
     "CreateOriginAccessControl", "GetOriginAccessControl", "GetOriginAccessControlConfig",
     "UpdateOriginAccessControl", "DeleteOriginAccessControl", "ListOriginAccessControls",
 }

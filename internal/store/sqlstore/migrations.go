@@ -294,8 +294,8 @@ CREATE INDEX edges_last_seen ON edges (last_seen DESC, id);
 	`
 ALTER TABLE bucket_grants ADD COLUMN can_write {{.Bool}} NOT NULL DEFAULT FALSE;
 `,
-	// 12: the accounts' cache and origin request policies and origin
-	// access controls (API 2020-05-31), kept as the shared lifecycle keeps its records
+	// 12: the accounts' cache, origin request and response headers
+	// policies and origin access controls (API 2020-05-31), kept as the shared lifecycle keeps its records
 	// (records.go). caller_reference holds the policy's Name, which is
 	// unique in its account as a CallerReference is; domain_name is
 	// always empty. The tombstones are the lifecycle's; edges learn of
@@ -328,6 +328,21 @@ CREATE TABLE origin_request_policies (
 	{{.Unique "origin_request_policies_name"}} (account_id, caller_reference)
 );
 CREATE TABLE origin_request_policy_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE TABLE response_headers_policies (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.ResponseHeadersPolicyConfig
+	{{.Unique "response_headers_policies_name"}} (account_id, caller_reference)
+);
+CREATE TABLE response_headers_policy_tombstones (
 	id       TEXT PRIMARY KEY,
 	revision {{.Int64}} NOT NULL
 );

@@ -59,6 +59,13 @@ var (
 				p.Config.Name, nil}
 		},
 	}
+	responseHeadersPolicyTable = &recordTable[cloudfront.ResponseHeadersPolicy]{
+		table: "response_headers_policies", tombstones: "response_headers_policy_tombstones", noun: "response headers policy",
+		fields: func(p *cloudfront.ResponseHeadersPolicy) recordFields {
+			return recordFields{&p.ID, &p.AccountID, new(string), &p.ETag, &p.LastModifiedTime, &p.Revision, &p.Config,
+				p.Config.Name, nil}
+		},
+	}
 	originAccessControlTable = &recordTable[cloudfront.OriginAccessControl]{
 		table: "origin_access_controls", tombstones: "origin_access_control_tombstones", noun: "origin access control",
 		fields: func(o *cloudfront.OriginAccessControl) recordFields {
@@ -223,6 +230,10 @@ func (t *Tx) OriginRequestPolicyRecords() store.Records[cloudfront.OriginRequest
 
 func (t *Tx) OriginAccessControlRecords() store.Records[cloudfront.OriginAccessControl] {
 	return records[cloudfront.OriginAccessControl]{t, originAccessControlTable}
+}
+
+func (t *Tx) ResponseHeadersPolicyRecords() store.Records[cloudfront.ResponseHeadersPolicy] {
+	return records[cloudfront.ResponseHeadersPolicy]{t, responseHeadersPolicyTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

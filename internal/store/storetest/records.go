@@ -83,6 +83,28 @@ func testRecords(t *testing.T, s store.Store) {
 			},
 		})
 	})
+	t.Run("response headers policies", func(t *testing.T) {
+		rhp := func(id, name string) cloudfront.ResponseHeadersPolicy {
+			return cloudfront.ResponseHeadersPolicy{ID: id, AccountID: acct1, ETag: "E1", Revision: 6,
+				LastModifiedTime: time.Date(2026, 12, 2, 13, 0, 0, 0, time.UTC),
+				Config: cloudfront.ResponseHeadersPolicyConfig{Name: name,
+					CustomHeaders: []cloudfront.ResponseCustomHeader{{Header: "X-Tenant", Value: "a", Override: true}},
+					RemoveHeaders: []string{"Server"}}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.ResponseHeadersPolicy]{
+			records: store.Tx.ResponseHeadersPolicyRecords,
+			get: func(tx store.Tx, id string) (cloudfront.ResponseHeadersPolicy, error) {
+				return tx.ResponseHeadersPolicyRecords().Get(id)
+			},
+			a: rhp("rhp-a", "rec-a"), b: rhp("rhp-b", "rec-b"),
+			id:     func(p cloudfront.ResponseHeadersPolicy) string { return p.ID },
+			change: func(p *cloudfront.ResponseHeadersPolicy) { p.Config.Comment = "changed"; p.ETag = "E2" },
+			norm: func(p cloudfront.ResponseHeadersPolicy) cloudfront.ResponseHeadersPolicy {
+				p.LastModifiedTime = p.LastModifiedTime.UTC()
+				return p
+			},
+		})
+	})
 	t.Run("origin access controls", func(t *testing.T) {
 		oac := func(id, name string) cloudfront.OriginAccessControl {
 			return cloudfront.OriginAccessControl{ID: id, AccountID: acct1, ETag: "E1", Revision: 5,
