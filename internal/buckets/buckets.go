@@ -8,7 +8,9 @@
 //
 //   - An origin request is signed only when the distribution's OAI may read
 //     the bucket: a grant names the OAI, or names the distribution's account
-//     (an account's distributions may only use its own OAIs). Otherwise it
+//     (an account's distributions may only use its own OAIs). An origin
+//     access control signs as the distribution's account: only a grant to
+//     the account covers it (CanAccountRead), never an OAI's. Otherwise it
 //     goes out unsigned, as S3 treats a principal its bucket policy does not
 //     name, and a private bucket answers 403 itself.
 //   - A write grant also has the edge sign object writes (PUT, POST and
@@ -136,6 +138,19 @@ func (s *Set) CanWrite(bucket, accountID, oaiID string) bool {
 		return false
 	}
 	return s.has(s.oais, bucket, oaiID, true) || s.has(s.accounts, bucket, accountID, true)
+}
+
+// CanAccountRead reports whether a grant to accountID lets its
+// distributions read bucket as the account itself: the principal of an
+// origin access control, which no OAI grant covers.
+func (s *Set) CanAccountRead(bucket, accountID string) bool {
+	return s != nil && accountID != "" && s.has(s.accounts, bucket, accountID, false)
+}
+
+// CanAccountWrite is CanAccountRead for object writes: a write grant to
+// accountID.
+func (s *Set) CanAccountWrite(bucket, accountID string) bool {
+	return s != nil && accountID != "" && s.has(s.accounts, bucket, accountID, true)
 }
 
 // CanWriteLogs reports whether the distributions of accountID may have

@@ -134,3 +134,33 @@ func FuzzOfMatchesControlPlane(f *testing.F) {
 		}
 	})
 }
+
+// TestAccountOnly: CanAccountRead and CanAccountWrite, an origin access
+// control's checks, count only grants to the account, never an OAI's.
+func TestAccountOnly(t *testing.T) {
+	s := NewSet([]Grant{
+		{Bucket: "media", AccountID: "111122223333"},
+		{Bucket: "up", AccountID: "111122223333", Write: true},
+		{Bucket: "media", OAIID: "E2QWRUHAPOMQZL", Write: true},
+		{Bucket: Every, OAIID: "E3AAAAAAAAAAAA", Write: true},
+	})
+	cases := []struct {
+		bucket, account string
+		read, write     bool
+	}{
+		{"media", "111122223333", true, false},
+		{"up", "111122223333", true, true},
+		{"other", "111122223333", false, false},
+		{"media", "999988887777", false, false},
+		{"media", "", false, false},
+	}
+	for _, c := range cases {
+		if r, w := s.CanAccountRead(c.bucket, c.account), s.CanAccountWrite(c.bucket, c.account); r != c.read || w != c.write {
+			t.Errorf("%s by %q: read %t write %t, want %t %t", c.bucket, c.account, r, w, c.read, c.write)
+		}
+	}
+	var none *Set
+	if none.CanAccountRead("media", "111122223333") || none.CanAccountWrite("media", "111122223333") {
+		t.Error("a nil set grants")
+	}
+}

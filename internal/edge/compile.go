@@ -183,6 +183,9 @@ type forwarding struct {
 	// orp is the behaviour's origin request policy, compiled; nil when it
 	// has none, so that the others pay one nil check, on a miss.
 	orp *originPolicy
+	// keysAuthorization: whether the viewer sent Authorization is in the
+	// key, though the header is not (keyViewerAuth).
+	keysAuthorization bool
 }
 
 // forwardsHeader reports whether the viewer's header k (canonical) goes to
@@ -221,10 +224,13 @@ type origin struct {
 	domain      string
 	s3          bool
 	bucket      string
-	signed      bool   // S3 with an OriginAccessIdentity granted the bucket
+	signed      bool   // S3 with an OAI or OAC granted the bucket (signingUnder)
 	signsWrites bool   // and granted to write objects there
 	region      string // the AWS region an S3 origin's DomainName names, or ""
 	oai         string // the S3 origin's OriginAccessIdentity id, for reuse
+	// auth is what becomes of a viewer's Authorization: an origin access
+	// control's SigningBehavior (viewerAuth).
+	auth        viewerAuth
 	matchViewer bool
 	httpHost    string // host[:port] for HTTP
 	httpsHost   string // host[:port] for HTTPS
@@ -450,20 +456,83 @@ const (
 )
 
 // signingUnder is what the edge signs for o under grants: o is an S3
-// origin whose OriginAccessIdentity the grants let read (or read and
-// write) its bucket (package buckets), or nothing.
+// origin whose principal the grants let read (or read and write) its
+// bucket (package buckets), or nothing. The principal is the origin's
+// OriginAccessIdentity, which a grant to it or to the distribution's
+// account covers; or its origin access control, which signs as the
+// distribution's account (CloudFront's bucket policy for an OAC names
+// the service and the distribution, never an OAI), so that only a grant
+// to the account covers it, and SigningBehavior never signs nothing.
+// An OAC config the control plane did not resolve signs nothing.
 func signingUnder(o *cloudfront.Origin, accountID string, grants *buckets.Set) signing {
 	if o.S3 == nil {
 		return signsNothing
 	}
+	bucket := buckets.Of(o.DomainName)
+	if usesOAC(o) {
+		if oacAuth(o.OriginAccessControl) == authAsForwarded {
+			return signsNothing // never, or not a config the edge knows
+		}
+		return signingOf(grants.CanAccountWrite(bucket, accountID), grants.CanAccountRead(bucket, accountID))
+	}
 	oai, _ := cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
-	switch bucket := buckets.Of(o.DomainName); {
-	case grants.CanWrite(bucket, accountID, oai):
+	return signingOf(grants.CanWrite(bucket, accountID, oai), grants.CanRead(bucket, accountID, oai))
+}
+
+// signingOf is the signing level of a principal that may write and read.
+func signingOf(write, read bool) signing {
+	switch {
+	case write:
 		return signsWrites
-	case grants.CanRead(bucket, accountID, oai):
+	case read:
 		return signsReads
 	}
 	return signsNothing
+}
+
+// usesOAC reports whether o names an origin access control. It then
+// signs only as the OAC says, whatever else o holds (the control plane
+// refuses an OAI beside it).
+func usesOAC(o *cloudfront.Origin) bool {
+	return o.OriginAccessControlID != "" || o.OriginAccessControl != nil
+}
+
+// viewerAuth is what becomes of a viewer's Authorization on an S3
+// origin's request, as an origin access control's SigningBehavior says
+// (developer guide, "Restrict access to an Amazon S3 origin", advanced
+// settings; API reference, OriginAccessControlConfig).
+type viewerAuth uint8
+
+const (
+	// authAsForwarded: the behaviour forwards it or not, and a signature
+	// replaces it. An OAI origin, one without either, and an OAC whose
+	// SigningBehavior is never (which "turns off origin access control").
+	authAsForwarded viewerAuth = iota
+	// authReplaced: always. CloudFront "signs all origin requests,
+	// overwriting the Authorization header from the viewer request": the
+	// viewer's never reaches S3, signed or not.
+	authReplaced
+	// authNoOverride: no-override. A viewer request with Authorization
+	// is not signed; the header goes on if the behaviour forwards it (the
+	// guide has it added to the cache policy), else the request goes
+	// unsigned. Without one, the request is signed as under always.
+	authNoOverride
+)
+
+// oacAuth is the viewerAuth of an OAC's config; authAsForwarded for
+// never, for a config not resolved (nil), and for what the edge does
+// not know, none of which signs.
+func oacAuth(c *cloudfront.OriginAccessControlConfig) viewerAuth {
+	if c == nil || c.OriginType != cloudfront.OACOriginS3 || c.SigningProtocol != cloudfront.SigningProtocolSigV4 {
+		return authAsForwarded
+	}
+	switch c.SigningBehavior {
+	case cloudfront.SigningAlways:
+		return authReplaced
+	case cloudfront.SigningNoOverride:
+		return authNoOverride
+	}
+	return authAsForwarded
 }
 
 // placeDist is src as the tables hold it, its form not built yet.
@@ -540,6 +609,7 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 		} else {
 			compileHeaders(&b.forwarding, cb, b.origin)
 		}
+		keyViewerAuth(&b)
 		if !isDefault {
 			p, err := pathpattern.Compile(cb.PathPattern)
 			if err != nil {
@@ -561,6 +631,19 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 	return d, nil
 }
 
+// keyViewerAuth keys, for a behaviour whose origin (or failover origin)
+// has a no-override origin access control, whether the viewer sent
+// Authorization, unless the header itself is keyed (or nothing is
+// cached): the request of a viewer that sends one goes unsigned, and its
+// answer, S3's refusal of a private bucket, must not become the copy
+// that viewers without one get (nor they share its fetch).
+func keyViewerAuth(b *behavior) {
+	noOverride := b.origin.auth == authNoOverride || b.failover != nil && b.failover.secondary.auth == authNoOverride
+	if noOverride && !b.keysHeader("Authorization") {
+		b.keysAuthorization, b.extraKey = true, true
+	}
+}
+
 // compileForwarding is the recipe of ForwardedValues' query string and
 // cookies; compileHeaders adds its headers.
 func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
@@ -580,11 +663,11 @@ func compileForwarding(cb *cloudfront.CacheBehavior) forwarding {
 }
 
 // compileOrigin decides once per snapshot whether an S3 origin's requests
-// are signed: reads only when its OAI may read the bucket, object writes
-// only when it may write there (package buckets).
+// are signed: reads only when its OAI or OAC may read the bucket, object
+// writes only when it may write there (package buckets; signingUnder).
 // Otherwise they go out anonymous, as S3 treats a principal its bucket
-// policy does not name, so one tenant's OAI never carries the operator's
-// key into another tenant's bucket.
+// policy does not name, so one tenant's OAI or OAC never carries the
+// operator's key into another tenant's bucket.
 func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *origin {
 	g := &origin{id: o.ID, domain: o.DomainName, connectionAttempts: DefaultConnectionAttempts}
 	if o.S3 != nil || o.Custom == nil {
@@ -592,7 +675,11 @@ func compileOrigin(o cloudfront.Origin, accountID string, grants *buckets.Set) *
 		g.bucket = buckets.Of(o.DomainName)
 		g.region = awsRegion(o.DomainName)
 		if o.S3 != nil {
-			g.oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+			if usesOAC(&o) {
+				g.auth = oacAuth(o.OriginAccessControl)
+			} else {
+				g.oai, _ = cloudfront.OAIIDFromReference(o.S3.OriginAccessIdentity)
+			}
 			sg := signingUnder(&o, accountID, grants)
 			g.signed, g.signsWrites = sg >= signsReads, sg == signsWrites
 		}

@@ -276,8 +276,11 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	if o.lastMod != "" {
 		h["If-Modified-Since"] = []string{o.lastMod}
 	}
+	if g.auth == authReplaced {
+		delete(h, "Authorization") // OAC always: never the viewer's
+	}
 	g.setCustomHeaders(h)
-	if g.s3 && g.signed && (objectRead(method, path, query) || g.signsWrites && objectWrite(method, path, query, h)) {
+	if g.s3 && g.signs(o.viewer) && (objectRead(method, path, query) || g.signsWrites && objectWrite(method, path, query, h)) {
 		if err := s.s3.sign(ctx, req, g, time.Now()); err != nil {
 			return nil, err
 		}
@@ -285,9 +288,26 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	return req, nil
 }
 
+// signs reports whether g's request for viewer may be signed, its grant
+// permitting (objectRead, objectWrite): g's principal is granted the
+// bucket, and, under a no-override origin access control, the viewer
+// sent no Authorization of its own. The signature then replaces any
+// Authorization the request carries.
+func (g *origin) signs(viewer *http.Request) bool {
+	if !g.signed {
+		return false
+	}
+	if g.auth == authNoOverride {
+		_, own := viewer.Header["Authorization"]
+		return !own
+	}
+	return true
+}
+
 // The edge signs S3 requests with the operator's key, which may do
 // anything in every bucket, while a tenant's bucket grant lets its OAI
-// read one bucket's objects, or read and write them (package buckets).
+// (or, granted to its account, its origin access controls) read one
+// bucket's objects, or read and write them (package buckets).
 // So object reads are signed (objectRead), object writes only under a
 // write grant (objectWrite); any other request goes out unsigned, and S3
 // decides it as for a principal the bucket's policy does not name. And a

@@ -63,7 +63,8 @@ func keyHeaders(f *forwarding, names []string, g *origin) {
 // appendExtraKey appends the key parts that 2012 did not have, after the
 // encoding class, so that purge prefixes still match: the method when it
 // is not GET or HEAD (a cached OPTIONS is not the GET's object), then,
-// when the behaviour keys on them, the Host and the whitelisted headers.
+// when the behaviour keys on them, whether the viewer sent Authorization
+// (keysAuthorization), the Host and the whitelisted headers.
 // Each header is present ('+', its values separated by '\n') or absent
 // ('-'): values cannot hold NUL or newlines, so no two requests share a
 // key unless they send the origin the same keyed headers. A keyed
@@ -76,6 +77,15 @@ func appendExtraKey(dst []byte, b *behavior, r *http.Request, m methodSet, cc Co
 	}
 	if !b.extraKey {
 		return dst
+	}
+	if b.keysAuthorization {
+		// Present or not, as the origin request is signed or not
+		// (keyViewerAuth).
+		if _, ok := r.Header["Authorization"]; ok {
+			dst = append(dst, 0, 'a', '+')
+		} else {
+			dst = append(dst, 0, 'a', '-')
+		}
 	}
 	if b.forwardHost {
 		dst = append(dst, 0, 'h')

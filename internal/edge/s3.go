@@ -71,8 +71,9 @@ func (c *s3Client) host(g *origin, u *url.URL) string {
 	return g.domain
 }
 
-// sign adds a SigV4 Authorization for the origin access identity's
-// credentials. It runs last, after X-Amz-Cf-Id is set, since x-amz-*
+// sign adds a SigV4 Authorization for the origin's principal (its origin
+// access identity or control), replacing any Authorization the request
+// carries. It runs last, after X-Amz-Cf-Id is set, since x-amz-*
 // headers are signed. The headers in unsignedHeaders are sent but not
 // signed.
 func (c *s3Client) sign(ctx context.Context, req *http.Request, g *origin, now time.Time) error {
