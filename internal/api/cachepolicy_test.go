@@ -2,16 +2,12 @@ package api
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cf "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
-
-	"github.com/openfront/openfront/internal/buckets"
 )
 
 const (
@@ -59,12 +55,6 @@ func TestSDK2020CachePolicies(t *testing.T) {
 func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
-	wantErr := func(what string, err error, target any) {
-		t.Helper()
-		if !errors.As(err, target) {
-			t.Fatalf("%s: err = %v, want %T", what, err, target)
-		}
-	}
 
 	// The data source: managed policies by name.
 	managed, err := c.ListCachePolicies(ctx, &cf.ListCachePoliciesInput{Type: types.CachePolicyTypeManaged})
@@ -90,9 +80,9 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 	}
 	_, err = c.UpdateCachePolicy(ctx, &cf.UpdateCachePolicyInput{Id: aws.String(cachingDisabled), IfMatch: got.ETag,
 		CachePolicyConfig: got.CachePolicy.CachePolicyConfig})
-	wantErr("update a managed policy", err, new(*types.IllegalUpdate))
+	wantSDKError(t, "update a managed policy", err, new(*types.IllegalUpdate))
 	_, err = c.DeleteCachePolicy(ctx, &cf.DeleteCachePolicyInput{Id: aws.String(cachingDisabled), IfMatch: got.ETag})
-	wantErr("delete a managed policy", err, new(*types.IllegalDelete))
+	wantSDKError(t, "delete a managed policy", err, new(*types.IllegalDelete))
 
 	// A custom policy's lifecycle.
 	created, err := c.CreateCachePolicy(ctx, &cf.CreateCachePolicyInput{CachePolicyConfig: sdkPolicyConfig("api-test")})
@@ -111,9 +101,9 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 		t.Fatalf("config read back differs:\n got %+v\nwant %+v", cfg.CachePolicyConfig, sdkPolicyConfig("api-test"))
 	}
 	_, err = c.CreateCachePolicy(ctx, &cf.CreateCachePolicyInput{CachePolicyConfig: sdkPolicyConfig("api-test")})
-	wantErr("same name again", err, new(*types.CachePolicyAlreadyExists))
+	wantSDKError(t, "same name again", err, new(*types.CachePolicyAlreadyExists))
 	_, err = c.CreateCachePolicy(ctx, &cf.CreateCachePolicyInput{CachePolicyConfig: sdkPolicyConfig("Managed-CachingOptimized")})
-	wantErr("a managed policy's name", err, new(*types.CachePolicyAlreadyExists))
+	wantSDKError(t, "a managed policy's name", err, new(*types.CachePolicyAlreadyExists))
 
 	// TTLs left out read back as CloudFront's defaults.
 	bare := sdkPolicyConfig("defaults")
@@ -146,22 +136,17 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 		}
 	}
 	_, err = c.ListDistributionsByCachePolicyId(ctx, &cf.ListDistributionsByCachePolicyIdInput{CachePolicyId: aws.String("nope")})
-	wantErr("distributions by a missing policy", err, new(*types.NoSuchCachePolicy))
+	wantSDKError(t, "distributions by a missing policy", err, new(*types.NoSuchCachePolicy))
 	if got := aws.ToString(d.Distribution.DistributionConfig.DefaultCacheBehavior.CachePolicyId); got != id {
 		t.Fatalf("CachePolicyId read back %q", got)
 	}
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkPolicyDistribution("cp-3", "00000000-0000-0000-0000-000000000000")})
-	wantErr("a missing policy", err, new(*types.NoSuchCachePolicy))
-	_, otherKey, err := e.svc.CreateAccount(ctx, "", "other", buckets.Every)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := cf.New(cf.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.url), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider(otherKey.ID, otherKey.Secret, "")})
+	wantSDKError(t, "a missing policy", err, new(*types.NoSuchCachePolicy))
+	other := e.otherSDKClient(t)
 	_, err = other.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkPolicyDistribution("cp-4", id)})
-	wantErr("another account's policy", err, new(*types.NoSuchCachePolicy))
+	wantSDKError(t, "another account's policy", err, new(*types.NoSuchCachePolicy))
 	_, err = other.GetCachePolicy(ctx, &cf.GetCachePolicyInput{Id: aws.String(id)})
-	wantErr("another account's Get", err, new(*types.NoSuchCachePolicy))
+	wantSDKError(t, "another account's Get", err, new(*types.NoSuchCachePolicy))
 	if own, err := other.ListCachePolicies(ctx, &cf.ListCachePoliciesInput{Type: types.CachePolicyTypeCustom}); err != nil || aws.ToInt32(own.CachePolicyList.Quantity) != 0 {
 		t.Fatalf("another account's custom list: %v, %+v", err, own)
 	}
@@ -170,10 +155,10 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 	// one the account has.
 	_, err = c.UpdateCachePolicy(ctx, &cf.UpdateCachePolicyInput{Id: aws.String(id), IfMatch: aws.String("E0000000000000"),
 		CachePolicyConfig: sdkPolicyConfig("api-test")})
-	wantErr("stale If-Match", err, new(*types.PreconditionFailed))
+	wantSDKError(t, "stale If-Match", err, new(*types.PreconditionFailed))
 	_, err = c.UpdateCachePolicy(ctx, &cf.UpdateCachePolicyInput{Id: aws.String(id), IfMatch: created.ETag,
 		CachePolicyConfig: sdkPolicyConfig("defaults")})
-	wantErr("rename to a taken name", err, new(*types.CachePolicyAlreadyExists))
+	wantSDKError(t, "rename to a taken name", err, new(*types.CachePolicyAlreadyExists))
 	updated, err := c.UpdateCachePolicy(ctx, &cf.UpdateCachePolicyInput{Id: aws.String(id), IfMatch: created.ETag,
 		CachePolicyConfig: sdkPolicyConfig("api-test-renamed")})
 	if err != nil {
@@ -214,11 +199,11 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 		t.Fatalf("pages of 3 = %v, one list = %v", paged, whole)
 	}
 	_, err = c.ListCachePolicies(ctx, &cf.ListCachePoliciesInput{Type: "both"})
-	wantErr("an unknown Type", err, new(*types.InvalidArgument))
+	wantSDKError(t, "an unknown Type", err, new(*types.InvalidArgument))
 
 	// Delete: refused while a behaviour names it, then allowed.
 	_, err = c.DeleteCachePolicy(ctx, &cf.DeleteCachePolicyInput{Id: aws.String(id), IfMatch: updated.ETag})
-	wantErr("delete in use", err, new(*types.CachePolicyInUse))
+	wantSDKError(t, "delete in use", err, new(*types.CachePolicyInUse))
 	dc := d.Distribution.DistributionConfig
 	dc.DefaultCacheBehavior.CachePolicyId = aws.String(cachingOptimized)
 	if _, err := c.UpdateDistribution(ctx, &cf.UpdateDistributionInput{Id: d.Distribution.Id, IfMatch: d.ETag, DistributionConfig: dc}); err != nil {
@@ -228,5 +213,5 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	_, err = c.GetCachePolicy(ctx, &cf.GetCachePolicyInput{Id: aws.String(id)})
-	wantErr("Get after delete", err, new(*types.NoSuchCachePolicy))
+	wantSDKError(t, "Get after delete", err, new(*types.NoSuchCachePolicy))
 }

@@ -2,16 +2,12 @@ package api
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/credentials"
 	cf "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
-
-	"github.com/openfront/openfront/internal/buckets"
 )
 
 // sdkOACDistribution is a distribution whose one S3 origin signs with
@@ -39,12 +35,6 @@ func TestSDK2020OriginAccessControls(t *testing.T) {
 func testSDK2020OriginAccessControls(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
-	wantErr := func(what string, err error, target any) {
-		t.Helper()
-		if !errors.As(err, target) {
-			t.Fatalf("%s: err = %v, want %T", what, err, target)
-		}
-	}
 	cfg := func(name string, typ types.OriginAccessControlOriginTypes) *types.OriginAccessControlConfig {
 		return &types.OriginAccessControlConfig{Name: aws.String(name), Description: aws.String("api test"),
 			SigningProtocol: types.OriginAccessControlSigningProtocolsSigv4, SigningBehavior: types.OriginAccessControlSigningBehaviorsAlways,
@@ -66,11 +56,11 @@ func testSDK2020OriginAccessControls(t *testing.T, e *testEnv) {
 		t.Fatalf("config read back differs: %+v", back.OriginAccessControlConfig)
 	}
 	_, err = c.CreateOriginAccessControl(ctx, &cf.CreateOriginAccessControlInput{OriginAccessControlConfig: cfg("oac", types.OriginAccessControlOriginTypesS3)})
-	wantErr("same name again", err, new(*types.OriginAccessControlAlreadyExists))
+	wantSDKError(t, "same name again", err, new(*types.OriginAccessControlAlreadyExists))
 	bad := cfg("bad", types.OriginAccessControlOriginTypesS3)
 	bad.SigningBehavior = "sometimes"
 	_, err = c.CreateOriginAccessControl(ctx, &cf.CreateOriginAccessControlInput{OriginAccessControlConfig: bad})
-	wantErr("a bad SigningBehavior", err, new(*types.InvalidArgument))
+	wantSDKError(t, "a bad SigningBehavior", err, new(*types.InvalidArgument))
 	lambda, err := c.CreateOriginAccessControl(ctx, &cf.CreateOriginAccessControlInput{OriginAccessControlConfig: cfg("fn", types.OriginAccessControlOriginTypesLambda)})
 	if err != nil {
 		t.Fatal(err)
@@ -86,23 +76,18 @@ func testSDK2020OriginAccessControls(t *testing.T, e *testEnv) {
 		t.Fatalf("OriginAccessControlId read back %q", got)
 	}
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkOACDistribution("oac-2", "E000000000000")})
-	wantErr("a missing OAC", err, new(*types.InvalidOriginAccessControl))
+	wantSDKError(t, "a missing OAC", err, new(*types.InvalidOriginAccessControl))
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkOACDistribution("oac-3", aws.ToString(lambda.OriginAccessControl.Id))})
-	wantErr("a Lambda OAC on an S3 origin", err, new(*types.InvalidOriginAccessControl))
+	wantSDKError(t, "a Lambda OAC on an S3 origin", err, new(*types.InvalidOriginAccessControl))
 	both := sdkOACDistribution("oac-4", id)
 	both.Origins.Items[0].S3OriginConfig.OriginAccessIdentity = aws.String("origin-access-identity/cloudfront/E2QWRUHAPOMQZL")
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: both})
-	wantErr("an OAC beside an OAI", err, new(*types.IllegalOriginAccessConfiguration))
-	_, otherKey, err := e.svc.CreateAccount(ctx, "", "other", buckets.Every)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other := cf.New(cf.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.url), RetryMaxAttempts: 1,
-		Credentials: credentials.NewStaticCredentialsProvider(otherKey.ID, otherKey.Secret, "")})
+	wantSDKError(t, "an OAC beside an OAI", err, new(*types.IllegalOriginAccessConfiguration))
+	other := e.otherSDKClient(t)
 	_, err = other.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: sdkOACDistribution("oac-5", id)})
-	wantErr("another account's OAC", err, new(*types.InvalidOriginAccessControl))
+	wantSDKError(t, "another account's OAC", err, new(*types.InvalidOriginAccessControl))
 	_, err = other.GetOriginAccessControl(ctx, &cf.GetOriginAccessControlInput{Id: aws.String(id)})
-	wantErr("another account's Get", err, new(*types.NoSuchOriginAccessControl))
+	wantSDKError(t, "another account's Get", err, new(*types.NoSuchOriginAccessControl))
 
 	list, err := c.ListOriginAccessControls(ctx, &cf.ListOriginAccessControlsInput{})
 	if err != nil {
@@ -123,7 +108,7 @@ func testSDK2020OriginAccessControls(t *testing.T, e *testEnv) {
 		t.Fatal("the update kept the ETag")
 	}
 	_, err = c.DeleteOriginAccessControl(ctx, &cf.DeleteOriginAccessControlInput{Id: aws.String(id), IfMatch: updated.ETag})
-	wantErr("delete in use", err, new(*types.OriginAccessControlInUse))
+	wantSDKError(t, "delete in use", err, new(*types.OriginAccessControlInUse))
 	upd := d.Distribution.DistributionConfig
 	upd.Origins.Items[0].OriginAccessControlId = aws.String("")
 	if _, err := c.UpdateDistribution(ctx, &cf.UpdateDistributionInput{Id: d.Distribution.Id, IfMatch: d.ETag, DistributionConfig: upd}); err != nil {
@@ -133,5 +118,5 @@ func testSDK2020OriginAccessControls(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	_, err = c.GetOriginAccessControl(ctx, &cf.GetOriginAccessControlInput{Id: aws.String(id)})
-	wantErr("Get after delete", err, new(*types.NoSuchOriginAccessControl))
+	wantSDKError(t, "Get after delete", err, new(*types.NoSuchOriginAccessControl))
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 
@@ -26,12 +25,6 @@ func TestSDK2020OriginRequestPolicies(t *testing.T) {
 func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
-	wantErr := func(what string, err error, target any) {
-		t.Helper()
-		if !errors.As(err, target) {
-			t.Fatalf("%s: err = %v, want %T", what, err, target)
-		}
-	}
 
 	managed, err := c.ListOriginRequestPolicies(ctx, &cf.ListOriginRequestPoliciesInput{Type: types.OriginRequestPolicyTypeManaged})
 	if err != nil {
@@ -49,7 +42,7 @@ func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteOriginRequestPolicy(ctx, &cf.DeleteOriginRequestPolicyInput{Id: aws.String(allViewer), IfMatch: got.ETag})
-	wantErr("delete a managed policy", err, new(*types.IllegalDelete))
+	wantSDKError(t, "delete a managed policy", err, new(*types.IllegalDelete))
 
 	cfg := func(name string) *types.OriginRequestPolicyConfig {
 		return &types.OriginRequestPolicyConfig{Name: aws.String(name), Comment: aws.String("api test"),
@@ -73,7 +66,7 @@ func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 		t.Fatalf("config read back differs:\n got %+v\nwant %+v", back.OriginRequestPolicyConfig, cfg("orp-test"))
 	}
 	_, err = c.CreateOriginRequestPolicy(ctx, &cf.CreateOriginRequestPolicyInput{OriginRequestPolicyConfig: cfg("orp-test")})
-	wantErr("same name again", err, new(*types.OriginRequestPolicyAlreadyExists))
+	wantSDKError(t, "same name again", err, new(*types.OriginRequestPolicyAlreadyExists))
 
 	// Beside a cache policy, custom or managed; without one it is refused.
 	dc := sdkPolicyDistribution("orp-1", cachingOptimized)
@@ -88,11 +81,11 @@ func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 	legacy := sdkConfig("orp-2")
 	legacy.DefaultCacheBehavior.OriginRequestPolicyId = aws.String(allViewer)
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: legacy})
-	wantErr("without a cache policy", err, new(*types.InvalidArgument))
+	wantSDKError(t, "without a cache policy", err, new(*types.InvalidArgument))
 	missing := sdkPolicyDistribution("orp-3", cachingOptimized)
 	missing.DefaultCacheBehavior.OriginRequestPolicyId = aws.String("nope")
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: missing})
-	wantErr("a missing policy", err, new(*types.NoSuchOriginRequestPolicy))
+	wantSDKError(t, "a missing policy", err, new(*types.NoSuchOriginRequestPolicy))
 
 	ids, err := c.ListDistributionsByOriginRequestPolicyId(ctx, &cf.ListDistributionsByOriginRequestPolicyIdInput{OriginRequestPolicyId: aws.String(id)})
 	if err != nil {
@@ -108,7 +101,7 @@ func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	_, err = c.DeleteOriginRequestPolicy(ctx, &cf.DeleteOriginRequestPolicyInput{Id: aws.String(id), IfMatch: updated.ETag})
-	wantErr("delete in use", err, new(*types.OriginRequestPolicyInUse))
+	wantSDKError(t, "delete in use", err, new(*types.OriginRequestPolicyInUse))
 	upd := d.Distribution.DistributionConfig
 	upd.DefaultCacheBehavior.OriginRequestPolicyId = nil
 	if _, err := c.UpdateDistribution(ctx, &cf.UpdateDistributionInput{Id: d.Distribution.Id, IfMatch: d.ETag, DistributionConfig: upd}); err != nil {
@@ -118,5 +111,5 @@ func testSDK2020OriginRequestPolicies(t *testing.T, e *testEnv) {
 		t.Fatal(err)
 	}
 	_, err = c.GetOriginRequestPolicy(ctx, &cf.GetOriginRequestPolicyInput{Id: aws.String(id)})
-	wantErr("Get after delete", err, new(*types.NoSuchOriginRequestPolicy))
+	wantSDKError(t, "Get after delete", err, new(*types.NoSuchOriginRequestPolicy))
 }

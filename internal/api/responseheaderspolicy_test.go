@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"reflect"
 	"testing"
 
@@ -26,12 +25,6 @@ func TestSDK2020ResponseHeadersPolicies(t *testing.T) {
 func testSDK2020ResponseHeadersPolicies(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
-	wantErr := func(what string, err error, target any) {
-		t.Helper()
-		if !errors.As(err, target) {
-			t.Fatalf("%s: err = %v, want %T", what, err, target)
-		}
-	}
 
 	managed, err := c.ListResponseHeadersPolicies(ctx, &cf.ListResponseHeadersPoliciesInput{Type: types.ResponseHeadersPolicyTypeManaged})
 	if err != nil {
@@ -82,7 +75,7 @@ func testSDK2020ResponseHeadersPolicies(t *testing.T, e *testEnv) {
 		t.Fatalf("config read back differs:\n got %+v\nwant %+v", back.ResponseHeadersPolicyConfig, cfg("rhp-test"))
 	}
 	_, err = c.CreateResponseHeadersPolicy(ctx, &cf.CreateResponseHeadersPolicyInput{ResponseHeadersPolicyConfig: cfg("rhp-test")})
-	wantErr("same name again", err, new(*types.ResponseHeadersPolicyAlreadyExists))
+	wantSDKError(t, "same name again", err, new(*types.ResponseHeadersPolicyAlreadyExists))
 
 	dc := sdkPolicyDistribution("rhp-1", cachingOptimized)
 	dc.DefaultCacheBehavior.ResponseHeadersPolicyId = aws.String(id)
@@ -93,7 +86,7 @@ func testSDK2020ResponseHeadersPolicies(t *testing.T, e *testEnv) {
 	missing := sdkPolicyDistribution("rhp-2", cachingOptimized)
 	missing.DefaultCacheBehavior.ResponseHeadersPolicyId = aws.String("nope")
 	_, err = c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: missing})
-	wantErr("a missing policy", err, new(*types.NoSuchResponseHeadersPolicy))
+	wantSDKError(t, "a missing policy", err, new(*types.NoSuchResponseHeadersPolicy))
 	ids, err := c.ListDistributionsByResponseHeadersPolicyId(ctx, &cf.ListDistributionsByResponseHeadersPolicyIdInput{ResponseHeadersPolicyId: aws.String(id)})
 	if err != nil {
 		t.Fatal(err)
@@ -102,7 +95,7 @@ func testSDK2020ResponseHeadersPolicies(t *testing.T, e *testEnv) {
 		t.Fatalf("distributions by response headers policy = %v, want %v", ids.DistributionIdList.Items, want)
 	}
 	_, err = c.DeleteResponseHeadersPolicy(ctx, &cf.DeleteResponseHeadersPolicyInput{Id: aws.String(id), IfMatch: created.ETag})
-	wantErr("delete in use", err, new(*types.ResponseHeadersPolicyInUse))
+	wantSDKError(t, "delete in use", err, new(*types.ResponseHeadersPolicyInUse))
 	_, err = c.DeleteResponseHeadersPolicy(ctx, &cf.DeleteResponseHeadersPolicyInput{Id: aws.String(simpleCORS), IfMatch: created.ETag})
-	wantErr("delete a managed policy", err, new(*types.IllegalDelete))
+	wantSDKError(t, "delete a managed policy", err, new(*types.IllegalDelete))
 }

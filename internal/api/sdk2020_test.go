@@ -11,6 +11,8 @@ import (
 	cf "github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/openfront/openfront/internal/buckets"
 )
 
 // sdkClient is aws-sdk-go-v2's CloudFront client (API 2020-05-31) pointed
@@ -23,6 +25,26 @@ func (e *testEnv) sdkClient() *cf.Client {
 		Credentials:      credentials.NewStaticCredentialsProvider(e.key.ID, e.key.Secret, ""),
 		RetryMaxAttempts: 1,
 	})
+}
+
+// otherSDKClient is sdkClient for a second account of its own.
+func (e *testEnv) otherSDKClient(t *testing.T) *cf.Client {
+	t.Helper()
+	_, key, err := e.svc.CreateAccount(context.Background(), "", "other", buckets.Every)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cf.New(cf.Options{Region: "us-east-1", BaseEndpoint: aws.String(e.url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider(key.ID, key.Secret, "")})
+}
+
+// wantSDKError fails unless err is the SDK's typed error target points
+// to (new(*types.NoSuchCachePolicy)…).
+func wantSDKError(t *testing.T, what string, err error, target any) {
+	t.Helper()
+	if !errors.As(err, target) {
+		t.Fatalf("%s: err = %v, want %T", what, err, target)
+	}
 }
 
 func sdkConfig(ref string, aliases ...string) *types.DistributionConfig {
