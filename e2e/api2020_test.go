@@ -112,7 +112,9 @@ func TestAPI2020AWSCLI(t *testing.T) {
 
 // api2020Boto3Script is Terraform's distribution lifecycle in boto3, which
 // sends members in the caller's dict order: create with tags, read with
-// tags, disable by sending back exactly what was returned, wait, delete.
+// tags, disable by sending back exactly what was returned, wait, delete;
+// and a cache policy's, with the managed ones looked up by name as
+// Terraform's data source does.
 const api2020Boto3Script = `
 import sys, boto3
 cf = boto3.client("cloudfront", endpoint_url=sys.argv[1])
@@ -126,6 +128,23 @@ try:
     sys.exit("a cache policy that does not exist was accepted")
 except cf.exceptions.NoSuchCachePolicy:
     pass
+managed = {p["CachePolicy"]["CachePolicyConfig"]["Name"]: p["CachePolicy"]["Id"]
+           for p in cf.list_cache_policies(Type="managed")["CachePolicyList"]["Items"]}
+assert managed["Managed-CachingOptimized"] == "658327ea-f89d-4fab-a63d-7e88639e58f6", managed
+pol = cf.create_cache_policy(CachePolicyConfig={"Name": "boto3-policy", "MinTTL": 0,
+    "ParametersInCacheKeyAndForwardedToOrigin": {"QueryStringsConfig": {"QueryStringBehavior": "none"},
+        "EnableAcceptEncodingGzip": True, "CookiesConfig": {"CookieBehavior": "none"},
+        "HeadersConfig": {"HeaderBehavior": "whitelist", "Headers": {"Items": ["Origin"], "Quantity": 1}}}})
+pconf = cf.get_cache_policy_config(Id=pol["CachePolicy"]["Id"])["CachePolicyConfig"]
+assert (pconf["DefaultTTL"], pconf["MaxTTL"]) == (86400, 31536000), pconf
+cfg["DefaultCacheBehavior"]["CachePolicyId"] = pol["CachePolicy"]["Id"]
+pd = cf.create_distribution(DistributionConfig=cfg)
+try:
+    cf.delete_cache_policy(Id=pol["CachePolicy"]["Id"], IfMatch=pol["ETag"])
+    sys.exit("a cache policy in use was deleted")
+except cf.exceptions.CachePolicyInUse:
+    pass
+cfg["CallerReference"] = "boto3-2"
 del cfg["DefaultCacheBehavior"]["CachePolicyId"]
 cfg["DefaultCacheBehavior"]["ForwardedValues"] = {"Cookies": {"Forward": "none"}, "QueryString": False}
 cfg["DefaultCacheBehavior"]["MinTTL"] = 0
