@@ -41,14 +41,15 @@ func main() {
 	n := flag.Int("n", 10000, "requests to send after the warm-up")
 	depth := flag.Int("pipeline", 16, "requests written before their responses are read")
 	accessLog := flag.Bool("access-log", false, "give the edge an access-log hook (which drops the records)")
+	policy := flag.Bool("cache-policy", false, "serve the edge's object under the managed CachingOptimized cache policy, not legacy settings")
 	flag.Parse()
-	if err := run(*target, *path, *n, *depth, *accessLog); err != nil {
+	if err := run(*target, *path, *n, *depth, *accessLog, *policy); err != nil {
 		fmt.Fprintln(os.Stderr, "hitcost:", err)
 		os.Exit(1)
 	}
 }
 
-func run(target, path string, n, depth int, accessLog bool) error {
+func run(target, path string, n, depth int, accessLog, policy bool) error {
 	var h http.Handler
 	switch target {
 	case "ceiling":
@@ -61,7 +62,7 @@ func run(target, path string, n, depth int, accessLog bool) error {
 			return err
 		}
 		defer origin.Close()
-		srv, err := newEdge(origin.Addr().(*net.TCPAddr).Port, accessLog)
+		srv, err := newEdge(origin.Addr().(*net.TCPAddr).Port, accessLog, policy)
 		if err != nil {
 			return err
 		}
@@ -110,7 +111,7 @@ func listen(h http.Handler) (net.Listener, error) {
 	return ln, nil
 }
 
-func newEdge(originPort int, accessLog bool) (*edge.Server, error) {
+func newEdge(originPort int, accessLog, policy bool) (*edge.Server, error) {
 	var o edge.Options
 	if accessLog {
 		o.AccessLog = func(edge.LogRecord) {}
@@ -133,6 +134,12 @@ func newEdge(originPort int, accessLog bool) (*edge.Server, error) {
 			PriceClass: "PriceClass_All",
 			Enabled:    true,
 		},
+	}
+	if policy {
+		// As the control plane stores a behaviour naming the policy.
+		p, _ := cloudfront.ManagedCachePolicy("658327ea-f89d-4fab-a63d-7e88639e58f6")
+		d.Config.DefaultCacheBehavior = cloudfront.CacheBehavior{TargetOriginID: "o", ViewerProtocolPolicy: cloudfront.ViewerAllowAll,
+			CachePolicyID: p.ID, CachePolicy: &p.Config}
 	}
 	if err := srv.Apply(&feed.Snapshot{Revision: 1, Distributions: []*cloudfront.Distribution{&d}}, nil); err != nil {
 		srv.Close()
