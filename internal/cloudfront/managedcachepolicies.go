@@ -2,7 +2,6 @@ package cloudfront
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -25,7 +24,7 @@ import (
 //
 // LastModifiedTime and ETag are fixed values of ours, not CloudFront's: a
 // managed policy never changes, so neither does its version.
-var managedCachePolicies = []CachePolicy{
+var managedCachePolicies = newManagedTable(func(p CachePolicy) string { return p.ID }, cloneCachePolicy,
 	managedCachePolicy("08627262-05a9-4f76-9ded-b50ca2e3a84f", CachePolicyConfig{
 		Name:    "Managed-Elemental-MediaPackage",
 		Comment: "Policy for Elemental MediaPackage Origin",
@@ -105,7 +104,7 @@ var managedCachePolicies = []CachePolicy{
 			QueryStrings: paramsNone(),
 		},
 	}),
-}
+)
 
 // useOriginCacheControlHeaders are the headers both
 // UseOriginCacheControlHeaders policies put in the cache key, in the order
@@ -135,35 +134,18 @@ func paramsWhitelist(names ...string) ParamSet {
 
 // ManagedCachePolicy returns the managed cache policy with the id, a copy
 // the caller may change.
-func ManagedCachePolicy(id string) (CachePolicy, bool) {
-	i := slices.IndexFunc(managedCachePolicies, func(p CachePolicy) bool { return p.ID == id })
-	if i < 0 {
-		return CachePolicy{}, false
-	}
-	return cloneCachePolicy(managedCachePolicies[i]), true
-}
+func ManagedCachePolicy(id string) (CachePolicy, bool) { return managedCachePolicies.get(id) }
 
 // ManagedCachePolicies returns a copy of every managed cache policy, in id
 // order (the order in which ListCachePolicies pages).
-func ManagedCachePolicies() []CachePolicy {
-	out := make([]CachePolicy, len(managedCachePolicies))
-	for i, p := range managedCachePolicies {
-		out[i] = cloneCachePolicy(p)
-	}
-	slices.SortFunc(out, func(a, b CachePolicy) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
+func ManagedCachePolicies() []CachePolicy { return managedCachePolicies.all() }
 
 // cloneCachePolicy copies p deeply enough that changing the copy's TTLs or
 // names leaves p alone.
 func cloneCachePolicy(p CachePolicy) CachePolicy {
 	c := &p.Config
-	if c.DefaultTTL != nil {
-		c.DefaultTTL = managedTTL(*c.DefaultTTL)
-	}
-	if c.MaxTTL != nil {
-		c.MaxTTL = managedTTL(*c.MaxTTL)
-	}
+	c.DefaultTTL = clonePtr(c.DefaultTTL)
+	c.MaxTTL = clonePtr(c.MaxTTL)
 	for _, s := range []*ParamSet{&c.Parameters.Headers, &c.Parameters.Cookies, &c.Parameters.QueryStrings} {
 		s.Names = slices.Clone(s.Names)
 	}

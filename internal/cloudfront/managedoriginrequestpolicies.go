@@ -2,7 +2,6 @@ package cloudfront
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -30,7 +29,7 @@ import (
 //
 // LastModifiedTime and ETag are fixed values of ours, not CloudFront's: a
 // managed policy never changes, so neither does its version.
-var managedOriginRequestPolicies = []OriginRequestPolicy{
+var managedOriginRequestPolicies = newManagedTable(func(p OriginRequestPolicy) string { return p.ID }, cloneOriginRequestPolicy,
 	managedOriginRequestPolicy("216adef6-5c7f-47e4-b989-5492eafa07d3", OriginRequestPolicyConfig{
 		Name:         "Managed-AllViewer",
 		Comment:      "Policy to forward all parameters in viewer requests",
@@ -109,7 +108,7 @@ var managedOriginRequestPolicies = []OriginRequestPolicy{
 		Cookies:      paramsNone(),
 		QueryStrings: paramsNone(),
 	}),
-}
+)
 
 // managedOriginRequestPolicyTime and managedOriginRequestPolicyETag are
 // every managed origin request policy's LastModifiedTime and ETag.
@@ -131,24 +130,13 @@ func paramsListed(behavior string, names ...string) ParamSet {
 // ManagedOriginRequestPolicy returns the managed origin request policy
 // with the id, a copy the caller may change.
 func ManagedOriginRequestPolicy(id string) (OriginRequestPolicy, bool) {
-	i := slices.IndexFunc(managedOriginRequestPolicies, func(p OriginRequestPolicy) bool { return p.ID == id })
-	if i < 0 {
-		return OriginRequestPolicy{}, false
-	}
-	return cloneOriginRequestPolicy(managedOriginRequestPolicies[i]), true
+	return managedOriginRequestPolicies.get(id)
 }
 
 // ManagedOriginRequestPolicies returns a copy of every managed origin
 // request policy, in id order (the order in which
 // ListOriginRequestPolicies pages).
-func ManagedOriginRequestPolicies() []OriginRequestPolicy {
-	out := make([]OriginRequestPolicy, len(managedOriginRequestPolicies))
-	for i, p := range managedOriginRequestPolicies {
-		out[i] = cloneOriginRequestPolicy(p)
-	}
-	slices.SortFunc(out, func(a, b OriginRequestPolicy) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
+func ManagedOriginRequestPolicies() []OriginRequestPolicy { return managedOriginRequestPolicies.all() }
 
 // cloneOriginRequestPolicy copies p deeply enough that changing the
 // copy's names leaves p alone.

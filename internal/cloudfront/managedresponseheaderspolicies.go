@@ -2,7 +2,6 @@ package cloudfront
 
 import (
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -42,7 +41,7 @@ import (
 // LastModifiedTime and ETag are fixed values of ours, not CloudFront's: a
 // managed policy never changes, so neither does its version. The time is
 // the day CloudFront launched response headers policies.
-var managedResponseHeadersPolicies = []ResponseHeadersPolicy{
+var managedResponseHeadersPolicies = newManagedTable(func(p ResponseHeadersPolicy) string { return p.ID }, cloneResponseHeadersPolicy,
 	managedResponseHeadersPolicy("5cc3b908-e619-4b99-88e5-2cf7f45965bd", ResponseHeadersPolicyConfig{
 		Name:    "Managed-CORS-With-Preflight",
 		Comment: "Allows all origins for CORS requests, including preflight requests",
@@ -70,7 +69,7 @@ var managedResponseHeadersPolicies = []ResponseHeadersPolicy{
 		CORS:            managedPreflightCORS(),
 		SecurityHeaders: managedSecurityHeaders(),
 	}),
-}
+)
 
 // managedResponseHeadersPolicyTime and managedResponseHeadersPolicyETag are
 // every managed response headers policy's LastModifiedTime and ETag.
@@ -117,23 +116,14 @@ func managedSecurityHeaders() *SecurityHeadersConfig {
 // ManagedResponseHeadersPolicy returns the managed response headers policy
 // with the id, a copy the caller may change.
 func ManagedResponseHeadersPolicy(id string) (ResponseHeadersPolicy, bool) {
-	i := slices.IndexFunc(managedResponseHeadersPolicies, func(p ResponseHeadersPolicy) bool { return p.ID == id })
-	if i < 0 {
-		return ResponseHeadersPolicy{}, false
-	}
-	return cloneResponseHeadersPolicy(managedResponseHeadersPolicies[i]), true
+	return managedResponseHeadersPolicies.get(id)
 }
 
 // ManagedResponseHeadersPolicies returns a copy of every managed response
 // headers policy, in id order (the order in which
 // ListResponseHeadersPolicies pages).
 func ManagedResponseHeadersPolicies() []ResponseHeadersPolicy {
-	out := make([]ResponseHeadersPolicy, len(managedResponseHeadersPolicies))
-	for i, p := range managedResponseHeadersPolicies {
-		out[i] = cloneResponseHeadersPolicy(p)
-	}
-	slices.SortFunc(out, func(a, b ResponseHeadersPolicy) int { return strings.Compare(a.ID, b.ID) })
-	return out
+	return managedResponseHeadersPolicies.all()
 }
 
 // cloneResponseHeadersPolicy copies p deeply: every part, list and
@@ -167,13 +157,4 @@ func cloneResponseHeadersPolicy(p ResponseHeadersPolicy) ResponseHeadersPolicy {
 	c.CustomHeaders = slices.Clone(c.CustomHeaders)
 	c.RemoveHeaders = slices.Clone(c.RemoveHeaders)
 	return p
-}
-
-// clonePtr returns a pointer to a copy of *p, or nil.
-func clonePtr[T any](p *T) *T {
-	if p == nil {
-		return nil
-	}
-	v := *p
-	return &v
 }

@@ -6,59 +6,37 @@ import (
 	"testing"
 )
 
-func TestManagedResponseHeadersPolicies(t *testing.T) {
-	want := map[string]string{
+// managedResponseHeadersPolicyTest: the managed response headers
+// policies, with their names.
+var managedResponseHeadersPolicyTest = managedTableTest[ResponseHeadersPolicy, ResponseHeadersPolicyConfig]{
+	kinds: "response headers policies",
+	get:   ManagedResponseHeadersPolicy,
+	all:   ManagedResponseHeadersPolicies,
+	head: func(p *ResponseHeadersPolicy) policyHead {
+		return policyHead{p.ID, p.AccountID, p.ETag, p.LastModifiedTime, p.Revision, p.Managed(), p.Type(), p.Config.Name, p.Config.Comment}
+	},
+	config:    func(p *ResponseHeadersPolicy) *ResponseHeadersPolicyConfig { return &p.Config },
+	normalize: NormalizeResponseHeadersPolicyConfig,
+	equal:     EqualResponseHeadersPolicyConfigs,
+	// CloudFront's own policies pass every check but those on an
+	// account's own: the quotas and the non-empty CORS lists, which
+	// SimpleCORS leaves empty.
+	validate: func(c *ResponseHeadersPolicyConfig) error {
+		return DefaultRules().checkResponseHeadersPolicyConfig(c, false)
+	},
+	names: map[string]string{
 		"5cc3b908-e619-4b99-88e5-2cf7f45965bd": "Managed-CORS-With-Preflight",
 		"60669652-455b-4ae9-85a4-c4c02393f86c": "Managed-SimpleCORS",
 		"67f7725c-6f97-4210-82d7-5512b31e9d03": "Managed-SecurityHeadersPolicy",
 		"e61eb60c-9c35-4d20-a928-2b84e02af89c": "Managed-CORS-and-SecurityHeadersPolicy",
 		"eaab4381-ed33-4a86-88ca-d9558dc6cd63": "Managed-CORS-with-preflight-and-SecurityHeadersPolicy",
-	}
-	all := ManagedResponseHeadersPolicies()
-	if len(all) != len(want) {
-		t.Fatalf("%d managed response headers policies, want %d", len(all), len(want))
-	}
-	if !slices.IsSortedFunc(all, func(a, b ResponseHeadersPolicy) int { return strings.Compare(a.ID, b.ID) }) {
-		t.Error("ManagedResponseHeadersPolicies is not in id order")
-	}
-	ids, names := map[string]bool{}, map[string]bool{}
-	for _, p := range all {
-		if want[p.ID] != p.Config.Name {
-			t.Errorf("policy %s is named %q, want %q", p.ID, p.Config.Name, want[p.ID])
-		}
-		if ids[p.ID] || names[p.Config.Name] {
-			t.Errorf("policy %s (%s) is there twice", p.ID, p.Config.Name)
-		}
-		ids[p.ID], names[p.Config.Name] = true, true
-		if !p.Managed() || p.Type() != CachePolicyManaged || p.Revision != 0 {
-			t.Errorf("policy %s: not managed (account %q, revision %d)", p.ID, p.AccountID, p.Revision)
-		}
-		if p.ETag == "" || p.LastModifiedTime.IsZero() || p.Config.Comment == "" {
-			t.Errorf("policy %s: ETag, LastModifiedTime or Comment is missing", p.ID)
-		}
-		c := p.Config
-		NormalizeResponseHeadersPolicyConfig(&c)
-		if !EqualResponseHeadersPolicyConfigs(&c, &p.Config) {
-			t.Errorf("policy %s is not normalized", p.ID)
-		}
-		// CloudFront's own policies pass every check but those on an
-		// account's own: the quotas and the non-empty CORS lists, which
-		// SimpleCORS leaves empty.
-		if err := DefaultRules().checkResponseHeadersPolicyConfig(&p.Config, false); err != nil {
-			t.Errorf("policy %s (%s): %v", p.ID, p.Config.Name, err)
-		}
-		got, ok := ManagedResponseHeadersPolicy(p.ID)
-		if !ok || !EqualResponseHeadersPolicyConfigs(&got.Config, &p.Config) || got.ETag != p.ETag {
-			t.Errorf("ManagedResponseHeadersPolicy(%s) = %v, %v", p.ID, got, ok)
-		}
-	}
-	if _, ok := ManagedResponseHeadersPolicy("00000000-0000-0000-0000-000000000000"); ok {
-		t.Error("ManagedResponseHeadersPolicy found an unknown id")
-	}
+	},
 	// A managed cache policy's id is not a response headers policy's.
-	if _, ok := ManagedResponseHeadersPolicy("658327ea-f89d-4fab-a63d-7e88639e58f6"); ok {
-		t.Error("ManagedResponseHeadersPolicy found a cache policy")
-	}
+	notFound: []string{"658327ea-f89d-4fab-a63d-7e88639e58f6"},
+}
+
+func TestManagedResponseHeadersPolicies(t *testing.T) {
+	managedResponseHeadersPolicyTest.check(t)
 }
 
 // Those without empty CORS lists pass even an account's checks.
@@ -129,26 +107,16 @@ func TestManagedResponseHeadersPolicySettings(t *testing.T) {
 
 // A caller that changes what it got does not change the table.
 func TestManagedResponseHeadersPolicyCopies(t *testing.T) {
-	const id = "eaab4381-ed33-4a86-88ca-d9558dc6cd63"
-	p, _ := ManagedResponseHeadersPolicy(id)
-	p.Config.CORS.AllowMethods[0] = "PROPFIND"
-	p.Config.CORS.ExposeHeaders[0] = "X-Changed"
-	p.Config.CORS.AllowOrigins = append(p.Config.CORS.AllowOrigins, "https://example.com")
-	p.Config.SecurityHeaders.FrameOptions.FrameOption = "DENY"
-	p.Config.SecurityHeaders.StrictTransportSecurity.MaxAgeSec = 1
-	all := ManagedResponseHeadersPolicies()
-	all[0].Config.Name = "changed"
-	all[0].Config.CORS.AllowOrigins[0] = "https://changed.example"
-	again, _ := ManagedResponseHeadersPolicy(id)
-	c := again.Config
-	if c.CORS.AllowMethods[0] != "DELETE" || c.CORS.ExposeHeaders[0] != "*" || len(c.CORS.AllowOrigins) != 1 ||
-		c.SecurityHeaders.FrameOptions.FrameOption != "SAMEORIGIN" || c.SecurityHeaders.StrictTransportSecurity.MaxAgeSec != 31536000 {
-		t.Errorf("the managed policy changed: %+v", c)
-	}
-	first := ManagedResponseHeadersPolicies()[0]
-	if first.Config.Name == "changed" || first.Config.CORS.AllowOrigins[0] != "*" {
-		t.Error("ManagedResponseHeadersPolicies shares its policies")
-	}
+	managedResponseHeadersPolicyTest.checkCopies(t, "eaab4381-ed33-4a86-88ca-d9558dc6cd63", func(p *ResponseHeadersPolicy) {
+		c := &p.Config
+		c.Name = "changed"
+		c.CORS.AllowMethods[0] = "PROPFIND"
+		c.CORS.ExposeHeaders[0] = "X-Changed"
+		c.CORS.AllowOrigins[0] = "https://changed.example"
+		c.CORS.AllowOrigins = append(c.CORS.AllowOrigins, "https://example.com")
+		c.SecurityHeaders.FrameOptions.FrameOption = "DENY"
+		c.SecurityHeaders.StrictTransportSecurity.MaxAgeSec = 1
+	})
 }
 
 func TestCloneResponseHeadersPolicy(t *testing.T) {

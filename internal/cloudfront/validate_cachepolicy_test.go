@@ -33,14 +33,7 @@ func disabledCachePolicyConfig() *CachePolicyConfig {
 }
 
 func TestValidateCachePolicyConfig(t *testing.T) {
-	tests := []struct {
-		name   string
-		base   func() *CachePolicyConfig // nil: testCachePolicyConfig
-		mutate func(c *CachePolicyConfig)
-		rules  Rules
-		want   Code
-		inMsg  string // the message names the offending value
-	}{
+	tests := []policyValidationCase[CachePolicyConfig]{
 		// Valid configs.
 		{name: "valid", mutate: func(*CachePolicyConfig) {}},
 		{name: "all and none", mutate: func(c *CachePolicyConfig) {
@@ -173,24 +166,7 @@ func TestValidateCachePolicyConfig(t *testing.T) {
 			c.Parameters.Headers = ParamSet{Behavior: ParamsWhitelist, Names: []string{"Authorization"}}
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			base := tc.base
-			if base == nil {
-				base = testCachePolicyConfig
-			}
-			c := base()
-			tc.mutate(c)
-			NormalizeCachePolicyConfig(c)
-			err := tc.rules.ValidateCachePolicyConfig(c)
-			if got := validationCode(t, err); got != tc.want {
-				t.Fatalf("code %q (%v), want %q", got, err, tc.want)
-			}
-			if tc.inMsg != "" && !strings.Contains(err.Error(), tc.inMsg) {
-				t.Errorf("message %q does not name %s", err.Error(), tc.inMsg)
-			}
-		})
-	}
+	runPolicyValidationCases(t, tests, testCachePolicyConfig, NormalizeCachePolicyConfig, Rules.ValidateCachePolicyConfig)
 }
 
 func TestValidateCachePolicyConfigNil(t *testing.T) {

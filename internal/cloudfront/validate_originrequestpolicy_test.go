@@ -18,13 +18,7 @@ func testOriginRequestPolicyConfig() *OriginRequestPolicyConfig {
 }
 
 func TestValidateOriginRequestPolicyConfig(t *testing.T) {
-	tests := []struct {
-		name   string
-		mutate func(c *OriginRequestPolicyConfig)
-		rules  Rules
-		want   Code
-		inMsg  string // the message names the offending value
-	}{
+	tests := []policyValidationCase[OriginRequestPolicyConfig]{
 		// Valid configs.
 		{name: "valid", mutate: func(*OriginRequestPolicyConfig) {}},
 		{name: "none everywhere", mutate: func(c *OriginRequestPolicyConfig) {
@@ -144,20 +138,7 @@ func TestValidateOriginRequestPolicyConfig(t *testing.T) {
 			c.QueryStrings.Names = []string{"page", "page"}
 		}},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := testOriginRequestPolicyConfig()
-			tc.mutate(c)
-			NormalizeOriginRequestPolicyConfig(c)
-			err := tc.rules.ValidateOriginRequestPolicyConfig(c)
-			if got := validationCode(t, err); got != tc.want {
-				t.Fatalf("code %q (%v), want %q", got, err, tc.want)
-			}
-			if tc.inMsg != "" && !strings.Contains(err.Error(), tc.inMsg) {
-				t.Errorf("message %q does not name %s", err.Error(), tc.inMsg)
-			}
-		})
-	}
+	runPolicyValidationCases(t, tests, testOriginRequestPolicyConfig, NormalizeOriginRequestPolicyConfig, Rules.ValidateOriginRequestPolicyConfig)
 }
 
 func TestValidateOriginRequestPolicyConfigNil(t *testing.T) {

@@ -43,13 +43,7 @@ func customHeaders(n int) []ResponseCustomHeader {
 }
 
 func TestValidateResponseHeadersPolicyConfig(t *testing.T) {
-	tests := []struct {
-		name   string
-		mutate func(c *ResponseHeadersPolicyConfig)
-		rules  Rules
-		want   Code
-		inMsg  string // the message names the offending value
-	}{
+	tests := []policyValidationCase[ResponseHeadersPolicyConfig]{
 		// Valid configs.
 		{name: "valid", mutate: func(*ResponseHeadersPolicyConfig) {}},
 		{name: "no part at all", mutate: func(c *ResponseHeadersPolicyConfig) {
@@ -294,20 +288,7 @@ func TestValidateResponseHeadersPolicyConfig(t *testing.T) {
 		}},
 		{name: "remove twice", want: InvalidArgument, inMsg: `"vary"`, mutate: func(c *ResponseHeadersPolicyConfig) { c.RemoveHeaders = []string{"Vary", "vary"} }},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			c := testResponseHeadersPolicyConfig()
-			tc.mutate(c)
-			NormalizeResponseHeadersPolicyConfig(c)
-			err := tc.rules.ValidateResponseHeadersPolicyConfig(c)
-			if got := validationCode(t, err); got != tc.want {
-				t.Fatalf("code %q (%v), want %q", got, err, tc.want)
-			}
-			if tc.inMsg != "" && !strings.Contains(err.Error(), tc.inMsg) {
-				t.Errorf("message %q does not name %s", err.Error(), tc.inMsg)
-			}
-		})
-	}
+	runPolicyValidationCases(t, tests, testResponseHeadersPolicyConfig, NormalizeResponseHeadersPolicyConfig, Rules.ValidateResponseHeadersPolicyConfig)
 }
 
 func TestValidateResponseHeadersPolicyConfigNil(t *testing.T) {
