@@ -1,6 +1,8 @@
 package v20200531
 
 import (
+	"time"
+
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/shapes"
 	"github.com/openfront/openfront/internal/wire/xmlwire"
@@ -55,50 +57,31 @@ func (d *decoder) cachePolicyConfig(n *node) cloudfront.CachePolicyConfig {
 // EncodeCachePolicyConfig encodes a <CachePolicyConfig> document
 // (GetCachePolicyConfig).
 func EncodeCachePolicyConfig(c cloudfront.CachePolicyConfig) []byte {
-	w := newDoc("CachePolicyConfig")
-	w.cachePolicyConfigBody(c)
-	return w.Bytes("CachePolicyConfig")
+	return cachePolicies.encodeConfig(c)
 }
 
 // EncodeCachePolicy encodes a <CachePolicy> document (Create, Get,
 // Update).
 func EncodeCachePolicy(p cloudfront.CachePolicy) []byte {
-	w := newDoc("CachePolicy")
-	w.cachePolicyBody(p)
-	return w.Bytes("CachePolicy")
+	return cachePolicies.encode(&p)
 }
 
 // EncodeCachePolicyList encodes a <CachePolicyList> of CachePolicySummary
 // (ListCachePolicies). Unlike the distribution lists it has no Marker and
 // no IsTruncated: NextMarker is there when the page is truncated.
 func EncodeCachePolicyList(p cloudfront.ListPage, items []cloudfront.CachePolicy) []byte {
-	w := newDoc("CachePolicyList")
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Int("Quantity", int64(len(items)))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, cp := range items {
-			w.Open("CachePolicySummary")
-			w.Text("Type", cp.Type())
-			w.Open("CachePolicy")
-			w.cachePolicyBody(cp)
-			w.Close("CachePolicy")
-			w.Close("CachePolicySummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("CachePolicyList")
+	return cachePolicies.encodeList(p, items)
 }
 
-func (w *writer) cachePolicyBody(p cloudfront.CachePolicy) {
-	w.Text("Id", p.ID)
-	w.Time("LastModifiedTime", p.LastModifiedTime)
-	w.Open("CachePolicyConfig")
-	w.cachePolicyConfigBody(p.Config)
-	w.Close("CachePolicyConfig")
+// cachePolicies is the cache policy kind for the shared policy encoders
+// (policy.go).
+var cachePolicies = policyKind[cloudfront.CachePolicy, cloudfront.CachePolicyConfig]{
+	name: "CachePolicy",
+	parts: func(p *cloudfront.CachePolicy) (string, time.Time, cloudfront.CachePolicyConfig) {
+		return p.ID, p.LastModifiedTime, p.Config
+	},
+	typ:    (*cloudfront.CachePolicy).Type,
+	config: (*writer).cachePolicyConfigBody,
 }
 
 func (w *writer) cachePolicyConfigBody(c cloudfront.CachePolicyConfig) {

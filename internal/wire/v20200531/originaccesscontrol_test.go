@@ -2,9 +2,6 @@ package v20200531
 
 import (
 	"bytes"
-	"errors"
-	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +9,21 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
+
+// originAccessControlCase: the origin access control codec under test.
+// Its document and list are not the policies' (policy.go): their tests
+// are its own.
+var originAccessControlCase = codecCase[cloudfront.OriginAccessControlConfig]{
+	file:    "originaccesscontrol",
+	root:    "OriginAccessControlConfig",
+	decode:  DecodeOriginAccessControlConfig,
+	encode:  EncodeOriginAccessControlConfig,
+	full:    fullOriginAccessControlConfig,
+	minimal: minimalOriginAccessControlConfig,
+	validate: func(c *cloudfront.OriginAccessControlConfig) error {
+		return cloudfront.DefaultRules().ValidateOriginAccessControlConfig(c)
+	},
+}
 
 // fullOriginAccessControlConfig is what
 // testdata/originaccesscontrol-full.request.xml says.
@@ -34,47 +46,10 @@ func minimalOriginAccessControlConfig() cloudfront.OriginAccessControlConfig {
 	}
 }
 
-// checkOriginAccessControlRoundTrip: doc decodes to exactly c and encodes
-// back to the same bytes.
-func checkOriginAccessControlRoundTrip(t *testing.T, c cloudfront.OriginAccessControlConfig) []byte {
-	t.Helper()
-	out := EncodeOriginAccessControlConfig(c)
-	again, err := DecodeOriginAccessControlConfig(out)
-	if err != nil {
-		t.Fatalf("the encoded config does not decode: %v\n%s", err, out)
-	}
-	if !reflect.DeepEqual(c, again) {
-		t.Fatalf("round trip changed the config:\n%#v\n%#v", c, again)
-	}
-	if out2 := EncodeOriginAccessControlConfig(again); !bytes.Equal(out, out2) {
-		t.Fatalf("round trip changed the document:\n%s\n%s", out, out2)
-	}
-	return out
-}
-
-// TestGoldenOriginAccessControlConfigs decodes each request (full: members
-// in alphabetical order, as aws-sdk-go-v2 sends them; minimal: model
-// order, only the required members), checks the value, and encodes it in
-// model order, Description always there.
+// TestGoldenOriginAccessControlConfigs: see codecCase.testGoldenConfigs
+// (both requests valid), Description always there.
 func TestGoldenOriginAccessControlConfigs(t *testing.T) {
-	for name, want := range map[string]cloudfront.OriginAccessControlConfig{
-		"full":    fullOriginAccessControlConfig(),
-		"minimal": minimalOriginAccessControlConfig(),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, err := DecodeOriginAccessControlConfig(read(t, "originaccesscontrol-"+name+".request.xml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(c, want) {
-				t.Fatalf("decoded\n%#v\nwant\n%#v", c, want)
-			}
-			if err := cloudfront.DefaultRules().ValidateOriginAccessControlConfig(&c); err != nil {
-				t.Fatalf("golden request is not valid: %v", err)
-			}
-			golden(t, "originaccesscontrol-"+name+".config.xml", checkOriginAccessControlRoundTrip(t, c))
-		})
-	}
+	originAccessControlCase.testGoldenConfigs(t)
 	// An empty Description is written with both tags.
 	out := string(EncodeOriginAccessControlConfig(minimalOriginAccessControlConfig()))
 	if !strings.Contains(out, "<Name>minimal</Name><Description></Description><SigningProtocol>") {
@@ -84,37 +59,15 @@ func TestGoldenOriginAccessControlConfigs(t *testing.T) {
 
 // TestOriginAccessControlMemberOrder: the alphabetical request
 // (aws-sdk-go-v2) and the model-order document (the encoder's, as the JS
-// SDK sends it) decode to the same config.
+// SDK sends it) decode to the same config; the request has all five.
 func TestOriginAccessControlMemberOrder(t *testing.T) {
-	alpha := read(t, "originaccesscontrol-full.request.xml")
-	root, err := xmlwire.Parse(alpha, Namespace, "OriginAccessControlConfig")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, k := range root.Kids {
-		names = append(names, k.Name)
-	}
-	if !slices.IsSorted(names) {
-		t.Fatalf("members %v are not in alphabetical order", names)
-	}
-	if len(names) != 5 {
+	root := originAccessControlCase.testMemberOrder(t)
+	if len(root.Kids) != 5 {
+		var names []string
+		for _, k := range root.Kids {
+			names = append(names, k.Name)
+		}
 		t.Fatalf("members %v: want all five", names)
-	}
-	model := EncodeOriginAccessControlConfig(fullOriginAccessControlConfig())
-	if bytes.Equal(alpha, model) {
-		t.Fatal("the two documents are the same")
-	}
-	a, err := DecodeOriginAccessControlConfig(alpha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := DecodeOriginAccessControlConfig(model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(a, m) {
-		t.Fatalf("alphabetical\n%#v\nmodel order\n%#v", a, m)
 	}
 }
 
@@ -167,25 +120,20 @@ func TestOriginAccessControlRoundTrip(t *testing.T) {
 	odd.Name, odd.Description = " <a>\r\n\t&'\"é ", "  "
 	odd.SigningBehavior, odd.OriginType = "sometimes", ""
 	empty := cloudfront.OriginAccessControlConfig{}
-	for name, c := range map[string]cloudfront.OriginAccessControlConfig{
+	originAccessControlCase.testRoundTrip(t, map[string]cloudfront.OriginAccessControlConfig{
 		"full":       fullOriginAccessControlConfig(),
 		"minimal":    minimalOriginAccessControlConfig(),
 		"odd values": odd,
 		"all empty":  empty,
-	} {
-		t.Run(name, func(t *testing.T) { checkOriginAccessControlRoundTrip(t, c) })
-	}
+	})
 }
 
 // TestDecodeOriginAccessControlAccepted: what clients really send that
 // must decode, and what it decodes to.
 func TestDecodeOriginAccessControlAccepted(t *testing.T) {
-	min := string(read(t, "originaccesscontrol-minimal.request.xml"))
+	min, _ := originAccessControlCase.requests(t)
 	type config = cloudfront.OriginAccessControlConfig
-	for name, tt := range map[string]struct {
-		body  string
-		check func(c config) bool
-	}{
+	originAccessControlCase.testAccepted(t, map[string]acceptedBody[config]{
 		"no namespace": {edit(min, ` xmlns="`+Namespace+`"`, ""),
 			func(c config) bool { return c == minimalOriginAccessControlConfig() }},
 		"with prolog": {xmlwire.Prolog + min,
@@ -210,14 +158,7 @@ func TestDecodeOriginAccessControlAccepted(t *testing.T) {
 			func(c config) bool { return c.SigningBehavior == "" }},
 		"padded value kept": {edit(min, ">lambda<", "> lambda <"),
 			func(c config) bool { return c.OriginType == " lambda " }},
-	} {
-		c, err := DecodeOriginAccessControlConfig([]byte(tt.body))
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-		} else if !tt.check(c) {
-			t.Errorf("%s: decoded %#v", name, c)
-		}
-	}
+	})
 }
 
 // TestDecodeOriginAccessControlBad: documents that must not decode, with
@@ -225,13 +166,9 @@ func TestDecodeOriginAccessControlAccepted(t *testing.T) {
 // the model lists only InvalidArgument for a bad value, which validation
 // gives).
 func TestDecodeOriginAccessControlBad(t *testing.T) {
-	min := string(read(t, "originaccesscontrol-minimal.request.xml"))
+	min, _ := originAccessControlCase.requests(t)
 	const mx = cloudfront.MalformedXML
-	for _, tt := range []struct {
-		name string
-		body string
-		want cloudfront.Code
-	}{
+	originAccessControlCase.testBad(t, []badBody{
 		{"empty", "", cloudfront.MissingBody},
 		{"blank", " \n\t", cloudfront.MissingBody},
 		{"malformed XML", edit(min, "</Name>", "</Nam>"), mx},
@@ -260,41 +197,10 @@ func TestDecodeOriginAccessControlBad(t *testing.T) {
 		{"Description with elements", edit(min, "<Name>", "<Description><p>x</p></Description><Name>"), mx},
 		{"SigningBehavior with elements", edit(min, ">no-override<", "><always/><"), mx},
 		{"malformed beats missing", edit(edit(min, "<Name>minimal</Name>", ""), "<SigningProtocol>sigv4</SigningProtocol>", "<SigningProtocol><x/></SigningProtocol>"), mx},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := DecodeOriginAccessControlConfig([]byte(tt.body))
-			var e *cloudfront.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T), want *cloudfront.Error %s", err, err, tt.want)
-			}
-			if e.Code != tt.want {
-				t.Fatalf("code %s (%s), want %s", e.Code, e.Message, tt.want)
-			}
-		})
-	}
+	})
 }
 
-// FuzzDecodeOriginAccessControlConfig: no input panics or gets anything
-// but a CloudFront 4xx error, and a config that decodes survives encode
-// and decode unchanged.
+// FuzzDecodeOriginAccessControlConfig: see codecCase.fuzz.
 func FuzzDecodeOriginAccessControlConfig(f *testing.F) {
-	seedFuzz(f) // every golden body, the origin access control ones among them
-	f.Fuzz(func(t *testing.T, body []byte) {
-		c, err := DecodeOriginAccessControlConfig(body)
-		if err != nil {
-			checkFuzzError(t, err)
-			return
-		}
-		out := EncodeOriginAccessControlConfig(c)
-		again, err := DecodeOriginAccessControlConfig(out)
-		if err != nil {
-			t.Fatalf("encoded config does not decode: %v\n%s", err, out)
-		}
-		if c != again {
-			t.Fatalf("round trip changed the config:\n%#v\n%#v", c, again)
-		}
-		if !bytes.Equal(out, EncodeOriginAccessControlConfig(again)) {
-			t.Fatal("round trip changed the document")
-		}
-	})
+	originAccessControlCase.fuzz(f)
 }

@@ -1,6 +1,10 @@
 package v20200531
 
-import "github.com/openfront/openfront/internal/cloudfront"
+import (
+	"time"
+
+	"github.com/openfront/openfront/internal/cloudfront"
+)
 
 // Origin request policies: OriginRequestPolicyConfig
 // (CreateOriginRequestPolicy, UpdateOriginRequestPolicy,
@@ -40,17 +44,13 @@ func (d *decoder) originRequestPolicyConfig(n *node) cloudfront.OriginRequestPol
 // EncodeOriginRequestPolicyConfig encodes an <OriginRequestPolicyConfig>
 // document (GetOriginRequestPolicyConfig).
 func EncodeOriginRequestPolicyConfig(c cloudfront.OriginRequestPolicyConfig) []byte {
-	w := newDoc("OriginRequestPolicyConfig")
-	w.originRequestPolicyConfigBody(c)
-	return w.Bytes("OriginRequestPolicyConfig")
+	return originRequestPolicies.encodeConfig(c)
 }
 
 // EncodeOriginRequestPolicy encodes an <OriginRequestPolicy> document
 // (Create, Get, Update).
 func EncodeOriginRequestPolicy(p cloudfront.OriginRequestPolicy) []byte {
-	w := newDoc("OriginRequestPolicy")
-	w.originRequestPolicyBody(p)
-	return w.Bytes("OriginRequestPolicy")
+	return originRequestPolicies.encode(&p)
 }
 
 // EncodeOriginRequestPolicyList encodes an <OriginRequestPolicyList> of
@@ -58,33 +58,18 @@ func EncodeOriginRequestPolicy(p cloudfront.OriginRequestPolicy) []byte {
 // CachePolicyList it has no Marker and no IsTruncated: NextMarker is there
 // when the page is truncated.
 func EncodeOriginRequestPolicyList(p cloudfront.ListPage, items []cloudfront.OriginRequestPolicy) []byte {
-	w := newDoc("OriginRequestPolicyList")
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Int("Quantity", int64(len(items)))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, op := range items {
-			w.Open("OriginRequestPolicySummary")
-			w.Text("Type", op.Type())
-			w.Open("OriginRequestPolicy")
-			w.originRequestPolicyBody(op)
-			w.Close("OriginRequestPolicy")
-			w.Close("OriginRequestPolicySummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("OriginRequestPolicyList")
+	return originRequestPolicies.encodeList(p, items)
 }
 
-func (w *writer) originRequestPolicyBody(p cloudfront.OriginRequestPolicy) {
-	w.Text("Id", p.ID)
-	w.Time("LastModifiedTime", p.LastModifiedTime)
-	w.Open("OriginRequestPolicyConfig")
-	w.originRequestPolicyConfigBody(p.Config)
-	w.Close("OriginRequestPolicyConfig")
+// originRequestPolicies is the origin request policy kind for the shared
+// policy encoders (policy.go).
+var originRequestPolicies = policyKind[cloudfront.OriginRequestPolicy, cloudfront.OriginRequestPolicyConfig]{
+	name: "OriginRequestPolicy",
+	parts: func(p *cloudfront.OriginRequestPolicy) (string, time.Time, cloudfront.OriginRequestPolicyConfig) {
+		return p.ID, p.LastModifiedTime, p.Config
+	},
+	typ:    (*cloudfront.OriginRequestPolicy).Type,
+	config: (*writer).originRequestPolicyConfigBody,
 }
 
 func (w *writer) originRequestPolicyConfigBody(c cloudfront.OriginRequestPolicyConfig) {

@@ -1,9 +1,6 @@
 package v20200531
 
 import (
-	"bytes"
-	"errors"
-	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +9,22 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
+
+// originRequestPolicyCase: the origin request policy codec under test.
+var originRequestPolicyCase = policyCase[cloudfront.OriginRequestPolicy, cloudfront.OriginRequestPolicyConfig]{
+	codecCase: codecCase[cloudfront.OriginRequestPolicyConfig]{
+		file:    "originrequestpolicy",
+		root:    "OriginRequestPolicyConfig",
+		decode:  DecodeOriginRequestPolicyConfig,
+		encode:  EncodeOriginRequestPolicyConfig,
+		full:    fullOriginRequestPolicyConfig,
+		minimal: minimalOriginRequestPolicyConfig,
+	},
+	policy:       "OriginRequestPolicy",
+	encodePolicy: EncodeOriginRequestPolicy,
+	encodeList:   EncodeOriginRequestPolicyList,
+	policies:     testOriginRequestPolicies,
+}
 
 // fullOriginRequestPolicyConfig is what
 // testdata/originrequestpolicy-full.request.xml says.
@@ -35,87 +48,6 @@ func minimalOriginRequestPolicyConfig() cloudfront.OriginRequestPolicyConfig {
 	}
 }
 
-// checkOriginRequestPolicyRoundTrip: doc decodes to exactly c
-// (reflect.DeepEqual, so that nil and empty Names differ) and encodes back
-// to the same bytes.
-func checkOriginRequestPolicyRoundTrip(t *testing.T, c cloudfront.OriginRequestPolicyConfig) []byte {
-	t.Helper()
-	out := EncodeOriginRequestPolicyConfig(c)
-	again, err := DecodeOriginRequestPolicyConfig(out)
-	if err != nil {
-		t.Fatalf("the encoded config does not decode: %v\n%s", err, out)
-	}
-	if !reflect.DeepEqual(c, again) {
-		t.Fatalf("round trip changed the config:\n%#v\n%#v", c, again)
-	}
-	if out2 := EncodeOriginRequestPolicyConfig(again); !bytes.Equal(out, out2) {
-		t.Fatalf("round trip changed the document:\n%s\n%s", out, out2)
-	}
-	return out
-}
-
-// TestGoldenOriginRequestPolicyConfigs decodes each request (full: members
-// in alphabetical order, as aws-sdk-go-v2 sends them; minimal: model
-// order, only the required members), checks the value, and encodes it in
-// model order.
-func TestGoldenOriginRequestPolicyConfigs(t *testing.T) {
-	for name, want := range map[string]cloudfront.OriginRequestPolicyConfig{
-		"full":    fullOriginRequestPolicyConfig(),
-		"minimal": minimalOriginRequestPolicyConfig(),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, err := DecodeOriginRequestPolicyConfig(read(t, "originrequestpolicy-"+name+".request.xml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(c, want) {
-				t.Fatalf("decoded\n%#v\nwant\n%#v", c, want)
-			}
-			golden(t, "originrequestpolicy-"+name+".config.xml", checkOriginRequestPolicyRoundTrip(t, c))
-		})
-	}
-}
-
-// TestOriginRequestPolicyMemberOrder: the alphabetical request
-// (aws-sdk-go-v2) and the model-order document (the encoder's, as the JS
-// SDK sends it) decode to the same config.
-func TestOriginRequestPolicyMemberOrder(t *testing.T) {
-	alpha := read(t, "originrequestpolicy-full.request.xml")
-	root, err := xmlwire.Parse(alpha, Namespace, "OriginRequestPolicyConfig")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sorted func(n *xmlwire.Node)
-	sorted = func(n *xmlwire.Node) {
-		var names []string
-		for _, k := range n.Kids {
-			if n.Name != "Items" {
-				names = append(names, k.Name)
-			}
-			sorted(k)
-		}
-		if !slices.IsSorted(names) {
-			t.Fatalf("%s: members %v are not in alphabetical order", n.Path, names)
-		}
-	}
-	sorted(root)
-	model := EncodeOriginRequestPolicyConfig(fullOriginRequestPolicyConfig())
-	if bytes.Equal(alpha, model) {
-		t.Fatal("the two documents are the same")
-	}
-	a, err := DecodeOriginRequestPolicyConfig(alpha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := DecodeOriginRequestPolicyConfig(model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(a, m) {
-		t.Fatalf("alphabetical\n%#v\nmodel order\n%#v", a, m)
-	}
-}
-
 func testOriginRequestPolicies() (managed, custom cloudfront.OriginRequestPolicy) {
 	mc := cloudfront.OriginRequestPolicyConfig{
 		Comment:      "Policy to forward all parameters in viewer requests",
@@ -133,26 +65,20 @@ func testOriginRequestPolicies() (managed, custom cloudfront.OriginRequestPolicy
 	return managed, custom
 }
 
+func TestGoldenOriginRequestPolicyConfigs(t *testing.T) {
+	originRequestPolicyCase.testGoldenConfigs(t)
+}
+
+func TestOriginRequestPolicyMemberOrder(t *testing.T) {
+	originRequestPolicyCase.testMemberOrder(t)
+}
+
 func TestGoldenOriginRequestPolicy(t *testing.T) {
-	_, custom := testOriginRequestPolicies()
-	golden(t, "originrequestpolicy.response.xml", EncodeOriginRequestPolicy(custom))
+	originRequestPolicyCase.testGoldenPolicy(t)
 }
 
 func TestGoldenOriginRequestPolicyList(t *testing.T) {
-	managed, custom := testOriginRequestPolicies()
-	golden(t, "originrequestpolicy-list.response.xml",
-		EncodeOriginRequestPolicyList(cloudfront.ListPage{MaxItems: 100}, []cloudfront.OriginRequestPolicy{managed, custom}))
-
-	// A truncated page carries NextMarker first; an empty one no Items.
-	page := string(EncodeOriginRequestPolicyList(cloudfront.ListPage{Marker: "a", NextMarker: "b", MaxItems: 1, IsTruncated: true},
-		[]cloudfront.OriginRequestPolicy{custom}))
-	if !strings.Contains(page, `<OriginRequestPolicyList xmlns="`+Namespace+`"><NextMarker>b</NextMarker><MaxItems>1</MaxItems><Quantity>1</Quantity><Items><OriginRequestPolicySummary><Type>custom</Type><OriginRequestPolicy><Id>`) {
-		t.Errorf("truncated page: %s", page)
-	}
-	empty := string(EncodeOriginRequestPolicyList(cloudfront.ListPage{MaxItems: 100}, nil))
-	if want := xmlwire.Prolog + `<OriginRequestPolicyList xmlns="` + Namespace + `"><MaxItems>100</MaxItems><Quantity>0</Quantity></OriginRequestPolicyList>`; empty != want {
-		t.Errorf("empty page:\n got %s\nwant %s", empty, want)
-	}
+	originRequestPolicyCase.testGoldenList(t)
 }
 
 // TestOriginRequestPolicyRoundTrip: decode(encode(x)) == x, with nil and
@@ -169,7 +95,7 @@ func TestOriginRequestPolicyRoundTrip(t *testing.T) {
 	odd.Comment, odd.Name = " <a>\r\n\t&'\"é ", "  "
 	odd.Cookies = cloudfront.ParamSet{Behavior: "", Names: []string{"", " x "}}
 	odd.Headers.Behavior = "not-a-behaviour"
-	for name, c := range map[string]cloudfront.OriginRequestPolicyConfig{
+	originRequestPolicyCase.testRoundTrip(t, map[string]cloudfront.OriginRequestPolicyConfig{
 		"full":        fullOriginRequestPolicyConfig(),
 		"minimal":     minimalOriginRequestPolicyConfig(),
 		"normalized":  normalized,
@@ -177,27 +103,17 @@ func TestOriginRequestPolicyRoundTrip(t *testing.T) {
 		"mixed":       withNames(nil, []string{}, []string{"q"}),
 		"mixed again": withNames([]string{"h"}, nil, []string{}),
 		"odd values":  odd,
-	} {
-		t.Run(name, func(t *testing.T) { checkOriginRequestPolicyRoundTrip(t, c) })
-	}
-	// The encoder writes a list only when Names is not nil.
-	out := string(EncodeOriginRequestPolicyConfig(withNames(nil, []string{}, nil)))
-	if strings.Contains(out, "<Headers>") || strings.Contains(out, "<QueryStrings>") ||
-		!strings.Contains(out, "<CookieBehavior>none</CookieBehavior><Cookies><Quantity>0</Quantity></Cookies>") {
-		t.Errorf("lists: %s", out)
-	}
+	})
+	checkParamSetLists(t, EncodeOriginRequestPolicyConfig(withNames(nil, []string{}, nil)))
 }
 
 // TestDecodeOriginRequestPolicyAccepted: what clients really send that
 // must decode, and what it decodes to.
 func TestDecodeOriginRequestPolicyAccepted(t *testing.T) {
-	min := string(read(t, "originrequestpolicy-minimal.request.xml"))
+	min, _ := originRequestPolicyCase.requests(t)
 	none := "<HeaderBehavior>none</HeaderBehavior>"
 	type config = cloudfront.OriginRequestPolicyConfig
-	for name, tt := range map[string]struct {
-		body  string
-		check func(c config) bool
-	}{
+	originRequestPolicyCase.testAccepted(t, map[string]acceptedBody[config]{
 		"no namespace": {edit(min, ` xmlns="`+Namespace+`"`, ""),
 			func(c config) bool { return c.Name == "minimal" }},
 		"with prolog": {xmlwire.Prolog + min,
@@ -222,31 +138,19 @@ func TestDecodeOriginRequestPolicyAccepted(t *testing.T) {
 			func(c config) bool { return c.Cookies.Behavior == "sometimes" }},
 		"empty Comment": {edit(min, "<Name>", "<Comment/><Name>"),
 			func(c config) bool { return c.Comment == "" }},
-	} {
-		c, err := DecodeOriginRequestPolicyConfig([]byte(tt.body))
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-		} else if !tt.check(c) {
-			t.Errorf("%s: decoded %#v", name, c)
-		}
-	}
+	})
 }
 
 // TestDecodeOriginRequestPolicyBad: documents that must not decode, with
 // the code each gets (all listed by the model for
 // CreateOriginRequestPolicy, but for MalformedXML, the protocol's own).
 func TestDecodeOriginRequestPolicyBad(t *testing.T) {
-	min := string(read(t, "originrequestpolicy-minimal.request.xml"))
-	full := string(read(t, "originrequestpolicy-full.request.xml"))
+	min, full := originRequestPolicyCase.requests(t)
 	const (
 		mx = cloudfront.MalformedXML
 		iq = cloudfront.InconsistentQuantities
 	)
-	for _, tt := range []struct {
-		name string
-		body string
-		want cloudfront.Code
-	}{
+	originRequestPolicyCase.testBad(t, []badBody{
 		{"empty", "", cloudfront.MissingBody},
 		{"malformed XML", edit(min, "</Name>", "</Nam>"), mx},
 		{"not XML", "hello", mx},
@@ -278,41 +182,11 @@ func TestDecodeOriginRequestPolicyBad(t *testing.T) {
 		{"Quantity too large", edit(full, "<Quantity>1</Quantity>", "<Quantity>2</Quantity>"), iq},
 		{"Quantity too small", edit(full, "<Quantity>2</Quantity>", "<Quantity>1</Quantity>"), iq},
 		{"Items without Quantity match", edit(full, "<Items/><Quantity>0</Quantity>", "<Quantity>3</Quantity>"), iq},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := DecodeOriginRequestPolicyConfig([]byte(tt.body))
-			var e *cloudfront.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T), want *cloudfront.Error %s", err, err, tt.want)
-			}
-			if e.Code != tt.want {
-				t.Fatalf("code %s (%s), want %s", e.Code, e.Message, tt.want)
-			}
-		})
-	}
+	})
 }
 
-// FuzzDecodeOriginRequestPolicyConfig: no input panics or gets anything
-// but a CloudFront 4xx error, and a config that decodes survives encode
-// and decode unchanged, nil and empty Names included.
+// FuzzDecodeOriginRequestPolicyConfig: see codecCase.fuzz; nil and empty
+// Names included.
 func FuzzDecodeOriginRequestPolicyConfig(f *testing.F) {
-	seedFuzz(f) // every golden body, the origin request policy ones among them
-	f.Fuzz(func(t *testing.T, body []byte) {
-		c, err := DecodeOriginRequestPolicyConfig(body)
-		if err != nil {
-			checkFuzzError(t, err)
-			return
-		}
-		out := EncodeOriginRequestPolicyConfig(c)
-		again, err := DecodeOriginRequestPolicyConfig(out)
-		if err != nil {
-			t.Fatalf("encoded config does not decode: %v\n%s", err, out)
-		}
-		if !reflect.DeepEqual(c, again) {
-			t.Fatalf("round trip changed the config:\n%#v\n%#v", c, again)
-		}
-		if !bytes.Equal(out, EncodeOriginRequestPolicyConfig(again)) {
-			t.Fatal("round trip changed the document")
-		}
-	})
+	originRequestPolicyCase.fuzz(f)
 }

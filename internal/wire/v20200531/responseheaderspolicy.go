@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/xmlwire"
@@ -254,17 +255,13 @@ func formatDouble(v float64) string {
 // EncodeResponseHeadersPolicyConfig encodes a
 // <ResponseHeadersPolicyConfig> document (GetResponseHeadersPolicyConfig).
 func EncodeResponseHeadersPolicyConfig(c cloudfront.ResponseHeadersPolicyConfig) []byte {
-	w := newDoc("ResponseHeadersPolicyConfig")
-	w.responseHeadersPolicyConfigBody(c)
-	return w.Bytes("ResponseHeadersPolicyConfig")
+	return responseHeadersPolicies.encodeConfig(c)
 }
 
 // EncodeResponseHeadersPolicy encodes a <ResponseHeadersPolicy> document
 // (Create, Get, Update).
 func EncodeResponseHeadersPolicy(p cloudfront.ResponseHeadersPolicy) []byte {
-	w := newDoc("ResponseHeadersPolicy")
-	w.responseHeadersPolicyBody(p)
-	return w.Bytes("ResponseHeadersPolicy")
+	return responseHeadersPolicies.encode(&p)
 }
 
 // EncodeResponseHeadersPolicyList encodes a <ResponseHeadersPolicyList> of
@@ -272,33 +269,18 @@ func EncodeResponseHeadersPolicy(p cloudfront.ResponseHeadersPolicy) []byte {
 // CachePolicyList it has no Marker and no IsTruncated: NextMarker is there
 // when the page is truncated.
 func EncodeResponseHeadersPolicyList(p cloudfront.ListPage, items []cloudfront.ResponseHeadersPolicy) []byte {
-	w := newDoc("ResponseHeadersPolicyList")
-	if p.IsTruncated {
-		w.Text("NextMarker", p.NextMarker)
-	}
-	w.Int("MaxItems", int64(p.MaxItems))
-	w.Int("Quantity", int64(len(items)))
-	if len(items) > 0 {
-		w.Open("Items")
-		for _, rp := range items {
-			w.Open("ResponseHeadersPolicySummary")
-			w.Text("Type", rp.Type())
-			w.Open("ResponseHeadersPolicy")
-			w.responseHeadersPolicyBody(rp)
-			w.Close("ResponseHeadersPolicy")
-			w.Close("ResponseHeadersPolicySummary")
-		}
-		w.Close("Items")
-	}
-	return w.Bytes("ResponseHeadersPolicyList")
+	return responseHeadersPolicies.encodeList(p, items)
 }
 
-func (w *writer) responseHeadersPolicyBody(p cloudfront.ResponseHeadersPolicy) {
-	w.Text("Id", p.ID)
-	w.Time("LastModifiedTime", p.LastModifiedTime)
-	w.Open("ResponseHeadersPolicyConfig")
-	w.responseHeadersPolicyConfigBody(p.Config)
-	w.Close("ResponseHeadersPolicyConfig")
+// responseHeadersPolicies is the response headers policy kind for the
+// shared policy encoders (policy.go).
+var responseHeadersPolicies = policyKind[cloudfront.ResponseHeadersPolicy, cloudfront.ResponseHeadersPolicyConfig]{
+	name: "ResponseHeadersPolicy",
+	parts: func(p *cloudfront.ResponseHeadersPolicy) (string, time.Time, cloudfront.ResponseHeadersPolicyConfig) {
+		return p.ID, p.LastModifiedTime, p.Config
+	},
+	typ:    (*cloudfront.ResponseHeadersPolicy).Type,
+	config: (*writer).responseHeadersPolicyConfigBody,
 }
 
 func (w *writer) responseHeadersPolicyConfigBody(c cloudfront.ResponseHeadersPolicyConfig) {

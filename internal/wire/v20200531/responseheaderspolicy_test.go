@@ -1,11 +1,8 @@
 package v20200531
 
 import (
-	"bytes"
-	"errors"
 	"math"
 	"reflect"
-	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +10,22 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/wire/xmlwire"
 )
+
+// responseHeadersPolicyCase: the response headers policy codec under test.
+var responseHeadersPolicyCase = policyCase[cloudfront.ResponseHeadersPolicy, cloudfront.ResponseHeadersPolicyConfig]{
+	codecCase: codecCase[cloudfront.ResponseHeadersPolicyConfig]{
+		file:    "responseheaderspolicy",
+		root:    "ResponseHeadersPolicyConfig",
+		decode:  DecodeResponseHeadersPolicyConfig,
+		encode:  EncodeResponseHeadersPolicyConfig,
+		full:    fullResponseHeadersPolicyConfig,
+		minimal: minimalResponseHeadersPolicyConfig,
+	},
+	policy:       "ResponseHeadersPolicy",
+	encodePolicy: EncodeResponseHeadersPolicy,
+	encodeList:   EncodeResponseHeadersPolicyList,
+	policies:     testResponseHeadersPolicies,
+}
 
 func ptrInt(v int) *int           { return &v }
 func ptrFloat(v float64) *float64 { return &v }
@@ -53,86 +66,6 @@ func minimalResponseHeadersPolicyConfig() cloudfront.ResponseHeadersPolicyConfig
 	return cloudfront.ResponseHeadersPolicyConfig{Name: "minimal"}
 }
 
-// checkResponseHeadersPolicyRoundTrip: doc decodes to exactly c
-// (reflect.DeepEqual, so that nil and empty lists and parts differ) and
-// encodes back to the same bytes.
-func checkResponseHeadersPolicyRoundTrip(t *testing.T, c cloudfront.ResponseHeadersPolicyConfig) []byte {
-	t.Helper()
-	out := EncodeResponseHeadersPolicyConfig(c)
-	again, err := DecodeResponseHeadersPolicyConfig(out)
-	if err != nil {
-		t.Fatalf("the encoded config does not decode: %v\n%s", err, out)
-	}
-	if !reflect.DeepEqual(c, again) {
-		t.Fatalf("round trip changed the config:\n%#v\n%#v\n%s", c, again, out)
-	}
-	if out2 := EncodeResponseHeadersPolicyConfig(again); !bytes.Equal(out, out2) {
-		t.Fatalf("round trip changed the document:\n%s\n%s", out, out2)
-	}
-	return out
-}
-
-// TestGoldenResponseHeadersPolicyConfigs decodes each request (full: every
-// member, in alphabetical order, as aws-sdk-go-v2 sends them; minimal:
-// Name only), checks the value, and encodes it in model order.
-func TestGoldenResponseHeadersPolicyConfigs(t *testing.T) {
-	for name, want := range map[string]cloudfront.ResponseHeadersPolicyConfig{
-		"full":    fullResponseHeadersPolicyConfig(),
-		"minimal": minimalResponseHeadersPolicyConfig(),
-	} {
-		t.Run(name, func(t *testing.T) {
-			c, err := DecodeResponseHeadersPolicyConfig(read(t, "responseheaderspolicy-"+name+".request.xml"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(c, want) {
-				t.Fatalf("decoded\n%#v\nwant\n%#v", c, want)
-			}
-			golden(t, "responseheaderspolicy-"+name+".config.xml", checkResponseHeadersPolicyRoundTrip(t, c))
-		})
-	}
-}
-
-// TestResponseHeadersPolicyMemberOrder: the alphabetical request
-// (aws-sdk-go-v2) and the model-order document (the encoder's, as the JS
-// SDK sends it) decode to the same config.
-func TestResponseHeadersPolicyMemberOrder(t *testing.T) {
-	alpha := read(t, "responseheaderspolicy-full.request.xml")
-	root, err := xmlwire.Parse(alpha, Namespace, "ResponseHeadersPolicyConfig")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sorted func(n *xmlwire.Node)
-	sorted = func(n *xmlwire.Node) {
-		var names []string
-		for _, k := range n.Kids {
-			if n.Name != "Items" {
-				names = append(names, k.Name)
-			}
-			sorted(k)
-		}
-		if !slices.IsSorted(names) {
-			t.Fatalf("%s: members %v are not in alphabetical order", n.Path, names)
-		}
-	}
-	sorted(root)
-	model := EncodeResponseHeadersPolicyConfig(fullResponseHeadersPolicyConfig())
-	if bytes.Equal(alpha, model) {
-		t.Fatal("the two documents are the same")
-	}
-	a, err := DecodeResponseHeadersPolicyConfig(alpha)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := DecodeResponseHeadersPolicyConfig(model)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(a, m) {
-		t.Fatalf("alphabetical\n%#v\nmodel order\n%#v", a, m)
-	}
-}
-
 func testResponseHeadersPolicies() (managed, custom cloudfront.ResponseHeadersPolicy) {
 	mc := cloudfront.ResponseHeadersPolicyConfig{
 		Comment: "Allows all origins for simple CORS requests",
@@ -151,26 +84,20 @@ func testResponseHeadersPolicies() (managed, custom cloudfront.ResponseHeadersPo
 	return managed, custom
 }
 
+func TestGoldenResponseHeadersPolicyConfigs(t *testing.T) {
+	responseHeadersPolicyCase.testGoldenConfigs(t)
+}
+
+func TestResponseHeadersPolicyMemberOrder(t *testing.T) {
+	responseHeadersPolicyCase.testMemberOrder(t)
+}
+
 func TestGoldenResponseHeadersPolicy(t *testing.T) {
-	_, custom := testResponseHeadersPolicies()
-	golden(t, "responseheaderspolicy.response.xml", EncodeResponseHeadersPolicy(custom))
+	responseHeadersPolicyCase.testGoldenPolicy(t)
 }
 
 func TestGoldenResponseHeadersPolicyList(t *testing.T) {
-	managed, custom := testResponseHeadersPolicies()
-	golden(t, "responseheaderspolicy-list.response.xml",
-		EncodeResponseHeadersPolicyList(cloudfront.ListPage{MaxItems: 100}, []cloudfront.ResponseHeadersPolicy{managed, custom}))
-
-	// A truncated page carries NextMarker first; an empty one no Items.
-	page := string(EncodeResponseHeadersPolicyList(cloudfront.ListPage{Marker: "a", NextMarker: "b", MaxItems: 1, IsTruncated: true},
-		[]cloudfront.ResponseHeadersPolicy{custom}))
-	if !strings.Contains(page, `<ResponseHeadersPolicyList xmlns="`+Namespace+`"><NextMarker>b</NextMarker><MaxItems>1</MaxItems><Quantity>1</Quantity><Items><ResponseHeadersPolicySummary><Type>custom</Type><ResponseHeadersPolicy><Id>`) {
-		t.Errorf("truncated page: %s", page)
-	}
-	empty := string(EncodeResponseHeadersPolicyList(cloudfront.ListPage{MaxItems: 100}, nil))
-	if want := xmlwire.Prolog + `<ResponseHeadersPolicyList xmlns="` + Namespace + `"><MaxItems>100</MaxItems><Quantity>0</Quantity></ResponseHeadersPolicyList>`; empty != want {
-		t.Errorf("empty page:\n got %s\nwant %s", empty, want)
-	}
+	responseHeadersPolicyCase.testGoldenList(t)
 }
 
 // TestResponseHeadersPolicyRoundTrip: decode(encode(x)) == x, with nil and
@@ -222,9 +149,7 @@ func TestResponseHeadersPolicyRoundTrip(t *testing.T) {
 	for _, rate := range []float64{100, 50, 0.0001, 33.3333, 1e-7, 1e21, 1.0 / 3, math.Copysign(0, -1), -5, math.MaxFloat64, math.SmallestNonzeroFloat64} {
 		cases["SamplingRate "+formatDouble(rate)] = with(func(c *config) { c.ServerTiming.SamplingRate = ptrFloat(rate) })
 	}
-	for name, c := range cases {
-		t.Run(name, func(t *testing.T) { checkResponseHeadersPolicyRoundTrip(t, c) })
-	}
+	responseHeadersPolicyCase.testRoundTrip(t, cases)
 
 	// Required Items always, optional lists and ReportUri only when set.
 	out := string(EncodeResponseHeadersPolicyConfig(cases["empty lists"]))
@@ -263,8 +188,7 @@ func TestResponseHeadersPolicyRoundTrip(t *testing.T) {
 // TestDecodeResponseHeadersPolicyAccepted: what clients really send that
 // must decode, and what it decodes to.
 func TestDecodeResponseHeadersPolicyAccepted(t *testing.T) {
-	min := string(read(t, "responseheaderspolicy-minimal.request.xml"))
-	full := string(read(t, "responseheaderspolicy-full.request.xml"))
+	min, full := responseHeadersPolicyCase.requests(t)
 	type config = cloudfront.ResponseHeadersPolicyConfig
 	const name = "<Name>minimal</Name>"
 	rate := func(s string) string {
@@ -281,10 +205,7 @@ func TestDecodeResponseHeadersPolicyAccepted(t *testing.T) {
 			"<AccessControlAllowMethods><Quantity>1</Quantity><Items><Method>ALL</Method></Items></AccessControlAllowMethods>"+
 			"<AccessControlAllowCredentials>false</AccessControlAllowCredentials><OriginOverride>false</OriginOverride>"+inner+"</CorsConfig>")
 	}
-	for label, tt := range map[string]struct {
-		body  string
-		check func(c config) bool
-	}{
+	responseHeadersPolicyCase.testAccepted(t, map[string]acceptedBody[config]{
 		"no namespace": {edit(min, ` xmlns="`+Namespace+`"`, ""),
 			func(c config) bool { return reflect.DeepEqual(c, minimalResponseHeadersPolicyConfig()) }},
 		"with prolog": {xmlwire.Prolog + min,
@@ -337,14 +258,7 @@ func TestDecodeResponseHeadersPolicyAccepted(t *testing.T) {
 			func(c config) bool { return c.SecurityHeaders.FrameOptions.FrameOption == "ALLOW-FROM" }},
 		"empty ReportUri": {edit(full, "<ReportUri>https://reports.example.com/xss</ReportUri>", "<ReportUri/>"),
 			func(c config) bool { return c.SecurityHeaders.XSSProtection.ReportURI == "" }},
-	} {
-		c, err := DecodeResponseHeadersPolicyConfig([]byte(tt.body))
-		if err != nil {
-			t.Errorf("%s: %v", label, err)
-		} else if !tt.check(c) {
-			t.Errorf("%s: decoded %#v", label, c)
-		}
-	}
+	})
 }
 
 // TestDecodeResponseHeadersPolicyBad: documents that must not decode, with
@@ -352,19 +266,14 @@ func TestDecodeResponseHeadersPolicyAccepted(t *testing.T) {
 // listed by the model for CreateResponseHeadersPolicy and
 // UpdateResponseHeadersPolicy; MalformedXML is the protocol's own).
 func TestDecodeResponseHeadersPolicyBad(t *testing.T) {
-	min := string(read(t, "responseheaderspolicy-minimal.request.xml"))
-	full := string(read(t, "responseheaderspolicy-full.request.xml"))
+	min, full := responseHeadersPolicyCase.requests(t)
 	const (
 		mx = cloudfront.MalformedXML
 		iq = cloudfront.InconsistentQuantities
 		ia = cloudfront.InvalidArgument
 	)
 	rate := func(s string) string { return edit(full, "<SamplingRate>12.5<", "<SamplingRate>"+s+"<") }
-	for _, tt := range []struct {
-		name string
-		body string
-		want cloudfront.Code
-	}{
+	responseHeadersPolicyCase.testBad(t, []badBody{
 		{"empty", "", cloudfront.MissingBody},
 		{"malformed XML", edit(min, "</Name>", "</Nam>"), mx},
 		{"not XML", "hello", mx},
@@ -428,41 +337,11 @@ func TestDecodeResponseHeadersPolicyBad(t *testing.T) {
 		{"SamplingRate -Infinity", rate("-Infinity"), ia},
 		{"SamplingRate INF", rate(" INF "), ia},
 		{"SamplingRate beyond float64", rate("1e400"), ia},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := DecodeResponseHeadersPolicyConfig([]byte(tt.body))
-			var e *cloudfront.Error
-			if !errors.As(err, &e) {
-				t.Fatalf("error %v (%T), want *cloudfront.Error %s", err, err, tt.want)
-			}
-			if e.Code != tt.want {
-				t.Fatalf("code %s (%s), want %s", e.Code, e.Message, tt.want)
-			}
-		})
-	}
+	})
 }
 
-// FuzzDecodeResponseHeadersPolicyConfig: no input panics or gets anything
-// but a CloudFront 4xx error, and a config that decodes survives encode
-// and decode unchanged, nil and empty lists and parts included.
+// FuzzDecodeResponseHeadersPolicyConfig: see codecCase.fuzz; nil and
+// empty lists and parts included.
 func FuzzDecodeResponseHeadersPolicyConfig(f *testing.F) {
-	seedFuzz(f) // every golden body, the response headers policy ones among them
-	f.Fuzz(func(t *testing.T, body []byte) {
-		c, err := DecodeResponseHeadersPolicyConfig(body)
-		if err != nil {
-			checkFuzzError(t, err)
-			return
-		}
-		out := EncodeResponseHeadersPolicyConfig(c)
-		again, err := DecodeResponseHeadersPolicyConfig(out)
-		if err != nil {
-			t.Fatalf("encoded config does not decode: %v\n%s", err, out)
-		}
-		if !reflect.DeepEqual(c, again) {
-			t.Fatalf("round trip changed the config:\n%#v\n%#v", c, again)
-		}
-		if !bytes.Equal(out, EncodeResponseHeadersPolicyConfig(again)) {
-			t.Fatal("round trip changed the document")
-		}
-	})
+	responseHeadersPolicyCase.fuzz(f)
 }
