@@ -11,20 +11,21 @@ import (
 )
 
 // The kinds distributions name by id (cache, origin request and response
-// headers policies, origin access controls) are written once here. An account's own records
-// go through the lifecycle, with the Name where other kinds keep a
-// CallerReference: unique in the account, and no idempotency (their
-// Create operations have no CallerReference). CloudFront's managed
-// policies are in every account, read-only, and kept in package
-// cloudfront, not in the store.
+// headers policies, origin access controls) are written once here. An
+// account's own records go through the lifecycle, with the Name where
+// other kinds keep a CallerReference: unique in the account, and no
+// idempotency (their Create operations have no CallerReference).
+// CloudFront's managed policies are in every account, read-only, and kept
+// in package cloudfront, not in the store.
 //
 // Edges never see such a record itself: the distribution carries the
 // config of each one it names (CacheBehavior.CachePolicy,
-// .OriginRequestPolicy, .ResponseHeadersPolicy, Origin.OriginAccessControl), resolved whenever the
-// distribution is written. A record's update rewrites the account's
-// distributions that name it at the update's revision, so they are
-// InProgress until every edge has them, as CloudFront's are; a record is
-// not deleted while a distribution names it.
+// .OriginRequestPolicy, .ResponseHeadersPolicy,
+// Origin.OriginAccessControl), resolved whenever the distribution is
+// written. A record's update rewrites the account's distributions that
+// name it at the update's revision, so they are InProgress until every
+// edge has them, as CloudFront's are; a record is not deleted while a
+// distribution names it.
 
 // policy is one such kind. R is its record, C its config.
 type policy[R, C any] struct {
@@ -43,8 +44,8 @@ type policy[R, C any] struct {
 	// refs calls f for every place cfg names a record of the kind: its
 	// id, and set, which stores the resolved config there (nil clears).
 	refs func(cfg *cloudfront.DistributionConfig, f func(id string, set func(*C)))
-	// check checks a resolved config where cfg's place names it
-	// (optional): an OAC's type against its origin.
+	// fits checks a resolved config before it is stored in a
+	// distribution (optional): an OAC's type.
 	fits func(c *C) error
 }
 
@@ -101,8 +102,10 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 	return p
 }
 
-// using lists the account's distributions that name the record id. An account holds at most a few hundred distributions,
-// and this runs only on a policy's update, delete and lookup.
+// using lists the account's distributions that name the record id. An
+// account holds at most a few hundred distributions, and this runs only
+// on a record's update and delete and on the ListDistributionsBy…
+// lookups.
 func (p *policy[R, C]) using(tx store.Tx, accountID, id string) ([]cloudfront.Distribution, error) {
 	all, err := tx.Distributions(accountID, "", 0)
 	if err != nil {
@@ -171,7 +174,8 @@ func resolveReferences(tx store.Tx, accountID string, cfg *cloudfront.Distributi
 	return nil
 }
 
-// Policies are one policy kind's operations, as the API layer calls them.
+// Policies are the operations of one kind this file serves (a policy
+// kind, or origin access controls), as the API layer calls them.
 type Policies[R, C any] struct {
 	s *Service
 	p *policy[R, C]
