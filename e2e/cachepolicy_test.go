@@ -14,8 +14,8 @@ import (
 // keys one query parameter; its update, which redeploys the distribution
 // using it (InProgress until the edge has it, then Deployed) and changes
 // what the edge forwards; a behaviour on the managed CachingDisabled,
-// which the edge never caches; and the policy's delete refused while
-// used.
+// which the edge never caches, with the managed SecurityHeadersPolicy's
+// headers on every answer; and the policy's delete refused while used.
 func TestCachePolicyAWSCLI(t *testing.T) {
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("the AWS CLI is not installed")
@@ -45,7 +45,8 @@ func TestCachePolicyAWSCLI(t *testing.T) {
 			"CustomOriginConfig":{"HTTPPort":%d,"HTTPSPort":443,"OriginProtocolPolicy":"http-only"}}]},
 		"DefaultCacheBehavior":{"TargetOriginId":"o","ViewerProtocolPolicy":"allow-all","CachePolicyId":%q},
 		"CacheBehaviors":{"Quantity":1,"Items":[{"PathPattern":"/dynamic/*","TargetOriginId":"o",
-			"ViewerProtocolPolicy":"allow-all","CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad"}]}}`, host, port, policyID)
+			"ViewerProtocolPolicy":"allow-all","CachePolicyId":"4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+			"ResponseHeadersPolicyId":"67f7725c-6f97-4210-82d7-5512b31e9d03"}]}}`, host, port, policyID)
 	dist := aws("create-distribution", "--distribution-config", cfg)
 	id := api2020Get(dist, "Distribution", "Id").(string)
 	domain := api2020Get(dist, "Distribution", "DomainName").(string)
@@ -98,11 +99,19 @@ func TestCachePolicyAWSCLI(t *testing.T) {
 		t.Fatalf("after the update the origin saw %q, want v=1&x=3", body)
 	}
 
-	// The managed CachingDisabled: every request reaches the origin.
+	// The managed CachingDisabled: every request reaches the origin; the
+	// managed SecurityHeadersPolicy adds its headers to each answer.
 	for i := 1; i <= 3; i++ {
 		get("/dynamic/a")
 		if n := o.count("/dynamic/a"); n != i {
 			t.Fatalf("request %d under CachingDisabled: %d origin requests", i, n)
+		}
+	}
+	res, _ := viewer(t, "http", edgeAddr, domain, "GET", "/dynamic/a")
+	for k, v := range map[string]string{"Strict-Transport-Security": "max-age=31536000", "X-Content-Type-Options": "nosniff",
+		"X-Frame-Options": "SAMEORIGIN", "Referrer-Policy": "strict-origin-when-cross-origin"} {
+		if got := res.Header.Get(k); got != v {
+			t.Errorf("SecurityHeadersPolicy: %s = %q, want %q", k, got, v)
 		}
 	}
 

@@ -133,6 +133,9 @@ type behavior struct {
 	// compression. Brotli doesn't support legacy cache settings"), so
 	// legacy ForwardedValues never set it: their viewers get gzip.
 	brotli bool
+	// rhp is the behaviour's response headers policy, compiled; nil when
+	// it has none (responseheaderspolicy.go).
+	rhp *respPolicy
 }
 
 // forwarding is a behaviour's recipe for the request to its origin: which
@@ -591,6 +594,7 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 			defaultTTL:    time.Duration(cb.EffectiveDefaultTTL()) * time.Second,
 			maxTTL:        time.Duration(cb.EffectiveMaxTTL()) * time.Second,
 			compress:      cb.Compress,
+			rhp:           compileResponseHeadersPolicy(cb.ResponseHeadersPolicy),
 		}
 		if f := groups[cb.TargetOriginID]; b.origin == nil && f != nil {
 			b.origin, b.failover = f.primary, f

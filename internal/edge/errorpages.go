@@ -175,26 +175,29 @@ func (s *Server) serveCustomError(w http.ResponseWriter, r *http.Request, q *req
 	}
 	if e.isError {
 		// The page's own error, unchanged.
-		s.stats(q.d).count(resultError, s.serveEntry(w, r, e, nil, resultError, q.pr, q.now))
+		s.stats(q.d).count(resultError, s.serveEntry(w, r, q, e, nil, resultError, q.now))
 		return true
 	}
 	if ce.status != 0 {
 		status = ce.status
 	}
-	s.stats(q.d).count(resultError, s.writePage(w, r, e, status, q.pr))
+	s.stats(q.d).count(resultError, s.writePage(w, r, q, e, status))
 	return true
 }
 
 // writePage sends a cached page as the answer to an error, with status.
 // The viewer's validators and Range are not applied: they name the object
 // it asked for, not the page.
-func (s *Server) writePage(w http.ResponseWriter, r *http.Request, e *entry, status int, pr *perRequest) int {
+func (s *Server) writePage(w http.ResponseWriter, r *http.Request, q *request, e *entry, status int) int {
 	h := w.Header()
 	for k, v := range e.header {
 		h[k] = v
 	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, resultError)
+	}
 	h["X-Cache"] = xCacheValues[resultError]
-	h["X-Amz-Cf-Id"] = pr.id[:]
+	h["X-Amz-Cf-Id"] = q.pr.id[:]
 	w.WriteHeader(status)
 	if r.Method == http.MethodHead || e.size() == 0 {
 		return 0

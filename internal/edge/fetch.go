@@ -36,6 +36,12 @@ type fetchResult struct {
 	// attempts is how many connection attempts the flight used; they
 	// count towards every viewer that waited on it.
 	attempts int32
+	// upstream is the timing of the origin request that e (or resp) came
+	// from, when its behaviour's response headers policy has
+	// Server-Timing; nil for a copy from the cache. stale: e is an
+	// expired copy served because the origin failed (serveStale).
+	upstream *upstreamTiming
+	stale    bool
 
 	// outFill: the body as it arrives, its length (-1: unknown), and the
 	// entry with the whole body once the fill ended well (final is set
@@ -146,6 +152,7 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		// Another viewer's private answer: ask the origin for this one.
 		f = &fetchResult{kind: outStream, attempts: f.attempts}
 	}
+	q.upstream = f.upstream
 	switch f.kind {
 	case outEntry:
 		if f.e.isError && q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.e.status) {
@@ -155,7 +162,7 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		if led && f.leader != nil {
 			hdr = f.leader
 		}
-		c.count(f.res, s.serveEntry(w, r, f.e, hdr, f.res, q.pr, s.now()))
+		c.count(f.res, s.serveEntry(w, r, q, f.e, hdr, f.res, s.now()))
 		return f.res
 	case outFill, outSplit, outParts:
 		if f.e.isError && q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.e.status) {
@@ -179,7 +186,7 @@ func (s *Server) serveMiss(w http.ResponseWriter, r *http.Request, q *request, k
 		return resultError
 	case outBroken:
 		c.count(resultError, 0)
-		s.writeBroken(w, r, f, q.pr)
+		s.writeBroken(w, r, f, q)
 		return resultError
 	}
 	if !led {
@@ -205,6 +212,9 @@ func (s *Server) serveArriving(w http.ResponseWriter, r *http.Request, q *reques
 	for k, v := range hdr {
 		h[k] = v
 	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, f.res)
+	}
 	h["X-Cache"] = xCacheValues[f.res]
 	h["X-Amz-Cf-Id"] = q.pr.id[:]
 	var src body = f.fill
@@ -227,7 +237,7 @@ func (s *Server) serveArriving(w http.ResponseWriter, r *http.Request, q *reques
 // revalidating a stale copy, and starts storing what may be cached while
 // viewers read it. It runs under context.WithoutCancel so that the
 // leader's viewer leaving does not fail the others.
-func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fetchResult {
+func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) (out *fetchResult) {
 	kb := []byte(key)
 	stale, _ := s.cache.get(kb)
 	now := s.now()
@@ -257,6 +267,16 @@ func (s *Server) fetch(r *http.Request, q *request, key string, fl *flight) *fet
 	// one is kept in parts (parts.go).
 	o.ranged, o.rangeTo = true, s.partSize-1
 	ctx, cancel := context.WithCancelCause(context.WithoutCancel(r.Context()))
+	ctx, ut := timed(ctx, q)
+	if ut != nil {
+		// What came from the origin carries its timing; a stale copy
+		// served instead does not.
+		defer func() {
+			if out != nil && !out.stale {
+				out.upstream = ut
+			}
+		}()
+	}
 	start := time.Now()
 	limit := q.b.origin.connectionAttempts
 	resp, used, err := s.send(ctx, cancel, o, limit)
@@ -578,7 +598,7 @@ func (s *Server) serveStale(key string, epoch int64, stale *entry, now time.Time
 	if e.isError {
 		res = resultError
 	}
-	return &fetchResult{kind: outEntry, e: &e, res: res}
+	return &fetchResult{kind: outEntry, e: &e, res: res, stale: true}
 }
 
 // refreshed is a stale entry renewed by a 304: new validators and caching
@@ -668,13 +688,14 @@ func (s *Server) fetchStream(r *http.Request, q *request, attempts int) *fetchRe
 		return &fetchResult{kind: outFailed, status: http.StatusBadGateway}
 	}
 	ctx, cancel := context.WithCancelCause(r.Context())
+	ctx, ut := timed(ctx, q)
 	o := s.originReq(r, q, true)
 	resp, _, err := s.send(ctx, cancel, o, attempts)
 	if err != nil {
 		cancel(nil)
-		return &fetchResult{kind: outFailed, status: originErrorStatus(err)}
+		return &fetchResult{kind: outFailed, status: originErrorStatus(err), upstream: ut}
 	}
-	return &fetchResult{kind: outStream, resp: resp, cancel: cancel,
+	return &fetchResult{kind: outStream, resp: resp, cancel: cancel, upstream: ut,
 		idle: newIdleReader(resp.Body, s.readTimeout(o.g), cancel)}
 }
 
@@ -692,6 +713,9 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, f *fetchRes
 	h := w.Header()
 	for k, v := range hdr {
 		h[k] = v
+	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, res)
 	}
 	h["X-Cache"] = xCacheValues[res]
 	h["X-Amz-Cf-Id"] = q.pr.id[:]
@@ -713,13 +737,16 @@ func (s *Server) writeStream(w http.ResponseWriter, r *http.Request, f *fetchRes
 // writeBroken sends the headers and the part of the body that arrived,
 // then aborts, so the viewer sees a truncated response, as it would have
 // from a streaming proxy.
-func (s *Server) writeBroken(w http.ResponseWriter, r *http.Request, f *fetchResult, pr *perRequest) {
+func (s *Server) writeBroken(w http.ResponseWriter, r *http.Request, f *fetchResult, q *request) {
 	h := w.Header()
 	for k, v := range f.e.header {
 		h[k] = v
 	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, resultError)
+	}
 	h["X-Cache"] = xCacheValues[resultError]
-	h["X-Amz-Cf-Id"] = pr.id[:]
+	h["X-Amz-Cf-Id"] = q.pr.id[:]
 	w.WriteHeader(f.e.status)
 	if r.Method != http.MethodHead {
 		w.Write(f.e.body)

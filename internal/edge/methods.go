@@ -134,6 +134,7 @@ func (s *Server) serveUncached(w http.ResponseWriter, r *http.Request, q *reques
 // one applies.
 func (s *Server) serveStreamed(w http.ResponseWriter, r *http.Request, q *request, f *fetchResult) result {
 	c := s.stats(q.d)
+	q.upstream = f.upstream
 	if f.kind == outFailed {
 		if q.d.errorResponses != nil && s.serveCustomError(w, r, q, f.status) {
 			return resultError

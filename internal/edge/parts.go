@@ -219,6 +219,9 @@ func (s *Server) serveParts(w http.ResponseWriter, r *http.Request, q *request, 
 	for k, v := range hdr {
 		h[k] = v
 	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, res)
+	}
 	h["X-Cache"] = xCacheValues[res]
 	h["X-Amz-Cf-Id"] = q.pr.id[:]
 	if res == resultHit || res == resultRefreshHit {

@@ -110,7 +110,8 @@ const smallBody = 2048
 // serveEntry writes a cached or just-fetched object, answering the
 // viewer's validators and Range from it. hdr replaces the entry's header
 // when not nil.
-func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hdr http.Header, res result, pr *perRequest, now time.Time) int {
+func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, q *request, e *entry, hdr http.Header, res result, now time.Time) int {
+	pr := q.pr
 	h := w.Header()
 	status, size := e.status, e.size()
 	// A small whole body to an HTTP/1 GET is sent with its Content-Length
@@ -146,6 +147,9 @@ func (s *Server) serveEntry(w http.ResponseWriter, r *http.Request, e *entry, hd
 				h[k] = v
 			}
 		}
+	}
+	if q.rhp != nil {
+		q.rhp.apply(s, h, r, q, res)
 	}
 	h["X-Cache"] = xCacheValues[res]
 	h["X-Amz-Cf-Id"] = pr.id[:]

@@ -33,6 +33,11 @@ type request struct {
 	// errorPage marks the edge's own request for a custom error page, so
 	// that the page's own error is not answered with a page again.
 	errorPage bool
+	// rhp is the response headers policy the viewer's answer gets: its
+	// behaviour's, nil for none and for the edge's own errors and pages'
+	// fetches. upstream is the origin fetch's timing, for Server-Timing.
+	rhp      *respPolicy
+	upstream *upstreamTiming
 }
 
 // ServeHTTP serves one viewer request. r.TLS != nil means the viewer used
@@ -137,7 +142,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 		}
 		rawQuery = stripSignedParams(rawQuery)
 	}
-	q := request{d: d, b: b, path: path, pr: pr, now: s.now()}
+	q := request{d: d, b: b, path: path, pr: pr, now: s.now(), rhp: b.rhp}
 	if b.orp != nil {
 		q.viewerQuery = rawQuery
 	}
@@ -188,7 +193,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 				}
 			}
 		}
-		c.count(res, s.serveEntry(w, r, e, nil, res, pr, q.now))
+		c.count(res, s.serveEntry(w, r, &q, e, nil, res, q.now))
 		return res, d
 	}
 	k := string(key)

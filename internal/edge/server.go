@@ -134,6 +134,8 @@ type Server struct {
 	tls   viewerTLSState
 	// release returns what applying snapshots freed to the system.
 	release releaser
+	// timingPop is Server-Timing's cdn-pop metric (responseheaderspolicy.go).
+	timingPop string
 }
 
 // New returns a Server with an empty snapshot: every host is unknown
@@ -180,6 +182,7 @@ func New(o Options) (*Server, error) {
 		s.log = slog.New(slog.DiscardHandler)
 	}
 	s.via = []string{"1.1 " + o.HostID + "." + o.DomainSuffix + " (CloudFront)"}
+	s.timingPop = timingPop(o.Location)
 	var disk *diskTier
 	if o.DiskCacheDir != "" && o.DiskCacheSize > 0 {
 		disk = newDiskTier(o, s.log, s.now, &s.epoch)
