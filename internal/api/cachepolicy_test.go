@@ -215,3 +215,41 @@ func testSDK2020CachePolicies(t *testing.T, e *testEnv) {
 	_, err = c.GetCachePolicy(ctx, &cf.GetCachePolicyInput{Id: aws.String(id)})
 	wantSDKError(t, "Get after delete", err, new(*types.NoSuchCachePolicy))
 }
+
+// TestCachePolicyThrough2012: a distribution on a cache policy, read and
+// sent back whole through API 2012-07-01 (which shows ForwardedValues
+// "none" for it), keeps its policy, and the policy still cannot be
+// deleted.
+func TestCachePolicyThrough2012(t *testing.T) {
+	e := newTestEnv(t)
+	c := e.sdkClient()
+	ctx := context.Background()
+	p, err := c.CreateCachePolicy(ctx, &cf.CreateCachePolicyInput{CachePolicyConfig: sdkPolicyConfig("through-2012")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := sdkPolicyDistribution("2012-keep", aws.ToString(p.CachePolicy.Id))
+	cfg.DefaultCacheBehavior.ViewerProtocolPolicy = types.ViewerProtocolPolicyAllowAll // 2012 has no redirect-to-https
+	d, err := c.CreateDistribution(ctx, &cf.CreateDistributionInput{DistributionConfig: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := aws.ToString(d.Distribution.Id)
+	got := e.do("GET", "/2012-07-01/distribution/"+id+"/config", "")
+	if got.status != 200 {
+		t.Fatalf("2012 GET config: %d %s", got.status, got.body)
+	}
+	put := e.do("PUT", "/2012-07-01/distribution/"+id+"/config", string(got.body), "If-Match", got.header.Get("ETag"))
+	if put.status != 200 {
+		t.Fatalf("2012 PUT config: %d %s", put.status, put.body)
+	}
+	after, err := c.GetDistributionConfig(ctx, &cf.GetDistributionConfigInput{Id: aws.String(id)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := aws.ToString(after.DistributionConfig.DefaultCacheBehavior.CachePolicyId); got != aws.ToString(p.CachePolicy.Id) {
+		t.Fatalf("after the 2012 update, CachePolicyId = %q", got)
+	}
+	_, err = c.DeleteCachePolicy(ctx, &cf.DeleteCachePolicyInput{Id: p.CachePolicy.Id, IfMatch: p.ETag})
+	wantSDKError(t, "delete after the 2012 update", err, new(*types.CachePolicyInUse))
+}
