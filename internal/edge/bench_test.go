@@ -33,6 +33,28 @@ func (w *discardWriter) reset() {
 	w.status, w.n = 0, 0
 }
 
+// warmUp serves r twice, the first time filling the cache, and fails
+// unless the second is a hit; it returns the writer, holding the hit.
+func warmUp(tb testing.TB, s *Server, r *http.Request) *discardWriter {
+	tb.Helper()
+	w := &discardWriter{h: http.Header{}}
+	s.ServeHTTP(w, r)
+	w.reset()
+	s.ServeHTTP(w, r)
+	if w.h.Get("X-Cache") != "Hit from cloudfront" {
+		tb.Fatalf("warm-up: X-Cache %q", w.h.Get("X-Cache"))
+	}
+	return w
+}
+
+// hitAllocs is how many times one more hit of r allocates, w reused.
+func hitAllocs(s *Server, r *http.Request, w *discardWriter) float64 {
+	return testing.AllocsPerRun(200, func() {
+		w.reset()
+		s.ServeHTTP(w, r)
+	})
+}
+
 // warmHit returns an edge with /obj cached and a request for it.
 func warmHit(tb testing.TB, size int) (*Server, *http.Request) {
 	tb.Helper()
@@ -50,12 +72,8 @@ func warmHit(tb testing.TB, size int) (*Server, *http.Request) {
 	r.Host = "d1.cloudfront.test"
 	r.Header.Set("Accept-Encoding", "gzip")
 	r.Header.Set("User-Agent", "bench")
-	w := &discardWriter{h: http.Header{}}
-	s.ServeHTTP(w, r)
-	w.reset()
-	s.ServeHTTP(w, r)
-	if w.h.Get("X-Cache") != "Hit from cloudfront" || w.n != size {
-		tb.Fatalf("warm-up: X-Cache %q, %d bytes", w.h.Get("X-Cache"), w.n)
+	if w := warmUp(tb, s, r); w.n != size {
+		tb.Fatalf("warm-up: %d bytes", w.n)
 	}
 	return s, r
 }
@@ -65,12 +83,7 @@ func warmHit(tb testing.TB, size int) (*Server, *http.Request) {
 // counted here; the writer reuses one.
 func TestHitAllocs(t *testing.T) {
 	s, r := warmHit(t, 1024)
-	w := &discardWriter{h: http.Header{}}
-	allocs := testing.AllocsPerRun(200, func() {
-		w.reset()
-		s.ServeHTTP(w, r)
-	})
-	if allocs > 1 {
+	if allocs := hitAllocs(s, r, &discardWriter{h: http.Header{}}); allocs > 1 {
 		t.Fatalf("a cache hit allocates %.1f times, want at most 1", allocs)
 	}
 }

@@ -545,18 +545,7 @@ func TestOriginRequestPolicyHitAllocs(t *testing.T) {
 			r.Header.Set("Accept-Encoding", "gzip, deflate, br")
 			r.Header.Set("Cookie", "s=1; t=2")
 			r.Header.Set("X-Custom", "c")
-			w := &discardWriter{h: http.Header{}}
-			s.ServeHTTP(w, r)
-			w.reset()
-			s.ServeHTTP(w, r)
-			if w.h.Get("X-Cache") != "Hit from cloudfront" {
-				t.Fatalf("warm-up: X-Cache %q", w.h.Get("X-Cache"))
-			}
-			allocs := testing.AllocsPerRun(200, func() {
-				w.reset()
-				s.ServeHTTP(w, r)
-			})
-			if allocs > 2 {
+			if allocs := hitAllocs(s, r, warmUp(t, s, r)); allocs > 2 {
 				t.Fatalf("a hit allocates %.1f times, want at most 2 (TestCachePolicyHitAllocs' count)", allocs)
 			}
 		})

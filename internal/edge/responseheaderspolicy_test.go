@@ -818,12 +818,8 @@ func warmPolicyHit(tb testing.TB, size int, origin string, c *cloudfront.Respons
 	if origin != "" {
 		r.Header.Set("Origin", origin)
 	}
-	w := &discardWriter{h: http.Header{}}
-	s.ServeHTTP(w, r)
-	w.reset()
-	s.ServeHTTP(w, r)
-	if w.h.Get("X-Cache") != "Hit from cloudfront" || w.n != size {
-		tb.Fatalf("warm-up: X-Cache %q, %d bytes", w.h.Get("X-Cache"), w.n)
+	if w := warmUp(tb, s, r); w.n != size {
+		tb.Fatalf("warm-up: %d bytes", w.n)
 	}
 	return s, r
 }
@@ -866,11 +862,7 @@ func TestResponseHeadersPolicyHitAllocs(t *testing.T) {
 			if tt.policy != nil && (w.h.Get(hACAO) != "*" || w.h.Get("X-Frame-Options") != "SAMEORIGIN" || w.h.Get("ETag") != "") {
 				t.Fatalf("the policy was not applied: %v", w.h)
 			}
-			allocs := testing.AllocsPerRun(200, func() {
-				w.reset()
-				s.ServeHTTP(w, r)
-			})
-			if allocs > tt.max {
+			if allocs := hitAllocs(s, r, w); allocs > tt.max {
 				t.Fatalf("a hit allocates %.1f times, want at most %v", allocs, tt.max)
 			}
 		})
