@@ -121,6 +121,15 @@ const (
 	TooManyQueryStringParameters                Code = "TooManyQueryStringParameters"
 	TooManyOriginCustomHeaders                  Code = "TooManyOriginCustomHeaders"
 	TooManyKeyGroupsAssociatedToDistribution    Code = "TooManyKeyGroupsAssociatedToDistribution"
+	NoSuchPublicKey                             Code = "NoSuchPublicKey"
+	PublicKeyAlreadyExists                      Code = "PublicKeyAlreadyExists"
+	PublicKeyInUse                              Code = "PublicKeyInUse"
+	TooManyPublicKeys                           Code = "TooManyPublicKeys"
+	CannotChangeImmutablePublicKeyFields        Code = "CannotChangeImmutablePublicKeyFields"
+	KeyGroupAlreadyExists                       Code = "KeyGroupAlreadyExists"
+	TooManyKeyGroups                            Code = "TooManyKeyGroups"
+	TooManyPublicKeysInKeyGroup                 Code = "TooManyPublicKeysInKeyGroup"
+	ResourceInUse                               Code = "ResourceInUse"
 	TooManyFunctionAssociations                 Code = "TooManyFunctionAssociations"
 	UnsupportedOperation                        Code = "UnsupportedOperation"
 )
@@ -243,6 +252,15 @@ var codes = map[Code]codeInfo{
 	TooManyQueryStringParameters:                {400, "Your request contains too many query string parameters."},
 	TooManyOriginCustomHeaders:                  {400, "Your request contains too many origin custom headers."},
 	TooManyKeyGroupsAssociatedToDistribution:    {400, "The number of key groups referenced by this distribution is more than the maximum allowed."},
+	NoSuchPublicKey:                             {404, "The specified public key doesn't exist."},
+	PublicKeyAlreadyExists:                      {409, "The specified public key already exists."},
+	PublicKeyInUse:                              {409, "The specified public key is in use."},
+	TooManyPublicKeys:                           {400, "The maximum number of public keys for field-level encryption have been created. To create a new public key, delete one of the existing keys."},
+	CannotChangeImmutablePublicKeyFields:        {400, "You can't change the value of a public key."},
+	KeyGroupAlreadyExists:                       {409, "A key group with this name already exists. You must provide a unique name. To modify an existing key group, use UpdateKeyGroup."},
+	TooManyKeyGroups:                            {400, "You have reached the maximum number of key groups for this Amazon Web Services account. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
+	TooManyPublicKeysInKeyGroup:                 {400, "The number of public keys in this key group is more than the maximum allowed. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
+	ResourceInUse:                               {409, "Cannot delete this resource because it is in use."},
 	TooManyFunctionAssociations:                 {400, "You have reached the maximum number of CloudFront function associations for this distribution."},
 	UnsupportedOperation:                        {400, "This operation is not supported."},
 }

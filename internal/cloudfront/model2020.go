@@ -104,6 +104,9 @@ type OriginShield struct {
 type TrustedKeyGroups struct {
 	Enabled bool     `json:",omitempty"`
 	Items   []string `json:",omitempty"` // key group ids
+	// Groups are the configs of Items, index for index, with their keys,
+	// as the control plane resolved them for edges; never on the wire.
+	Groups []*KeyGroupConfig `json:",omitempty" equal:"-"`
 }
 
 // FunctionAssociation attaches a CloudFront Function to a behaviour.

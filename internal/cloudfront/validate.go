@@ -45,6 +45,10 @@ type Limits struct {
 	CustomHeadersPerResponseHeadersPolicy int
 	RemoveHeadersPerResponseHeadersPolicy int
 	CSPCharsPerResponseHeadersPolicy      int // characters in a Content-Security-Policy value
+
+	PublicKeysPerAccount  int
+	KeyGroupsPerAccount   int
+	PublicKeysPerKeyGroup int
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -63,7 +67,9 @@ type Limits struct {
 // query strings per policy. Response headers policies (same table, and
 // "Quotas on headers"): 20 per account, 10 custom headers per policy, a
 // Content-Security-Policy value of 1,783 characters; the page gives no
-// number of headers to remove, so that one (10) is ours.
+// number of headers to remove, so that one (10) is ours. Public keys and
+// key groups ("Quotas on public keys and key groups"): 10 public keys
+// and 10 key groups per account, 5 public keys per key group.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -95,6 +101,10 @@ func DefaultLimits() Limits {
 		CustomHeadersPerResponseHeadersPolicy: 10,
 		RemoveHeadersPerResponseHeadersPolicy: 10,
 		CSPCharsPerResponseHeadersPolicy:      1783,
+
+		PublicKeysPerAccount:  10,
+		KeyGroupsPerAccount:   10,
+		PublicKeysPerKeyGroup: 5,
 	}
 }
 
@@ -128,6 +138,9 @@ func (l Limits) withDefaults() Limits {
 		{&l.ResponseHeadersPoliciesPerAccount, &d.ResponseHeadersPoliciesPerAccount},
 		{&l.CustomHeadersPerResponseHeadersPolicy, &d.CustomHeadersPerResponseHeadersPolicy},
 		{&l.RemoveHeadersPerResponseHeadersPolicy, &d.RemoveHeadersPerResponseHeadersPolicy},
+		{&l.PublicKeysPerAccount, &d.PublicKeysPerAccount},
+		{&l.KeyGroupsPerAccount, &d.KeyGroupsPerAccount},
+		{&l.PublicKeysPerKeyGroup, &d.PublicKeysPerKeyGroup},
 		{&l.CSPCharsPerResponseHeadersPolicy, &d.CSPCharsPerResponseHeadersPolicy},
 	} {
 		if *f.v <= 0 {

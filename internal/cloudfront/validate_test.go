@@ -389,6 +389,10 @@ func TestDefaultLimits(t *testing.T) {
 		CustomHeadersPerResponseHeadersPolicy: 10,
 		RemoveHeadersPerResponseHeadersPolicy: 10,
 		CSPCharsPerResponseHeadersPolicy:      1783,
+
+		PublicKeysPerAccount:  10,
+		KeyGroupsPerAccount:   10,
+		PublicKeysPerKeyGroup: 5,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)
