@@ -99,6 +99,13 @@ type Tx interface {
 	// OriginAccessControlRecords: the same contract, for origin access
 	// controls (their Name unique in the account).
 	OriginAccessControlRecords() Records[cloudfront.OriginAccessControl]
+	// PublicKeyRecords are the accounts' public keys: the Records
+	// contract, unique by CallerReference, with CreatedTime where other
+	// kinds keep LastModifiedTime.
+	PublicKeyRecords() Records[cloudfront.PublicKey]
+	// KeyGroupRecords: the contract of CachePolicyRecords (the Name
+	// unique in the account), for key groups.
+	KeyGroupRecords() Records[cloudfront.KeyGroup]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

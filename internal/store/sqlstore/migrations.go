@@ -362,6 +362,44 @@ CREATE TABLE origin_access_control_tombstones (
 	revision {{.Int64}} NOT NULL
 );
 `,
+	// 13: the accounts' public keys and key groups (API 2020-05-31), kept
+	// as the shared lifecycle keeps its records (records.go). A public
+	// key's caller_reference is its CallerReference (creates are
+	// idempotent) and last_modified its CreatedTime, which an update of
+	// its comment does not move; a key group's caller_reference is its
+	// Name, unique in its account.
+	`
+CREATE TABLE public_keys (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.PublicKeyConfig
+	{{.Unique "public_keys_caller_reference"}} (account_id, caller_reference)
+);
+CREATE TABLE public_key_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+CREATE TABLE key_groups (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.KeyGroupConfig
+	{{.Unique "key_groups_name"}} (account_id, caller_reference)
+);
+CREATE TABLE key_group_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

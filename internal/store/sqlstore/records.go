@@ -73,6 +73,22 @@ var (
 				o.Config.Name, nil}
 		},
 	}
+	// A public key is unique by CallerReference; its last_modified column
+	// holds CreatedTime (the API shows no other time).
+	publicKeyTable = &recordTable[cloudfront.PublicKey]{
+		table: "public_keys", tombstones: "public_key_tombstones", noun: "public key",
+		fields: func(k *cloudfront.PublicKey) recordFields {
+			return recordFields{&k.ID, &k.AccountID, new(string), &k.ETag, &k.CreatedTime, &k.Revision, &k.Config,
+				k.Config.CallerReference, nil}
+		},
+	}
+	keyGroupTable = &recordTable[cloudfront.KeyGroup]{
+		table: "key_groups", tombstones: "key_group_tombstones", noun: "key group",
+		fields: func(g *cloudfront.KeyGroup) recordFields {
+			return recordFields{&g.ID, &g.AccountID, new(string), &g.ETag, &g.LastModifiedTime, &g.Revision, &g.Config,
+				g.Config.Name, nil}
+		},
+	}
 	originRequestPolicyTable = &recordTable[cloudfront.OriginRequestPolicy]{
 		table: "origin_request_policies", tombstones: "origin_request_policy_tombstones", noun: "origin request policy",
 		fields: func(p *cloudfront.OriginRequestPolicy) recordFields {
@@ -234,6 +250,14 @@ func (t *Tx) OriginAccessControlRecords() store.Records[cloudfront.OriginAccessC
 
 func (t *Tx) ResponseHeadersPolicyRecords() store.Records[cloudfront.ResponseHeadersPolicy] {
 	return records[cloudfront.ResponseHeadersPolicy]{t, responseHeadersPolicyTable}
+}
+
+func (t *Tx) PublicKeyRecords() store.Records[cloudfront.PublicKey] {
+	return records[cloudfront.PublicKey]{t, publicKeyTable}
+}
+
+func (t *Tx) KeyGroupRecords() store.Records[cloudfront.KeyGroup] {
+	return records[cloudfront.KeyGroup]{t, keyGroupTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

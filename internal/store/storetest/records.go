@@ -126,6 +126,47 @@ func testRecords(t *testing.T, s store.Store) {
 			},
 		})
 	})
+	t.Run("public keys", func(t *testing.T) {
+		pk := func(id, ref string) cloudfront.PublicKey {
+			return cloudfront.PublicKey{ID: id, AccountID: acct1, ETag: "E1", Revision: 7,
+				CreatedTime: time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC),
+				Config: cloudfront.PublicKeyConfig{CallerReference: ref, Name: "key-" + id,
+					EncodedKey: "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----\n"}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.PublicKey]{
+			records: store.Tx.PublicKeyRecords,
+			get: func(tx store.Tx, id string) (cloudfront.PublicKey, error) {
+				return tx.PublicKeyRecords().Get(id)
+			},
+			a: pk("K-A", "rec-a"), b: pk("K-B", "rec-b"),
+			id:     func(k cloudfront.PublicKey) string { return k.ID },
+			change: func(k *cloudfront.PublicKey) { k.Config.Comment = "changed"; k.ETag = "E2" },
+			norm: func(k cloudfront.PublicKey) cloudfront.PublicKey {
+				k.CreatedTime = k.CreatedTime.UTC()
+				return k
+			},
+		})
+	})
+	t.Run("key groups", func(t *testing.T) {
+		kg := func(id, name string) cloudfront.KeyGroup {
+			return cloudfront.KeyGroup{ID: id, AccountID: acct1, ETag: "E1", Revision: 8,
+				LastModifiedTime: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC),
+				Config:           cloudfront.KeyGroupConfig{Name: name, Items: []string{"K-A", "K-B"}}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.KeyGroup]{
+			records: store.Tx.KeyGroupRecords,
+			get: func(tx store.Tx, id string) (cloudfront.KeyGroup, error) {
+				return tx.KeyGroupRecords().Get(id)
+			},
+			a: kg("kg-a", "rec-a"), b: kg("kg-b", "rec-b"),
+			id:     func(g cloudfront.KeyGroup) string { return g.ID },
+			change: func(g *cloudfront.KeyGroup) { g.Config.Items = []string{"K-C"}; g.ETag = "E2" },
+			norm: func(g cloudfront.KeyGroup) cloudfront.KeyGroup {
+				g.LastModifiedTime = g.LastModifiedTime.UTC()
+				return g
+			},
+		})
+	})
 }
 
 // cachePolicy is a custom cache policy named name.
