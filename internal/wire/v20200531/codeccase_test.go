@@ -13,7 +13,8 @@ import (
 )
 
 // The tests every config codec of its own kind (cache, origin request and
-// response headers policies, origin access controls) shares. Each kind's
+// response headers policies, origin access controls, public keys, key
+// groups) shares. Each kind's
 // test file declares its codecCase (and, for a policy kind, its
 // policyCase) and keeps its tests under their own names, calling these
 // with its own tables.

@@ -16,6 +16,10 @@ import (
 //     and Items of <XSummary>, each Type and <X>. Unlike the distribution
 //     lists it has no Marker and no IsTruncated.
 //
+// Key groups are a policy kind without a type: their KeyGroupSummary holds
+// <KeyGroup> alone. Public keys share only the list's head (shortList):
+// their summary is flat.
+//
 // Origin access controls are not policies: their document has no
 // LastModifiedTime and their list the distribution lists' head.
 
@@ -24,7 +28,7 @@ import (
 type policyKind[P, C any] struct {
 	name   string                                                   // X: CachePolicy, …
 	parts  func(p *P) (id string, lastModified time.Time, config C) // what <X> holds
-	typ    func(p *P) string                                        // XSummary/Type: managed or custom
+	typ    func(p *P) string                                        // XSummary/Type: managed or custom; nil for none
 	config func(w *writer, c C)                                     // the config's members
 }
 
@@ -45,20 +49,29 @@ func (k policyKind[P, C]) encode(p *P) []byte {
 
 // encodeList encodes an <XList> of XSummary.
 func (k policyKind[P, C]) encodeList(page cloudfront.ListPage, items []P) []byte {
-	root, summary := k.name+"List", k.name+"Summary"
-	w := newDoc(root)
-	if page.IsTruncated {
-		w.Text("NextMarker", page.NextMarker)
-	}
-	w.Int("MaxItems", int64(page.MaxItems))
-	xmlwire.QuantityItems(w.Writer, items, func(p P) {
+	summary := k.name + "Summary"
+	return shortList(k.name+"List", page, items, func(w *writer, p P) {
 		w.Open(summary)
-		w.Text("Type", k.typ(&p))
+		if k.typ != nil {
+			w.Text("Type", k.typ(&p))
+		}
 		w.Open(k.name)
 		k.body(w, &p)
 		w.Close(k.name)
 		w.Close(summary)
 	})
+}
+
+// shortList encodes a list document with the policy lists' head:
+// NextMarker when the page is truncated, MaxItems, Quantity, and Items
+// unless there are none, each item written by write.
+func shortList[T any](root string, page cloudfront.ListPage, items []T, write func(w *writer, it T)) []byte {
+	w := newDoc(root)
+	if page.IsTruncated {
+		w.Text("NextMarker", page.NextMarker)
+	}
+	w.Int("MaxItems", int64(page.MaxItems))
+	xmlwire.QuantityItems(w.Writer, items, func(it T) { write(w, it) })
 	return w.Bytes(root)
 }
 
