@@ -102,11 +102,11 @@ func TestAPI2020AWSCLI(t *testing.T) {
 	}
 
 	// An operation openfront lacks names itself.
-	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-key-groups")
+	cmd := exec.Command("aws", "cloudfront", "--endpoint-url", apiURL, "list-field-level-encryption-configs")
 	cmd.Env = env
 	out, err := cmd.CombinedOutput()
-	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListKeyGroups") {
-		t.Fatalf("list-key-groups: %v\n%s", err, out)
+	if err == nil || !strings.Contains(string(out), "UnsupportedOperation") || !strings.Contains(string(out), "ListFieldLevelEncryptionConfigs") {
+		t.Fatalf("list-field-level-encryption-configs: %v\n%s", err, out)
 	}
 }
 

@@ -81,6 +81,36 @@ func (s *Server) routes2020() []route {
 			decode: v20200531.DecodeOriginAccessControlConfig, encode: v20200531.EncodeOriginAccessControl,
 			encodeConfig: v20200531.EncodeOriginAccessControlConfig, encodeList: v20200531.EncodeOriginAccessControlList},
 	}
+	pkOps := s.Service.PublicKeys()
+	publicKeys := resource[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
+		prefix: prefix2020, path: "/public-key", name: "PublicKey", plural: "PublicKeys",
+		fields: func(k *cloudfront.PublicKey) (string, string, cloudfront.PublicKeyConfig) {
+			return k.ID, k.ETag, k.Config
+		},
+		ops: lifecycle[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
+			create: pkOps.Create, get: pkOps.Get, update: pkOps.Update, remove: pkOps.Delete, list: pkOps.List,
+		},
+		codec: codec[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
+			decode: v20200531.DecodePublicKeyConfig, encode: v20200531.EncodePublicKey,
+			encodeConfig: v20200531.EncodePublicKeyConfig, encodeList: v20200531.EncodePublicKeyList},
+	}
+	kgOps := s.Service.KeyGroups()
+	keyGroups := resource[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
+		prefix: prefix2020, path: "/key-group", name: "KeyGroup", plural: "KeyGroups",
+		fields: func(g *cloudfront.KeyGroup) (string, string, cloudfront.KeyGroupConfig) {
+			return g.ID, g.ETag, g.Config
+		},
+		ops: lifecycle[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
+			create: kgOps.Create, get: kgOps.Get, update: kgOps.Update, remove: kgOps.Delete,
+			list: func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []cloudfront.KeyGroup, error) {
+				return kgOps.List(ctx, accountID, "", p)
+			},
+		},
+		codec: codec[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
+			decode: v20200531.DecodeKeyGroupConfig, encode: v20200531.EncodeKeyGroup,
+			encodeConfig: v20200531.EncodeKeyGroupConfig, encodeList: v20200531.EncodeKeyGroupList},
+		updateOnItem: true,
+	}
 	lookups := []route{
 		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId",
 			distributionsByPolicy(s.Service.CachePolicies())},
@@ -88,13 +118,16 @@ func (s *Server) routes2020() []route {
 			distributionsByPolicy(s.Service.OriginRequestPolicies())},
 		{"GET", "/distributionsByResponseHeadersPolicyId/{id}", "", "ListDistributionsByResponseHeadersPolicyId",
 			distributionsByPolicy(s.Service.ResponseHeadersPolicies())},
+		{"GET", "/distributionsByKeyGroupId/{id}", "", "ListDistributionsByKeyGroup",
+			distributionsByPolicy(s.Service.KeyGroups())},
 	}
 	tagging := []route{
 		{"GET", "/tagging", "", "ListTagsForResource", s.listTags},
 		{"POST", "/tagging", "Operation=Tag", "TagResource", s.tagResource},
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
-	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), responseHeadersPolicies.routes(), oacs.routes(), lookups, tagging)
+	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), responseHeadersPolicies.routes(), oacs.routes(),
+		publicKeys.routes(), keyGroups.routes(), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the

@@ -60,7 +60,7 @@ func TestUnsupported2020(t *testing.T) {
 		})
 	}
 	t.Run("unauthenticated", func(t *testing.T) {
-		req, _ := http.NewRequest("GET", e.url+prefix2020+"/key-group", nil)
+		req, _ := http.NewRequest("GET", e.url+prefix2020+"/field-level-encryption", nil)
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

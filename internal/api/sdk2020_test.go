@@ -161,13 +161,13 @@ func testSDK2020Lifecycle(t *testing.T, e *testEnv) {
 	if !errors.As(err, new(*types.NoSuchDistribution)) {
 		t.Fatalf("unknown id: %v, want NoSuchDistribution", err)
 	}
-	_, err = c.ListKeyGroups(ctx, &cf.ListKeyGroupsInput{})
-	// ListKeyGroups' modeled errors do not include
+	_, err = c.ListFieldLevelEncryptionConfigs(ctx, &cf.ListFieldLevelEncryptionConfigsInput{})
+	// The operation's modeled errors do not include
 	// UnsupportedOperation, so the SDK gives the generic API error with
 	// the code.
 	var apiErr smithy.APIError
 	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "UnsupportedOperation" {
-		t.Fatalf("ListKeyGroups: %v, want UnsupportedOperation", err)
+		t.Fatalf("ListFieldLevelEncryptionConfigs: %v, want UnsupportedOperation", err)
 	}
 
 	list, err := c.ListDistributions(ctx, &cf.ListDistributionsInput{})

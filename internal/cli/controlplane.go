@@ -65,6 +65,9 @@ func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.HeadersPerBehavior, "limit-whitelisted-headers", l.HeadersPerBehavior, "whitelisted headers per cache behaviour")
 	fs.IntVar(&l.QueryStringCacheKeysPerBehavior, "limit-query-string-cache-keys", l.QueryStringCacheKeysPerBehavior, "query string cache keys per cache behaviour")
 	fs.IntVar(&l.KeyGroupsPerBehavior, "limit-key-groups", l.KeyGroupsPerBehavior, "trusted key groups per cache behaviour")
+	fs.IntVar(&l.PublicKeysPerAccount, "limit-public-keys", l.PublicKeysPerAccount, "public keys per account")
+	fs.IntVar(&l.KeyGroupsPerAccount, "limit-account-key-groups", l.KeyGroupsPerAccount, "key groups per account")
+	fs.IntVar(&l.PublicKeysPerKeyGroup, "limit-key-group-keys", l.PublicKeysPerKeyGroup, "public keys per key group")
 }
 
 // controlPlane is a running control plane's parts.

@@ -113,7 +113,9 @@ func TestValidate2020(t *testing.T) {
 		{"too many headers", func(c *DistributionConfig) { def(c).Headers = numberedNames("h", 11) }, TooManyHeadersInForwardedValues},
 		{"all headers and more", func(c *DistributionConfig) { def(c).Headers = []string{"*", "Host"} }, InvalidArgument},
 		{"too many query keys", func(c *DistributionConfig) { def(c).QueryStringCacheKeys = numberedNames("q", 11) }, TooManyQueryStringParameters},
-		{"key groups and signers", func(c *DistributionConfig) { def(c).TrustedKeyGroups = TrustedKeyGroups{Enabled: true, Items: []string{"k"}} }, InvalidArgument},
+		{"key groups and signers", func(c *DistributionConfig) {
+			def(c).TrustedKeyGroups = TrustedKeyGroups{Enabled: true, Items: []string{"k"}}
+		}, InvalidArgument},
 		{"too many key groups", func(c *DistributionConfig) {
 			def(c).TrustedSigners = TrustedSigners{}
 			def(c).TrustedKeyGroups = TrustedKeyGroups{Enabled: true, Items: numberedNames("k", 5)}

@@ -129,7 +129,7 @@ func (s *Service) UpdateDistribution(ctx context.Context, accountID, id, ifMatch
 	return updateResource(ctx, s, distributions, accountID, id, ifMatch, cfg, cloudfront.KeepLaterMembers)
 }
 
-// decorateTx derives Status, ActiveTrustedSigners and
+// decorateTx derives Status, ActiveTrustedSigners, ActiveTrustedKeyGroups and
 // InProgressInvalidationBatches.
 func (s *Service) decorateTx(tx store.Tx, d *cloudfront.Distribution) error {
 	invs, err := tx.InvalidationsWithStatus(d.ID, cloudfront.StatusInProgress)
@@ -154,6 +154,7 @@ func (s *Service) decorateWith(tx store.Tx, d *cloudfront.Distribution, invs []c
 	if d.ActiveTrustedSigners, err = activeTrustedSigners(tx, d.AccountID, cloudfront.ActiveSignerAccounts(&d.Config)); err != nil {
 		return err
 	}
+	d.ActiveTrustedKeyGroups = activeTrustedKeyGroups(&d.Config)
 	d.InProgressInvalidationBatches = 0
 	for _, inv := range invs {
 		if s.invalidationStatus(inv, d.Config.PriceClass, es) == cloudfront.StatusInProgress {

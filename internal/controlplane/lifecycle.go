@@ -24,6 +24,7 @@ type members[C any] struct {
 	DomainName          *string // nil for kinds without one
 	Status              *string // nil for kinds without one
 	LastModified        *time.Time
+	Created             *time.Time // nil for kinds without one; set on create only
 	Revision            *int64
 	Config              *C
 }
@@ -55,6 +56,8 @@ type kind[R, C any] struct {
 	// limit is the per-account limit and count what counts against it.
 	limit func(cloudfront.Limits) int
 	count func(tx store.Tx, accountID string) (int, error)
+	// newID makes a new record's id (optional: NewResourceID).
+	newID func() string
 	// newDomainLabel makes the first label of a new record's DomainName
 	// (optional).
 	newDomainLabel func() string
@@ -157,8 +160,14 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		r = zero
 		m := k.members(&r)
 		*m.ID = cloudfront.NewResourceID()
+		if k.newID != nil {
+			*m.ID = k.newID()
+		}
 		*m.AccountID = accountID
 		*m.LastModified = s.now()
+		if m.Created != nil {
+			*m.Created = *m.LastModified
+		}
 		if k.newDomainLabel != nil {
 			*m.DomainName = k.newDomainLabel() + "." + s.DomainSuffix
 		}

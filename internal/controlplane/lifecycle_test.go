@@ -9,14 +9,15 @@ import (
 // says what nil means for each).
 var optionalHooks = map[string]bool{
 	"aliases": true, "newDomainLabel": true, "decorateCreated": true, "enabled": true, "notDisabled": true, "deletable": true, "onDelete": true, "status": true,
-	"uniqueName": true, "onUpdate": true,
+	"uniqueName": true, "onUpdate": true, "newID": true,
 }
 
 // TestKindsComplete: every kind of the lifecycle sets each hook the
 // lifecycle calls unconditionally, and its error codes, so that a kind
 // added later fails here rather than with a nil call in a request.
 func TestKindsComplete(t *testing.T) {
-	for _, k := range []any{distributions, streamingDistributions, cachePolicies.kind, originRequestPolicies.kind, responseHeadersPolicies.kind, originAccessControls.kind} {
+	for _, k := range []any{distributions, streamingDistributions, cachePolicies.kind, originRequestPolicies.kind, responseHeadersPolicies.kind, originAccessControls.kind,
+		publicKeys, keyGroups.kind} {
 		v := reflect.ValueOf(k).Elem()
 		name := v.FieldByName("name").String()
 		for i := range v.NumField() {

@@ -43,7 +43,7 @@ var originAccessControls = newPolicy(&policy[cloudfront.OriginAccessControl, clo
 	// Validation admits an OAC on S3 origins only (validate2020.go), so
 	// the OAC must be one for S3: the other types sign for services
 	// openfront does not front (MediaStore, MediaPackage, Lambda).
-	fits: func(c *cloudfront.OriginAccessControlConfig) error {
+	prepare: func(_ store.Tx, _ string, c *cloudfront.OriginAccessControlConfig) error {
 		if c.OriginType != cloudfront.OACOriginS3 {
 			return cloudfront.Errorf(cloudfront.InvalidOriginAccessControl,
 				"The origin access control %q is for %s origins; an S3 origin needs one of type s3.", c.Name, c.OriginType)

@@ -44,9 +44,10 @@ type policy[R, C any] struct {
 	// refs calls f for every place cfg names a record of the kind: its
 	// id, and set, which stores the resolved config there (nil clears).
 	refs func(cfg *cloudfront.DistributionConfig, f func(id string, set func(*C)))
-	// fits checks a resolved config before it is stored in a
-	// distribution (optional): an OAC's type.
-	fits func(c *C) error
+	// prepare checks a resolved config, and completes it, before it is
+	// stored in a distribution (optional): an OAC's type, a key group's
+	// keys.
+	prepare func(tx store.Tx, accountID string, c *C) error
 }
 
 // names reports whether cfg names the record id.
@@ -66,7 +67,9 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 		p.allManaged = func() []R { return nil }
 	}
 	p.uniqueName = true
-	p.check = func(*Service, store.Tx, string, *C, *C) error { return nil }
+	if p.check == nil {
+		p.check = func(*Service, store.Tx, string, *C, *C) error { return nil }
+	}
 	p.decorate = func(*Service, store.Tx, *R) error { return nil }
 	p.deletable = func(_ *Service, tx store.Tx, r *R) error {
 		m := p.members(r)
@@ -85,10 +88,16 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 		if err != nil {
 			return err
 		}
+		resolved := *m.Config
+		if p.prepare != nil {
+			if err := p.prepare(tx, *m.AccountID, &resolved); err != nil {
+				return err
+			}
+		}
 		for _, d := range ds {
 			p.refs(&d.Config, func(ref string, set func(*C)) {
 				if ref == *m.ID {
-					c := *m.Config
+					c := resolved
 					set(&c)
 				}
 			})
@@ -151,8 +160,8 @@ func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.
 			return
 		}
 		c := *p.members(&r).Config
-		if p.fits != nil {
-			if err = p.fits(&c); err != nil {
+		if p.prepare != nil {
+			if err = p.prepare(tx, accountID, &c); err != nil {
 				return
 			}
 		}
@@ -165,7 +174,7 @@ func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.
 func resolveReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
 	for _, resolve := range []func(store.Tx, string, *cloudfront.DistributionConfig) error{
 		cachePolicies.resolveIn, originRequestPolicies.resolveIn, responseHeadersPolicies.resolveIn,
-		originAccessControls.resolveIn,
+		originAccessControls.resolveIn, keyGroups.resolveIn,
 	} {
 		if err := resolve(tx, accountID, cfg); err != nil {
 			return err

@@ -8,17 +8,13 @@ import (
 )
 
 // checkLaterReferences checks what a config names among the resources of
-// API 2020-05-31 openfront does not keep yet: key groups and CloudFront
-// functions. Every such reference names a
-// resource that does not exist, with the code CloudFront answers for
-// each. When a kind arrives, it becomes a policy kind (policies.go),
-// resolved in the transaction.
+// API 2020-05-31 openfront does not keep yet: CloudFront functions. Every
+// such reference names a resource that does not exist, with the code
+// CloudFront answers. When the kind arrives, it becomes a policy kind
+// (policies.go), resolved in the transaction.
 func checkLaterReferences(c *cloudfront.DistributionConfig) error {
 	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {
-		switch {
-		case len(b.TrustedKeyGroups.Items) > 0:
-			return cloudfront.Errorf(cloudfront.TrustedKeyGroupDoesNotExist, "The key group %s does not exist.", b.TrustedKeyGroups.Items[0])
-		case len(b.FunctionAssociations) > 0:
+		if len(b.FunctionAssociations) > 0 {
 			return cloudfront.Errorf(cloudfront.InvalidFunctionAssociation, "The function %s does not exist.", b.FunctionAssociations[0].FunctionARN)
 		}
 	}

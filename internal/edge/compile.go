@@ -586,7 +586,9 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 			forwarding: compileForwarding(cb),
 			httpsOnly:  cb.ViewerProtocolPolicy == cloudfront.ViewerHTTPSOnly,
 			minTTL:     time.Duration(cb.MinTTL) * time.Second,
-			signed:     cb.TrustedSigners.Enabled,
+			// Trusted key groups (API 2020-05-31) make a behaviour
+			// private as trusted signers do.
+			signed: cb.TrustedSigners.Enabled || cb.TrustedKeyGroups.Enabled,
 
 			methods:       compileMethods(cb.AllowedMethods),
 			cached:        compileMethods(cb.CachedMethods),

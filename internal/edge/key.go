@@ -59,7 +59,7 @@ func acceptsGzip(values []string) bool {
 
 // signedParams are the query parameters of a signed URL, which are
 // removed before forwarding and from the cache key.
-var signedParams = [...]string{"Expires", "Signature", "Policy", "Key-Pair-Id"}
+var signedParams = [...]string{"Expires", "Signature", "Policy", "Key-Pair-Id", "Hash-Algorithm"}
 
 // stripSignedParams removes the signed-URL parameters from a raw query.
 func stripSignedParams(q string) string {

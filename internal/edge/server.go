@@ -59,10 +59,11 @@ type OriginTimeouts struct {
 	ResponseTimeout time.Duration // until the headers, and between body reads; default 30s
 }
 
-// SignedURLChecker verifies signed URLs for behaviours with trusted signers.
-// path is the request's canonical path (package urlpath), which the signed
-// resource must name; the query is r's. ok=false means the request is
-// refused with status and body (XML).
+// SignedURLChecker verifies signed URLs and signed cookies for behaviours
+// with trusted signers or trusted key groups. path is the request's
+// canonical path (package urlpath), which the signed resource must name;
+// the query and cookies are r's. ok=false means the request is refused with
+// status and body (XML).
 type SignedURLChecker interface {
 	Check(r *http.Request, path string, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool)
 }

@@ -23,8 +23,10 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-// Checker is the edge's signed-URL check (edge.SignedURLChecker). It holds
-// the key pairs of the latest snapshot and is safe for concurrent use.
+// Checker is the edge's signed-URL and signed-cookie check
+// (edge.SignedURLChecker). It holds the key pairs of the latest snapshot
+// and the parsed keys of the key groups it has seen, and is safe for
+// concurrent use.
 type Checker struct {
 	v   atomic.Pointer[Verifier]
 	now func() time.Time
@@ -32,7 +34,8 @@ type Checker struct {
 }
 
 // NewChecker returns a Checker with no key pairs: until Update, every
-// signed request is refused.
+// request for a behaviour with trusted signers is refused. Key groups
+// need no Update: their keys come with the behaviour.
 func NewChecker(o Options) *Checker {
 	c := &Checker{now: o.Now, log: o.Logger}
 	if c.now == nil {
@@ -41,7 +44,7 @@ func NewChecker(o Options) *Checker {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	c.v.Store(NewVerifier(nil, nil))
+	c.v.Store(NewVerifier(nil, c.log))
 	return c
 }
 
@@ -55,24 +58,37 @@ func (c *Checker) Update(pairs []feed.KeyPair) {
 // the edge serves for r (canonical, see package urlpath): the signed
 // resource must name it, whatever spelling of it the viewer sent. ok=false
 // means the edge answers status with body (text/xml); body must not be
-// modified. Behaviours without trusted signers pass.
+// modified. A behaviour with trusted key groups (TrustedKeyGroups enabled,
+// with items) takes a signature by a key of one of its groups; one with
+// trusted signers, by an active key pair of one of their accounts; one
+// with key groups enabled but none listed, and no trusted signers, takes
+// none; any other passes. The signature is the URL's when its query has
+// signing parameters, else the signed cookies'.
 func (c *Checker) Check(r *http.Request, path string, d *cloudfront.Distribution, b *cloudfront.CacheBehavior) (status int, body []byte, ok bool) {
-	if b == nil || !b.TrustedSigners.Enabled {
+	if b == nil || !b.TrustedKeyGroups.Enabled && !b.TrustedSigners.Enabled {
 		return 0, nil, true
 	}
-	var buf [4]string
-	signers := buf[:0]
-	for _, s := range b.TrustedSigners.Items {
-		if s == cloudfront.SelfSigner {
-			if d == nil || d.AccountID == "" {
-				continue
-			}
-			s = d.AccountID
-		}
-		signers = append(signers, s)
-	}
 	q := RequestFrom(r, path, c.now())
-	if err := c.v.Load().Verify(q, signers); err != nil {
+	var err error
+	// The control plane refuses a behaviour that lists both key groups and
+	// trusted signers; one enabled without items defers to the other.
+	if kg := &b.TrustedKeyGroups; kg.Enabled && (len(kg.Items) > 0 || !b.TrustedSigners.Enabled) {
+		err = c.v.Load().VerifyKeyGroups(q, kg)
+	} else {
+		var buf [4]string
+		signers := buf[:0]
+		for _, s := range b.TrustedSigners.Items {
+			if s == cloudfront.SelfSigner {
+				if d == nil || d.AccountID == "" {
+					continue
+				}
+				s = d.AccountID
+			}
+			signers = append(signers, s)
+		}
+		err = c.v.Load().Verify(q, signers)
+	}
+	if err != nil {
 		code := CodeOf(err)
 		c.log.Debug("signedurl: refused", "host", q.Host, "path", q.Path, "code", string(code), "err", err)
 		return code.Status(), code.Body(), false
@@ -82,7 +98,8 @@ func (c *Checker) Check(r *http.Request, path string, d *cloudfront.Distribution
 
 // RequestFrom describes r, which arrived at now, for path (the path the
 // edge serves for r, not necessarily the one r spells): the scheme from
-// r.TLS, the Host as sent, the raw query, and the TCP peer.
+// r.TLS, the Host as sent, the raw query, the TCP peer and, when the query
+// has no signing parameters, the signed cookies.
 func RequestFrom(r *http.Request, path string, now time.Time) Request {
 	q := Request{Scheme: "http", Host: r.Host, Path: path, Time: now}
 	if r.TLS != nil {
@@ -97,6 +114,9 @@ func RequestFrom(r *http.Request, path string, now time.Time) Request {
 		q.Peer = ap.Addr().Unmap()
 	} else if a, err := netip.ParseAddr(r.RemoteAddr); err == nil {
 		q.Peer = a.Unmap()
+	}
+	if !querySigned(q.RawQuery) {
+		q.Cookies = CookieParams(r)
 	}
 	return q
 }

@@ -16,7 +16,7 @@ const (
 
 // messages is the one table of codes and their messages. All are 403.
 var messages = map[Code]string{
-	MissingKey:      "Missing Key-Pair-Id query parameter",
+	MissingKey:      "Missing Key-Pair-Id query parameter or cookie value",
 	InvalidKey:      "Unknown Key",
 	MalformedPolicy: "Malformed Policy",
 	AccessDenied:    "Access denied",

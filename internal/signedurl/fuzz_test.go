@@ -2,6 +2,7 @@ package signedurl
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 )
@@ -22,6 +23,64 @@ func FuzzParseQuery(f *testing.F) {
 		}
 		if p.KeyPairID != "" && !strings.Contains(raw, "Key-Pair-Id=") {
 			t.Errorf("Key-Pair-Id %q out of nowhere", p.KeyPairID)
+		}
+		if got := querySigned(raw); got != (p != Params{}) {
+			t.Errorf("querySigned(%q) = %v, but ParseQuery finds %+v", raw, got, p)
+		}
+	})
+}
+
+// cookieNames are the signed cookies in the order of Params' fields.
+var cookieNames = [...]string{CookieExpires, CookiePolicy, CookieSignature, CookieKeyPairID, CookieHashAlgorithm}
+
+func (p *Params) cookieFields() [len(cookieNames)]*string {
+	return [...]*string{&p.Expires, &p.Policy, &p.Signature, &p.KeyPairID, &p.HashAlgorithm}
+}
+
+// FuzzCookieParams sends any Cookie header, and a signed cookie of any
+// value after it, through CookieParams: it agrees with net/http's own
+// lookup by name (the first non-empty value of each name counts), a value
+// net/http carries unchanged comes back as set, and Verify on what it
+// found answers one of the four codes.
+func FuzzCookieParams(f *testing.F) {
+	f.Add("", 3, "K1")
+	f.Add("session=1; CloudFront-Key-Pair-Id=K2", 3, "K1")
+	f.Add(`CloudFront-Policy="eyJ9"; CloudFront-Signature=a~b-c_`, 2, "x%7Ey")
+	f.Add("CloudFront-Expires=1357034400;CloudFront-Signature=; CloudFront-Key-Pair-Id=APKAOWNER", 0, "")
+	f.Add("a=1;;; =; CloudFront-Hash-Algorithm=SHA256", 4, "SHA1")
+	v := NewVerifier(testPairs(f), nil)
+	known := map[Code]bool{MissingKey: true, InvalidKey: true, MalformedPolicy: true, AccessDenied: true}
+	f.Fuzz(func(t *testing.T, header string, which int, value string) {
+		name := cookieNames[uint(which)%uint(len(cookieNames))]
+		r := &http.Request{Header: http.Header{"Cookie": {header}}}
+		r.AddCookie(&http.Cookie{Name: name, Value: value})
+		p := CookieParams(r)
+		fields := p.cookieFields()
+		for i, n := range cookieNames {
+			want := ""
+			for _, c := range r.CookiesNamed(n) {
+				if c.Value != "" {
+					want = unescape(c.Value)
+					break
+				}
+			}
+			if *fields[i] != want {
+				t.Fatalf("%s in %q: got %q, net/http has %q", n, r.Header.Get("Cookie"), *fields[i], want)
+			}
+		}
+		alone := &http.Request{Header: http.Header{}}
+		alone.AddCookie(&http.Cookie{Name: name, Value: value})
+		if (&http.Cookie{Name: name, Value: value}).Valid() == nil && !strings.ContainsAny(value, " ,") {
+			pa := CookieParams(alone)
+			if got := *pa.cookieFields()[uint(which)%uint(len(cookieNames))]; got != unescape(value) {
+				t.Fatalf("%s=%q came back as %q", name, value, got)
+			}
+		}
+		q := Request{Scheme: "http", Host: "d111111abcdef8.cloudfront.net", Path: "/horizon.jpg", Cookies: p, Peer: viewer, Time: arrival}
+		err := v.Verify(q, []string{owner})
+		var e *Error
+		if err != nil && (!errors.As(err, &e) || !known[e.Code]) {
+			t.Fatalf("Verify(cookies %+v) = %v, not one of the four codes", p, err)
 		}
 	})
 }

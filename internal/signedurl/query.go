@@ -5,24 +5,58 @@ import (
 	"strings"
 )
 
-// Names of the signed-URL query parameters (spec §9.2).
+// Names of the signed-URL query parameters (spec §9.2). Hash-Algorithm
+// (API 2020-05-31 era) is optional: "SHA1", the default, or "SHA256"
+// ("When you use SHA-256, include the Hash-Algorithm=SHA256 query
+// parameter in the signed URL"). It is a signing parameter like the
+// others: the AWS CLI lists "Expires, Policy, Signature, Key-Pair-Id,
+// Hash-Algorithm" as the parameters a URL to be signed must not have, so
+// it is not part of the canned policy's resource.
 const (
-	paramExpires   = "Expires"
-	paramPolicy    = "Policy"
-	paramSignature = "Signature"
-	paramKeyPairID = "Key-Pair-Id"
+	paramExpires       = "Expires"
+	paramPolicy        = "Policy"
+	paramSignature     = "Signature"
+	paramKeyPairID     = "Key-Pair-Id"
+	paramHashAlgorithm = "Hash-Algorithm"
 )
 
-// Params are the signed-URL parameters of a query. An empty field means the
-// parameter was absent (or empty, which is treated the same).
+// The values of Hash-Algorithm (and of the CloudFront-Hash-Algorithm
+// cookie). Any other value is refused (AccessDenied).
+const (
+	HashSHA1   = "SHA1"
+	HashSHA256 = "SHA256"
+)
+
+// Params are the signing parameters of a query (ParseQuery) or of the
+// signed cookies (CookieParams). An empty field means the parameter was
+// absent (or empty, which is treated the same).
 type Params struct {
-	Expires   string
-	Policy    string // URL-safe base64, as sent
-	Signature string // URL-safe base64, as sent
-	KeyPairID string
+	Expires       string
+	Policy        string // URL-safe base64, as sent
+	Signature     string // URL-safe base64, as sent
+	KeyPairID     string
+	HashAlgorithm string // "" (SHA1), HashSHA1, HashSHA256 or anything else, as sent
 }
 
-// ParseQuery finds the signed-URL parameters in a raw query by name,
+// field returns where the parameter called name goes, nil when name is not
+// a signing parameter.
+func (p *Params) field(name string) *string {
+	switch name {
+	case paramExpires:
+		return &p.Expires
+	case paramPolicy:
+		return &p.Policy
+	case paramSignature:
+		return &p.Signature
+	case paramKeyPairID:
+		return &p.KeyPairID
+	case paramHashAlgorithm:
+		return &p.HashAlgorithm
+	}
+	return nil
+}
+
+// ParseQuery finds the signing parameters in a raw query by name,
 // wherever they are, and returns them with the rest of the query: the
 // other parameters, in order, joined by '&'. When a name repeats, the first
 // value counts and all are removed. Values are percent-decoded (without
@@ -35,17 +69,8 @@ func ParseQuery(rawQuery string) (p Params, rest string) {
 	var kept []string
 	for part := range strings.SplitSeq(rawQuery, "&") {
 		name, value, _ := strings.Cut(part, "=")
-		var field *string
-		switch name {
-		case paramExpires:
-			field = &p.Expires
-		case paramPolicy:
-			field = &p.Policy
-		case paramSignature:
-			field = &p.Signature
-		case paramKeyPairID:
-			field = &p.KeyPairID
-		default:
+		field := p.field(name)
+		if field == nil {
 			kept = append(kept, part)
 			continue
 		}
@@ -57,6 +82,20 @@ func ParseQuery(rawQuery string) (p Params, rest string) {
 		return p, kept[0]
 	}
 	return p, strings.Join(kept, "&")
+}
+
+// querySigned reports whether ParseQuery(rawQuery) finds any signing
+// parameter, without building the rest of the query. A non-empty value
+// never unescapes to an empty one, so it is set exactly when it is sent.
+func querySigned(rawQuery string) bool {
+	var p Params
+	for part := range strings.SplitSeq(rawQuery, "&") {
+		name, value, _ := strings.Cut(part, "=")
+		if value != "" && p.field(name) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func unescape(v string) string {

@@ -22,6 +22,8 @@ var queryTests = []struct {
 	{"bad escape kept as sent", "Signature=a%zz", Params{Signature: "a%zz"}, ""},
 	{"name without value", "Key-Pair-Id&a", Params{}, "a"},
 	{"empty parts kept", "a=1&&Expires=1", Params{Expires: "1"}, "a=1&"},
+	{"Hash-Algorithm removed", "a=1&Expires=1&Signature=s&Key-Pair-Id=K&Hash-Algorithm=SHA256", Params{Expires: "1", Signature: "s", KeyPairID: "K", HashAlgorithm: "SHA256"}, "a=1"},
+	{"Hash-Algorithm alone", "Hash-Algorithm=SHA1&b", Params{HashAlgorithm: "SHA1"}, "b"},
 }
 
 func TestParseQuery(t *testing.T) {

@@ -125,6 +125,7 @@ func TestSignErrors(t *testing.T) {
 		{"ftp URL", "ftp://d.net/a", "K", ""},
 		{"no host", "http:///a", "K", ""},
 		{"already signed", base + "&Expires=1", "K", ""},
+		{"already has Hash-Algorithm", base + "&Hash-Algorithm=SHA256", "K", ""},
 		{"no key id", base, "", ""},
 		{"malformed policy", base, "K", `{"Statement":[]}`},
 	}

@@ -30,6 +30,10 @@ IMPLEMENTED = {
     "ListDistributionsByResponseHeadersPolicyId",
     "CreateOriginAccessControl", "GetOriginAccessControl", "GetOriginAccessControlConfig",
     "UpdateOriginAccessControl", "DeleteOriginAccessControl", "ListOriginAccessControls",
+    "CreatePublicKey", "GetPublicKey", "GetPublicKeyConfig", "UpdatePublicKey", "DeletePublicKey",
+    "ListPublicKeys",
+    "CreateKeyGroup", "GetKeyGroup", "GetKeyGroupConfig", "UpdateKeyGroup", "DeleteKeyGroup",
+    "ListKeyGroups", "ListDistributionsByKeyGroup",
 }
 
 path = sys.argv[1]
