@@ -18,7 +18,8 @@ import (
 //
 // Key groups are a policy kind without a type: their KeyGroupSummary holds
 // <KeyGroup> alone. Public keys share only the list's head (shortList):
-// their summary is flat.
+// their summary is flat. So do functions (function.go), whose list holds
+// whole FunctionSummary documents.
 //
 // Origin access controls are not policies: their document has no
 // LastModifiedTime and their list the distribution lists' head.
