@@ -86,6 +86,11 @@ type reply struct {
 	body     []byte // encoded XML, or nil for 204
 	etag     string
 	location string
+	// contentType is the body's when it is not XML (GetFunction's code).
+	contentType string
+	// etagAlso names one more header that carries etag: UpdateFunction's
+	// model spells it ETtag, and the Go and JS SDKs read only that one.
+	etagAlso string
 }
 
 type opFunc func(ctx context.Context, r *request) (reply, error)
@@ -252,12 +257,19 @@ func (s *Server) write(w http.ResponseWriter, r *request, rep reply) {
 	setRequestID(h, r.id)
 	if rep.etag != "" {
 		h.Set("ETag", rep.etag)
+		if rep.etagAlso != "" {
+			h[rep.etagAlso] = []string{rep.etag}
+		}
 	}
 	if rep.location != "" {
 		h.Set("Location", rep.location)
 	}
 	if rep.body != nil {
-		h.Set("Content-Type", "text/xml")
+		ct := rep.contentType
+		if ct == "" {
+			ct = "text/xml"
+		}
+		h.Set("Content-Type", ct)
 		h.Set("Content-Length", itoa(len(rep.body)))
 	}
 	w.WriteHeader(rep.status)

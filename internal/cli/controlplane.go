@@ -68,6 +68,7 @@ func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.PublicKeysPerAccount, "limit-public-keys", l.PublicKeysPerAccount, "public keys per account")
 	fs.IntVar(&l.KeyGroupsPerAccount, "limit-account-key-groups", l.KeyGroupsPerAccount, "key groups per account")
 	fs.IntVar(&l.PublicKeysPerKeyGroup, "limit-key-group-keys", l.PublicKeysPerKeyGroup, "public keys per key group")
+	fs.IntVar(&l.FunctionsPerAccount, "limit-functions", l.FunctionsPerAccount, "CloudFront Functions per account")
 }
 
 // controlPlane is a running control plane's parts.

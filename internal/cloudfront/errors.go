@@ -130,6 +130,12 @@ const (
 	TooManyKeyGroups                            Code = "TooManyKeyGroups"
 	TooManyPublicKeysInKeyGroup                 Code = "TooManyPublicKeysInKeyGroup"
 	ResourceInUse                               Code = "ResourceInUse"
+	FunctionAlreadyExists                       Code = "FunctionAlreadyExists"
+	NoSuchFunctionExists                        Code = "NoSuchFunctionExists"
+	FunctionInUse                               Code = "FunctionInUse"
+	FunctionSizeLimitExceeded                   Code = "FunctionSizeLimitExceeded"
+	TooManyFunctions                            Code = "TooManyFunctions"
+	TestFunctionFailed                          Code = "TestFunctionFailed"
 	TooManyFunctionAssociations                 Code = "TooManyFunctionAssociations"
 	UnsupportedOperation                        Code = "UnsupportedOperation"
 )
@@ -261,6 +267,12 @@ var codes = map[Code]codeInfo{
 	TooManyKeyGroups:                            {400, "You have reached the maximum number of key groups for this Amazon Web Services account. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
 	TooManyPublicKeysInKeyGroup:                 {400, "The number of public keys in this key group is more than the maximum allowed. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
 	ResourceInUse:                               {409, "Cannot delete this resource because it is in use."},
+	FunctionAlreadyExists:                       {409, "A function with the same name already exists in this Amazon Web Services account. To create a function, you must provide a unique name. To update an existing function, use UpdateFunction."},
+	NoSuchFunctionExists:                        {404, "The function does not exist."},
+	FunctionInUse:                               {409, "Cannot delete the function because it's attached to one or more cache behaviors."},
+	FunctionSizeLimitExceeded:                   {413, "The function is too large. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
+	TooManyFunctions:                            {400, "You have reached the maximum number of CloudFront functions for this Amazon Web Services account. For more information, see Quotas (formerly known as limits) in the Amazon CloudFront Developer Guide."},
+	TestFunctionFailed:                          {500, "The CloudFront function failed."},
 	TooManyFunctionAssociations:                 {400, "You have reached the maximum number of CloudFront function associations for this distribution."},
 	UnsupportedOperation:                        {400, "This operation is not supported."},
 }

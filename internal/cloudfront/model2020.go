@@ -113,6 +113,9 @@ type TrustedKeyGroups struct {
 type FunctionAssociation struct {
 	FunctionARN string `json:",omitzero"`
 	EventType   string `json:",omitzero"` // viewer-request or viewer-response
+	// Function is the LIVE stage of FunctionARN as the control plane
+	// resolved it for edges; never on the wire.
+	Function *FunctionCode `json:",omitempty" equal:"-"`
 }
 
 // KeyGroupSigner is one entry of ActiveTrustedKeyGroups.

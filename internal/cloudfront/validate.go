@@ -49,6 +49,8 @@ type Limits struct {
 	PublicKeysPerAccount  int
 	KeyGroupsPerAccount   int
 	PublicKeysPerKeyGroup int
+
+	FunctionsPerAccount int
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -69,7 +71,8 @@ type Limits struct {
 // Content-Security-Policy value of 1,783 characters; the page gives no
 // number of headers to remove, so that one (10) is ours. Public keys and
 // key groups ("Quotas on public keys and key groups"): 10 public keys
-// and 10 key groups per account, 5 public keys per key group.
+// and 10 key groups per account, 5 public keys per key group. Functions
+// ("Quotas on CloudFront Functions"): 100 per account.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -105,6 +108,8 @@ func DefaultLimits() Limits {
 		PublicKeysPerAccount:  10,
 		KeyGroupsPerAccount:   10,
 		PublicKeysPerKeyGroup: 5,
+
+		FunctionsPerAccount: 100,
 	}
 }
 
@@ -141,6 +146,7 @@ func (l Limits) withDefaults() Limits {
 		{&l.PublicKeysPerAccount, &d.PublicKeysPerAccount},
 		{&l.KeyGroupsPerAccount, &d.KeyGroupsPerAccount},
 		{&l.PublicKeysPerKeyGroup, &d.PublicKeysPerKeyGroup},
+		{&l.FunctionsPerAccount, &d.FunctionsPerAccount},
 		{&l.CSPCharsPerResponseHeadersPolicy, &d.CSPCharsPerResponseHeadersPolicy},
 	} {
 		if *f.v <= 0 {

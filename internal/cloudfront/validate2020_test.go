@@ -121,10 +121,10 @@ func TestValidate2020(t *testing.T) {
 			def(c).TrustedKeyGroups = TrustedKeyGroups{Enabled: true, Items: numberedNames("k", 5)}
 		}, TooManyKeyGroupsAssociatedToDistribution},
 		{"function origin-request", func(c *DistributionConfig) {
-			def(c).FunctionAssociations = []FunctionAssociation{{"arn:aws:cloudfront::111122223333:function/f", "origin-request"}}
+			def(c).FunctionAssociations = []FunctionAssociation{{FunctionARN: "arn:aws:cloudfront::111122223333:function/f", EventType: "origin-request"}}
 		}, InvalidFunctionAssociation},
 		{"function twice", func(c *DistributionConfig) {
-			fa := FunctionAssociation{"arn:aws:cloudfront::111122223333:function/f", "viewer-request"}
+			fa := FunctionAssociation{FunctionARN: "arn:aws:cloudfront::111122223333:function/f", EventType: "viewer-request"}
 			def(c).FunctionAssociations = []FunctionAssociation{fa, fa}
 		}, InvalidFunctionAssociation},
 		{"error response", func(c *DistributionConfig) {

@@ -393,6 +393,8 @@ func TestDefaultLimits(t *testing.T) {
 		PublicKeysPerAccount:  10,
 		KeyGroupsPerAccount:   10,
 		PublicKeysPerKeyGroup: 5,
+
+		FunctionsPerAccount: 100,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)

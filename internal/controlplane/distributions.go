@@ -37,9 +37,6 @@ var distributions = &kind[cloudfront.Distribution, cloudfront.DistributionConfig
 		if err := resolveReferences(tx, accountID, cfg); err != nil {
 			return err
 		}
-		if err := checkLaterReferences(cfg); err != nil {
-			return err
-		}
 		if err := checkUnkeptReferences(cfg); err != nil {
 			return err
 		}

@@ -36,7 +36,7 @@ var keyGroups = newPolicy(&policy[cloudfront.KeyGroup, cloudfront.KeyGroupConfig
 		},
 		limit:   func(l cloudfront.Limits) int { return l.KeyGroupsPerAccount },
 		count:   func(tx store.Tx, accountID string) (int, error) { return tx.KeyGroupRecords().Count(accountID) },
-		newID:   cloudfront.NewKeyGroupID,
+		newID:   func(string, *cloudfront.KeyGroupConfig) string { return cloudfront.NewKeyGroupID() },
 		arn:     cloudfront.KeyGroupARN,
 		records: store.Tx.KeyGroupRecords,
 	},

@@ -57,7 +57,7 @@ type kind[R, C any] struct {
 	limit func(cloudfront.Limits) int
 	count func(tx store.Tx, accountID string) (int, error)
 	// newID makes a new record's id (optional: NewResourceID).
-	newID func() string
+	newID func(accountID string, cfg *C) string
 	// newDomainLabel makes the first label of a new record's DomainName
 	// (optional).
 	newDomainLabel func() string
@@ -161,17 +161,17 @@ func createResource[R, C any](ctx context.Context, s *Service, k *kind[R, C], ac
 		m := k.members(&r)
 		*m.ID = cloudfront.NewResourceID()
 		if k.newID != nil {
-			*m.ID = k.newID()
+			*m.ID = k.newID(accountID, &cfg)
 		}
 		*m.AccountID = accountID
 		*m.LastModified = s.now()
-		if m.Created != nil {
-			*m.Created = *m.LastModified
-		}
 		if k.newDomainLabel != nil {
 			*m.DomainName = k.newDomainLabel() + "." + s.DomainSuffix
 		}
 		*m.Config = cfg
+		if m.Created != nil {
+			*m.Created = *m.LastModified
+		}
 		*m.ETag = cloudfront.NewETag()
 		*m.Revision = rev
 		if err := k.checkAliases(s, tx, &cfg); err != nil {

@@ -70,7 +70,9 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 	if p.check == nil {
 		p.check = func(*Service, store.Tx, string, *C, *C) error { return nil }
 	}
-	p.decorate = func(*Service, store.Tx, *R) error { return nil }
+	if p.decorate == nil {
+		p.decorate = func(*Service, store.Tx, *R) error { return nil }
+	}
 	p.deletable = func(_ *Service, tx store.Tx, r *R) error {
 		m := p.members(r)
 		ds, err := p.using(tx, *m.AccountID, *m.ID)
@@ -82,33 +84,40 @@ func newPolicy[R, C any](p *policy[R, C]) *policy[R, C] {
 		}
 		return nil
 	}
-	p.onUpdate = func(_ *Service, tx store.Tx, r *R) error {
-		m := p.members(r)
-		ds, err := p.using(tx, *m.AccountID, *m.ID)
-		if err != nil {
-			return err
-		}
-		resolved := *m.Config
-		if p.prepare != nil {
-			if err := p.prepare(tx, *m.AccountID, &resolved); err != nil {
-				return err
-			}
-		}
-		for _, d := range ds {
-			p.refs(&d.Config, func(ref string, set func(*C)) {
-				if ref == *m.ID {
-					c := resolved
-					set(&c)
-				}
-			})
-			d.Revision = *m.Revision
-			if err := tx.DistributionRecords().Update(d); err != nil {
-				return err
-			}
-		}
-		return nil
+	if p.onUpdate == nil {
+		p.onUpdate = func(_ *Service, tx store.Tx, r *R) error { return p.redeploy(tx, r) }
 	}
 	return p
+}
+
+// redeploy rewrites, at the record's revision, each distribution of its
+// account that names it with its newly resolved config, so that they are
+// InProgress until every edge has it; their ETags stay.
+func (p *policy[R, C]) redeploy(tx store.Tx, r *R) error {
+	m := p.members(r)
+	ds, err := p.using(tx, *m.AccountID, *m.ID)
+	if err != nil {
+		return err
+	}
+	resolved := *m.Config
+	if p.prepare != nil {
+		if err := p.prepare(tx, *m.AccountID, &resolved); err != nil {
+			return err
+		}
+	}
+	for _, d := range ds {
+		p.refs(&d.Config, func(ref string, set func(*C)) {
+			if ref == *m.ID {
+				c := resolved
+				set(&c)
+			}
+		})
+		d.Revision = *m.Revision
+		if err := tx.DistributionRecords().Update(d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // using lists the account's distributions that name the record id. An
@@ -174,7 +183,7 @@ func (p *policy[R, C]) resolveIn(tx store.Tx, accountID string, cfg *cloudfront.
 func resolveReferences(tx store.Tx, accountID string, cfg *cloudfront.DistributionConfig) error {
 	for _, resolve := range []func(store.Tx, string, *cloudfront.DistributionConfig) error{
 		cachePolicies.resolveIn, originRequestPolicies.resolveIn, responseHeadersPolicies.resolveIn,
-		originAccessControls.resolveIn, keyGroups.resolveIn,
+		originAccessControls.resolveIn, keyGroups.resolveIn, functions.resolveIn,
 	} {
 		if err := resolve(tx, accountID, cfg); err != nil {
 			return err

@@ -30,7 +30,7 @@ var publicKeys = &kind[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
 	check:           checkPublicKey,
 	limit:           func(l cloudfront.Limits) int { return l.PublicKeysPerAccount },
 	count:           func(tx store.Tx, accountID string) (int, error) { return tx.PublicKeyRecords().Count(accountID) },
-	newID:           cloudfront.NewPublicKeyID,
+	newID:           func(string, *cloudfront.PublicKeyConfig) string { return cloudfront.NewPublicKeyID() },
 	arn:             cloudfront.PublicKeyARN,
 	deletable: func(_ *Service, tx store.Tx, k *cloudfront.PublicKey) error {
 		groups, err := tx.KeyGroupRecords().List(k.AccountID, "", 0)

@@ -7,20 +7,6 @@ import (
 	"github.com/openfront/openfront/internal/store"
 )
 
-// checkLaterReferences checks what a config names among the resources of
-// API 2020-05-31 openfront does not keep yet: CloudFront functions. Every
-// such reference names a resource that does not exist, with the code
-// CloudFront answers. When the kind arrives, it becomes a policy kind
-// (policies.go), resolved in the transaction.
-func checkLaterReferences(c *cloudfront.DistributionConfig) error {
-	for _, b := range append([]cloudfront.CacheBehavior{c.DefaultCacheBehavior}, c.CacheBehaviors...) {
-		if len(b.FunctionAssociations) > 0 {
-			return cloudfront.Errorf(cloudfront.InvalidFunctionAssociation, "The function %s does not exist.", b.FunctionAssociations[0].FunctionARN)
-		}
-	}
-	return nil
-}
-
 // checkUnkeptReferences checks what a config names among the resources
 // openfront has no operations for (their operations answer
 // UnsupportedOperation): continuous deployment policies, Anycast IP

@@ -219,9 +219,19 @@ func (s *Server) logAborted(lw *logWriter, r *http.Request, d *dist, pr *perRequ
 // noteDetail sets the detailed result type of the access-log line, when
 // there is one.
 func noteDetail(w http.ResponseWriter, detail string) {
-	if lw, ok := w.(*logWriter); ok {
+	if lw := logWriterOf(w); lw != nil {
 		lw.detail = detail
 	}
+}
+
+// logWriterOf is the access log's writer under w, through a
+// viewer-response function's writer; nil when the request is not logged.
+func logWriterOf(w http.ResponseWriter) *logWriter {
+	if fw, ok := w.(*responseFunctionWriter); ok {
+		w = fw.ResponseWriter
+	}
+	lw, _ := w.(*logWriter)
+	return lw
 }
 
 // requestBytes is cs-bytes: the request as it came on the wire in HTTP/1.1

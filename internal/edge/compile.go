@@ -133,6 +133,9 @@ type behavior struct {
 	// compression. Brotli doesn't support legacy cache settings"), so
 	// legacy ForwardedValues never set it: their viewers get gzip.
 	brotli bool
+	// viewerRequest and viewerResponse are the behaviour's CloudFront
+	// Functions (functions.go); nil for none.
+	viewerRequest, viewerResponse *edgeFunction
 	// rhp is the behaviour's response headers policy, compiled; nil when
 	// it has none (responseheaderspolicy.go).
 	rhp *respPolicy
@@ -598,6 +601,7 @@ func buildForm(src *cloudfront.Distribution, grants *buckets.Set) (*form, error)
 			compress:      cb.Compress,
 			rhp:           compileResponseHeadersPolicy(cb.ResponseHeadersPolicy),
 		}
+		b.viewerRequest, b.viewerResponse = compileFunctions(cb)
 		if f := groups[cb.TargetOriginID]; b.origin == nil && f != nil {
 			b.origin, b.failover = f.primary, f
 		}

@@ -24,7 +24,7 @@ type distCounters struct {
 	originLatency prometheus.Observer
 }
 
-var resultLabels = [...]string{"hit", "refresh-hit", "miss", "error", "redirect"}
+var resultLabels = [...]string{"hit", "refresh-hit", "miss", "error", "redirect", "function"}
 
 func newMetrics(reg prometheus.Registerer, s *Server) (*metrics, error) {
 	m := &metrics{

@@ -158,7 +158,7 @@ func (s *Server) writeObject(w http.ResponseWriter, r *http.Request, status int,
 			}
 		}
 	}
-	if lw, ok := w.(*logWriter); ok && status == http.StatusOK && size >= 0 {
+	if lw := logWriterOf(w); lw != nil && status == http.StatusOK && size >= 0 {
 		if _, ok := h["Content-Length"]; !ok {
 			// serveEntry left a small body's length to net/http.
 			lw.impliedLen = size // for sc-content-len and the header bytes

@@ -16,10 +16,13 @@ const (
 	resultMiss
 	resultError
 	resultRedirect
+	// resultFunction is an answer a viewer-request function made
+	// (FunctionGeneratedResponse).
+	resultFunction
 )
 
 func (r result) String() string {
-	return [...]string{"Hit", "RefreshHit", "Miss", "Error", "Redirect"}[r]
+	return [...]string{"Hit", "RefreshHit", "Miss", "Error", "Redirect", "FunctionGeneratedResponse"}[r]
 }
 
 var xCacheValues = [...][]string{
@@ -28,6 +31,7 @@ var xCacheValues = [...][]string{
 	{"Miss from cloudfront"},
 	{"Error from cloudfront"},
 	{"Redirect from cloudfront"},
+	{"FunctionGeneratedResponse from cloudfront"},
 }
 
 // hopHeaders are not passed from the origin to the viewer; Via, Age and
@@ -202,7 +206,7 @@ var (
 
 // writeGenerated writes a response CloudFront generates itself.
 func (s *Server) writeGenerated(w http.ResponseWriter, r *http.Request, status int, contentType string, body []byte, pr *perRequest) int {
-	if lw, ok := w.(*logWriter); ok {
+	if lw := logWriterOf(w); lw != nil {
 		lw.generated = true
 	}
 	h := w.Header()

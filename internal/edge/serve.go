@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/urlpath"
 )
 
@@ -141,6 +142,20 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 			}
 		}
 		rawQuery = stripSignedParams(rawQuery)
+	}
+	if b.viewerRequest != nil {
+		r2, p2, q2, res, done := s.viewerRequest(w, r, pr, d, b, path, rawQuery)
+		if done {
+			if res == resultFunction {
+				c.count(res, 0)
+			}
+			return res, d
+		}
+		r, path, rawQuery = r2, p2, q2
+	}
+	if b.viewerResponse != nil {
+		w = &responseFunctionWriter{ResponseWriter: w, s: s, r: r, d: d, pr: pr, f: b.viewerResponse,
+			ev: functionEvent(r, d, pr, cloudfront.FunctionEventViewerResponse, path, rawQuery)}
 	}
 	q := request{d: d, b: b, path: path, pr: pr, now: s.now(), rhp: b.rhp}
 	if b.orp != nil {

@@ -106,6 +106,10 @@ type Tx interface {
 	// KeyGroupRecords: the contract of CachePolicyRecords (the Name
 	// unique in the account), for key groups.
 	KeyGroupRecords() Records[cloudfront.KeyGroup]
+	// FunctionRecords: the contract of CachePolicyRecords (the Name
+	// unique in the account), for CloudFront Functions, whose id is
+	// their ARN.
+	FunctionRecords() Records[cloudfront.Function]
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

@@ -34,6 +34,8 @@ IMPLEMENTED = {
     "ListPublicKeys",
     "CreateKeyGroup", "GetKeyGroup", "GetKeyGroupConfig", "UpdateKeyGroup", "DeleteKeyGroup",
     "ListKeyGroups", "ListDistributionsByKeyGroup",
+    "CreateFunction", "DescribeFunction", "GetFunction", "ListFunctions", "UpdateFunction",
+    "PublishFunction", "TestFunction", "DeleteFunction",
 }
 
 path = sys.argv[1]

@@ -400,6 +400,27 @@ CREATE TABLE key_group_tombstones (
 	revision {{.Int64}} NOT NULL
 );
 `,
+	// 14: the accounts' CloudFront Functions, kept as the shared lifecycle
+	// keeps its records (records.go): id is the function's ARN,
+	// caller_reference its Name (unique in the account), config both
+	// stages with their code.
+	`
+CREATE TABLE functions (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.FunctionStages
+	{{.Unique "functions_name"}} (account_id, caller_reference)
+);
+CREATE TABLE function_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

@@ -89,6 +89,13 @@ var (
 				g.Config.Name, nil}
 		},
 	}
+	functionTable = &recordTable[cloudfront.Function]{
+		table: "functions", tombstones: "function_tombstones", noun: "function",
+		fields: func(f *cloudfront.Function) recordFields {
+			return recordFields{&f.ID, &f.AccountID, new(string), &f.ETag, &f.LastModifiedTime, &f.Revision, &f.Config,
+				f.Config.Name, nil}
+		},
+	}
 	originRequestPolicyTable = &recordTable[cloudfront.OriginRequestPolicy]{
 		table: "origin_request_policies", tombstones: "origin_request_policy_tombstones", noun: "origin request policy",
 		fields: func(p *cloudfront.OriginRequestPolicy) recordFields {
@@ -258,6 +265,10 @@ func (t *Tx) PublicKeyRecords() store.Records[cloudfront.PublicKey] {
 
 func (t *Tx) KeyGroupRecords() store.Records[cloudfront.KeyGroup] {
 	return records[cloudfront.KeyGroup]{t, keyGroupTable}
+}
+
+func (t *Tx) FunctionRecords() store.Records[cloudfront.Function] {
+	return records[cloudfront.Function]{t, functionTable}
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

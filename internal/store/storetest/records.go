@@ -167,6 +167,38 @@ func testRecords(t *testing.T, s store.Store) {
 			},
 		})
 	})
+	t.Run("functions", func(t *testing.T) {
+		fn := func(name, ref string) cloudfront.Function {
+			code := cloudfront.FunctionCode{Config: cloudfront.FunctionConfig{Runtime: cloudfront.FunctionRuntimeJS20},
+				Code: []byte("function handler(event) { return event.request; }")}
+			live := code
+			live.ETag = "E9"
+			live.LastModifiedTime = time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC)
+			return cloudfront.Function{ID: cloudfront.FunctionARN(acct1, name), AccountID: acct1, ETag: "E1", Revision: 9,
+				LastModifiedTime: time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC),
+				Config: cloudfront.FunctionStages{Name: ref, Created: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC),
+					Dev: code, Live: &live}}
+		}
+		runRecords(t, s, recordsCase[cloudfront.Function]{
+			records: store.Tx.FunctionRecords,
+			get: func(tx store.Tx, id string) (cloudfront.Function, error) {
+				return tx.FunctionRecords().Get(id)
+			},
+			a: fn("a", "rec-a"), b: fn("b", "rec-b"),
+			id:     func(f cloudfront.Function) string { return f.ID },
+			change: func(f *cloudfront.Function) { f.Config.Dev.Config.Comment = "changed"; f.ETag = "E2" },
+			norm: func(f cloudfront.Function) cloudfront.Function {
+				f.LastModifiedTime = f.LastModifiedTime.UTC()
+				f.Config.Created = f.Config.Created.UTC()
+				if f.Config.Live != nil {
+					l := *f.Config.Live
+					l.LastModifiedTime = l.LastModifiedTime.UTC()
+					f.Config.Live = &l
+				}
+				return f
+			},
+		})
+	})
 }
 
 // cachePolicy is a custom cache policy named name.
