@@ -217,6 +217,21 @@ func policies[R, C any](prefix, path, name, plural string, ops controlplane.Poli
 	}
 }
 
+// ownPolicies: a kind the control plane serves as a policy kind with no
+// managed records and no Type to list by (origin access controls, key
+// groups); Update is on /config unless updateOnItem is set.
+func ownPolicies[R, C any](path, name, plural string, ops controlplane.Policies[R, C],
+	fields func(*R) (string, string, C), c codec[R, C]) resource[R, C] {
+	return resource[R, C]{
+		prefix: prefix2020, path: path, name: name, plural: plural, fields: fields,
+		ops: lifecycle[R, C]{create: ops.Create, get: ops.Get, update: ops.Update, remove: ops.Delete,
+			list: func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []R, error) {
+				return ops.List(ctx, accountID, "", p)
+			}},
+		codec: c,
+	}
+}
+
 // distributionsByPolicy is a ListDistributionsBy…Id operation.
 func distributionsByPolicy[R, C any](ops controlplane.Policies[R, C]) opFunc {
 	return func(ctx context.Context, r *request) (reply, error) {

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/openfront/openfront/internal/cloudfront"
-	"github.com/openfront/openfront/internal/controlplane"
 	"github.com/openfront/openfront/internal/wire/v20200531"
 )
 
@@ -65,22 +64,22 @@ func (s *Server) routes2020() []route {
 		codec[cloudfront.ResponseHeadersPolicy, cloudfront.ResponseHeadersPolicyConfig]{
 			decode: v20200531.DecodeResponseHeadersPolicyConfig, encode: v20200531.EncodeResponseHeadersPolicy,
 			encodeConfig: v20200531.EncodeResponseHeadersPolicyConfig, encodeList: v20200531.EncodeResponseHeadersPolicyList})
-	oacOps := s.Service.OriginAccessControls()
-	oacs := resource[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
-		prefix: prefix2020, path: "/origin-access-control", name: "OriginAccessControl", plural: "OriginAccessControls",
-		fields: func(o *cloudfront.OriginAccessControl) (string, string, cloudfront.OriginAccessControlConfig) {
+	oacs := ownPolicies("/origin-access-control", "OriginAccessControl", "OriginAccessControls",
+		s.Service.OriginAccessControls(),
+		func(o *cloudfront.OriginAccessControl) (string, string, cloudfront.OriginAccessControlConfig) {
 			return o.ID, o.ETag, o.Config
 		},
-		ops: lifecycle[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
-			create: oacOps.Create, get: oacOps.Get, update: oacOps.Update, remove: oacOps.Delete,
-			list: func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []cloudfront.OriginAccessControl, error) {
-				return oacOps.List(ctx, accountID, "", p)
-			},
-		},
-		codec: codec[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
+		codec[cloudfront.OriginAccessControl, cloudfront.OriginAccessControlConfig]{
 			decode: v20200531.DecodeOriginAccessControlConfig, encode: v20200531.EncodeOriginAccessControl,
-			encodeConfig: v20200531.EncodeOriginAccessControlConfig, encodeList: v20200531.EncodeOriginAccessControlList},
-	}
+			encodeConfig: v20200531.EncodeOriginAccessControlConfig, encodeList: v20200531.EncodeOriginAccessControlList})
+	keyGroups := ownPolicies("/key-group", "KeyGroup", "KeyGroups", s.Service.KeyGroups(),
+		func(g *cloudfront.KeyGroup) (string, string, cloudfront.KeyGroupConfig) {
+			return g.ID, g.ETag, g.Config
+		},
+		codec[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
+			decode: v20200531.DecodeKeyGroupConfig, encode: v20200531.EncodeKeyGroup,
+			encodeConfig: v20200531.EncodeKeyGroupConfig, encodeList: v20200531.EncodeKeyGroupList})
+	keyGroups.updateOnItem = true
 	pkOps := s.Service.PublicKeys()
 	publicKeys := resource[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
 		prefix: prefix2020, path: "/public-key", name: "PublicKey", plural: "PublicKeys",
@@ -93,23 +92,6 @@ func (s *Server) routes2020() []route {
 		codec: codec[cloudfront.PublicKey, cloudfront.PublicKeyConfig]{
 			decode: v20200531.DecodePublicKeyConfig, encode: v20200531.EncodePublicKey,
 			encodeConfig: v20200531.EncodePublicKeyConfig, encodeList: v20200531.EncodePublicKeyList},
-	}
-	kgOps := s.Service.KeyGroups()
-	keyGroups := resource[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
-		prefix: prefix2020, path: "/key-group", name: "KeyGroup", plural: "KeyGroups",
-		fields: func(g *cloudfront.KeyGroup) (string, string, cloudfront.KeyGroupConfig) {
-			return g.ID, g.ETag, g.Config
-		},
-		ops: lifecycle[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
-			create: kgOps.Create, get: kgOps.Get, update: kgOps.Update, remove: kgOps.Delete,
-			list: func(ctx context.Context, accountID string, p controlplane.Page) (cloudfront.ListPage, []cloudfront.KeyGroup, error) {
-				return kgOps.List(ctx, accountID, "", p)
-			},
-		},
-		codec: codec[cloudfront.KeyGroup, cloudfront.KeyGroupConfig]{
-			decode: v20200531.DecodeKeyGroupConfig, encode: v20200531.EncodeKeyGroup,
-			encodeConfig: v20200531.EncodeKeyGroupConfig, encodeList: v20200531.EncodeKeyGroupList},
-		updateOnItem: true,
 	}
 	lookups := []route{
 		{"GET", "/distributionsByCachePolicyId/{id}", "", "ListDistributionsByCachePolicyId",

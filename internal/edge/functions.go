@@ -153,46 +153,34 @@ func multi(vs []string) edgefunc.Value {
 // values are given as the viewer sent them (still percent-encoded), so
 // that a query the function leaves alone is forwarded byte for byte.
 func parseQuery(raw string) map[string]edgefunc.Value {
-	out := map[string]edgefunc.Value{}
-	var order []string
 	all := map[string][]string{}
-	for raw != "" {
-		var kv string
-		kv, raw, _ = strings.Cut(raw, "&")
-		if kv == "" {
-			continue
+	for kv := range strings.SplitSeq(raw, "&") {
+		if kv != "" {
+			k, v, _ := strings.Cut(kv, "=")
+			all[k] = append(all[k], v)
 		}
-		k, v, _ := strings.Cut(kv, "=")
-		if _, ok := all[k]; !ok {
-			order = append(order, k)
-		}
-		all[k] = append(all[k], v)
 	}
-	for _, k := range order {
-		out[k] = multi(all[k])
-	}
-	return out
+	return grouped(all)
 }
 
 // parseCookies is the viewer's Cookie headers in the event's form.
 func parseCookies(lines []string) map[string]edgefunc.Value {
-	out := map[string]edgefunc.Value{}
 	all := map[string][]string{}
-	var order []string
 	for _, line := range lines {
-		for _, part := range strings.Split(line, ";") {
-			name, val, _ := strings.Cut(strings.TrimSpace(part), "=")
-			if name == "" {
-				continue
+		for part := range strings.SplitSeq(line, ";") {
+			if name, val, _ := strings.Cut(strings.TrimSpace(part), "="); name != "" {
+				all[name] = append(all[name], val)
 			}
-			if _, ok := all[name]; !ok {
-				order = append(order, name)
-			}
-			all[name] = append(all[name], val)
 		}
 	}
-	for _, k := range order {
-		out[k] = multi(all[k])
+	return grouped(all)
+}
+
+// grouped is each name's values in the event's form.
+func grouped(all map[string][]string) map[string]edgefunc.Value {
+	out := make(map[string]edgefunc.Value, len(all))
+	for k, vs := range all {
+		out[k] = multi(vs)
 	}
 	return out
 }
