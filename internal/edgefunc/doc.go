@@ -40,10 +40,34 @@
 //
 // The time limit is wall-clock time measured from the start of the call,
 // enforced by a timer that interrupts the runtime. Goja cannot interrupt
-// native (Go) built-ins, so the built-ins whose run time or output size a
-// function controls through an argument or a length (the generic Array
-// methods on huge array-likes, Function.prototype.apply,
-// String.prototype.repeat/padStart/padEnd, Array.from, typed array and
-// ArrayBuffer sizes …) are guarded with size caps far above what a
-// CloudFront function could use within its 2 MB of memory; see guards.go.
+// native (Go) built-ins, so every built-in whose run time or output size a
+// function controls (through a length, a count, an argument's size, or by
+// multiplying what it is given: joining many references to one long
+// string, stringifying a DAG, a replacement template with $', a wide
+// regular expression over a long input…) is guarded (guards.go, bounded.go):
+//
+//   - size caps, far above what a CloudFront function can use within its
+//     2 MB of memory, refuse with a RangeError the calls that would walk or
+//     make more than 16384 elements or 2^19 characters, buffers above 64
+//     KB, nesting deeper than MaxCallDepth, regular-expression matches
+//     whose automaton could run more than about 4M steps;
+//   - the built-ins that call back once per element in a Go loop (the
+//     built-in iterators, which spreading, Array.from, the collection
+//     constructors and Promise.all drive; a sort's comparisons;
+//     JSON.stringify's walk; a regular expression's matches) end the call,
+//     uncatchably, as soon as its time is up.
+//
+// Together they keep a call within a few milliseconds of its budget. The
+// runtimes have no BigInt (neither have CloudFront's): goja computes BigInt
+// operators in one uninterruptible step, so 3n ** 10n ** 7n would run for
+// seconds; Compile refuses BigInt literals.
+//
+// What stays open, because goja runs it in its VM rather than in a
+// built-in: an object spread or rest ({...s}, var {...r} = s) of a long
+// string (or, less so, a typed array) copies one property per character,
+// about 1 µs each, uninterruptibly (a 2^19-character string: about 1 s);
+// and string concatenation (+, template literals) is bounded by the budget
+// only: a function that doubles a string overruns by its last
+// concatenation, which copies as much as it built before (tens of
+// milliseconds, tens of MB, on a host with slow page faults).
 package edgefunc

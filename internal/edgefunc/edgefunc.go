@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"reflect"
 	"runtime"
 	"strings"
@@ -152,6 +153,11 @@ func Compile(runtimeName string, code []byte) (*Program, error) {
 	if err != nil {
 		return nil, &CompileError{syntaxMessage(err)}
 	}
+	// Before compiling: goja's compiler folds constant BigInt expressions,
+	// and 2n ** 10n ** 9n would take it minutes.
+	if hasBigInt(prg) {
+		return nil, &CompileError{"SyntaxError: BigInt literals are not supported (CloudFront Functions have no BigInt)"}
+	}
 	// Compiling the code as it stands, in strict mode (CloudFront functions
 	// always run strict), catches the early errors the parser leaves to the
 	// compiler and proves the code is a well-formed script on its own, so
@@ -276,6 +282,51 @@ func es6Only(prg *ast.Program) string {
 				}
 			case awaitType:
 				found = "await"
+				return
+			}
+			for i := 0; i < v.NumField(); i++ {
+				if t.Field(i).IsExported() {
+					walk(v.Field(i))
+				}
+			}
+		}
+	}
+	walk(reflect.ValueOf(prg.Body))
+	return found
+}
+
+var (
+	numberLitType = reflect.TypeOf(ast.NumberLiteral{})
+	bigIntType    = reflect.TypeOf((*big.Int)(nil))
+)
+
+// hasBigInt reports whether prg has a BigInt literal (1n). The runtimes
+// have no BigInt: see removeBigInt.
+func hasBigInt(prg *ast.Program) bool {
+	found := false
+	var walk func(v reflect.Value)
+	walk = func(v reflect.Value) {
+		if found {
+			return
+		}
+		switch v.Kind() {
+		case reflect.Pointer, reflect.Interface:
+			if !v.IsNil() {
+				walk(v.Elem())
+			}
+		case reflect.Slice:
+			for i := 0; i < v.Len(); i++ {
+				walk(v.Index(i))
+			}
+		case reflect.Struct:
+			t := v.Type()
+			if t.PkgPath() != astPkg {
+				return
+			}
+			if t == numberLitType {
+				if val := v.FieldByName("Value"); !val.IsNil() && val.Elem().Type() == bigIntType {
+					found = true
+				}
 				return
 			}
 			for i := 0; i < v.NumField(); i++ {

@@ -115,8 +115,7 @@ const querystringJS = `(function (unescapeBuffer) {
 		var maxKeys = 1000, decode = unescape;
 		if (options && typeof options.maxKeys === 'number') maxKeys = options.maxKeys;
 		if (options && typeof options.decodeURIComponent === 'function') decode = options.decodeURIComponent;
-		var parts = qs.split(sep);
-		if (maxKeys > 0 && parts.length > maxKeys) parts = parts.slice(0, maxKeys);
+		var parts = maxKeys > 0 ? qs.split(sep, maxKeys) : qs.split(sep);
 		for (var i = 0; i < parts.length; i++) {
 			var x = parts[i];
 			if (x.length === 0) continue;

@@ -31,6 +31,7 @@ func (s *slot) modules() (map[string]goja.Value, error) {
 		mk, _ := goja.AssertFunction(v)
 		h := rt.NewObject()
 		must(h.Set("enc", s.native("enc", 2, func(call goja.FunctionCall) goja.Value {
+			s.checkEncodable(call.Argument(0), encodingArg(call.Argument(1)), maxNativeBytes)
 			b := s.encode(call.Argument(0).String(), encodingArg(call.Argument(1)))
 			return rt.ToValue(rt.NewArrayBuffer(b))
 		})))
@@ -40,7 +41,8 @@ func (s *slot) modules() (map[string]goja.Value, error) {
 			return rt.ToValue(s.decode(b[start:end], encodingArg(call.Argument(1))))
 		})))
 		must(h.Set("byteLength", s.native("byteLength", 2, func(call goja.FunctionCall) goja.Value {
-			return rt.ToValue(len(s.encode(call.Argument(0).String(), encodingArg(call.Argument(1)))))
+			s.checkString(call.Argument(0), "Buffer.byteLength of")
+			return rt.ToValue(len(s.encodeUpTo(call.Argument(0).String(), encodingArg(call.Argument(1)), 3*maxStringLength)))
 		})))
 		must(h.Set("isEncoding", s.native("isEncoding", 1, func(call goja.FunctionCall) goja.Value {
 			_, ok := normEncoding(call.Argument(0).String())
@@ -61,6 +63,7 @@ func (s *slot) modules() (map[string]goja.Value, error) {
 	}
 	mk, _ := goja.AssertFunction(v)
 	qs, err := mk(goja.Undefined(), s.native("unescapeBuffer", 1, func(call goja.FunctionCall) goja.Value {
+		s.checkString(call.Argument(0), "querystring.unescape of")
 		return rt.ToValue(percentDecode(call.Argument(0).String()))
 	}))
 	if err != nil {
@@ -154,8 +157,32 @@ func codeUnits(s string) []uint16 {
 	return utf16.Encode([]rune(s))
 }
 
-// encode is Buffer.from(str, enc)'s bytes.
+// checkEncodable throws a RangeError when the string v is so long that
+// its encoding in enc is certain to be more than limit bytes (a string
+// longer than maxStringLength is refused in any encoding), before the
+// string is converted.
+func (s *slot) checkEncodable(v goja.Value, enc string, limit int) {
+	s.checkString(v, "the data argument is")
+	n := strLen(v)
+	switch e, _ := normEncoding(enc); e {
+	case "utf8", "latin1", "ascii":
+	case "utf16le":
+		n *= 2
+	default:
+		return // hex and base64 skip what is not a digit
+	}
+	if n > limit {
+		s.throwRange("the buffer would be larger than %d bytes", limit)
+	}
+}
+
+// encode is Buffer.from(str, enc)'s bytes, at most maxNativeBytes of them.
 func (s *slot) encode(str, enc string) []byte {
+	return s.encodeUpTo(str, enc, maxNativeBytes)
+}
+
+// encodeUpTo is encode with the bound limit.
+func (s *slot) encodeUpTo(str, enc string, limit int) []byte {
 	e, ok := normEncoding(enc)
 	if !ok {
 		s.throwType("Unknown encoding: %s", clip(enc))
@@ -188,8 +215,8 @@ func (s *slot) encode(str, enc string) []byte {
 			b[2*i], b[2*i+1] = byte(c), byte(c>>8)
 		}
 	}
-	if len(b) > maxNativeBytes {
-		s.throwRange("the buffer would be larger than %d bytes", maxNativeBytes)
+	if len(b) > limit {
+		s.throwRange("the buffer would be larger than %d bytes", limit)
 	}
 	return b
 }
@@ -275,9 +302,11 @@ func sliceBounds(startV, endV goja.Value, n int) (int, int) {
 
 // bytesOf is the bytes of a string (in enc; UTF-8 by default, as Node),
 // an ArrayBuffer, or a view (Buffer, typed array, DataView).
+// Strings are taken up to maxStringLength (hashed, not kept).
 func (s *slot) bytesOf(v goja.Value, enc string) []byte {
 	if isString(v) {
-		return s.encode(v.String(), enc)
+		s.checkString(v, "the data argument is")
+		return s.encodeUpTo(v.String(), enc, 3*maxStringLength)
 	}
 	if o, ok := v.(*goja.Object); ok {
 		switch x := o.Export().(type) {
@@ -396,6 +425,7 @@ func (s *slot) installByteStrings() {
 		enc := encodingArg(call.Argument(1))
 		switch e, _ := normEncoding(enc); e {
 		case "hex", "base64", "base64url":
+			s.checkString(src, "String.bytesFrom of")
 			return rt.ToValue(latin1(s.encode(src.String(), e)))
 		}
 		s.throwType("String.bytesFrom: unknown encoding %q", clip(enc))

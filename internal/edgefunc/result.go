@@ -119,6 +119,9 @@ func (s *slot) readRequest(o *goja.Object, in *Request) (*Request, error) {
 	case isString(qs):
 		// A function may set the query string as a string ("a=1&b=2"), as
 		// CloudFront's own query-string normalization example does.
+		if n := strLen(qs); n >= maxURILength {
+			return nil, validationErr("the URI with its query string must be shorter than %d characters (the query string is %d)", maxURILength, n)
+		}
 		out.Querystring = parseQuery(qs.String())
 		if err := checkValues(out.Querystring, in.Querystring, "request.querystring", checkQuery); err != nil {
 			return nil, err
@@ -190,6 +193,11 @@ func (s *slot) readValues(v goja.Value, in map[string]Value, what string, check 
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return nil, validationErr("%s must be an object, not %s", what, typeName(v))
+	}
+	if indexedLength(o) > 0 {
+		// A String object or a typed array: its characters or elements
+		// are no values, and there may be millions of them.
+		return nil, validationErr("%s must be an object with a value for each name", what)
 	}
 	for _, name := range o.Keys() {
 		e, ok := o.Get(name).(*goja.Object)
@@ -463,6 +471,9 @@ func (s *slot) readCookies(v goja.Value) (map[string]Cookie, error) {
 	o, ok := v.(*goja.Object)
 	if !ok {
 		return nil, validationErr("response.cookies must be an object, not %s", typeName(v))
+	}
+	if indexedLength(o) > 0 {
+		return nil, validationErr("response.cookies must be an object with a value for each name")
 	}
 	readOne := func(item *goja.Object, what string) (Cookie, error) {
 		val, ok, err := str(item, "value", what+".value")

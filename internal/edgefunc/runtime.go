@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dop251/goja"
@@ -24,13 +25,18 @@ type slot struct {
 	logs     []string
 	logBytes int
 
-	timer *time.Timer
-	fired chan struct{}
+	timer   *time.Timer
+	fired   chan struct{}
+	expired atomic.Bool // the time limit of the current call has passed
 
-	stringify  goja.Callable // the original JSON.stringify, for console.log
-	bufferFrom goja.Callable // Buffer.from (2.0)
-	bufferCtor goja.Value    // Buffer (2.0)
-	undefined  goja.Value
+	stringify     goja.Callable  // JSON.stringify (guarded), for console.log
+	isArray       nativeFunc     // Array.isArray
+	stringCompare *goja.Object   // the default comparison of Array.prototype.sort
+	joining       []*goja.Object // the arrays being joined, innermost last
+	regexpSizes   map[string]int // see regexpSize
+	bufferFrom    goja.Callable  // Buffer.from (2.0)
+	bufferCtor    goja.Value     // Buffer (2.0)
+	undefined     goja.Value
 }
 
 // The lockdown script and the probes of the anonymous intrinsics are
@@ -38,6 +44,7 @@ type slot struct {
 var (
 	compileOnce   sync.Once
 	lockdownPrg   *goja.Program
+	iteratorsPrg  *goja.Program
 	querystrPrg   *goja.Program
 	bufferPrg     *goja.Program
 	intrinsicPrgs []*goja.Program
@@ -45,6 +52,7 @@ var (
 )
 
 func compileShared() {
+	keepRegexpClock()
 	var err error
 	mustCompile := func(name, src string) *goja.Program {
 		p, e := goja.Compile(name, src, true)
@@ -54,6 +62,7 @@ func compileShared() {
 		return p
 	}
 	lockdownPrg = mustCompile("lockdown.js", lockdownJS)
+	iteratorsPrg = mustCompile("iterators.js", iteratorsJS)
 	querystrPrg = mustCompile("querystring.js", querystringJS)
 	bufferPrg = mustCompile("buffer.js", bufferJS)
 	// Each probe is compiled alone: one the engine lacks (an async
@@ -94,16 +103,11 @@ func newSlot(p *Program) (s *slot, err error) {
 		}
 	}()
 	rt := goja.New()
-	s = &slot{p: p, rt: rt, v20: p.runtime == Runtime20, fired: make(chan struct{}, 1), undefined: goja.Undefined()}
+	s = &slot{p: p, rt: rt, v20: p.runtime == Runtime20, fired: make(chan struct{}, 1), undefined: goja.Undefined(),
+		regexpSizes: map[string]int{}}
 	rt.SetMaxCallStackSize(MaxCallDepth)
 	rt.SetTimeSource(func() time.Time { return s.now })
 	s.now = time.Now()
-
-	stringify, ok := goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("stringify"))
-	if !ok {
-		return nil, errors.New("edgefunc: no JSON.stringify")
-	}
-	s.stringify = stringify
 
 	global := rt.GlobalObject()
 	console := rt.NewObject()
@@ -196,9 +200,12 @@ func (s *slot) throwRange(format string, args ...any) {
 	panic(o)
 }
 
-// fire is the timer's function: it interrupts the running call.
+// fire is the timer's function: it interrupts the running call (the
+// JavaScript code at its next instruction, a guarded built-in at its next
+// check).
 func (s *slot) fire() {
 	s.rt.Interrupt(ErrTimeout)
+	s.expired.Store(true)
 	s.fired <- struct{}{}
 }
 
@@ -206,15 +213,19 @@ func (s *slot) consoleLog(call goja.FunctionCall) goja.Value {
 	if s.logBytes >= MaxLogBytes {
 		return s.undefined
 	}
+	room := MaxLogBytes - s.logBytes
 	var b strings.Builder
 	for i, a := range call.Arguments {
+		if b.Len() > room {
+			break // the rest would be truncated away
+		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
 		b.WriteString(s.logString(a))
 	}
 	line := b.String()
-	if room := MaxLogBytes - s.logBytes; len(line) > room {
+	if len(line) > room {
 		line = truncateUTF8(line, room)
 	}
 	s.logBytes += len(line) + 1
@@ -228,6 +239,9 @@ func (s *slot) consoleLog(call goja.FunctionCall) goja.Value {
 func (s *slot) logString(v goja.Value) string {
 	o, ok := v.(*goja.Object)
 	if !ok {
+		if str, ok := v.(goja.String); ok && str.Length() > MaxLogBytes {
+			v = str.Substring(0, MaxLogBytes) // more than a log line keeps
+		}
 		return v.String()
 	}
 	switch o.ClassName() {
@@ -276,6 +290,7 @@ func (s *slot) call(ev *Event, d time.Duration) (o outcome) {
 	start := time.Now()
 	s.now = start
 	s.logs, s.logBytes = nil, 0
+	s.expired.Store(false)
 	s.timer.Reset(d)
 	func() {
 		defer func() {
@@ -359,25 +374,33 @@ func (s *slot) jsErr(err error) error {
 }
 
 // describe formats a thrown value the way an uncaught exception reads:
-// "TypeError: message".
+// "TypeError: message", at most MaxLogBytes of it.
 func (s *slot) describe(v goja.Value) string {
+	d := s.describeAll(v)
+	if len(d) > MaxLogBytes {
+		d = truncateUTF8(d, MaxLogBytes)
+	}
+	return d
+}
+
+func (s *slot) describeAll(v goja.Value) string {
 	if v == nil {
 		return "Error"
 	}
 	o, ok := v.(*goja.Object)
 	if !ok {
-		return "Uncaught " + v.String()
+		return "Uncaught " + s.logString(v)
 	}
 	if o.ClassName() == "Error" {
 		name, msg := o.Get("name"), o.Get("message")
 		n := "Error"
 		if name != nil && !goja.IsUndefined(name) {
-			n = name.String()
+			n = s.logString(name)
 		}
 		if msg == nil || goja.IsUndefined(msg) || msg.String() == "" {
 			return n
 		}
-		return n + ": " + msg.String()
+		return n + ": " + s.logString(msg)
 	}
 	return "Uncaught " + s.logString(o)
 }
@@ -388,6 +411,9 @@ func (s *slot) panicErr(x any, d time.Duration) error {
 	switch x := x.(type) {
 	case *RunError:
 		return x
+	case budgetSpent:
+		return &RunError{Kind: ErrExecution, timeout: true,
+			Message: fmt.Sprintf("The function exceeded its time limit of %v", d)}
 	case error:
 		err = x
 	case *goja.Object:

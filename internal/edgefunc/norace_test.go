@@ -1,0 +1,5 @@
+//go:build !race
+
+package edgefunc
+
+const raceEnabled = false
