@@ -46,8 +46,8 @@
 // string, stringifying a DAG, a replacement template with $', a wide
 // regular expression over a long input…) is guarded (guards.go, bounded.go):
 //
-//   - size caps, far above what a CloudFront function can use within its
-//     2 MB of memory, refuse with a RangeError the calls that would walk or
+//   - size caps, about what a CloudFront function's 2 MB of memory could
+//     hold, refuse with a RangeError the calls that would walk or
 //     make more than 16384 elements or 2^19 characters, buffers above 64
 //     KB, nesting deeper than MaxCallDepth, regular-expression matches
 //     whose automaton could run more than about 4M steps;
@@ -57,10 +57,11 @@
 //     JSON.stringify's walk; a regular expression's matches) end the call,
 //     uncatchably, as soon as its time is up.
 //
-// Together they keep a call within a few milliseconds of its budget. The
-// runtimes have no BigInt (neither have CloudFront's): goja computes BigInt
-// operators in one uninterruptible step, so 3n ** 10n ** 7n would run for
-// seconds; Compile refuses BigInt literals.
+// Together they keep a call within about 15 ms of its budget (the longest
+// step left is one backtracking regular-expression match: regexpTimeout).
+// The runtimes have no BigInt (CloudFront documents none): goja computes
+// BigInt operators in one uninterruptible step, so 3n ** 10n ** 7n would
+// run for seconds; Compile refuses BigInt literals.
 //
 // What stays open, because goja runs it in its VM rather than in a
 // built-in: an object spread or rest ({...s}, var {...r} = s) of a long

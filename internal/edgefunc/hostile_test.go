@@ -238,9 +238,8 @@ func TestHostileFunctionsEndOnTime(t *testing.T) {
 }
 
 // measureHostile runs p once, on a ready runtime and a quiet heap, and
-// returns how long the call
-// took, how much the heap grew (allocated bytes still live or not yet
-// collected, which bounds the peak) and Run's error.
+// returns how long the call took, how much the heap grew (bytes allocated
+// and not yet collected at the end of the call) and Run's error.
 func measureHostile(t testing.TB, p *Program) (time.Duration, uint64, error) {
 	// Making a runtime takes some milliseconds: not part of the call.
 	s, err := newSlot(p)
