@@ -110,6 +110,13 @@ type Tx interface {
 	// unique in the account), for CloudFront Functions, whose id is
 	// their ARN.
 	FunctionRecords() Records[cloudfront.Function]
+	// KeyValueStoreRecords: the contract of CachePolicyRecords (the Name
+	// unique in the account), for key value stores, keys included.
+	KeyValueStoreRecords() Records[cloudfront.KeyValueStore]
+	// KeyValueStoresChangedSince returns the stores written after revision
+	// rev, keys included, and the ids of those deleted after it: what
+	// edges follow.
+	KeyValueStoresChangedSince(rev int64) (changed []cloudfront.KeyValueStore, deleted []string, err error)
 	Distribution(id string) (cloudfront.Distribution, error)
 	DistributionByCallerReference(accountID, callerReference string) (cloudfront.Distribution, error)
 	// Distributions lists an account's distributions ("" for all accounts)

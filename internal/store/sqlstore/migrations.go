@@ -421,6 +421,28 @@ CREATE TABLE function_tombstones (
 	revision {{.Int64}} NOT NULL
 );
 `,
+	// 15: the accounts' key value stores, kept as the shared lifecycle
+	// keeps its records: caller_reference is the store's Name (unique in
+	// the account), config the store with its keys. Edges follow the
+	// stores by revision (KeyValueStoresChangedSince), hence the index.
+	`
+CREATE TABLE key_value_stores (
+	id               TEXT PRIMARY KEY,
+	account_id       TEXT NOT NULL,
+	caller_reference TEXT NOT NULL,
+	domain_name      TEXT NOT NULL,
+	etag             TEXT NOT NULL,
+	last_modified    {{.Time}} NOT NULL,
+	revision         {{.Int64}} NOT NULL,
+	config           TEXT NOT NULL, -- JSON of cloudfront.KeyValueStoreConfig
+	{{.Unique "key_value_stores_name"}} (account_id, caller_reference)
+);
+CREATE INDEX key_value_stores_revision ON key_value_stores (revision);
+CREATE TABLE key_value_store_tombstones (
+	id       TEXT PRIMARY KEY,
+	revision {{.Int64}} NOT NULL
+);
+`,
 }
 
 // Scripts returns the migrations for d's schema.

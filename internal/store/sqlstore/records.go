@@ -96,6 +96,13 @@ var (
 				f.Config.Name, nil}
 		},
 	}
+	keyValueStoreTable = &recordTable[cloudfront.KeyValueStore]{
+		table: "key_value_stores", tombstones: "key_value_store_tombstones", noun: "key value store",
+		fields: func(k *cloudfront.KeyValueStore) recordFields {
+			return recordFields{&k.ID, &k.AccountID, new(string), &k.ETag, &k.LastModifiedTime, &k.Revision, &k.Config,
+				k.Config.Name, nil}
+		},
+	}
 	originRequestPolicyTable = &recordTable[cloudfront.OriginRequestPolicy]{
 		table: "origin_request_policies", tombstones: "origin_request_policy_tombstones", noun: "origin request policy",
 		fields: func(p *cloudfront.OriginRequestPolicy) recordFields {
@@ -269,6 +276,14 @@ func (t *Tx) KeyGroupRecords() store.Records[cloudfront.KeyGroup] {
 
 func (t *Tx) FunctionRecords() store.Records[cloudfront.Function] {
 	return records[cloudfront.Function]{t, functionTable}
+}
+
+func (t *Tx) KeyValueStoreRecords() store.Records[cloudfront.KeyValueStore] {
+	return records[cloudfront.KeyValueStore]{t, keyValueStoreTable}
+}
+
+func (t *Tx) KeyValueStoresChangedSince(rev int64) ([]cloudfront.KeyValueStore, []string, error) {
+	return keyValueStoreTable.changedSince(t, rev)
 }
 
 func (r records[R]) Insert(rec R) error                  { return r.rt.insert(r.t, rec) }

@@ -199,6 +199,60 @@ func testRecords(t *testing.T, s store.Store) {
 			},
 		})
 	})
+	t.Run("key value stores", func(t *testing.T) {
+		kvs := func(id, name string) cloudfront.KeyValueStore {
+			return cloudfront.KeyValueStore{ID: id, AccountID: acct1, ETag: "E1", Revision: 10,
+				LastModifiedTime: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
+				Config: cloudfront.KeyValueStoreConfig{Name: name, Comment: "c", Status: cloudfront.KeyValueStoreReady,
+					Created: time.Date(2026, 12, 3, 11, 0, 0, 0, time.UTC),
+					Data: cloudfront.KeyValueItems{ETag: "D1", Modified: time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC),
+						Items: []cloudfront.KeyValue{{Key: "a", Value: "1"}, {Key: "b\u00e9", Value: "{\"x\":2}"}}}}}
+		}
+		norm := func(k cloudfront.KeyValueStore) cloudfront.KeyValueStore {
+			k.LastModifiedTime = k.LastModifiedTime.UTC()
+			k.Config.Created = k.Config.Created.UTC()
+			k.Config.Data.Modified = k.Config.Data.Modified.UTC()
+			return k
+		}
+		var before int64
+		view(t, s, func(tx store.Tx) error {
+			var err error
+			before, err = tx.Revision()
+			return err
+		})
+		runRecords(t, s, recordsCase[cloudfront.KeyValueStore]{
+			records: store.Tx.KeyValueStoreRecords,
+			get: func(tx store.Tx, id string) (cloudfront.KeyValueStore, error) {
+				return tx.KeyValueStoreRecords().Get(id)
+			},
+			a: kvs("kvs-a", "rec-a"), b: kvs("kvs-b", "rec-b"),
+			id: func(k cloudfront.KeyValueStore) string { return k.ID },
+			change: func(k *cloudfront.KeyValueStore) {
+				k.Config.Data.Items = append(k.Config.Data.Items, cloudfront.KeyValue{Key: "c", Value: ""})
+				k.Config.Data.ETag = "D2"
+				k.Revision = 11
+			},
+			norm: norm,
+		})
+		// runRecords deleted kvs-a at a revision after before; kvs-b is
+		// still there at revision 10.
+		view(t, s, func(tx store.Tx) error {
+			changed, deleted, err := tx.KeyValueStoresChangedSince(min(before, 9))
+			noErr(t, "KeyValueStoresChangedSince", err)
+			if len(changed) != 1 || changed[0].ID != "kvs-b" || len(changed[0].Config.Data.Items) != 2 {
+				t.Errorf("changed since min(before, 9) = %+v, want kvs-b with its 2 keys", changed)
+			}
+			if len(deleted) != 1 || deleted[0] != "kvs-a" {
+				t.Errorf("deleted since min(before, 9) = %v, want [kvs-a]", deleted)
+			}
+			changed, deleted, err = tx.KeyValueStoresChangedSince(max(before, 10) + 1000)
+			noErr(t, "KeyValueStoresChangedSince", err)
+			if len(changed)+len(deleted) != 0 {
+				t.Errorf("changed since the future = %v, %v; want nothing", changed, deleted)
+			}
+			return nil
+		})
+	})
 }
 
 // cachePolicy is a custom cache policy named name.
