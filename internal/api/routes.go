@@ -19,6 +19,7 @@ const prefix = "/2012-07-01"
 func (s *Server) routes() {
 	s.register(prefix, s.routes2012())
 	s.register(prefix2020, append(s.routes2020(), unsupportedRoutes2020()...))
+	s.keysRoutes()
 	s.mux.Handle("/", s.handle("InvalidURI", invalidURI))
 }
 

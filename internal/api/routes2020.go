@@ -109,7 +109,7 @@ func (s *Server) routes2020() []route {
 		{"POST", "/tagging", "Operation=Untag", "UntagResource", s.untagResource},
 	}
 	return slices.Concat(dists.routes(), streaming.routes(), invs.routes(), oais.routes(), cachePolicies.routes(), originRequestPolicies.routes(), responseHeadersPolicies.routes(), oacs.routes(),
-		publicKeys.routes(), keyGroups.routes(), functionRoutes(s.Service.Functions()), lookups, tagging)
+		publicKeys.routes(), keyGroups.routes(), functionRoutes(s.Service.Functions()), keyValueStoreRoutes(s.Service.KeyValueStores()), lookups, tagging)
 }
 
 // unsupportedRoutes2020 are the rows of every other operation of the

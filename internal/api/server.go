@@ -64,6 +64,8 @@ type Server struct {
 	Registerer prometheus.Registerer
 
 	mux        *http.ServeMux
+	cloudFront apiKind // API 2012-07-01 and 2020-05-31
+	keys       apiKind // the key value stores' keys API (keys.go)
 	metrics    *metrics
 	unverified *semaphore.Weighted
 	perKeyMax  int64
@@ -78,6 +80,16 @@ type request struct {
 	account string
 	body    []byte
 	id      string // request id
+	api     *apiKind
+}
+
+// apiKind is what differs between the APIs the server answers: who signs
+// for it, how large a body may be, and how errors are written.
+type apiKind struct {
+	verifier *auth.Verifier
+	maxBody  int64
+	// writeError writes err, a *cloudfront.Error, in the API's form.
+	writeError func(w http.ResponseWriter, r *request, err *cloudfront.Error)
 }
 
 // reply is an operation's successful answer.
@@ -107,6 +119,8 @@ func (s *Server) Handler() http.Handler {
 	s.unverified = semaphore.NewWeighted(maxUnverified)
 	s.perKeyMax = max(maxUnverified/4, s.maxBody())
 	s.perKey = map[string]int64{}
+	s.cloudFront = apiKind{verifier: s.Verifier, maxBody: s.maxBody(), writeError: writeXMLError}
+	s.keys = apiKind{verifier: s.keysVerifier(), maxBody: maxKeysBody, writeError: writeJSONError}
 	s.routes()
 	return s
 }
@@ -134,20 +148,25 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answer. No byte of the body is read before the headers name a usable
 // key, so an anonymous client costs a header parse, however much it sends.
 func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
+	return s.handleAPI(&s.cloudFront, name, op)
+}
+
+// handleAPI is handle for one of the server's APIs.
+func (s *Server) handleAPI(api *apiKind, name string, op opFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rc := http.NewResponseController(w)
-		req := &request{Request: r, id: cloudfront.NewRequestID()}
+		req := &request{Request: r, id: cloudfront.NewRequestID(), api: api}
 		sw := &statusWriter{ResponseWriter: w}
 		w = sw
 		defer func() { s.metrics.observe(name, sw.status, time.Since(start)) }()
-		pending, err := s.Verifier.VerifyHeaders(r)
+		pending, err := api.verifier.VerifyHeaders(r)
 		if err != nil {
 			s.refuseUnread(w, req, err)
 			return
 		}
-		if r.ContentLength > s.maxBody() {
-			s.refuseUnread(w, req, s.tooLarge())
+		if r.ContentLength > api.maxBody {
+			s.refuseUnread(w, req, tooLarge(api.maxBody))
 			return
 		}
 		if !pending.Verified() {
@@ -155,7 +174,7 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 			// budget until it is checked.
 			n := r.ContentLength
 			if n < 0 {
-				n = s.maxBody() // chunked: as much as it may grow to
+				n = api.maxBody // chunked: as much as it may grow to
 			}
 			release, ok := s.holdUnverified(pending.AccessKeyID(), n)
 			if !ok {
@@ -170,11 +189,11 @@ func (s *Server) handle(name string, op opFunc) http.HandlerFunc {
 			}
 			rc.SetReadDeadline(time.Now().Add(timeout))
 		}
-		body, err := s.readBody(w, r)
+		body, err := readBody(w, r, api.maxBody)
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				s.writeError(w, req, s.tooLarge())
+			var over *http.MaxBytesError
+			if errors.As(err, &over) {
+				s.writeError(w, req, tooLarge(api.maxBody))
 				return
 			}
 			s.writeError(w, req, cloudfront.Errorf(cloudfront.InvalidArgument, "The request body could not be read."))
@@ -218,9 +237,9 @@ func (s *Server) holdUnverified(keyID string, n int64) (release func(), ok bool)
 // readBody reads the body, at most maxBody bytes. A stated Content-Length
 // (already checked against maxBody) is read into a buffer of that size, so
 // a body costs its size and not the doubling garbage of io.ReadAll.
-func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+func readBody(w http.ResponseWriter, r *http.Request, maxBody int64) ([]byte, error) {
 	if r.ContentLength < 0 {
-		return io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody()))
+		return io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	}
 	body := make([]byte, r.ContentLength)
 	if _, err := io.ReadFull(r.Body, body); err != nil {
@@ -229,8 +248,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error
 	return body, nil
 }
 
-func (s *Server) tooLarge() error {
-	return cloudfront.Errorf(cloudfront.RequestEntityTooLarge, "The request body is larger than %d bytes.", s.maxBody())
+func tooLarge(maxBody int64) error {
+	return cloudfront.Errorf(cloudfront.RequestEntityTooLarge, "The request body is larger than %d bytes.", maxBody)
 }
 
 // refuseUnread answers before the body is read. Connection: close tells
@@ -278,7 +297,7 @@ func (s *Server) write(w http.ResponseWriter, r *request, rep reply) {
 	}
 }
 
-// writeError sends CloudFront's XML error body. Errors that are not
+// writeError sends the request's API's error. Errors that are not
 // *cloudfront.Error are logged and answered as InternalError.
 func (s *Server) writeError(w http.ResponseWriter, r *request, err error) {
 	var cfErr *cloudfront.Error
@@ -291,6 +310,11 @@ func (s *Server) writeError(w http.ResponseWriter, r *request, err error) {
 		}
 		cfErr = cloudfront.NewError(cloudfront.InternalError)
 	}
+	r.api.writeError(w, r, cfErr)
+}
+
+// writeXMLError sends CloudFront's XML error body.
+func writeXMLError(w http.ResponseWriter, r *request, cfErr *cloudfront.Error) {
 	body := v20120701.EncodeError(cfErr, r.id)
 	if strings.HasPrefix(r.URL.Path, prefix2020+"/") {
 		body = v20200531.EncodeError(cfErr, r.id) // the same body in 2020-05-31's namespace

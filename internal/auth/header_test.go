@@ -40,7 +40,23 @@ var parseAuthorizationCases = []struct {
 	{"v4 upper-case signed header", "AWS4-HMAC-SHA256 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=Host, Signature=a", authorization{}},
 	{"v4 empty signed header", "AWS4-HMAC-SHA256 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=host;;x-amz-date, Signature=a", authorization{}},
 	{"v4 trailing comma", "AWS4-HMAC-SHA256 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=host, Signature=a,", authorization{}},
-	{"v4 other algorithm", "AWS4-ECDSA-P256-SHA256 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4 scope without region", "AWS4-HMAC-SHA256 Credential=K/20150830/cloudfront/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4 other algorithm", "AWS4-HMAC-SHA512 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+
+	// SigV4A: the scope has no region.
+	{"v4a", "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/20150830/cloudfront-keyvaluestore/aws4_request, SignedHeaders=host;x-amz-date;x-amz-region-set, Signature=3045022100f4c37457a8978d07fa07044d5724237f8c30f8529c4c4cd1f30a4c0e6486303f02207968f80296f1ac3808e3cb45ae1f31c479d071dcad4f0621084cd6d1b6a912bd",
+		authorization{scheme: schemeV4A, accessKeyID: "AKIDEXAMPLE", date: "20150830", service: "cloudfront-keyvaluestore", terminator: "aws4_request",
+			signedHeaders: []string{"host", "x-amz-date", "x-amz-region-set"},
+			signature:     "3045022100f4c37457a8978d07fa07044d5724237f8c30f8529c4c4cd1f30a4c0e6486303f02207968f80296f1ac3808e3cb45ae1f31c479d071dcad4f0621084cd6d1b6a912bd"}},
+	{"v4a no spaces, other order", "AWS4-ECDSA-P256-SHA256 SignedHeaders=host;x-amz-region-set,Signature=30,Credential=K/20150830/service/aws4_request",
+		authorization{scheme: schemeV4A, accessKeyID: "K", date: "20150830", service: "service", terminator: "aws4_request",
+			signedHeaders: []string{"host", "x-amz-region-set"}, signature: "30"}},
+	{"v4a scope with region", "AWS4-ECDSA-P256-SHA256 Credential=K/20150830/us-east-1/cloudfront/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4a short scope", "AWS4-ECDSA-P256-SHA256 Credential=K/20150830/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4a empty scope part", "AWS4-ECDSA-P256-SHA256 Credential=K/20150830//aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4a no signature", "AWS4-ECDSA-P256-SHA256 Credential=K/20150830/service/aws4_request, SignedHeaders=host", authorization{}},
+	{"v4a lower-case algorithm", "aws4-ecdsa-p256-sha256 Credential=K/20150830/service/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
+	{"v4a no space after algorithm", "AWS4-ECDSA-P256-SHA256Credential=K/20150830/service/aws4_request, SignedHeaders=host, Signature=a", authorization{}},
 }
 
 func TestParseAuthorization(t *testing.T) {

@@ -15,15 +15,17 @@ import (
 )
 
 const (
-	v4Service        = "cloudfront"
-	v4Terminator     = "aws4_request"
-	unsignedPayload  = "UNSIGNED-PAYLOAD"
-	headerAmzDate    = "X-Amz-Date"
-	headerAmzContent = "X-Amz-Content-Sha256"
+	v4Service          = "cloudfront"
+	v4Terminator       = "aws4_request"
+	unsignedPayload    = "UNSIGNED-PAYLOAD"
+	headerAmzDate      = "X-Amz-Date"
+	headerAmzContent   = "X-Amz-Content-Sha256"
+	headerAmzRegionSet = "X-Amz-Region-Set"
 )
 
 // One function per step of the SigV4 algorithm, in AWS's order. The AWS SDK
 // for Go v2 signer is the reference for every detail the docs leave open.
+// SigV4A shares steps 1 and 2; sigv4a.go has its key and signature.
 
 // canonicalRequest is step 1: method, URI, query, headers, signed header
 // names and payload hash, one per line.
@@ -48,10 +50,10 @@ func canonicalRequest(r *http.Request, query url.Values, signedHeaders []string,
 	return b.String()
 }
 
-// stringToSign is step 2.
-func stringToSign(amzDate, scope, canonical string) string {
+// stringToSign is step 2; algorithm is v4Algorithm or v4aAlgorithm.
+func stringToSign(algorithm, amzDate, scope, canonical string) string {
 	sum := sha256.Sum256([]byte(canonical))
-	return v4Algorithm + "\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
+	return algorithm + "\n" + amzDate + "\n" + scope + "\n" + hex.EncodeToString(sum[:])
 }
 
 // signingKey is step 3: HMAC the scope into the secret, part by part.
@@ -224,10 +226,10 @@ func sha256Hex(b []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// verifyV4Headers checks a SigV4 request as far as its headers allow. With
-// X-Amz-Content-Sha256 the signature covers the stated hash, so it is
-// checked now and the body only has to match the hash later; without it
-// the signature covers the body's hash, and is checked in VerifyBody.
+// verifyV4Headers checks a SigV4 or SigV4A request as far as its headers
+// allow. With X-Amz-Content-Sha256 the signature covers the stated hash, so
+// it is checked now and the body only has to match the hash later; without
+// it the signature covers the body's hash, and is checked in VerifyBody.
 func (v *Verifier) verifyV4Headers(r *http.Request, a authorization) (*Pending, error) {
 	amzDate := r.Header.Get(headerAmzDate)
 	if amzDate == "" {
@@ -237,8 +239,13 @@ func (v *Verifier) verifyV4Headers(r *http.Request, a authorization) (*Pending, 
 	if !ok {
 		return nil, incomplete("X-Amz-Date %q is not of the form YYYYMMDD'T'HHMMSS'Z'.", amzDate)
 	}
-	if err := checkScope(a, amzDate); err != nil {
+	if err := checkScope(a, amzDate, v.service()); err != nil {
 		return nil, err
+	}
+	if a.scheme == schemeV4A {
+		if err := checkRegionSet(r); err != nil {
+			return nil, err
+		}
 	}
 	if now := v.now(); v.skewed(t, now) {
 		return nil, expired(t, now, v.maxSkew())
@@ -258,7 +265,10 @@ func (v *Verifier) verifyV4Headers(r *http.Request, a authorization) (*Pending, 
 	}
 	check := func(payloadHash string) error {
 		canonical := canonicalRequest(r, query, a.signedHeaders, payloadHash)
-		sts := stringToSign(amzDate, credentialScope(a.date, a.region, a.service), canonical)
+		sts := stringToSign(a.algorithm(), amzDate, a.scope(), canonical)
+		if a.scheme == schemeV4A {
+			return v.checkV4ASignature(c, sts, a.signature)
+		}
 		want := signature(signingKey(c.Secret, a.date, a.region, a.service), sts)
 		if !hmac.Equal([]byte(want), []byte(a.signature)) {
 			return cloudfront.NewError(cloudfront.SignatureDoesNotMatch)
@@ -278,15 +288,15 @@ func (v *Verifier) verifyV4Headers(r *http.Request, a authorization) (*Pending, 
 }
 
 // checkScope checks the credential scope and signed headers against the
-// request, with the messages AWS gives.
-func checkScope(a authorization, amzDate string) error {
+// request and the service the verifier serves, with the messages AWS gives.
+func checkScope(a authorization, amzDate, service string) error {
 	if a.date != amzDate[:8] {
 		return cloudfront.Errorf(cloudfront.SignatureDoesNotMatch,
 			"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%s', from '%s'.",
 			a.date, amzDate[:8], headerAmzDate)
 	}
-	if a.service != v4Service {
-		return cloudfront.Errorf(cloudfront.SignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'.", v4Service)
+	if a.service != service {
+		return cloudfront.Errorf(cloudfront.SignatureDoesNotMatch, "Credential should be scoped to correct service: '%s'.", service)
 	}
 	if a.terminator != v4Terminator {
 		return cloudfront.Errorf(cloudfront.SignatureDoesNotMatch,
@@ -297,6 +307,9 @@ func checkScope(a authorization, amzDate string) error {
 	}
 	if !slices.Contains(a.signedHeaders, "x-amz-date") {
 		return incomplete("'X-Amz-Date' must be a 'SignedHeader' in the AWS Authorization.")
+	}
+	if a.scheme == schemeV4A && !slices.Contains(a.signedHeaders, "x-amz-region-set") {
+		return incomplete("'X-Amz-Region-Set' must be a 'SignedHeader' in the AWS Authorization.")
 	}
 	return nil
 }
@@ -327,11 +340,26 @@ func formatSkew(d time.Duration) string {
 // header but the few the SDK leaves out, and rewrites r.URL.RawQuery into
 // its canonical form so what is sent is exactly what was signed.
 func SignV4(r *http.Request, body []byte, accessKeyID, secret, region string, now time.Time) {
+	amzDate, signed, canonical := prepareSigning(r, body, now)
+	date := amzDate[:8]
+	scope := credentialScope(date, region, v4Service)
+	sig := signature(signingKey(secret, date, region, v4Service), stringToSign(v4Algorithm, amzDate, scope, canonical))
+	r.Header.Set("Authorization", authorization{
+		scheme: schemeV4, accessKeyID: accessKeyID, signature: sig,
+		date: date, region: region, service: v4Service, terminator: v4Terminator,
+		signedHeaders: signed,
+	}.String())
+}
+
+// prepareSigning does what SignV4 and SignV4A share: it sets X-Amz-Date
+// and X-Amz-Content-Sha256, puts the host and query in the form that is
+// sent, and returns the date, the signed header names and the canonical
+// request over everything in r.Header at the time.
+func prepareSigning(r *http.Request, body []byte, now time.Time) (amzDate string, signed []string, canonical string) {
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
-	amzDate := now.UTC().Format(iso8601Basic)
-	date := amzDate[:8]
+	amzDate = now.UTC().Format(iso8601Basic)
 	delete(r.Header, "Authorization")
 	r.Header.Set(headerAmzDate, amzDate)
 	r.Header.Set(headerAmzContent, sha256Hex(body))
@@ -339,15 +367,8 @@ func SignV4(r *http.Request, body []byte, accessKeyID, secret, region string, no
 
 	query := r.URL.Query()
 	r.URL.RawQuery = canonicalQuery(query)
-	signed := headersToSign(r)
-	canonical := canonicalRequest(r, query, signed, sha256Hex(body))
-	scope := credentialScope(date, region, v4Service)
-	sig := signature(signingKey(secret, date, region, v4Service), stringToSign(amzDate, scope, canonical))
-	r.Header.Set("Authorization", authorization{
-		scheme: schemeV4, accessKeyID: accessKeyID, signature: sig,
-		date: date, region: region, service: v4Service, terminator: v4Terminator,
-		signedHeaders: signed,
-	}.String())
+	signed = headersToSign(r)
+	return amzDate, signed, canonicalRequest(r, query, signed, sha256Hex(body))
 }
 
 // unsignedHeaders are the headers the SDK never signs: proxies and the

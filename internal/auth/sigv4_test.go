@@ -53,7 +53,7 @@ func TestSigV4Vectors(t *testing.T) {
 			if tc.canonical != "" && canonical != tc.canonical {
 				t.Errorf("canonical request\n%s\nwant\n%s", canonical, tc.canonical)
 			}
-			sts := stringToSign(amzDate, scope, canonical)
+			sts := stringToSign(v4Algorithm, amzDate, scope, canonical)
 			if tc.canonicalHash != "" && !strings.HasSuffix(sts, "\n"+tc.canonicalHash) {
 				t.Errorf("string to sign\n%s\nwant hash %s", sts, tc.canonicalHash)
 			}

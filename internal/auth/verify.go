@@ -38,6 +38,9 @@ type Verifier struct {
 	// MaxSkew is the largest accepted distance between the request's date
 	// and Now; 0 means DefaultMaxSkew.
 	MaxSkew time.Duration
+	// Service is the signing name a SigV4 or SigV4A credential scope must
+	// name, such as "cloudfront-keyvaluestore"; "" means "cloudfront".
+	Service string
 
 	// lookups collapses concurrent lookups of one access key into one: a
 	// flood of requests naming a real key id (ids are not secret) costs
@@ -45,10 +48,12 @@ type Verifier struct {
 	// queue behind them. Nothing is cached beyond the flight, so a disabled
 	// key is refused from the next lookup on.
 	lookups singleflight.Group
+	// v4aKeys holds SigV4A public keys derived from credentials.
+	v4aKeys v4aKeyCache
 }
 
 // Verify checks r's signature. body is the request body already read: SigV4
-// hashes it unless X-Amz-Content-Sha256 is UNSIGNED-PAYLOAD. Verify returns
+// and SigV4A hash it unless X-Amz-Content-Sha256 is UNSIGNED-PAYLOAD. Verify returns
 // the verified credential, or a *cloudfront.Error (see the package comment
 // for the codes). The one exception is a Lookup failure other than
 // not-found (a broken store): that error is returned wrapped, so the caller
@@ -68,7 +73,7 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (Credential, error) {
 // VerifyHeaders checks everything r's headers decide, without its body:
 // the Authorization header, the date, the scope, the access key, and the
 // signature itself unless it covers a body hash that only the body can
-// give (SigV4 without X-Amz-Content-Sha256). Errors are Verify's.
+// give (SigV4 or SigV4A without X-Amz-Content-Sha256). Errors are Verify's.
 func (v *Verifier) VerifyHeaders(r *http.Request) (*Pending, error) {
 	values := r.Header["Authorization"]
 	if len(values) == 0 || values[0] == "" {
@@ -102,8 +107,8 @@ type Pending struct {
 	// statedHash is X-Amz-Content-Sha256 as sent ("" if absent): the body
 	// must hash to it.
 	statedHash string
-	// finish computes the SigV4 signature over the body's hash, when
-	// verified is false.
+	// finish checks the SigV4 or SigV4A signature over the body's hash,
+	// when verified is false.
 	finish func(payloadHash string) error
 }
 
@@ -141,6 +146,13 @@ func (v *Verifier) now() time.Time {
 		return v.Now()
 	}
 	return time.Now()
+}
+
+func (v *Verifier) service() string {
+	if v.Service != "" {
+		return v.Service
+	}
+	return v4Service
 }
 
 func (v *Verifier) maxSkew() time.Duration {

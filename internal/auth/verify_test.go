@@ -221,7 +221,7 @@ func TestVerifyHeadersBeforeBody(t *testing.T) {
 			// Re-sign over the literal UNSIGNED-PAYLOAD.
 			a, _ := parseAuthorization(r.Header.Get("Authorization"))
 			q, _ := url.ParseQuery(r.URL.RawQuery)
-			sts := stringToSign(r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
+			sts := stringToSign(v4Algorithm, r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
 				canonicalRequest(r, q, a.signedHeaders, unsignedPayload))
 			a.signature = signature(signingKey(testSecret, a.date, a.region, a.service), sts)
 			r.Header.Set("Authorization", a.String())
@@ -231,7 +231,7 @@ func TestVerifyHeadersBeforeBody(t *testing.T) {
 			r.Header.Del(headerAmzContent)
 			a, _ := parseAuthorization(r.Header.Get("Authorization"))
 			a.signedHeaders = slices.DeleteFunc(a.signedHeaders, func(h string) bool { return h == "x-amz-content-sha256" })
-			sts := stringToSign(r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
+			sts := stringToSign(v4Algorithm, r.Header.Get(headerAmzDate), credentialScope(a.date, a.region, a.service),
 				canonicalRequest(r, url.Values{}, a.signedHeaders, sha256Hex(body)))
 			a.signature = signature(signingKey(testSecret, a.date, a.region, a.service), sts)
 			r.Header.Set("Authorization", a.String())

@@ -69,6 +69,7 @@ func (c *controlPlaneConfig) register(fs *flag.FlagSet) {
 	fs.IntVar(&l.KeyGroupsPerAccount, "limit-account-key-groups", l.KeyGroupsPerAccount, "key groups per account")
 	fs.IntVar(&l.PublicKeysPerKeyGroup, "limit-key-group-keys", l.PublicKeysPerKeyGroup, "public keys per key group")
 	fs.IntVar(&l.FunctionsPerAccount, "limit-functions", l.FunctionsPerAccount, "CloudFront Functions per account")
+	fs.IntVar(&l.KeyValueStoresPerAccount, "limit-key-value-stores", l.KeyValueStoresPerAccount, "key value stores per account")
 }
 
 // controlPlane is a running control plane's parts.

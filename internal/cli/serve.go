@@ -54,6 +54,8 @@ func serve(ctx context.Context, name string, args []string, stdout, stderr io.Wr
 		return err
 	}
 	defer cp.store.Close()
+	// Key value store imports read S3 as the edges do.
+	cp.service.ReadS3Object = s3ObjectReader(ec.s3Endpoint, ec.s3Region, ec.s3AccessKey, ec.s3SecretKey)
 	if err := reportHostConflicts(ctx, cp.service, logger); err != nil {
 		return err
 	}

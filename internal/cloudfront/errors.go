@@ -100,6 +100,10 @@ const (
 	NoSuchRealtimeLogConfig                     Code = "NoSuchRealtimeLogConfig"
 	NoSuchResource                              Code = "NoSuchResource"
 	EntityNotFound                              Code = "EntityNotFound"
+	EntityAlreadyExists                         Code = "EntityAlreadyExists"
+	EntityLimitExceeded                         Code = "EntityLimitExceeded"
+	EntitySizeLimitExceeded                     Code = "EntitySizeLimitExceeded"
+	CannotDeleteEntityWhileInUse                Code = "CannotDeleteEntityWhileInUse"
 	InvalidLambdaFunctionAssociation            Code = "InvalidLambdaFunctionAssociation"
 	InvalidFunctionAssociation                  Code = "InvalidFunctionAssociation"
 	InvalidViewerCertificate                    Code = "InvalidViewerCertificate"
@@ -250,6 +254,10 @@ var codes = map[Code]codeInfo{
 	InvalidMinimumProtocolVersion:               {400, "The minimum protocol version specified is not valid."},
 	InvalidWebACLId:                             {400, "A web ACL ID specified is not valid."},
 	EntityNotFound:                              {404, "The entity was not found."},
+	EntityAlreadyExists:                         {409, "The entity already exists. You must provide a unique entity."},
+	EntityLimitExceeded:                         {400, "The entity limit has been exceeded."},
+	EntitySizeLimitExceeded:                     {413, "The entity size limit was exceeded."},
+	CannotDeleteEntityWhileInUse:                {409, "The entity cannot be deleted while it is in use."},
 	InvalidQueryStringParameters:                {400, "The query string parameters specified are not valid."},
 	InvalidTagging:                              {400, "The tagging specified is not valid."},
 	IllegalOriginAccessConfiguration:            {400, "An origin cannot contain both an origin access control (OAC) and an origin access identity (OAI)."},

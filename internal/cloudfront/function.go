@@ -66,8 +66,9 @@ type FunctionCode struct {
 type FunctionConfig struct {
 	Comment string `json:",omitzero"`
 	Runtime string `json:",omitzero"`
-	// KeyValueStoreARNs are the KeyValueStoreAssociations; openfront
-	// keeps no key value stores, so validation refuses any.
+	// KeyValueStoreARNs are the KeyValueStoreAssociations: stores of
+	// the function's account it reads through cf.kvs() (the control
+	// plane checks them).
 	KeyValueStoreARNs []string `json:",omitzero"`
 }
 
@@ -131,8 +132,6 @@ func (r Rules) ValidateFunctionCode(c *FunctionCode) error {
 	switch {
 	case len(c.Config.Comment) > 128:
 		return Errorf(InvalidArgument, "The Comment is longer than 128 characters.")
-	case len(c.Config.KeyValueStoreARNs) > 0:
-		return Errorf(InvalidArgument, "openfront keeps no key value stores; a function cannot be associated with one.")
 	case len(c.Code) == 0:
 		return Errorf(InvalidArgument, "The FunctionCode is empty.")
 	case len(c.Code) > MaxFunctionCodeSize:

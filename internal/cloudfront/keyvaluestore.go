@@ -1,6 +1,8 @@
 package cloudfront
 
 import (
+	"bytes"
+	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
@@ -183,4 +185,52 @@ func ValidateKey(key string) bool {
 // ValidateValue checks a value: at most MaxValueBytes bytes of UTF-8.
 func ValidateValue(v string) bool {
 	return len(v) <= MaxValueBytes && utf8.ValidString(v)
+}
+
+// ParseKeyValueImport reads an ImportSource object: the JSON CloudFront
+// documents ("Create a key value store": {"data":[{"key":"k","value":"v"},
+// …]}), each key and value within bounds, no key twice, and the whole
+// within MaxKeyValueStoreBytes. The items come back sorted by key.
+func ParseKeyValueImport(b []byte) ([]KeyValue, error) {
+	var doc struct {
+		Data *[]struct {
+			Key   *string `json:"key"`
+			Value *string `json:"value"`
+		} `json:"data"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, Errorf(InvalidArgument, "The import source is not a key value store's JSON ({\"data\":[{\"key\":…,\"value\":…}]}): %v", err)
+	}
+	if dec.More() {
+		return nil, Errorf(InvalidArgument, "The import source has data after its JSON object.")
+	}
+	if doc.Data == nil {
+		return nil, Errorf(InvalidArgument, "The import source has no \"data\" list.")
+	}
+	items := make([]KeyValue, 0, len(*doc.Data))
+	size := 0
+	for i, kv := range *doc.Data {
+		switch {
+		case kv.Key == nil || kv.Value == nil:
+			return nil, Errorf(InvalidArgument, "Item %d of the import source needs a \"key\" and a \"value\".", i)
+		case !ValidateKey(*kv.Key):
+			return nil, Errorf(InvalidArgument, "Item %d of the import source: a key must be 1 to %d bytes of UTF-8.", i, MaxKeyBytes)
+		case !ValidateValue(*kv.Value):
+			return nil, Errorf(InvalidArgument, "Item %d of the import source: a value must be at most %d bytes of UTF-8.", i, MaxValueBytes)
+		}
+		size += len(*kv.Key) + len(*kv.Value)
+		if size > MaxKeyValueStoreBytes {
+			return nil, Errorf(EntitySizeLimitExceeded, "The import source holds more than %d bytes of keys and values.", MaxKeyValueStoreBytes)
+		}
+		items = append(items, KeyValue{*kv.Key, *kv.Value})
+	}
+	slices.SortStableFunc(items, func(a, b KeyValue) int { return strings.Compare(a.Key, b.Key) })
+	for i := 1; i < len(items); i++ {
+		if items[i].Key == items[i-1].Key {
+			return nil, Errorf(InvalidArgument, "The import source has the key %q twice.", items[i].Key)
+		}
+	}
+	return items, nil
 }

@@ -50,7 +50,8 @@ type Limits struct {
 	KeyGroupsPerAccount   int
 	PublicKeysPerKeyGroup int
 
-	FunctionsPerAccount int
+	FunctionsPerAccount      int
+	KeyValueStoresPerAccount int
 }
 
 // DefaultLimits returns CloudFront's default quotas ("Quotas", General
@@ -72,7 +73,8 @@ type Limits struct {
 // number of headers to remove, so that one (10) is ours. Public keys and
 // key groups ("Quotas on public keys and key groups"): 10 public keys
 // and 10 key groups per account, 5 public keys per key group. Functions
-// ("Quotas on CloudFront Functions"): 100 per account.
+// ("Quotas on CloudFront Functions"): 100 per account. Key value stores
+// ("Quotas on key value stores"): 50 per account.
 func DefaultLimits() Limits {
 	return Limits{
 		DistributionsPerAccount:         100,
@@ -109,7 +111,8 @@ func DefaultLimits() Limits {
 		KeyGroupsPerAccount:   10,
 		PublicKeysPerKeyGroup: 5,
 
-		FunctionsPerAccount: 100,
+		FunctionsPerAccount:      100,
+		KeyValueStoresPerAccount: 50,
 	}
 }
 
@@ -147,6 +150,7 @@ func (l Limits) withDefaults() Limits {
 		{&l.KeyGroupsPerAccount, &d.KeyGroupsPerAccount},
 		{&l.PublicKeysPerKeyGroup, &d.PublicKeysPerKeyGroup},
 		{&l.FunctionsPerAccount, &d.FunctionsPerAccount},
+		{&l.KeyValueStoresPerAccount, &d.KeyValueStoresPerAccount},
 		{&l.CSPCharsPerResponseHeadersPolicy, &d.CSPCharsPerResponseHeadersPolicy},
 	} {
 		if *f.v <= 0 {

@@ -394,7 +394,8 @@ func TestDefaultLimits(t *testing.T) {
 		KeyGroupsPerAccount:   10,
 		PublicKeysPerKeyGroup: 5,
 
-		FunctionsPerAccount: 100,
+		FunctionsPerAccount:      100,
+		KeyValueStoresPerAccount: 50,
 	}
 	if got := DefaultLimits(); got != want {
 		t.Fatalf("DefaultLimits() = %+v, want %+v", got, want)

@@ -32,12 +32,12 @@ var functions = newPolicy(&policy[cloudfront.Function, cloudfront.FunctionStages
 		validate:        (*cloudfront.Rules).ValidateFunctionStages,
 		equal:           cloudfront.EqualFunctionStages,
 		// The code must compile, as CloudFront refuses a function whose
-		// code does not parse.
-		check: func(_ *Service, _ store.Tx, _ string, c, _ *cloudfront.FunctionStages) error {
+		// code does not parse; the stores it reads must be the account's.
+		check: func(_ *Service, tx store.Tx, accountID string, c, _ *cloudfront.FunctionStages) error {
 			if _, err := edgefunc.Compile(c.Dev.Config.Runtime, c.Dev.Code); err != nil {
 				return cloudfront.Errorf(cloudfront.InvalidArgument, "The function code does not compile: %v", err)
 			}
-			return nil
+			return checkFunctionStores(tx, accountID, c.Dev.Config.KeyValueStoreARNs)
 		},
 		limit: func(l cloudfront.Limits) int { return l.FunctionsPerAccount },
 		count: func(tx store.Tx, accountID string) (int, error) { return tx.FunctionRecords().Count(accountID) },
@@ -247,6 +247,7 @@ func (fs Functions) Test(ctx context.Context, accountID, name, ifMatch, stage st
 	}
 	var res cloudfront.TestResult
 	var code cloudfront.FunctionCode
+	var kvs edgefunc.KeyValueStore
 	err := fs.view(ctx, "TestFunction", accountID, name, func(tx store.Tx, f *cloudfront.Function) error {
 		st, err := stageOf(f, stage)
 		if err != nil {
@@ -260,7 +261,17 @@ func (fs Functions) Test(ctx context.Context, accountID, name, ifMatch, stage st
 			stage = cloudfront.FunctionStageDevelopment
 		}
 		res.Summary, code = summary(f, stage, status), *st
-		return err
+		if err != nil || len(st.Config.KeyValueStoreARNs) == 0 {
+			return err
+		}
+		// The test reads the store as it is now, as the edge would.
+		k, err := ownStore(tx, accountID, st.Config.KeyValueStoreARNs[0])
+		if err == nil {
+			kvs = testStore{k}
+		} else if !errors.As(err, new(*cloudfront.Error)) {
+			return err
+		}
+		return nil
 	})
 	if err != nil {
 		return res, err
@@ -273,7 +284,7 @@ func (fs Functions) Test(ctx context.Context, accountID, name, ifMatch, stage st
 	// A test gets testHeadroom times the edge's budget, so that a busy
 	// control plane does not fail a function the edge would run; the
 	// utilization is still reported against the edge's budget.
-	out, logs, used, err := prog.RunJSON(event, edgefunc.Limits{Time: testHeadroom * edgefunc.DefaultTimeLimit})
+	out, logs, used, err := prog.RunJSON(event, edgefunc.Limits{Time: testHeadroom * edgefunc.DefaultTimeLimit, KeyValueStore: kvs})
 	res.Logs, res.ComputeUtilization = logs, strconv.Itoa(min(100, used*testHeadroom))
 	var bad *edgefunc.EventError
 	switch {
@@ -371,4 +382,13 @@ func summary(f *cloudfront.Function, stage, status string) cloudfront.FunctionSu
 		s.Config, s.LastModifiedTime = f.Config.Live.Config, f.Config.Live.LastModifiedTime
 	}
 	return s
+}
+
+// testStore is a store's record as TestFunction's function reads it.
+type testStore struct{ k cloudfront.KeyValueStore }
+
+func (t testStore) ID() string                    { return t.k.ID }
+func (t testStore) Get(key string) (string, bool) { return t.k.Config.Data.Get(key) }
+func (t testStore) Meta() edgefunc.KeyValueStoreMeta {
+	return edgefunc.KeyValueStoreMeta{Created: t.k.Config.Created, Modified: t.k.Config.Data.Modified, Keys: len(t.k.Config.Data.Items)}
 }

@@ -37,6 +37,10 @@ type Service struct {
 	// feed's batched writes.
 	EdgeOverlay func([]store.Edge) []store.Edge
 	Logger      *slog.Logger
+	// ReadS3Object reads an object through the operator's S3 credentials
+	// (a key value store's ImportSource); nil means this control plane
+	// has none, and imports are refused.
+	ReadS3Object func(ctx context.Context, bucket, key string) ([]byte, error)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

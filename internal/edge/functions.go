@@ -36,6 +36,8 @@ import (
 type edgeFunction struct {
 	prog *edgefunc.Program
 	err  error
+	// store is the ARN of the key value store the function reads, if any.
+	store string
 }
 
 // programs shares compiled functions by runtime and code across
@@ -58,7 +60,11 @@ func compileFunction(fc *cloudfront.FunctionCode) *edgeFunction {
 	if fc == nil {
 		return &edgeFunction{err: errors.New("the function was not resolved")}
 	}
-	key := fc.Config.Runtime + "\x00" + string(fc.Code)
+	store := ""
+	if len(fc.Config.KeyValueStoreARNs) > 0 {
+		store = fc.Config.KeyValueStoreARNs[0]
+	}
+	key := fc.Config.Runtime + "\x00" + store + "\x00" + string(fc.Code)
 	programs.Lock()
 	defer programs.Unlock()
 	if f := programs.m[key].Value(); f != nil {
@@ -75,7 +81,7 @@ func compileFunction(fc *cloudfront.FunctionCode) *edgeFunction {
 		}
 	}
 	prog, err := edgefunc.Compile(fc.Config.Runtime, fc.Code)
-	f := &edgeFunction{prog: prog, err: err}
+	f := &edgeFunction{prog: prog, err: err, store: store}
 	programs.m[key] = weak.Make(f)
 	return f
 }
@@ -95,13 +101,13 @@ func compileFunctions(cb *cloudfront.CacheBehavior) (req, resp *edgeFunction) {
 	return req, resp
 }
 
-// run runs f on ev; a function that did not compile is an execution
-// error.
-func (f *edgeFunction) run(ev *edgefunc.Event) (*edgefunc.Result, error) {
+// run runs f on ev for a distribution of the account; a function that
+// did not compile is an execution error.
+func (s *Server) runFunction(f *edgeFunction, accountID string, ev *edgefunc.Event) (*edgefunc.Result, error) {
 	if f.err != nil {
 		return nil, &edgefunc.RunError{Kind: edgefunc.ErrExecution, Message: f.err.Error()}
 	}
-	return f.prog.Run(ev, edgefunc.Limits{})
+	return f.prog.Run(ev, edgefunc.Limits{KeyValueStore: s.storeFor(accountID, f.store)})
 }
 
 // functionEvent is the event of r for d: its request as the edge will
@@ -206,7 +212,7 @@ func (s *Server) viewerRequest(w http.ResponseWriter, r *http.Request, pr *perRe
 	path, rawQuery string) (_ *http.Request, _, _ string, res result, done bool) {
 	ev := functionEvent(r, d, pr, cloudfront.FunctionEventViewerRequest, path, rawQuery)
 	in := ev.Request
-	out, err := b.viewerRequest.run(ev)
+	out, err := s.runFunction(b.viewerRequest, d.src.AccountID, ev)
 	if err != nil {
 		return nil, "", "", s.functionFailed(w, r, d, pr, err), true
 	}
@@ -365,7 +371,7 @@ func (fw *responseFunctionWriter) WriteHeader(status int) {
 	}
 	ev := *fw.ev
 	ev.Response = resp
-	out, err := fw.f.run(&ev)
+	out, err := fw.s.runFunction(fw.f, fw.d.src.AccountID, &ev)
 	if err == nil && out.Response == nil {
 		err = &edgefunc.RunError{Kind: edgefunc.ErrValidation, Message: "a viewer-response function must return the response"}
 	}

@@ -106,12 +106,14 @@ type Options struct {
 
 // Server is an edge. It is safe for concurrent use.
 type Server struct {
-	opts  Options
-	now   func() time.Time
-	log   *slog.Logger
-	via   []string // "1.1 <HostID>.<DomainSuffix> (CloudFront)"
-	snap  atomic.Pointer[compiled]
-	cache *objectCache
+	opts Options
+	now  func() time.Time
+	log  *slog.Logger
+	via  []string // "1.1 <HostID>.<DomainSuffix> (CloudFront)"
+	snap atomic.Pointer[compiled]
+	// stores are the key value stores functions read (kvs.go).
+	stores atomic.Pointer[kvStores]
+	cache  *objectCache
 	// flights are the origin fetches of objects in progress, by key;
 	// fills are those of parts of large objects, by part key (parts.go).
 	flightsMu sync.Mutex
@@ -224,6 +226,7 @@ func New(o Options) (*Server, error) {
 func (s *Server) Apply(snap *feed.Snapshot, invalidations []cloudfront.Invalidation) error {
 	c, fresh, gone := compile(snap, s.snap.Load())
 	s.applyViewerTLS(snap)
+	s.applyStores(snap)
 	s.snap.Store(c)
 	s.dropTransports(c, gone)
 	s.warnGeoWithoutDB(fresh)

@@ -29,12 +29,36 @@
 //
 //	(function () { <code>; return handler })
 //
+// (taking require as a parameter when the code has import declarations)
 // and every call runs that wrapper anew, so top-level var, let, const and
 // function declarations start from their initial values each time. With
 // frozen built-ins an assignment that would shadow an inherited built-in
 // property (obj.toString = f, headers["constructor"] = …) would fail in
 // strict mode; the common names are turned into accessors that define an
 // own property instead, as Hardened JavaScript does.
+//
+// # Modules, imports and key value stores
+//
+// require() offers the built-in modules: crypto and querystring in both
+// runtimes, buffer and cloudfront in 2.0. Runtime 2.0 code may begin with
+// ES module import declarations of them (import cf from 'cloudfront';),
+// which goja does not parse: Compile rewrites the leading run of
+// declarations of the form import <identifier> from '<module>' into const
+// declarations calling require, in the same bytes, so that every other
+// character keeps its line and column (imports.go). Other forms are left
+// for goja to refuse.
+//
+// Of CloudFront's cloudfront module, the key value store helpers are
+// offered: cf.kvs([id]) returns a handle whose get(key, {format}) (string,
+// json or bytes), exists(key) and meta() return Promises. The store is
+// the one the call names (Limits.KeyValueStore, a KeyValueStore); without
+// one, or with an id not its, cf.kvs throws. A handle reads the store of
+// the call that made it, only while that call runs, and the runtime keeps
+// no reference to a store after its call (kvs.go), so a pooled runtime
+// never lets one call read another's store. The origin-selection helpers
+// (cf.updateRequestOrigin, cf.selectRequestOriginById,
+// cf.createRequestOriginGroup) throw an error saying openfront does not
+// support them yet; cf.edgeLocation is absent.
 //
 // # Limits
 //

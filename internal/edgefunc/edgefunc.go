@@ -53,6 +53,10 @@ type Limits struct {
 	// handler to its (settled) return and the reading of its result. Zero
 	// means DefaultTimeLimit.
 	Time time.Duration
+	// KeyValueStore is the key value store associated with the function,
+	// the one cf.kvs() reads (runtime 2.0); nil means none is associated.
+	// The call reads it only while it runs and keeps no reference to it.
+	KeyValueStore KeyValueStore
 }
 
 func (l Limits) time() time.Duration {
@@ -137,10 +141,12 @@ type Program struct {
 //
 // Beyond the syntax, the runtime decides what the code may use: 1.0 has
 // neither let/const nor async/await (its documentation lists them as
-// unsupported), which Compile rejects; 2.0 has both, the Buffer global, and
-// crypto digests that default to a Buffer. 1.0 has the nonstandard
-// String.bytesFrom and String.prototype.fromBytes/fromUTF8/toBytes/toUTF8,
-// which 2.0 dropped.
+// unsupported), which Compile rejects; 2.0 has both, the Buffer global, the
+// cloudfront module, crypto digests that default to a Buffer, and import
+// declarations of built-in modules at the top of the code (import cf from
+// 'cloudfront';), which Compile rewrites into require calls (see
+// rewriteImports). 1.0 has the nonstandard String.bytesFrom and
+// String.prototype.fromBytes/fromUTF8/toBytes/toUTF8, which 2.0 dropped.
 func Compile(runtimeName string, code []byte) (*Program, error) {
 	if runtimeName != Runtime10 && runtimeName != Runtime20 {
 		return nil, &CompileError{fmt.Sprintf("unsupported runtime %q: the runtime must be %s or %s", runtimeName, Runtime10, Runtime20)}
@@ -149,6 +155,15 @@ func Compile(runtimeName string, code []byte) (*Program, error) {
 		return nil, &CompileError{"the function code is not valid UTF-8"}
 	}
 	src := string(code)
+	// The wrapper's parameter is require (see slot.invoke), which the
+	// rewritten imports call by the name importAlias.
+	param := ""
+	if runtimeName == Runtime20 {
+		var imports []importSpan
+		if src, imports = rewriteImports(src); len(imports) > 0 {
+			param = importAlias
+		}
+	}
 	prg, err := goja.Parse("function.js", src)
 	if err != nil {
 		return nil, &CompileError{syntaxMessage(err)}
@@ -174,7 +189,7 @@ func Compile(runtimeName string, code []byte) (*Program, error) {
 		}
 	}
 	wrapped, err := goja.Compile("function.js",
-		"(function () {"+src+"\n;return typeof handler === 'function' ? handler : undefined;})", true)
+		"(function ("+param+") {"+src+"\n;return typeof handler === 'function' ? handler : undefined;})", true)
 	if err != nil {
 		// Cannot happen for code that compiled alone; say so plainly.
 		return nil, &CompileError{syntaxMessage(err)}
@@ -384,7 +399,7 @@ func (p *Program) run(ev *Event, lim Limits) (outcome, error) {
 		return outcome{}, &RunError{Kind: ErrExecution, Message: err.Error()}
 	}
 	d := lim.time()
-	o := s.call(ev, d)
+	o := s.call(ev, d, lim.KeyValueStore)
 	if o.reuse {
 		p.put(s)
 	}

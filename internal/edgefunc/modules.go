@@ -17,9 +17,14 @@ import (
 )
 
 // modules makes the built-in modules require() offers: crypto and
-// querystring in both runtimes, buffer in 2.0 ("JavaScript runtime
-// features": Built-in modules). CloudFront's cf module (KeyValueStore,
-// origin selection) is not offered.
+// querystring in both runtimes, buffer and cloudfront in 2.0 ("JavaScript
+// runtime features": Built-in modules; "Helper methods for key value
+// stores"). Of CloudFront's cf module, the key value store helpers are
+// offered (cf.kvs and its handle's get, exists and meta: see
+// cloudfrontModule); the origin-selection helpers (updateRequestOrigin,
+// selectRequestOriginById, createRequestOriginGroup) throw an error
+// saying openfront does not support them yet, and cf.edgeLocation is
+// absent.
 func (s *slot) modules() (map[string]goja.Value, error) {
 	rt := s.rt
 	mods := map[string]goja.Value{}
@@ -56,6 +61,11 @@ func (s *slot) modules() (map[string]goja.Value, error) {
 		mods["buffer"] = m
 		s.bufferFrom, _ = goja.AssertFunction(m.ToObject(rt).Get("Buffer").ToObject(rt).Get("from"))
 		s.bufferCtor = m.ToObject(rt).Get("Buffer")
+		cf, err := s.cloudfrontModule()
+		if err != nil {
+			return nil, err
+		}
+		mods["cloudfront"] = cf
 	}
 	v, err := rt.RunProgram(querystrPrg)
 	if err != nil {

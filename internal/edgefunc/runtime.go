@@ -19,7 +19,14 @@ type slot struct {
 	p       *Program
 	rt      *goja.Runtime
 	wrapper goja.Callable // runs the code's top level, returns handler
+	require goja.Value    // the require function, the wrapper's argument
 	v20     bool
+
+	// store is the key value store of the call running (nil between
+	// calls, and for a call with none), gen the number of that call: see
+	// cloudfrontModule.
+	store KeyValueStore
+	gen   uint64
 
 	now      time.Time // what Date sees during a call
 	logs     []string
@@ -36,6 +43,7 @@ type slot struct {
 	regexpSizes   map[string]int // see regexpSize
 	bufferFrom    goja.Callable  // Buffer.from (2.0)
 	bufferCtor    goja.Value     // Buffer (2.0)
+	jsonParse     goja.Callable  // JSON.parse (guarded)
 	undefined     goja.Value
 }
 
@@ -47,6 +55,7 @@ var (
 	iteratorsPrg  *goja.Program
 	querystrPrg   *goja.Program
 	bufferPrg     *goja.Program
+	cloudfrontPrg *goja.Program
 	intrinsicPrgs []*goja.Program
 	compileErr    error
 )
@@ -65,6 +74,7 @@ func compileShared() {
 	iteratorsPrg = mustCompile("iterators.js", iteratorsJS)
 	querystrPrg = mustCompile("querystring.js", querystringJS)
 	bufferPrg = mustCompile("buffer.js", bufferJS)
+	cloudfrontPrg = mustCompile("cloudfront.js", cloudfrontJS)
 	// Each probe is compiled alone: one the engine lacks (an async
 	// generator, say) is just skipped.
 	for _, src := range anonymousIntrinsics {
@@ -119,24 +129,26 @@ func newSlot(p *Program) (s *slot, err error) {
 		return nil, err
 	}
 	roots := []goja.Value{}
-	for _, name := range []string{"crypto", "querystring", "buffer"} {
+	for _, name := range []string{"crypto", "querystring", "buffer", "cloudfront"} {
 		if m, ok := modules[name]; ok {
 			roots = append(roots, m)
 		}
 	}
-	must(global.DefineDataProperty("require", s.native("require", 1, func(call goja.FunctionCall) goja.Value {
+	s.require = s.native("require", 1, func(call goja.FunctionCall) goja.Value {
 		name := call.Argument(0).String()
 		if m, ok := modules[name]; ok {
 			return m
 		}
 		panic(rt.NewGoError(fmt.Errorf("Cannot find module '%s'", name)))
-	}), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE))
+	})
+	must(global.DefineDataProperty("require", s.require, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE))
 	if s.v20 {
 		must(global.DefineDataProperty("Buffer", modules["buffer"].ToObject(rt).Get("Buffer"), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_FALSE))
 	} else {
 		s.installByteStrings()
 	}
 	s.installGuards()
+	s.jsonParse, _ = goja.AssertFunction(rt.Get("JSON").ToObject(rt).Get("parse"))
 
 	for _, prg := range intrinsicPrgs {
 		if v, err := rt.RunProgram(prg); err == nil {
@@ -281,15 +293,19 @@ type outcome struct {
 	reuse   bool // the runtime is fit to go back to the pool
 }
 
-// call runs the handler on ev in s within the time limit d. Everything
-// that may run JavaScript (the handler, the promise jobs, the getters of
-// the returned object, an exception's toString) runs while the timer is
-// armed and under recover, so a hostile function can neither outlast its
+// call runs the handler on ev in s within the time limit d, with store
+// (nil for none) as the function's key value store. Everything that may
+// run JavaScript (the handler, the promise jobs, the getters of the
+// returned object, an exception's toString) runs while the timer is armed
+// and under recover, so a hostile function can neither outlast its
 // budget there nor panic the caller.
-func (s *slot) call(ev *Event, d time.Duration) (o outcome) {
+func (s *slot) call(ev *Event, d time.Duration, store KeyValueStore) (o outcome) {
 	start := time.Now()
 	s.now = start
 	s.logs, s.logBytes = nil, 0
+	s.gen++
+	s.store = store
+	defer func() { s.store = nil }()
 	s.expired.Store(false)
 	s.timer.Reset(d)
 	func() {
@@ -324,7 +340,7 @@ var promiseType = reflect.TypeOf((*goja.Promise)(nil))
 // invoke runs the code's top level and the handler and reads the result.
 func (s *slot) invoke(ev *Event) (*Result, error) {
 	rt := s.rt
-	h, err := s.wrapper(rt.GlobalObject())
+	h, err := s.wrapper(rt.GlobalObject(), s.require)
 	if err != nil {
 		return nil, s.jsErr(err)
 	}

@@ -190,6 +190,7 @@ func composeDeltas(ds []*Delta) *Delta {
 	keys, delKeys := map[string]KeyPair{}, map[string]bool{}
 	grants, delGrants := map[string]buckets.Grant{}, map[string]bool{}
 	certs, delCerts := map[string]Certificate{}, map[string]bool{}
+	stores, delStores := map[string]KeyValueStore{}, map[string]bool{}
 	for _, d := range ds {
 		// Within a delta, Merge deletes first, then upserts.
 		for _, id := range d.DeletedDistributions {
@@ -220,6 +221,13 @@ func composeDeltas(ds []*Delta) *Delta {
 		for _, x := range d.Certificates {
 			certs[x.ARN] = x
 		}
+		for _, id := range d.DeletedKeyValueStores {
+			delete(stores, id)
+			delStores[id] = true
+		}
+		for _, x := range d.KeyValueStores {
+			stores[x.ID] = x
+		}
 	}
 	for _, x := range dists {
 		out.Distributions = append(out.Distributions, x)
@@ -244,6 +252,12 @@ func composeDeltas(ds []*Delta) *Delta {
 	}
 	for arn := range delCerts {
 		out.DeletedCertificates = append(out.DeletedCertificates, arn)
+	}
+	for _, x := range stores {
+		out.KeyValueStores = append(out.KeyValueStores, x)
+	}
+	for id := range delStores {
+		out.DeletedKeyValueStores = append(out.DeletedKeyValueStores, id)
 	}
 	return out
 }

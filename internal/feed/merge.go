@@ -41,11 +41,12 @@ func mergeRecords(s *Snapshot, d *Delta, records []*cloudfront.Distribution, ord
 	}
 	if d.Full {
 		out := &Snapshot{
-			Revision:      d.Revision,
-			Distributions: slices.Clone(records),
-			KeyPairs:      slices.Clone(d.KeyPairs),
-			BucketGrants:  slices.Clone(d.BucketGrants),
-			Certificates:  slices.Clone(d.Certificates),
+			Revision:       d.Revision,
+			Distributions:  slices.Clone(records),
+			KeyPairs:       slices.Clone(d.KeyPairs),
+			BucketGrants:   slices.Clone(d.BucketGrants),
+			Certificates:   slices.Clone(d.Certificates),
+			KeyValueStores: slices.Clone(d.KeyValueStores),
 		}
 		sortSnapshot(out)
 		return out, nil
@@ -57,16 +58,18 @@ func mergeRecords(s *Snapshot, d *Delta, records []*cloudfront.Distribution, ord
 		return nil, fmt.Errorf("feed: delta goes back from revision %d to %d", d.From, d.Revision)
 	}
 	return &Snapshot{
-		Revision:      d.Revision,
-		Distributions: mergeDistributions(s.Distributions, records, d.DeletedDistributions, ordered),
-		KeyPairs:      mergeByKey(s.KeyPairs, d.KeyPairs, d.DeletedKeyPairs, keyPairID),
-		BucketGrants:  mergeByKey(s.BucketGrants, d.BucketGrants, d.DeletedBucketGrants, buckets.Grant.Key),
-		Certificates:  mergeByKey(s.Certificates, d.Certificates, d.DeletedCertificates, certificateARN),
+		Revision:       d.Revision,
+		Distributions:  mergeDistributions(s.Distributions, records, d.DeletedDistributions, ordered),
+		KeyPairs:       mergeByKey(s.KeyPairs, d.KeyPairs, d.DeletedKeyPairs, keyPairID),
+		BucketGrants:   mergeByKey(s.BucketGrants, d.BucketGrants, d.DeletedBucketGrants, buckets.Grant.Key),
+		Certificates:   mergeByKey(s.Certificates, d.Certificates, d.DeletedCertificates, certificateARN),
+		KeyValueStores: mergeByKey(s.KeyValueStores, d.KeyValueStores, d.DeletedKeyValueStores, keyValueStoreID),
 	}, nil
 }
 
-func keyPairID(k KeyPair) string          { return k.ID }
-func certificateARN(c Certificate) string { return c.ARN }
+func keyPairID(k KeyPair) string             { return k.ID }
+func certificateARN(c Certificate) string    { return c.ARN }
+func keyValueStoreID(k KeyValueStore) string { return k.ID }
 
 // Records gives each record of ds an allocation of its own, as a
 // Snapshot holds them: records outlive the delta they came in, one by
@@ -229,4 +232,5 @@ func sortSnapshot(s *Snapshot) {
 	slices.SortFunc(s.KeyPairs, func(a, b KeyPair) int { return strings.Compare(a.ID, b.ID) })
 	slices.SortFunc(s.BucketGrants, func(a, b buckets.Grant) int { return strings.Compare(a.Key(), b.Key()) })
 	slices.SortFunc(s.Certificates, func(a, b Certificate) int { return strings.Compare(a.ARN, b.ARN) })
+	slices.SortFunc(s.KeyValueStores, func(a, b KeyValueStore) int { return strings.Compare(a.ID, b.ID) })
 }

@@ -494,6 +494,17 @@ func (s *Server) delta(ctx context.Context, since int64) (*Delta, int64, error) 
 		if !full {
 			out.DeletedCertificates = deletedCerts
 		}
+		stores, deletedStores, err := tx.KeyValueStoresChangedSince(from)
+		if err != nil {
+			return err
+		}
+		for _, k := range stores {
+			out.KeyValueStores = append(out.KeyValueStores, KeyValueStore{ID: k.ID, AccountID: k.AccountID,
+				Created: k.Config.Created, Modified: k.Config.Data.Modified, Items: k.Config.Data.Items})
+		}
+		if !full {
+			out.DeletedKeyValueStores = deletedStores
+		}
 		if full {
 			// A fresh edge has nothing cached to purge; it only needs the
 			// invalidations still waiting for edges, so they can complete.

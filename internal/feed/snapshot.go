@@ -3,6 +3,8 @@
 package feed
 
 import (
+	"time"
+
 	"github.com/openfront/openfront/internal/buckets"
 	"github.com/openfront/openfront/internal/cloudfront"
 )
@@ -20,6 +22,9 @@ import (
 //	1 (2026-12): a poll's since acknowledges that revision, announced by
 //	  RegisterResponse.PollAcknowledges; edges that still post an ack
 //	  before each poll lose nothing.
+//	1 (2026-12): key value stores (with their keys) in deltas and
+//	  snapshots; older edges ignore them, and their functions find no
+//	  store.
 const ProtocolVersion = 1
 
 // Snapshot is everything an edge needs to serve, as of Revision.
@@ -45,6 +50,19 @@ type Snapshot struct {
 	// the feed is then exactly as secret as its TLS and the edges'
 	// snapshot files (0600).
 	Certificates []Certificate `json:",omitempty"`
+	// KeyValueStores are the accounts' key value stores with their keys,
+	// which CloudFront Functions read.
+	KeyValueStores []KeyValueStore `json:",omitempty"`
+}
+
+// KeyValueStore is a key value store as functions read it: its keys,
+// sorted, and when they last changed. A published one is immutable.
+type KeyValueStore struct {
+	ID        string
+	AccountID string
+	Created   time.Time
+	Modified  time.Time
+	Items     []cloudfront.KeyValue `json:",omitempty"`
 }
 
 // Certificate is an imported viewer certificate and its private key.
@@ -66,23 +84,26 @@ type KeyPair struct {
 }
 
 // Delta is the change from revision From to revision Revision. When Full is
-// set, Distributions, KeyPairs, BucketGrants and Certificates are complete and replace what the edge
+// set, Distributions, KeyPairs, BucketGrants, Certificates and
+// KeyValueStores are complete and replace what the edge
 // had (From is then 0).
 //
 // Members are omitted from the JSON when zero (nil lists included), which
 // decodes to the same delta; edges of earlier builds read it the same way.
 type Delta struct {
-	From                 int64                     `json:",omitzero"`
-	Revision             int64                     // always present
-	Full                 bool                      `json:",omitzero"`
-	Distributions        []cloudfront.Distribution `json:",omitzero"`
-	DeletedDistributions []string                  `json:",omitzero"`
-	KeyPairs             []KeyPair                 `json:",omitzero"`
-	DeletedKeyPairs      []string                  `json:",omitzero"`
-	BucketGrants         []buckets.Grant           `json:",omitempty"`
-	DeletedBucketGrants  []string                  `json:",omitempty"` // grant keys (buckets.Grant.Key)
-	Certificates         []Certificate             `json:",omitempty"`
-	DeletedCertificates  []string                  `json:",omitempty"` // ARNs
+	From                  int64                     `json:",omitzero"`
+	Revision              int64                     // always present
+	Full                  bool                      `json:",omitzero"`
+	Distributions         []cloudfront.Distribution `json:",omitzero"`
+	DeletedDistributions  []string                  `json:",omitzero"`
+	KeyPairs              []KeyPair                 `json:",omitzero"`
+	DeletedKeyPairs       []string                  `json:",omitzero"`
+	BucketGrants          []buckets.Grant           `json:",omitempty"`
+	DeletedBucketGrants   []string                  `json:",omitempty"` // grant keys (buckets.Grant.Key)
+	Certificates          []Certificate             `json:",omitempty"`
+	DeletedCertificates   []string                  `json:",omitempty"` // ARNs
+	KeyValueStores        []KeyValueStore           `json:",omitempty"`
+	DeletedKeyValueStores []string                  `json:",omitempty"` // ids
 	// Invalidations whose paths the edge must purge (revision > From).
 	Invalidations []cloudfront.Invalidation `json:",omitzero"`
 }

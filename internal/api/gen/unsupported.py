@@ -36,6 +36,8 @@ IMPLEMENTED = {
     "ListKeyGroups", "ListDistributionsByKeyGroup",
     "CreateFunction", "DescribeFunction", "GetFunction", "ListFunctions", "UpdateFunction",
     "PublishFunction", "TestFunction", "DeleteFunction",
+    "CreateKeyValueStore", "DescribeKeyValueStore", "ListKeyValueStores", "UpdateKeyValueStore",
+    "DeleteKeyValueStore",
 }
 
 path = sys.argv[1]

@@ -14,10 +14,10 @@ import (
 
 // The tests every config codec of its own kind (cache, origin request and
 // response headers policies, origin access controls, public keys, key
-// groups) shares. Each kind's
-// test file declares its codecCase (and, for a policy kind, its
-// policyCase) and keeps its tests under their own names, calling these
-// with its own tables.
+// groups, and the function and key value store request bodies) shares.
+// Each kind's test file declares its codecCase (and, for a policy kind,
+// its policyCase) and keeps its tests under their own names, calling
+// these with its own tables.
 
 // codecCase is a config codec under test and its golden files:
 // testdata/<file>-full.request.xml (every member, in alphabetical order,

@@ -27,10 +27,10 @@ import (
 // number is not a number, and is MalformedXML (the SDKs always send valid
 // base64, so only a hand-written client meets it).
 //
-// KeyValueStoreAssociations is decoded to its ARNs, for validation to
-// refuse (openfront keeps no key value stores). As the model lists only
-// InvalidArgument for the function operations, a Quantity that does not
-// count the Items is InvalidArgument, not the distributions'
+// KeyValueStoreAssociations is decoded to its ARNs, for the control
+// plane to check (each must name a store of the account). As the model
+// lists only InvalidArgument for the function operations, a Quantity that
+// does not count the Items is InvalidArgument, not the distributions'
 // InconsistentQuantities. It is written only when there are
 // associations: it is optional, functions without a store predate it,
 // and every SDK reads its absence as no associations (whether CloudFront
