@@ -64,7 +64,7 @@ func testSDK2020KeyValueStores(t *testing.T, e *testEnv) {
 	}
 	s := created.KeyValueStore
 	arn := aws.ToString(s.ARN)
-	if !regexp.MustCompile(`^arn:aws:cloudfront::` + e.account.ID + `:key-value-store/[0-9a-f-]{36}$`).MatchString(arn) ||
+	if !regexp.MustCompile(`^arn:aws:cloudfront::`+e.account.ID+`:key-value-store/[0-9a-f-]{36}$`).MatchString(arn) ||
 		!strings.HasSuffix(arn, aws.ToString(s.Id)) || aws.ToString(s.Status) != "READY" || aws.ToString(s.Comment) != "paths" ||
 		aws.ToString(created.ETag) == "" || aws.ToString(created.Location) != e.url+"/2020-05-31/key-value-store/redirects" {
 		t.Fatalf("created %+v, ETag %q, Location %q", s, aws.ToString(created.ETag), aws.ToString(created.Location))

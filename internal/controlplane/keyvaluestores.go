@@ -31,11 +31,13 @@ var keyValueStores = &kind[cloudfront.KeyValueStore, cloudfront.KeyValueStoreCon
 	normalize:       cloudfront.NormalizeKeyValueStoreConfig,
 	validate:        (*cloudfront.Rules).ValidateKeyValueStoreConfig,
 	equal:           cloudfront.EqualKeyValueStoreConfigs,
-	check:           func(*Service, store.Tx, string, *cloudfront.KeyValueStoreConfig, *cloudfront.KeyValueStoreConfig) error { return nil },
-	limit:           func(l cloudfront.Limits) int { return l.KeyValueStoresPerAccount },
-	count:           func(tx store.Tx, accountID string) (int, error) { return tx.KeyValueStoreRecords().Count(accountID) },
-	newID:           func(string, *cloudfront.KeyValueStoreConfig) string { return cloudfront.NewKeyValueStoreID() },
-	arn:             cloudfront.KeyValueStoreARN,
+	check: func(*Service, store.Tx, string, *cloudfront.KeyValueStoreConfig, *cloudfront.KeyValueStoreConfig) error {
+		return nil
+	},
+	limit: func(l cloudfront.Limits) int { return l.KeyValueStoresPerAccount },
+	count: func(tx store.Tx, accountID string) (int, error) { return tx.KeyValueStoreRecords().Count(accountID) },
+	newID: func(string, *cloudfront.KeyValueStoreConfig) string { return cloudfront.NewKeyValueStoreID() },
+	arn:   cloudfront.KeyValueStoreARN,
 	// A store a function is associated with cannot go: the function
 	// would fail at every call.
 	deletable: func(_ *Service, tx store.Tx, k *cloudfront.KeyValueStore) error {
