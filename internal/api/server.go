@@ -115,7 +115,9 @@ func (s *Server) Handler() http.Handler {
 	if maxUnverified <= 0 {
 		maxUnverified = DefaultMaxUnverifiedBytes
 	}
-	maxUnverified = max(maxUnverified, s.maxBody())
+	// Room for at least one of the largest bodies either API takes.
+	largest := max(s.maxBody(), maxKeysBody)
+	maxUnverified = max(maxUnverified, largest)
 	s.unverified = semaphore.NewWeighted(maxUnverified)
 	s.perKeyMax = max(maxUnverified/4, s.maxBody())
 	s.perKey = map[string]int64{}
@@ -220,7 +222,9 @@ func (s *Server) handleAPI(api *apiKind, name string, op opFunc) http.HandlerFun
 func (s *Server) holdUnverified(keyID string, n int64) (release func(), ok bool) {
 	s.perKeyMu.Lock()
 	defer s.perKeyMu.Unlock()
-	if s.perKey[keyID]+n > s.perKeyMax || !s.unverified.TryAcquire(n) {
+	// A key that holds nothing may always send one body (a keys API body
+	// may be larger than its share).
+	if held := s.perKey[keyID]; held > 0 && held+n > s.perKeyMax || !s.unverified.TryAcquire(n) {
 		return nil, false
 	}
 	s.perKey[keyID] += n

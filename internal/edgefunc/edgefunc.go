@@ -191,7 +191,9 @@ func Compile(runtimeName string, code []byte) (*Program, error) {
 	wrapped, err := goja.Compile("function.js",
 		"(function ("+param+") {"+src+"\n;return typeof handler === 'function' ? handler : undefined;})", true)
 	if err != nil {
-		// Cannot happen for code that compiled alone; say so plainly.
+		// Cannot happen for code that compiled alone, but for code with
+		// imports that declares the parameter's name (ǂ) itself with let,
+		// const or class; say so plainly.
 		return nil, &CompileError{syntaxMessage(err)}
 	}
 	return &Program{runtime: runtimeName, wrapped: wrapped, max: 2 * runtime.GOMAXPROCS(0)}, nil
