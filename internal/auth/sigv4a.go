@@ -205,7 +205,8 @@ func checkRegionSet(r *http.Request) error {
 // sets X-Amz-Date, X-Amz-Content-Sha256 (the hash of body) and
 // Authorization, with X-Amz-Region-Set among the signed headers. ECDSA
 // signatures are randomized, so signing one request twice gives two
-// signatures. The only error is the key derivation's, whose odds are nil.
+// signatures. The only error is the key derivation's, which practically
+// never fails.
 func SignV4A(r *http.Request, body []byte, accessKeyID, secret, service string, now time.Time) error {
 	return signV4A(r, body, accessKeyID, secret, service, "*", now)
 }

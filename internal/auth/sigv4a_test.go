@@ -530,3 +530,32 @@ func TestSignV4A(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestV4AConcurrent: one verifier serves concurrent SigV4A requests of
+// several keys, sharing its key cache (run with -race).
+func TestV4AConcurrent(t *testing.T) {
+	v := kvsVerifier()
+	v.Lookup = func(_ context.Context, id string) (Credential, error) {
+		return Credential{AccessKeyID: id, Secret: testSecret, AccountID: testAccount}, nil
+	}
+	var requests []*http.Request
+	for i := range 40 {
+		r := httptest.NewRequest("GET", kvsTarget, nil)
+		if err := SignV4A(r, nil, fmt.Sprintf("AKIACONCURRENT%06d", i%4), testSecret, kvsService, testNow); err != nil {
+			t.Fatal(err)
+		}
+		requests = append(requests, r)
+	}
+	var wg sync.WaitGroup
+	for _, r := range requests {
+		wg.Go(func() {
+			if _, err := v.Verify(r, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := len(v.v4aKeys.keys); n != 4 {
+		t.Errorf("%d keys cached, want 4", n)
+	}
+}
