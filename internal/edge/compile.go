@@ -245,6 +245,7 @@ type origin struct {
 	connectionAttempts int
 	httpsOnly          bool           // OriginProtocolPolicy https-only
 	pathPrefix         string         // OriginPath, canonical; "" for none
+	hostHeader         string         // a function's hostHeader (originchange.go); "" for none
 	headers            []customHeader // CustomHeaders
 	conn               connSettings   // selects the transport
 	noTLS              bool           // OriginSslProtocols is SSLv3 alone

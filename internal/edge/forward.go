@@ -237,6 +237,8 @@ func (s *Server) newOriginRequest(ctx context.Context, o *originRequest) (*http.
 	switch {
 	case g.s3:
 		req.Host = s.s3.host(g, req.URL)
+	case g.hostHeader != "":
+		req.Host = g.hostHeader
 	case o.b.forwardHost || o.b.orp != nil && o.b.orp.host:
 		req.Host = o.viewer.Host
 	case https:

@@ -209,22 +209,22 @@ func encodeCookies(c map[string]edgefunc.Value) string {
 // the request to go on with, its path and raw query; done means the
 // answer was sent (the function's own, or a 503).
 func (s *Server) viewerRequest(w http.ResponseWriter, r *http.Request, pr *perRequest, d *dist, b *behavior,
-	path, rawQuery string) (_ *http.Request, _, _ string, res result, done bool) {
+	path, rawQuery string) (_ *http.Request, _, _ string, _ *behavior, res result, done bool) {
 	ev := functionEvent(r, d, pr, cloudfront.FunctionEventViewerRequest, path, rawQuery)
 	in := ev.Request
 	out, err := s.runFunction(b.viewerRequest, d.src.AccountID, ev)
 	if err != nil {
-		return nil, "", "", s.functionFailed(w, r, d, pr, err), true
+		return nil, "", "", nil, s.functionFailed(w, r, d, pr, err), true
 	}
 	if out.Response != nil {
 		s.writeFunctionResponse(w, r, pr, out.Response)
-		return nil, "", "", resultFunction, true
+		return nil, "", "", nil, resultFunction, true
 	}
 	req := out.Request
 	if req.URI != path {
 		p, q, err := urlpath.Split(req.URI)
 		if err != nil || q != "" || p == "" {
-			return nil, "", "", s.functionFailed(w, r, d, pr, &edgefunc.RunError{Kind: edgefunc.ErrValidation,
+			return nil, "", "", nil, s.functionFailed(w, r, d, pr, &edgefunc.RunError{Kind: edgefunc.ErrValidation,
 				Message: "the function's uri " + strconv.Quote(req.URI) + " is not a path"}), true
 		}
 		path = p
@@ -248,7 +248,12 @@ func (s *Server) viewerRequest(w http.ResponseWriter, r *http.Request, pr *perRe
 	case len(req.Cookies) > 0:
 		r2.Header["Cookie"] = []string{encodeCookies(req.Cookies)}
 	}
-	return &r2, path, rawQuery, 0, false
+	if out.Origin != nil {
+		if b, err = s.withOrigin(d, b, out.Origin); err != nil {
+			return nil, "", "", nil, s.functionFailed(w, r, d, pr, err), true
+		}
+	}
+	return &r2, path, rawQuery, b, 0, false
 }
 
 // writeFunctionResponse sends the answer a viewer-request function made.

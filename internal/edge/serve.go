@@ -144,14 +144,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, pr *perRequest, d
 		rawQuery = stripSignedParams(rawQuery)
 	}
 	if b.viewerRequest != nil {
-		r2, p2, q2, res, done := s.viewerRequest(w, r, pr, d, b, path, rawQuery)
+		r2, p2, q2, b2, res, done := s.viewerRequest(w, r, pr, d, b, path, rawQuery)
 		if done {
 			if res == resultFunction {
 				c.count(res, 0)
 			}
 			return res, d
 		}
-		r, path, rawQuery = r2, p2, q2
+		r, path, rawQuery, b = r2, p2, q2, b2
 	}
 	if b.viewerResponse != nil {
 		w = &responseFunctionWriter{ResponseWriter: w, s: s, r: r, d: d, pr: pr, f: b.viewerResponse,

@@ -55,10 +55,29 @@
 // one, or with an id not its, cf.kvs throws. A handle reads the store of
 // the call that made it, only while that call runs, and the runtime keeps
 // no reference to a store after its call (kvs.go), so a pooled runtime
-// never lets one call read another's store. The origin-selection helpers
-// (cf.updateRequestOrigin, cf.selectRequestOriginById,
-// cf.createRequestOriginGroup) throw an error saying openfront does not
-// support them yet; cf.edgeLocation is absent.
+// never lets one call read another's store. cf.edgeLocation is absent.
+//
+// # Origin modification
+//
+// The cloudfront module's origin helpers ("Helper methods for origin
+// modification") are offered in viewer-request functions, and throw
+// CloudFront's "You can update the origin on viewer request CloudFront
+// Functions only" in viewer-response ones: cf.updateRequestOrigin(params)
+// changes settings of the request's origin (domainName, hostHeader,
+// originPath, customHeaders, connectionAttempts, originShield,
+// originAccessControlConfig, timeouts, customOriginConfig, sni,
+// allowedCertificateNames); cf.selectRequestOriginById(id[, overrides])
+// picks another of the distribution's origins; and
+// cf.createRequestOriginGroup(params) makes a failover group of two of
+// them. Each checks its arguments as the page documents them (types,
+// ranges, lengths, the headers CloudFront can't add), throwing a
+// TypeError, RangeError or Error at the call, and records what it asked
+// for the call running only (origin.go); the edge reads it in
+// Result.Origin (an OriginChange; nil when the function asked nothing,
+// the last use winning when there are several). Every string recorded is
+// bounded and free of control characters, for it goes into the request to
+// the origin. RunJSON runs the helpers but, like CloudFront's test API,
+// does not report what they asked.
 //
 // # Limits
 //

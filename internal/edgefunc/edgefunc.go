@@ -381,13 +381,19 @@ func (p *Program) put(s *slot) {
 }
 
 // Run runs the handler on ev within the limits and returns what it
-// returned, validated. Its error is a *RunError (ErrValidation or
+// returned, validated, with what the function asked of the request's
+// origin (Result.Origin). Its error is a *RunError (ErrValidation or
 // ErrExecution, with ErrTimeout for a timeout) or, for an event missing
 // what the runtime needs, an *EventError.
 func (p *Program) Run(ev *Event, lim Limits) (*Result, error) {
 	o, err := p.run(ev, lim)
 	if err != nil {
 		return nil, err
+	}
+	if o.err == nil {
+		if err := checkCustomHeaders(o.res); err != nil {
+			return nil, err
+		}
 	}
 	return o.res, o.err
 }
@@ -417,6 +423,14 @@ func (p *Program) run(ev *Event, lim Limits) (outcome, error) {
 // and utilization the time used as a percentage (0–100) of lim's budget;
 // both are set when the function fails too. An event that is not an
 // event object is an *EventError.
+//
+// The origin helpers run as in Run (their arguments are checked, and a
+// wrong one fails the call), but what they asked is not part of the
+// output: "The Test API and Test console pages don't test whether an
+// origin modification has occurred. However, testing ensures that the
+// function code executes without error." (For the same reason a custom
+// header that the returned request has too, which fails Run, does not
+// fail RunJSON.)
 func (p *Program) RunJSON(ev []byte, lim Limits) (out []byte, logs []string, utilization int, err error) {
 	event, err := parseEvent(ev)
 	if err != nil {

@@ -129,6 +129,14 @@ type Body struct {
 type Result struct {
 	Request  *Request
 	Response *Response
+	// Origin is what the function asked of the request's origin through
+	// the cf module's origin helpers (cf.updateRequestOrigin,
+	// cf.selectRequestOriginById, cf.createRequestOriginGroup), for the
+	// edge to send the request to: nil when it asked nothing. It is set
+	// only with Request, in a viewer-request event (the helpers throw in
+	// a viewer-response one). When the function used the helpers more than
+	// once, the last use wins: CloudFront does not document otherwise.
+	Origin *OriginChange
 }
 
 // disallowed is CloudFront's list of headers that are not exposed to edge

@@ -37,11 +37,10 @@ const maxKeyBytes = 512
 // no key value store associated with the function", but not the errors'
 // messages: these are openfront's.
 const (
-	msgKeyNotFound   = "Key not found: %s"
-	msgNoStore       = "No key value store is associated with the function"
-	msgOtherStore    = "The key value store %s is not associated with the function"
-	msgStaleHandle   = "The key value store handle was made by an earlier call of the function"
-	msgUnsupportedCF = "cf.%s is not supported by openfront yet"
+	msgKeyNotFound = "Key not found: %s"
+	msgNoStore     = "No key value store is associated with the function"
+	msgOtherStore  = "The key value store %s is not associated with the function"
+	msgStaleHandle = "The key value store handle was made by an earlier call of the function"
 )
 
 // The formats kvsHandle.get() reads a value in.
@@ -52,11 +51,14 @@ const (
 )
 
 // cloudfrontModule makes runtime 2.0's cloudfront module ("Helper methods
-// for key value stores"): cf.kvs([id]) returns a handle whose get(key,
-// options), exists(key) and meta() return Promises, reading the store of
-// the call running (s.store). The origin-selection helpers
-// (updateRequestOrigin, selectRequestOriginById, createRequestOriginGroup)
-// throw: openfront does not offer them yet.
+// for key value stores", "Helper methods for origin modification"):
+// cf.kvs([id]) returns a handle whose get(key, options), exists(key) and
+// meta() return Promises, reading the store of the call running
+// (s.store); cf.updateRequestOrigin(params),
+// cf.selectRequestOriginById(id[, overrides]) and
+// cf.createRequestOriginGroup(params) check their arguments and record
+// what they ask for the call running (s.origin, which becomes
+// Result.Origin: see originHelpers). cf.edgeLocation is absent.
 //
 // A handle holds no store, only the number of the call that made it
 // (s.call increments s.gen for every call): its methods read s.store, and
@@ -110,10 +112,7 @@ func (s *slot) cloudfrontModule() (goja.Value, error) {
 		must(o.Set("keyCount", m.Keys))
 		return o
 	})))
-	must(h.Set("unsupported", s.native("unsupported", 1, func(call goja.FunctionCall) goja.Value {
-		s.throwError(msgUnsupportedCF, call.Argument(0).String())
-		return nil
-	})))
+	s.originHelpers(h)
 	v, err := rt.RunProgram(cloudfrontPrg)
 	if err != nil {
 		return nil, fmt.Errorf("edgefunc: cloudfront module: %w", err)
@@ -244,7 +243,8 @@ func (s *slot) throwError(format string, args ...any) {
 }
 
 // cloudfrontJS evaluates to a function that, given the Go helpers h
-// (open, get, exists, meta, unsupported), makes the cloudfront module.
+// (open, get, exists, meta, and the origin helpers), makes the cloudfront
+// module.
 // The handle's methods are async functions, so that whatever h throws
 // (a missing key, a bad argument) rejects the Promise they return, as a
 // read from CloudFront's store would.
@@ -258,15 +258,10 @@ const cloudfrontJS = `(function (h) {
 			meta: async function meta() { return h.meta(t); }
 		});
 	}
-	function unsupported(name) {
-		var f = function () { return h.unsupported(name); };
-		Object.defineProperty(f, 'name', { value: name });
-		return f;
-	}
 	return {
 		kvs: kvs,
-		updateRequestOrigin: unsupported('updateRequestOrigin'),
-		selectRequestOriginById: unsupported('selectRequestOriginById'),
-		createRequestOriginGroup: unsupported('createRequestOriginGroup')
+		updateRequestOrigin: h.updateRequestOrigin,
+		selectRequestOriginById: h.selectRequestOriginById,
+		createRequestOriginGroup: h.createRequestOriginGroup
 	};
 })`

@@ -19,12 +19,11 @@ import (
 // modules makes the built-in modules require() offers: crypto and
 // querystring in both runtimes, buffer and cloudfront in 2.0 ("JavaScript
 // runtime features": Built-in modules; "Helper methods for key value
-// stores"). Of CloudFront's cf module, the key value store helpers are
-// offered (cf.kvs and its handle's get, exists and meta: see
-// cloudfrontModule); the origin-selection helpers (updateRequestOrigin,
-// selectRequestOriginById, createRequestOriginGroup) throw an error
-// saying openfront does not support them yet, and cf.edgeLocation is
-// absent.
+// stores"; "Helper methods for origin modification"). Of CloudFront's cf
+// module, the key value store helpers (cf.kvs and its handle's get,
+// exists and meta) and the origin helpers (updateRequestOrigin,
+// selectRequestOriginById, createRequestOriginGroup) are offered: see
+// cloudfrontModule. cf.edgeLocation is absent.
 func (s *slot) modules() (map[string]goja.Value, error) {
 	rt := s.rt
 	mods := map[string]goja.Value{}

@@ -28,6 +28,12 @@ type slot struct {
 	store KeyValueStore
 	gen   uint64
 
+	// eventType is the event type of the call running ("" between calls),
+	// origin what it asked of its origin through the cf module's origin
+	// helpers (nil when nothing, and between calls): see originHelpers.
+	eventType string
+	origin    *OriginChange
+
 	now      time.Time // what Date sees during a call
 	logs     []string
 	logBytes int
@@ -35,6 +41,7 @@ type slot struct {
 	timer   *time.Timer
 	fired   chan struct{}
 	expired atomic.Bool // the time limit of the current call has passed
+	inCall  bool        // a call is running (not the runtime's preparation)
 
 	stringify     goja.Callable  // JSON.stringify (guarded), for console.log
 	isArray       nativeFunc     // Array.isArray
@@ -305,7 +312,8 @@ func (s *slot) call(ev *Event, d time.Duration, store KeyValueStore) (o outcome)
 	s.logs, s.logBytes = nil, 0
 	s.gen++
 	s.store = store
-	defer func() { s.store = nil }()
+	s.eventType, s.origin, s.inCall = ev.Context.EventType, nil, true
+	defer func() { s.store, s.eventType, s.origin, s.inCall = nil, "", nil, false }()
 	s.expired.Store(false)
 	s.timer.Reset(d)
 	func() {
@@ -370,7 +378,11 @@ func (s *slot) invoke(ev *Event) (*Result, error) {
 			}
 		}
 	}
-	return s.result(ev, ret)
+	res, err := s.result(ev, ret)
+	if err == nil && res.Request != nil && ev.Context.EventType == ViewerRequest && s.origin != nil {
+		res.Origin = s.origin
+	}
+	return res, err
 }
 
 // jsErr turns an error of a goja call into a RunError.
