@@ -5,6 +5,7 @@ import (
 	"regexp/syntax"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dop251/goja"
 )
@@ -819,7 +820,15 @@ func (s *slot) matchOn(call goja.FunctionCall, orig nativeFunc) goja.Value {
 	str := toStr(args[0])
 	args[0] = str
 	s.checkRegExpWork(call.This, str.Length())
+	start := time.Now()
 	v := orig(goja.FunctionCall{This: call.This, Arguments: args})
+	if s.inCall && time.Since(start) >= regexpTimeout {
+		// regexp2 gave up on the match and reported no match: that is no
+		// answer, so the call ends as one that ran out of time rather
+		// than go on with a wrong one. (Preparing a runtime runs only the
+		// package's own expressions.)
+		panic(budgetSpent{})
+	}
 	s.alive()
 	return v
 }

@@ -55,8 +55,9 @@ const (
 // regexpTimeout bounds one backtracking regular-expression match (goja
 // runs the expressions Go's regexp cannot, those with lookaround or
 // backreferences, on regexp2, whose matches are not interruptible). A
-// match that times out fails (matches nothing), and the guard around it
-// ends the call if its time is up. regexp2 checks its deadlines against a
+// match that times out reports no match, so the guard around it (matchOn)
+// ends the call as out of time: a function never goes on with that wrong
+// answer. regexp2 checks its deadlines against a
 // clock that a goroutine of its own advances every regexpClockPeriod (100
 // ms by default, which lets a match run for up to 200 ms). The clock runs
 // only while some match's deadline is ahead, and when it starts again its

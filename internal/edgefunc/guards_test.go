@@ -100,7 +100,17 @@ func TestGuardedBuiltinsBehave(t *testing.T) {
 	return event.request; }`)
 	for _, rt := range []string{Runtime10, Runtime20} {
 		p := compile(t, rt, code.String())
-		r, err := p.Run(request("/"), testLimits)
+		// On a loaded machine a trivial backtracking match can pass
+		// regexp2's 10 ms wall-clock deadline; the call then ends as out of
+		// time (TestRegExpTimeoutEndsTheCall), never with a wrong value,
+		// which is what this test checks. A timed-out call is run again.
+		var r *Result
+		var err error
+		for try := 0; try < 5; try++ {
+			if r, err = p.Run(request("/"), testLimits); !errors.Is(err, ErrTimeout) {
+				break
+			}
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,5 +184,21 @@ func TestDeadlineInBuiltins(t *testing.T) {
 		if took := time.Since(start); took > time.Second {
 			t.Errorf("%s: took %v", code, took)
 		}
+	}
+}
+
+// TestRegExpTimeoutEndsTheCall: regexp2 reports a match that passed its
+// deadline as no match; the guard ends the call as out of time instead, so
+// a function never acts on that wrong answer (before, the header below
+// read "false" under a one-second budget).
+func TestRegExpTimeoutEndsTheCall(t *testing.T) {
+	p := compile(t, Runtime20, `function handler(event) {
+		var matched = /^(?=(a+)+b)/.test('a'.repeat(40) + 'c');
+		event.request.headers['x-matched'] = {value: String(matched)};
+		return event.request;
+	}`)
+	r, err := p.Run(request("/"), Limits{Time: time.Second})
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("err = %v, result %+v; want the call to end out of time", err, r)
 	}
 }
