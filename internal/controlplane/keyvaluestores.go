@@ -146,14 +146,9 @@ func (ks KeyValueStores) Describe(ctx context.Context, accountID, name string) (
 // Update changes a store's Comment, the one setting UpdateKeyValueStore
 // takes; its keys are kept.
 func (ks KeyValueStores) Update(ctx context.Context, accountID, name, ifMatch, comment string) (cloudfront.KeyValueStore, error) {
-	var id string
-	err := ks.s.Store.View(ctx, func(tx store.Tx) error {
-		k, err := ks.byName(tx, accountID, name)
-		id = k.ID
-		return err
-	})
+	id, err := ks.idOf(ctx, "UpdateKeyValueStore", accountID, name)
 	if err != nil {
-		return cloudfront.KeyValueStore{}, ks.s.internal("UpdateKeyValueStore", err)
+		return cloudfront.KeyValueStore{}, err
 	}
 	return updateResource(ctx, ks.s, keyValueStores, accountID, id, ifMatch, cloudfront.KeyValueStoreConfig{Name: name, Comment: comment},
 		func(old, c *cloudfront.KeyValueStoreConfig) error {
@@ -164,14 +159,9 @@ func (ks KeyValueStores) Update(ctx context.Context, accountID, name, ifMatch, c
 
 // Delete deletes a store no function is associated with.
 func (ks KeyValueStores) Delete(ctx context.Context, accountID, name, ifMatch string) error {
-	var id string
-	err := ks.s.Store.View(ctx, func(tx store.Tx) error {
-		k, err := ks.byName(tx, accountID, name)
-		id = k.ID
-		return err
-	})
+	id, err := ks.idOf(ctx, "DeleteKeyValueStore", accountID, name)
 	if err != nil {
-		return ks.s.internal("DeleteKeyValueStore", err)
+		return err
 	}
 	return deleteResource(ctx, ks.s, keyValueStores, accountID, id, ifMatch)
 }
@@ -189,6 +179,20 @@ func (ks KeyValueStores) List(ctx context.Context, accountID, status string, p P
 		items = slices.DeleteFunc(items, func(k cloudfront.KeyValueStore) bool { return k.Config.Status != status })
 	}
 	return lp, items, err
+}
+
+// idOf is the id of the account's store named name.
+func (ks KeyValueStores) idOf(ctx context.Context, op, accountID, name string) (string, error) {
+	var id string
+	err := ks.s.Store.View(ctx, func(tx store.Tx) error {
+		k, err := ks.byName(tx, accountID, name)
+		id = k.ID
+		return err
+	})
+	if err != nil {
+		return "", ks.s.internal(op, err)
+	}
+	return id, nil
 }
 
 // byName loads the account's store named name.

@@ -2,6 +2,7 @@ package edgefunc
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -107,7 +108,7 @@ func checkRewrite(t *testing.T, src, out string, spans []importSpan) {
 	if out[last:] != src[last:] {
 		t.Fatalf("the code after the imports of %q changed", src)
 	}
-	if a, b := lineStarts(src), lineStarts(out); !equalInts(a, b) {
+	if a, b := lineStarts(src), lineStarts(out); !slices.Equal(a, b) {
 		t.Fatalf("the lines of %q moved: %v, now %v", src, a, b)
 	}
 	if utf8.ValidString(src) && !utf8.ValidString(out) {
@@ -134,18 +135,6 @@ func lineStarts(src string) []int {
 		}
 	}
 	return starts
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestImportCompile runs 2.0 code that imports the built-in modules, and

@@ -3,6 +3,7 @@ package edgefunc
 import (
 	"encoding/base64"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -224,7 +225,7 @@ func (s *slot) readValues(v goja.Value, in map[string]Value, what string, check 
 		}
 		var values []string
 		switch {
-		case len(mv) > 0 && !(had && equalStrings(mv, prev.Values()) && len(prev.MultiValue) > 0):
+		case len(mv) > 0 && !(had && slices.Equal(mv, prev.Values()) && len(prev.MultiValue) > 0):
 			values = mv
 		case len(mv) > 0:
 			if !hasValue {
@@ -244,7 +245,7 @@ func (s *slot) readValues(v goja.Value, in map[string]Value, what string, check 
 				r.MultiValue[i] = Value{Value: v}
 			}
 		}
-		if !had || !equalStrings(values, prev.Values()) {
+		if !had || !slices.Equal(values, prev.Values()) {
 			if err := check(name, values); err != nil {
 				return nil, err
 			}
@@ -285,7 +286,7 @@ func (s *slot) multi(v goja.Value, what string, read func(*goja.Object, string) 
 
 func checkValues(m, in map[string]Value, what string, check func(string, []string) error) error {
 	for name, v := range m {
-		if prev, had := in[name]; had && equalStrings(v.Values(), prev.Values()) {
+		if prev, had := in[name]; had && slices.Equal(v.Values(), prev.Values()) {
 			continue
 		}
 		if err := check(name, v.Values()); err != nil {
@@ -293,18 +294,6 @@ func checkValues(m, in map[string]Value, what string, check func(string, []strin
 		}
 	}
 	return nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // checkQuery: a query string a function creates or updates "can't include
@@ -404,7 +393,7 @@ func checkReadOnly(out, in map[string]Value, eventType string) error {
 	for _, h := range readOnly[eventType] {
 		o, inOut := out[h]
 		i, inIn := in[h]
-		if inOut != inIn || (inOut && !equalStrings(o.Values(), i.Values())) {
+		if inOut != inIn || (inOut && !slices.Equal(o.Values(), i.Values())) {
 			return validationErr("the %s header is read-only in %s events", h, eventType)
 		}
 	}
