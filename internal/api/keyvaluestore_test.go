@@ -58,7 +58,8 @@ func TestSDK2020KeyValueStores(t *testing.T) {
 func testSDK2020KeyValueStores(t *testing.T, e *testEnv) {
 	c := e.sdkClient()
 	ctx := context.Background()
-	created, err := c.CreateKeyValueStore(ctx, &cf.CreateKeyValueStoreInput{Name: aws.String("redirects"), Comment: aws.String("paths")})
+	created, err := c.CreateKeyValueStore(ctx, &cf.CreateKeyValueStoreInput{Name: aws.String("redirects"), Comment: aws.String("paths"),
+		Tags: &types.Tags{Items: []types.Tag{{Key: aws.String("team"), Value: aws.String("web")}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,6 +83,16 @@ func testSDK2020KeyValueStores(t *testing.T, e *testEnv) {
 	} {
 		_, err := c.CreateKeyValueStore(ctx, tt.in)
 		wantSDKError(t, tt.name, err, tt.want)
+	}
+
+	// Tags: those given at create, through the tagging operations too.
+	if _, err := c.TagResource(ctx, &cf.TagResourceInput{Resource: created.KeyValueStore.ARN,
+		Tags: &types.Tags{Items: []types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags, err := c.ListTagsForResource(ctx, &cf.ListTagsForResourceInput{Resource: created.KeyValueStore.ARN})
+	if err != nil || len(tags.Tags.Items) != 2 {
+		t.Fatalf("the store's tags: %+v, %v", tags, err)
 	}
 
 	// Describe, List, Update (If-Match).
@@ -146,6 +157,8 @@ func testSDK2020KeyValueStores(t *testing.T, e *testEnv) {
 	other := e.otherSDKClient(t)
 	_, err = other.DescribeKeyValueStore(ctx, &cf.DescribeKeyValueStoreInput{Name: aws.String("redirects")})
 	wantSDKError(t, "another account's store by name", err, new(*types.EntityNotFound))
+	_, err = other.ListTagsForResource(ctx, &cf.ListTagsForResourceInput{Resource: aws.String(arn)})
+	wantSDKError(t, "another account's store's tags", err, new(*types.NoSuchResource))
 	otherKey := e.otherKey(t)
 	_, err = e.keysClient(otherKey).GetKey(ctx, &kvs.GetKeyInput{KvsARN: aws.String(arn), Key: aws.String("/a")})
 	wantSDKError(t, "another account's keys", err, new(*kvstypes.ResourceNotFoundException))
@@ -168,6 +181,14 @@ func testSDK2020KeyValueStores(t *testing.T, e *testEnv) {
 	fn, err := c.CreateFunction(ctx, &cf.CreateFunctionInput{Name: aws.String("redirect"), FunctionConfig: fcfg(arn), FunctionCode: []byte(kvsFunction)})
 	if err != nil {
 		t.Fatal(err)
+	}
+	fnARN := fn.FunctionSummary.FunctionMetadata.FunctionARN
+	if _, err := c.TagResource(ctx, &cf.TagResourceInput{Resource: fnARN,
+		Tags: &types.Tags{Items: []types.Tag{{Key: aws.String("env"), Value: aws.String("prod")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if tags, err := c.ListTagsForResource(ctx, &cf.ListTagsForResourceInput{Resource: fnARN}); err != nil || len(tags.Tags.Items) != 1 {
+		t.Fatalf("the function's tags: %+v, %v", tags, err)
 	}
 	res, err := c.TestFunction(ctx, &cf.TestFunctionInput{Name: aws.String("redirect"), IfMatch: fn.ETag,
 		EventObject: []byte(`{"version":"1.0","context":{"eventType":"viewer-request"},"viewer":{"ip":"1.2.3.4"},"request":{"method":"GET","uri":"/old","querystring":{},"headers":{},"cookies":{}}}`)})

@@ -9,7 +9,8 @@ import (
 // operations. Whatever it accepts, the ARN functions write back exactly.
 func FuzzParseARN(f *testing.F) {
 	for _, s := range []string{DistributionARN("111122223333", "E1"), StreamingDistributionARN("1", "E2"),
-		"arn:aws:cloudfront::1:function/f", "arn:aws:cloudfront:::distribution/", ""} {
+		"arn:aws:cloudfront::1:function/f", KeyValueStoreARN("1", "8aa76c93-3198-462c-aaf6-0123456789ab"),
+		"arn:aws:cloudfront::1:public-key/K1", "arn:aws:cloudfront:::distribution/", ""} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, arn string) {
@@ -17,10 +18,12 @@ func FuzzParseARN(f *testing.F) {
 		if !ok {
 			return
 		}
-		want := DistributionARN(acct, id)
-		if kind == "streaming-distribution" {
-			want = StreamingDistributionARN(acct, id)
-		}
+		want := map[string]string{
+			"distribution":           DistributionARN(acct, id),
+			"streaming-distribution": StreamingDistributionARN(acct, id),
+			"function":               FunctionARN(acct, id),
+			"key-value-store":        KeyValueStoreARN(acct, id),
+		}[kind]
 		if want != arn {
 			t.Fatalf("ParseARN(%q) = %q %q %q, which writes %q", arn, acct, kind, id, want)
 		}

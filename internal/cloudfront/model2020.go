@@ -186,7 +186,7 @@ func ParseARN(arn string) (accountID, kind, id string, ok bool) {
 		return "", "", "", false
 	}
 	switch kind {
-	case "distribution", "streaming-distribution":
+	case "distribution", "streaming-distribution", "function", "key-value-store":
 		return accountID, kind, id, true
 	}
 	return "", "", "", false

@@ -292,7 +292,11 @@ func TestParseARN(t *testing.T) {
 	}{
 		{DistributionARN("111122223333", "EDFDVBD6EXAMPLE"), "111122223333", "distribution", "EDFDVBD6EXAMPLE", true},
 		{StreamingDistributionARN("111122223333", "E1"), "111122223333", "streaming-distribution", "E1", true},
-		{"arn:aws:cloudfront::111122223333:function/f", "", "", "", false},
+		{"arn:aws:cloudfront::111122223333:function/f", "111122223333", "function", "f", true},
+		{KeyValueStoreARN("111122223333", "8aa76c93"), "111122223333", "key-value-store", "8aa76c93", true},
+		// Kinds whose Create operations take no tags.
+		{"arn:aws:cloudfront::111122223333:public-key/K1", "", "", "", false},
+		{"arn:aws:cloudfront::111122223333:cache-policy/p", "", "", "", false},
 		{"arn:aws:s3:::bucket", "", "", "", false},
 		{"arn:aws:cloudfront:::distribution/E1", "", "", "", false},
 		{"arn:aws:cloudfront::1:distribution/", "", "", "", false},

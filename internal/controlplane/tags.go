@@ -10,13 +10,14 @@ import (
 )
 
 // ownResource resolves a tagging ARN to one of the account's
-// distributions or streaming distributions. A malformed ARN is
+// distributions, streaming distributions, functions or key value stores
+// (the kinds whose Create operations take tags). A malformed ARN is
 // InvalidArgument; another account's resource, or one that does not
 // exist, is NoSuchResource (the code the model lists for tagging).
 func ownResource(tx store.Tx, accountID, arn string) error {
 	acct, kind, id, ok := cloudfront.ParseARN(arn)
 	if !ok {
-		return cloudfront.Errorf(cloudfront.InvalidArgument, "%q is not the ARN of a distribution or streaming distribution.", arn)
+		return cloudfront.Errorf(cloudfront.InvalidArgument, "%q is not the ARN of a distribution, streaming distribution, function or key value store.", arn)
 	}
 	if acct != accountID {
 		return cloudfront.NewError(cloudfront.NoSuchResource)
@@ -25,6 +26,10 @@ func ownResource(tx store.Tx, accountID, arn string) error {
 	switch kind {
 	case "distribution":
 		_, err = ownDistribution(tx, accountID, id)
+	case "function":
+		_, err = functions.own(tx, accountID, arn)
+	case "key-value-store":
+		_, err = keyValueStores.own(tx, accountID, id)
 	default:
 		var d cloudfront.StreamingDistribution
 		d, err = tx.StreamingDistribution(id)
@@ -32,7 +37,7 @@ func ownResource(tx store.Tx, accountID, arn string) error {
 			err = store.ErrNotFound
 		}
 	}
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, cloudfront.NewError(cloudfront.NoSuchDistribution)) {
+	if errors.Is(err, store.ErrNotFound) || errors.As(err, new(*cloudfront.Error)) {
 		return cloudfront.NewError(cloudfront.NoSuchResource)
 	}
 	return err
