@@ -14,8 +14,12 @@ import (
 // call reads the store as it is when the call starts; a write of keys
 // reaches the next calls once its revision is applied.
 
-// kvStores are a snapshot's stores by id.
-type kvStores map[string]*kvStore
+// kvStores are a snapshot's stores by id, and the list they were made
+// from.
+type kvStores struct {
+	byID map[string]*kvStore
+	from []feed.KeyValueStore
+}
 
 // kvStore is one store as a function reads it (edgefunc.KeyValueStore).
 // Its items are the snapshot's, shared and never written.
@@ -36,13 +40,19 @@ func (k *kvStore) Meta() edgefunc.KeyValueStoreMeta {
 	return edgefunc.KeyValueStoreMeta{Created: k.src.Created, Modified: k.src.Modified, Keys: len(k.src.Items)}
 }
 
-// applyStores makes the snapshot's stores the ones functions read.
+// applyStores makes the snapshot's stores the ones functions read. A
+// revision that changes no store leaves the list as it was (feed.Merge
+// shares it), and the map is kept: most revisions are distributions'.
 func (s *Server) applyStores(snap *feed.Snapshot) {
-	m := make(kvStores, len(snap.KeyValueStores))
-	for _, k := range snap.KeyValueStores {
-		m[k.ID] = &kvStore{k}
+	list := snap.KeyValueStores
+	if m := s.stores.Load(); m != nil && len(list) == len(m.from) && (len(list) == 0 || &list[0] == &m.from[0]) {
+		return
 	}
-	s.stores.Store(&m)
+	m := &kvStores{byID: make(map[string]*kvStore, len(list)), from: list}
+	for _, k := range list {
+		m.byID[k.ID] = &kvStore{k}
+	}
+	s.stores.Store(m)
 }
 
 // storeFor is the store arn names for a function of the account's
@@ -59,7 +69,7 @@ func (s *Server) storeFor(accountID, arn string) edgefunc.KeyValueStore {
 	if !ok || acct != accountID || m == nil {
 		return nil
 	}
-	k := (*m)[id]
+	k := m.byID[id]
 	if k == nil || k.src.AccountID != accountID {
 		return nil
 	}

@@ -3,6 +3,7 @@ package edgefunc
 import (
 	"math"
 	"regexp/syntax"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -177,16 +178,10 @@ func (s *slot) join(this, sepV goja.Value) goja.Value {
 // their size in bytes instead).
 func (s *slot) joinUpTo(this, sepV goja.Value, limit float64) goja.Value {
 	o := this.ToObject(s.rt)
-	for _, e := range s.joining {
-		if e == o {
-			return stringEmpty
-		}
+	if s.enterJoin(o, "Array.prototype.join") {
+		return stringEmpty
 	}
-	if len(s.joining) >= maxNesting {
-		s.throwRange("Array.prototype.join: arrays nested more than %d deep", maxNesting)
-	}
-	s.joining = append(s.joining, o)
-	defer func() { s.joining = s.joining[:len(s.joining)-1] }()
+	defer s.leaveJoin()
 
 	n := toLength(o.Get("length"))
 	var sep goja.String = comma
@@ -219,6 +214,23 @@ func (s *slot) joinUpTo(this, sepV goja.Value, limit float64) goja.Value {
 	return b.String()
 }
 
+// enterJoin marks o as being joined, for the checks of join and
+// toLocaleString: it reports a cycle (o is being joined already, and its
+// inner occurrence reads as "") and refuses nesting deeper than
+// maxNesting. leaveJoin ends what enterJoin began.
+func (s *slot) enterJoin(o *goja.Object, what string) (cycle bool) {
+	if slices.Contains(s.joining, o) {
+		return true
+	}
+	if len(s.joining) >= maxNesting {
+		s.throwRange("%s: arrays nested more than %d deep", what, maxNesting)
+	}
+	s.joining = append(s.joining, o)
+	return false
+}
+
+func (s *slot) leaveJoin() { s.joining = s.joining[:len(s.joining)-1] }
+
 var (
 	stringEmpty goja.String = goja.StringFromUTF16(nil)
 	comma       goja.String = goja.StringFromUTF16([]uint16{','})
@@ -227,16 +239,10 @@ var (
 // joinLocale is Array.prototype.toLocaleString, bounded as join is.
 func (s *slot) joinLocale(this goja.Value) goja.Value {
 	o := this.ToObject(s.rt)
-	for _, e := range s.joining {
-		if e == o {
-			return stringEmpty
-		}
+	if s.enterJoin(o, "Array.prototype.toLocaleString") {
+		return stringEmpty
 	}
-	if len(s.joining) >= maxNesting {
-		s.throwRange("Array.prototype.toLocaleString: arrays nested more than %d deep", maxNesting)
-	}
-	s.joining = append(s.joining, o)
-	defer func() { s.joining = s.joining[:len(s.joining)-1] }()
+	defer s.leaveJoin()
 
 	n := toLength(o.Get("length"))
 	total := math.Max(n-1, 0)

@@ -257,6 +257,51 @@ var (
 // es6Only names the first construct in prg that runtime 1.0 does not
 // support (let, const, async, await), or is "".
 func es6Only(prg *ast.Program) string {
+	return findInAST(prg, func(t reflect.Type, v reflect.Value) string {
+		switch t {
+		case lexicalDeclType:
+			if v.FieldByName("Token").Interface().(token.Token) == token.CONST {
+				return "const"
+			}
+			return "let"
+		case forDeclType:
+			if v.FieldByName("IsConst").Bool() {
+				return "const"
+			}
+			return "let"
+		case funcLitType, arrowLitType:
+			if v.FieldByName("Async").Bool() {
+				return "async"
+			}
+		case awaitType:
+			return "await"
+		}
+		return ""
+	})
+}
+
+var (
+	numberLitType = reflect.TypeOf(ast.NumberLiteral{})
+	bigIntType    = reflect.TypeOf((*big.Int)(nil))
+)
+
+// hasBigInt reports whether prg has a BigInt literal (1n). The runtimes
+// have no BigInt: see removeBigInt.
+func hasBigInt(prg *ast.Program) bool {
+	return findInAST(prg, func(t reflect.Type, v reflect.Value) string {
+		if t == numberLitType {
+			if val := v.FieldByName("Value"); !val.IsNil() && val.Elem().Type() == bigIntType {
+				return "BigInt"
+			}
+		}
+		return ""
+	}) != ""
+}
+
+// findInAST walks the nodes of prg's body in source order and returns the
+// first answer of find that is not "". find sees each node (a struct of
+// goja's ast package) before the nodes it holds.
+func findInAST(prg *ast.Program, find func(t reflect.Type, v reflect.Value) string) string {
 	var found string
 	var walk func(v reflect.Value)
 	walk = func(v reflect.Value) {
@@ -277,73 +322,7 @@ func es6Only(prg *ast.Program) string {
 			if t.PkgPath() != astPkg {
 				return
 			}
-			switch t {
-			case lexicalDeclType:
-				if v.FieldByName("Token").Interface().(token.Token) == token.CONST {
-					found = "const"
-				} else {
-					found = "let"
-				}
-				return
-			case forDeclType:
-				if v.FieldByName("IsConst").Bool() {
-					found = "const"
-				} else {
-					found = "let"
-				}
-				return
-			case funcLitType, arrowLitType:
-				if v.FieldByName("Async").Bool() {
-					found = "async"
-					return
-				}
-			case awaitType:
-				found = "await"
-				return
-			}
-			for i := 0; i < v.NumField(); i++ {
-				if t.Field(i).IsExported() {
-					walk(v.Field(i))
-				}
-			}
-		}
-	}
-	walk(reflect.ValueOf(prg.Body))
-	return found
-}
-
-var (
-	numberLitType = reflect.TypeOf(ast.NumberLiteral{})
-	bigIntType    = reflect.TypeOf((*big.Int)(nil))
-)
-
-// hasBigInt reports whether prg has a BigInt literal (1n). The runtimes
-// have no BigInt: see removeBigInt.
-func hasBigInt(prg *ast.Program) bool {
-	found := false
-	var walk func(v reflect.Value)
-	walk = func(v reflect.Value) {
-		if found {
-			return
-		}
-		switch v.Kind() {
-		case reflect.Pointer, reflect.Interface:
-			if !v.IsNil() {
-				walk(v.Elem())
-			}
-		case reflect.Slice:
-			for i := 0; i < v.Len(); i++ {
-				walk(v.Index(i))
-			}
-		case reflect.Struct:
-			t := v.Type()
-			if t.PkgPath() != astPkg {
-				return
-			}
-			if t == numberLitType {
-				if val := v.FieldByName("Value"); !val.IsNil() && val.Elem().Type() == bigIntType {
-					found = true
-				}
+			if found = find(t, v); found != "" {
 				return
 			}
 			for i := 0; i < v.NumField(); i++ {
