@@ -802,12 +802,12 @@ func (s *slot) guardRegExps() {
 	// replace or split whose time is up.
 	for _, name := range []string{"exec", "test"} {
 		s.around(proto, name, func(call goja.FunctionCall, orig nativeFunc) goja.Value {
-			return s.matchOn(call, orig)
+			return s.matchOn(call, orig, true)
 		})
 	}
 	for _, sym := range []*goja.Symbol{goja.SymMatch, goja.SymMatchAll, goja.SymSearch, goja.SymSplit} {
 		s.aroundSymbol(proto, sym, func(call goja.FunctionCall, orig nativeFunc) goja.Value {
-			return s.matchOn(call, orig)
+			return s.matchOn(call, orig, false)
 		})
 	}
 	s.aroundSymbol(proto, goja.SymReplace, s.replaceRegExp)
@@ -817,8 +817,8 @@ func (s *slot) guardRegExps() {
 // the method would), refusing an input so long that the expression's
 // automaton could run for long (see maxRegExpWork), and ending the call
 // after the match if its time ran out during it (a backtracking match may
-// run to regexpTimeout).
-func (s *slot) matchOn(call goja.FunctionCall, orig nativeFunc) goja.Value {
+// run to regexpTimeout). once: orig is exec or test, one match.
+func (s *slot) matchOn(call goja.FunctionCall, orig nativeFunc, once bool) goja.Value {
 	args := append([]goja.Value(nil), call.Arguments...)
 	if len(args) == 0 {
 		args = append(args, s.undefined)
@@ -828,12 +828,14 @@ func (s *slot) matchOn(call goja.FunctionCall, orig nativeFunc) goja.Value {
 	s.checkRegExpWork(call.This, str.Length())
 	start := time.Now()
 	v := orig(goja.FunctionCall{This: call.This, Arguments: args})
-	if s.inCall && time.Since(start) >= regexpTimeout-regexpClockPeriod {
-		// regexp2 may have given up on the match and reported no match
-		// (its clock lags by up to a period, so a match can time out after
-		// regexpTimeout less that): no answer, so the call ends as one
-		// that ran out of time rather than go on with a wrong one.
-		// (Preparing a runtime runs only the package's own expressions.)
+	if once && s.inCall && !v.ToBoolean() && time.Since(start) >= regexpTimeout-regexpClockPeriod {
+		// regexp2 may have given up on this one match and reported no
+		// match (its clock lags by up to a period, so a match can time out
+		// after regexpTimeout less that): no answer, so the call ends as
+		// one that ran out of time rather than go on with a wrong one. A
+		// match found, or a method that runs many (replace, split), is no
+		// timeout however long it took. (Preparing a runtime runs only the
+		// package's own expressions.)
 		panic(budgetSpent{})
 	}
 	s.alive()
