@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strconv"
 	"time"
 
@@ -31,9 +32,13 @@ import (
 	"github.com/openfront/openfront/internal/cloudfront"
 	"github.com/openfront/openfront/internal/edge"
 	"github.com/openfront/openfront/internal/feed"
+	"github.com/openfront/openfront/internal/leanhttp"
 )
 
 const host = "d1.bench"
+
+// lean serves the target through leanhttp, not net/http alone.
+var lean bool
 
 func main() {
 	target := flag.String("target", "edge", "edge, ceiling or ceiling-cf (the ceiling with CloudFront's header set)")
@@ -42,6 +47,7 @@ func main() {
 	depth := flag.Int("pipeline", 16, "requests written before their responses are read")
 	accessLog := flag.Bool("access-log", false, "give the edge an access-log hook (which drops the records)")
 	policy := flag.Bool("cache-policy", false, "serve the edge's object under the managed CachingOptimized cache policy, not legacy settings")
+	flag.BoolVar(&lean, "lean", false, "serve with leanhttp (as the edge's plain-HTTP listener does) instead of net/http alone")
 	flag.Parse()
 	if err := run(*target, *path, *n, *depth, *accessLog, *policy); err != nil {
 		fmt.Fprintln(os.Stderr, "hitcost:", err)
@@ -87,12 +93,17 @@ func run(target, path string, n, depth int, accessLog, policy bool) error {
 	if err := c.send(req, 2, 1); err != nil {
 		return err
 	}
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
 	start := time.Now()
 	if err := c.send(req, n, depth); err != nil {
 		return err
 	}
 	el := time.Since(start)
-	fmt.Printf("%s %s: %d requests, %d body bytes, %.0f req/s\n", target, path, n, c.body, float64(n)/el.Seconds())
+	runtime.ReadMemStats(&m1)
+	fmt.Printf("%s %s: %d requests, %d body bytes, %.0f req/s, %.1f allocations and %.0f bytes allocated per request (client included)\n",
+		target, path, n, c.body, float64(n)/el.Seconds(),
+		float64(m1.Mallocs-m0.Mallocs)/float64(n), float64(m1.TotalAlloc-m0.TotalAlloc)/float64(n))
 	return nil
 }
 
@@ -107,7 +118,11 @@ func listen(h http.Handler) (net.Listener, error) {
 	if e, ok := h.(*edge.Server); ok {
 		hs.ConnContext = e.ConnContext // as openfront's edge listeners
 	}
-	go hs.Serve(ln)
+	if lean {
+		go leanhttp.New(hs).Serve(ln)
+	} else {
+		go hs.Serve(ln)
+	}
 	return ln, nil
 }
 

@@ -29,6 +29,7 @@ import (
 // edgeConfig is what serve and edge share.
 type edgeConfig struct {
 	edgeAddr       string
+	netHTTP        bool // --edge-net-http: no leanhttp on edgeAddr
 	edgeTLSAddr    string
 	edgeH3Addr     string
 	cacheSize      int64
@@ -60,6 +61,7 @@ type edgeConfig struct {
 
 func (c *edgeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.edgeAddr, "edge-addr", "127.0.0.1:8081", "address the edge serves viewers on (HTTP)")
+	fs.BoolVar(&c.netHTTP, "edge-net-http", false, "serve every plain-HTTP viewer request with Go's net/http server (by default, keep-alive GET and HEAD requests without a body go through a leaner HTTP/1.1 server, the rest through net/http)")
 	fs.StringVar(&c.edgeTLSAddr, "edge-tls-addr", "", "address the edge serves viewers on with HTTPS (empty: no HTTPS listener)")
 	fs.StringVar(&c.edgeH3Addr, "edge-h3-addr", "", "UDP address of the edge's HTTP/3 (QUIC) listener for distributions with HttpVersion http3 or http2and3; needs --edge-tls-addr (empty: no HTTP/3)")
 	fs.Int64Var(&c.cacheSize, "cache-size", edge.DefaultCacheSize, "the edge's memory budget in bytes: the process's peak RSS stays within it + 10 % (with an empty cache it is about 30 MiB: code, runtime, control plane; the memory cache tier gets what the rest of the process leaves, at least 1/8 of the budget)")
@@ -308,7 +310,11 @@ func runEdge(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // listen starts the edge's HTTP and (if configured) HTTPS listeners.
 func (c *edgeConfig) listen(g *group, srv *edge.Server, certFile, keyFile, domainSuffix string, stdout io.Writer) error {
 	if c.edgeAddr != "" {
-		if err := g.serve("edge", c.edgeAddr, srv, nil); err != nil {
+		serve := g.serveLean
+		if c.netHTTP {
+			serve = func(name, addr string, h http.Handler) error { return g.serve(name, addr, h, nil) }
+		}
+		if err := serve("edge", c.edgeAddr, srv); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "edge: http://%s\n", g.addr("edge"))

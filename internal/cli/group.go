@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/openfront/openfront/internal/leanhttp"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
@@ -57,6 +58,17 @@ func (g *group) go_(fn func(ctx context.Context) error) {
 // serve listens on addr now (so a bad address fails at once) and serves h
 // until the group ends.
 func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) error {
+	return g.serveWith(name, addr, h, tlsCfg, false)
+}
+
+// serveLean is serve for a listener without TLS whose plain GET and HEAD
+// requests go through leanhttp (the edge's viewers), the rest through
+// net/http.
+func (g *group) serveLean(name, addr string, h http.Handler) error {
+	return g.serveWith(name, addr, h, nil, true)
+}
+
+func (g *group) serveWith(name, addr string, h http.Handler, tlsCfg *tls.Config, lean bool) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
@@ -87,11 +99,18 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 	}); ok {
 		srv.ConnContext = cc.ConnContext
 	}
+	var server interface {
+		Serve(net.Listener) error
+		Shutdown(context.Context) error
+	} = srv
+	if lean {
+		server = leanhttp.New(srv)
+	}
 	g.wg.Add(2)
 	g.srvWG.Add(1)
 	go func() {
 		defer g.wg.Done()
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		if err := server.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			g.fail(fmt.Errorf("%s: %w", name, err))
 		}
 	}()
@@ -101,7 +120,7 @@ func (g *group) serve(name, addr string, h http.Handler, tlsCfg *tls.Config) err
 		<-g.ctx.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
-		srv.Shutdown(ctx)
+		server.Shutdown(ctx)
 	}()
 	return nil
 }

@@ -2,7 +2,6 @@ package edge
 
 import (
 	"context"
-	"crypto/tls"
 	"net"
 	"net/http"
 )
@@ -36,8 +35,9 @@ func cork(r *http.Request) *net.TCPConn {
 		return nil
 	}
 	c, _ := r.Context().Value(connKey{}).(net.Conn)
-	if tc, ok := c.(*tls.Conn); ok {
-		c = tc.NetConn()
+	// TLS, and a connection leanhttp handed to net/http, wrap it.
+	if nc, ok := c.(interface{ NetConn() net.Conn }); ok {
+		c = nc.NetConn()
 	}
 	t, ok := c.(*net.TCPConn)
 	if !ok || !setCork(t, true) {

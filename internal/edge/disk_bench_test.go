@@ -1,11 +1,15 @@
 package edge
 
 import (
+	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/openfront/openfront/internal/leanhttp"
 )
 
 // warmDiskHit returns an edge whose /obj (size bytes) is served from the
@@ -62,8 +66,27 @@ func BenchmarkDiskHit1MB(b *testing.B) {
 // benchmarkLoopback fetches /obj from s over real loopback HTTP/1.1, where
 // a disk hit goes out with sendfile.
 func benchmarkLoopback(b *testing.B, s *Server, size int) {
-	srv := httptest.NewServer(s)
-	defer srv.Close()
+	benchmarkLoopbackWith(b, s, size, false)
+}
+
+// benchmarkLoopbackWith serves s with net/http, or with leanhttp as the
+// edge's plain-HTTP listener does.
+func benchmarkLoopbackWith(b *testing.B, s *Server, size int, lean bool) {
+	srv := httptest.NewUnstartedServer(s)
+	if lean {
+		ls := leanhttp.New(srv.Config)
+		srv.Listener.Close()
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		go ls.Serve(ln)
+		defer ls.Shutdown(context.Background())
+		srv.URL = "http://" + ln.Addr().String()
+	} else {
+		srv.Start()
+		defer srv.Close()
+	}
 	b.SetBytes(int64(size))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -89,6 +112,13 @@ func benchmarkLoopback(b *testing.B, s *Server, size int) {
 func BenchmarkDiskHit1MBLoopback(b *testing.B) {
 	s, _ := warmDiskHit(b, 1<<20)
 	benchmarkLoopback(b, s, 1<<20)
+}
+
+// BenchmarkDiskHit1MBLoopbackLean: strace -f -c -e trace=sendfile shows
+// one sendfile per response through leanhttp too.
+func BenchmarkDiskHit1MBLoopbackLean(b *testing.B) {
+	s, _ := warmDiskHit(b, 1<<20)
+	benchmarkLoopbackWith(b, s, 1<<20, true)
 }
 
 func BenchmarkHit1MBLoopback(b *testing.B) {
