@@ -1,6 +1,7 @@
 package leanhttp
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -301,7 +302,7 @@ func (w *response) commit(p []byte) {
 func dropField(b []byte, k string) []byte {
 	out := b[:0]
 	for len(b) > 0 {
-		i := strings.IndexByte(string(b), '\n') + 1
+		i := bytes.IndexByte(b, '\n') + 1
 		line := b[:i]
 		b = b[i:]
 		if len(line) > len(k) && line[len(k)] == ':' && string(line[:len(k)]) == k {
