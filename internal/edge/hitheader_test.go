@@ -42,6 +42,7 @@ func TestHitContentLength(t *testing.T) {
 			var logs logRecords
 			e := newEdge(t, Options{AccessLog: logs.add}, distribution(o.Server, withLogging))
 			e.get(t, "d1.cloudfront.test", "/obj") // the miss
+			e.settle(t)                            // stored once the viewer has it all
 			resp := e.do(t, e.http, tt.method, "d1.cloudfront.test", "/obj", tt.hdr...)
 			if got := resp.Header.Get("X-Cache"); got != "Hit from cloudfront" {
 				t.Fatalf("X-Cache %q, want a hit", got)
