@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -358,8 +359,21 @@ func startEdge(ctx context.Context, cp *controlPlane, tmp, name string) (*proc, 
 	args := []string{"edge", "--control-plane", cp.api.base, "--feed-auth", key, "--price-class", "All",
 		"--edge-name", name, "--state", filepath.Join(tmp, name), "--edge-addr", "127.0.0.1:0",
 		"--admin-addr", "", "--allow-private-origins"}
-	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, append(args, edgeExtraArgs(tmp, name)...)...)
+	args = append(args, edgeExtraArgs(tmp, name)...)
+	if *edgeNice != 0 {
+		// nice(1) so that every thread of the edge has the niceness.
+		return start("nice", filepath.Join(tmp, name+".log"), `^openfront edge `,
+			append([]string{"-n", strconv.Itoa(*edgeNice), cp.bin}, args...)...)
+	}
+	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, args...)
 }
+
+// edgeNice runs the real edges under nice(1): on one machine the edges'
+// CPU then goes to what the control plane leaves, as it would on
+// machines of their own, so the timed creates show what the edges cost
+// the control plane itself (feed, acks, heartbeats) rather than what
+// they take of the shared cores.
+var edgeNice = flag.Int("edge-nice", 0, "niceness of the real edge processes (0: as the control plane)")
 
 // waitLive waits until n edges are registered: simulated ones say so
 // themselves, real ones are counted by the control plane.
