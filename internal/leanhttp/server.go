@@ -50,7 +50,6 @@ type Server struct {
 	ln       net.Listener
 	shutting atomic.Bool
 	served   sync.WaitGroup // connections being served here
-	fallback chan error
 }
 
 // New returns a server for hs's handler and settings; hs must not be
@@ -69,10 +68,11 @@ func (s *Server) Serve(ln net.Listener) error {
 	}
 	s.ln = ln
 	s.handoff = newChanListener(ln.Addr())
-	s.fallback = make(chan error, 1)
 	handoff := s.handoff
 	s.mu.Unlock()
-	go func() { s.fallback <- s.HTTP.Serve(handoff) }()
+	// net/http serves what is handed to it until Shutdown closes handoff;
+	// its Serve returns nothing else of interest.
+	go s.HTTP.Serve(handoff)
 
 	base := context.Background()
 	if s.HTTP.BaseContext != nil {
