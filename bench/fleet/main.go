@@ -27,7 +27,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"github.com/openfront/openfront/bench/internal/creds"
 	"net/http"
 	"os"
 	"os/signal"
@@ -38,6 +37,9 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sys/unix"
+
+	"github.com/openfront/openfront/bench/internal/creds"
 	"github.com/openfront/openfront/internal/feed"
 )
 
@@ -79,6 +81,14 @@ func run(ctx context.Context, c config) error {
 	case "real", "sim", "mem":
 	default:
 		return fmt.Errorf("-mode %q: want real, sim or mem", c.mode)
+	}
+	if *pin {
+		if c.mode != "real" {
+			return fmt.Errorf("-pin: with -mode real only")
+		}
+		if err := pinSelf(); err != nil {
+			return err
+		}
 	}
 	tmp, err := os.MkdirTemp("", "openfront-fleet-")
 	if err != nil {
@@ -294,7 +304,7 @@ func startControlPlane(c config, tmp string) (*controlPlane, error) {
 	}
 	args = append(args, "--data", cp.data, "--api-addr", "127.0.0.1:0", "--admin-addr", "127.0.0.1:0", "--allow-private-origins",
 		"--limit-distributions", "1000000") // CloudFront's default of 200 per account is an account's quota, not the fleet's
-	p, err := start(c.bin, filepath.Join(tmp, "control-plane.log"), `^account `, args...)
+	p, err := start(nil, c.bin, filepath.Join(tmp, "control-plane.log"), `^account `, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -360,12 +370,16 @@ func startEdge(ctx context.Context, cp *controlPlane, tmp, name string) (*proc, 
 		"--edge-name", name, "--state", filepath.Join(tmp, name), "--edge-addr", "127.0.0.1:0",
 		"--admin-addr", "", "--allow-private-origins"}
 	args = append(args, edgeExtraArgs(tmp, name)...)
+	var cpus *unix.CPUSet
+	if *pin {
+		cpus = &pinSets.rest
+	}
 	if *edgeNice != 0 {
 		// nice(1) so that every thread of the edge has the niceness.
-		return start("nice", filepath.Join(tmp, name+".log"), `^openfront edge `,
+		return start(cpus, "nice", filepath.Join(tmp, name+".log"), `^openfront edge `,
 			append([]string{"-n", strconv.Itoa(*edgeNice), cp.bin}, args...)...)
 	}
-	return start(cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, args...)
+	return start(cpus, cp.bin, filepath.Join(tmp, name+".log"), `^openfront edge `, args...)
 }
 
 // edgeNice runs the real edges under nice(1): on one machine the edges'
@@ -479,7 +493,7 @@ func memory(ctx context.Context, c config, cp *controlPlane, tmp string) error {
 	settle("followed", n, r0)
 	e.stop()
 	args := e.cmd.Args[1:]
-	if e, err = start(cp.bin, filepath.Join(tmp, "edge-mem-2.log"), `^openfront edge `, args...); err != nil {
+	if e, err = start(nil, cp.bin, filepath.Join(tmp, "edge-mem-2.log"), `^openfront edge `, args...); err != nil {
 		return err
 	}
 	settle("restarted", n, r0)

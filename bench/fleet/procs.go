@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // buildBinary builds cmd/openfront of the module in the current
@@ -37,8 +39,8 @@ type proc struct {
 }
 
 // start runs bin with args and waits until stdout prints a line matching
-// ready.
-func start(bin, logFile, ready string, args ...string) (*proc, error) {
+// ready. cpus nil: the process runs where this one does (see pin).
+func start(cpus *unix.CPUSet, bin, logFile, ready string, args ...string) (*proc, error) {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "OPENFRONT_ADMIN_ADDR=")
 	stdout, err := cmd.StdoutPipe()
@@ -50,7 +52,11 @@ func start(bin, logFile, ready string, args ...string) (*proc, error) {
 		return nil, err
 	}
 	cmd.Stderr = lf
-	if err := cmd.Start(); err != nil {
+	run := cmd.Start
+	if cpus != nil {
+		run = func() error { return startOn(cpus, cmd) }
+	}
+	if err := run(); err != nil {
 		lf.Close()
 		return nil, err
 	}

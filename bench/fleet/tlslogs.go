@@ -61,5 +61,10 @@ func grantLogBucket(ctx context.Context, cp *controlPlane) error {
 
 // optionsNote is printed with the run's header.
 func optionsNote() string {
-	return fmt.Sprintf("viewer TLS %v, access logs %v", *edgeTLS, *edgeLogs)
+	note := fmt.Sprintf("viewer TLS %v, access logs %v", *edgeTLS, *edgeLogs)
+	if *pin {
+		note += fmt.Sprintf(", pinned: control plane and clients on CPUs %s, edges on %s",
+			cpuList(&pinSets.controlPlane), cpuList(&pinSets.rest))
+	}
+	return note
 }
