@@ -117,11 +117,22 @@ func (e *simEdge) heartbeats(ctx context.Context) {
 	}
 }
 
-func (e *simEdge) poll(ctx context.Context, since int64, wait time.Duration) (*feed.Delta, int, error) {
+// simDelta is what a simulated edge decodes of a delta: the JSON decoder
+// still reads and checks the whole body, but makes no records. Decoding
+// every record, 1,000 simulated edges spent 1.3–1.5 of the machine's 2
+// cores on it in the timed creates (work that 1,000 real edges do on
+// CPUs of their own, which -mode real measures), and a change made just
+// after a burst waited for their backlog: 0.9–1.7 s to Deployed.
+type simDelta struct {
+	From, Revision int64
+	Full           bool
+}
+
+func (e *simEdge) poll(ctx context.Context, since int64, wait time.Duration) (*simDelta, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, wait+10*time.Second)
 	defer cancel()
 	q := url.Values{"since": {strconv.FormatInt(since, 10)}, "edge": {e.id}}
-	var d feed.Delta
+	var d simDelta
 	status, err := e.do(ctx, http.MethodGet, feed.PathChanges+"?"+q.Encode(), nil, &d)
 	if err != nil {
 		return nil, status, err
