@@ -79,9 +79,13 @@ func cpuList(set *unix.CPUSet) string {
 	return s
 }
 
-// startOn starts cmd on the CPUs of set: the child inherits the affinity
-// of the thread that forks it, so that thread has set while it does.
+// startOn starts cmd on the CPUs of set (nil: where this process runs):
+// the child inherits the affinity of the thread that forks it, so that
+// thread has set while it does.
 func startOn(set *unix.CPUSet, cmd *exec.Cmd) error {
+	if set == nil {
+		return cmd.Start()
+	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 	var was unix.CPUSet

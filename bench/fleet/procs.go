@@ -52,11 +52,7 @@ func start(cpus *unix.CPUSet, bin, logFile, ready string, args ...string) (*proc
 		return nil, err
 	}
 	cmd.Stderr = lf
-	run := cmd.Start
-	if cpus != nil {
-		run = func() error { return startOn(cpus, cmd) }
-	}
-	if err := run(); err != nil {
+	if err := startOn(cpus, cmd); err != nil {
 		lf.Close()
 		return nil, err
 	}
